@@ -1,0 +1,87 @@
+package dev.pmfx.cli;
+
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.Diagnostic;
+import dev.pmfx.config.EcosystemLoader;
+import dev.pmfx.config.LoadResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "check",
+    description =
+        "Checks ecosystem files: prints their apps as this machine resolves them, or every error"
+            + " with its file, line and column. Exits 0 when all load, 1 otherwise.")
+final class CheckCommand implements Callable<Integer> {
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "ecosystem files (.js .cjs .mjs .json .yaml .yml) or folders")
+  List<Path> files;
+
+  @Spec CommandSpec spec;
+
+  private final EcosystemLoader loader;
+
+  CheckCommand() {
+    this(EcosystemLoader.forThisMachine());
+  }
+
+  CheckCommand(EcosystemLoader loader) {
+    this.loader = loader;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean allLoaded = true;
+    for (Path file : files) {
+      LoadResult result = loader.load(file);
+      for (Diagnostic d : result.diagnostics()) {
+        err.println(d.format());
+      }
+      switch (result) {
+        case LoadResult.Loaded loaded -> printApps(out, loaded);
+        case LoadResult.Failed failed -> {
+          allLoaded = false;
+          long warnings = failed.diagnostics().size() - failed.errors().size();
+          err.println(
+              failed.file() + ": " + count(failed.errors().size(), "error")
+                  + (warnings > 0 ? ", " + count((int) warnings, "warning") : "")
+                  + "; nothing loaded");
+        }
+      }
+      err.flush();
+      out.flush();
+    }
+    return allLoaded ? 0 : 1;
+  }
+
+  private void printApps(PrintWriter out, LoadResult.Loaded loaded) {
+    List<AppSpec> apps = loaded.ecosystem().apps();
+    out.println(loaded.file() + ": " + count(apps.size(), "app") + " (" + count(loader.cores(), "core") + " here)");
+    int nameWidth = apps.stream().mapToInt(a -> a.name().length()).max().orElse(4);
+    for (AppSpec app : apps) {
+      String instances = count(app.instances(), "instance");
+      if (!app.instancesSetting().isEmpty() && !app.instancesSetting().equals(String.valueOf(app.instances()))) {
+        instances += " (" + app.instancesSetting() + ")";
+      }
+      out.printf(
+          "  %-" + nameWidth + "s  %-7s  %-16s  %s%n",
+          app.name(),
+          app.execMode().label(),
+          instances,
+          app.script() + (app.args().isEmpty() ? "" : " " + String.join(" ", app.args())));
+    }
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+}

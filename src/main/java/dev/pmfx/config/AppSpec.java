@@ -1,0 +1,99 @@
+package dev.pmfx.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One app of an ecosystem file, resolved: every option a process manager acts on, with PM2's
+ * defaults filled in, sizes and durations parsed, {@code instances} resolved for this machine's
+ * cores, and paths made absolute. Immutable.
+ *
+ * @param instancesSetting {@code instances} as written ({@code "max"}, {@code "-1"}, {@code
+ *     "4"}), empty when absent; {@link #instances} is what it means on this machine
+ * @param envByName each {@code env_<name>} block, by name: {@code env_production} is under
+ *     {@code production}
+ * @param expBackoffRestartDelay zero when exponential backoff is off
+ * @param watch paths to watch, relative to {@link #cwd}; empty when watching is off
+ * @param location where the app's object starts in its file
+ */
+public record AppSpec(
+    String name,
+    String script,
+    List<String> args,
+    Optional<String> interpreter,
+    List<String> interpreterArgs,
+    Path cwd,
+    String instancesSetting,
+    int instances,
+    ExecMode execMode,
+    Map<String, String> env,
+    Map<String, Map<String, String>> envByName,
+    boolean waitReady,
+    Duration listenTimeout,
+    Duration killTimeout,
+    String killSignal,
+    boolean shutdownWithMessage,
+    boolean autorestart,
+    boolean autostart,
+    int maxRestarts,
+    Duration minUptime,
+    Duration restartDelay,
+    Duration expBackoffRestartDelay,
+    Optional<ByteSize> maxMemoryRestart,
+    List<Integer> stopExitCodes,
+    List<String> watch,
+    List<String> ignoreWatch,
+    Duration watchDelay,
+    Optional<String> cronRestart,
+    Optional<Path> outFile,
+    Optional<Path> errorFile,
+    Optional<Path> logFile,
+    boolean mergeLogs,
+    Optional<String> logDateFormat,
+    String namespace,
+    String instanceVar,
+    Optional<String> incrementVar,
+    boolean treekill,
+    Location location) {
+
+  // PM2's defaults, which its users expect.
+  public static final Duration DEFAULT_LISTEN_TIMEOUT = Duration.ofMillis(3000);
+  public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofMillis(1600);
+  public static final String DEFAULT_KILL_SIGNAL = "SIGINT";
+  public static final int DEFAULT_MAX_RESTARTS = 16;
+  public static final Duration DEFAULT_MIN_UPTIME = Duration.ofMillis(1000);
+  public static final Duration DEFAULT_WATCH_DELAY = Duration.ofMillis(1000);
+  public static final String DEFAULT_NAMESPACE = "default";
+  public static final String DEFAULT_INSTANCE_VAR = "NODE_APP_INSTANCE";
+
+  public AppSpec {
+    args = List.copyOf(args);
+    interpreterArgs = List.copyOf(interpreterArgs);
+    env = ordered(env);
+    Map<String, Map<String, String>> named = new LinkedHashMap<>();
+    envByName.forEach((envName, vars) -> named.put(envName, ordered(vars)));
+    envByName = Collections.unmodifiableMap(named);
+    stopExitCodes = List.copyOf(stopExitCodes);
+    watch = List.copyOf(watch);
+    ignoreWatch = List.copyOf(ignoreWatch);
+  }
+
+  private static Map<String, String> ordered(Map<String, String> map) {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+
+  /**
+   * The app's own variables for a start with {@code --env envName}: {@code env}, then {@code
+   * env_<envName>} over it, as PM2 merges them. The user's environment is the engine's to add.
+   */
+  public Map<String, String> environment(Optional<String> envName) {
+    Map<String, String> merged = new LinkedHashMap<>(env);
+    envName.map(envByName::get).ifPresent(merged::putAll);
+    return Collections.unmodifiableMap(merged);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.pmfx.config;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A memory size such as {@code max_memory_restart: '500M'}, in bytes (K, M, G are powers of 1024, as in PM2). */
+public record ByteSize(long bytes) {
+
+  private static final Pattern TEXT =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?", Pattern.CASE_INSENSITIVE);
+
+  public ByteSize {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("a size cannot be negative: " + bytes);
+    }
+  }
+
+  /** {@code "500M"}, {@code "1G"}, {@code "1.5G"}, {@code "200K"}, {@code "300MB"} or a plain number of bytes. */
+  public static Optional<ByteSize> parse(String text) {
+    Matcher m = TEXT.matcher(text.strip());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    int shift =
+        switch (m.group(2).toUpperCase(Locale.ROOT)) {
+          case "K" -> 10;
+          case "M" -> 20;
+          case "G" -> 30;
+          case "T" -> 40;
+          default -> 0;
+        };
+    BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift));
+    return Optional.of(new ByteSize(bytes.longValue()));
+  }
+
+  /** The shortest exact spelling: {@code 500M}, {@code 1G}, {@code 1536K}. */
+  @Override
+  public String toString() {
+    String[] units = {"", "K", "M", "G", "T"};
+    long value = bytes;
+    int unit = 0;
+    while (unit < units.length - 1 && value >= 1024 && value % 1024 == 0) {
+      value /= 1024;
+      unit++;
+    }
+    return value + units[unit];
+  }
+}

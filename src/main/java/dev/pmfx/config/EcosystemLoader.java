@@ -1,0 +1,223 @@
+package dev.pmfx.config;
+
+import dev.pmfx.config.ConfigNode.ArrayNode;
+import dev.pmfx.config.ConfigNode.ComputedNode;
+import dev.pmfx.config.ConfigNode.Member;
+import dev.pmfx.config.ConfigNode.ObjectNode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads ecosystem files: {@code .js}, {@code .cjs}, {@code .mjs} (through Node.js when it is
+ * installed, as PM2 does; plain object literals without it), {@code .json}, {@code .yaml} and
+ * {@code .yml}. A file either loads whole or fails with every error it has, each at its line.
+ */
+public final class EcosystemLoader {
+
+  /** The names PM2 looks for when given a folder, in its order. */
+  public static final List<String> DEFAULT_NAMES =
+      List.of(
+          "ecosystem.config.js", "ecosystem.config.cjs", "ecosystem.config.mjs",
+          "ecosystem.json", "ecosystem.yaml", "ecosystem.yml", "ecosystem.config.json",
+          "ecosystem.config.yaml", "ecosystem.config.yml");
+
+  private final Optional<Path> node;
+  private final Map<String, String> environment;
+  private final int cores;
+
+  /**
+   * @param node the Node.js executable for .js configs; empty to read only literal .js configs
+   * @param environment what a .js config sees as {@code process.env}
+   * @param cores what {@code instances: 'max'} means
+   */
+  public EcosystemLoader(Optional<Path> node, Map<String, String> environment, int cores) {
+    this.node = node;
+    this.environment = Map.copyOf(environment);
+    this.cores = cores;
+  }
+
+  /** Node.js from PATH, the user's environment and this machine's cores. */
+  public static EcosystemLoader forThisMachine() {
+    Map<String, String> env = System.getenv();
+    return new EcosystemLoader(
+        findOnPath("node", env.getOrDefault("PATH", "")),
+        env,
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  public static Optional<Path> findOnPath(String program, String path) {
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public int cores() {
+    return cores;
+  }
+
+  public LoadResult load(Path given) {
+    Path file = given.toAbsolutePath().normalize();
+    if (Files.isDirectory(file)) {
+      Optional<Path> found = DEFAULT_NAMES.stream().map(file::resolve).filter(Files::isRegularFile).findFirst();
+      if (found.isEmpty()) {
+        return fail(file, "no ecosystem file in this folder", "looked for " + String.join(", ", DEFAULT_NAMES));
+      }
+      file = found.get();
+    }
+    if (!Files.exists(file)) {
+      return fail(file, "file not found", "");
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+    } catch (CharacterCodingException e) {
+      return fail(file, "not a UTF-8 text file", "save the config as UTF-8");
+    } catch (IOException e) {
+      return fail(file, "cannot read: " + e.getMessage(), "");
+    }
+    SourceText source = SourceText.of(file, text);
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+    return switch (extension) {
+      case "json" -> structured(source, TreeReader.Format.JSON);
+      case "yaml", "yml" -> structured(source, TreeReader.Format.YAML);
+      case "js", "cjs", "mjs" -> javascript(source);
+      default ->
+          fail(file, "pmfx does not know this kind of file", "ecosystem files end in .js, .cjs, .mjs, .json, .yaml or .yml");
+    };
+  }
+
+  private LoadResult structured(SourceText source, TreeReader.Format format) {
+    TreeReader.Result read = TreeReader.read(source, format);
+    if (read.root().isEmpty() && format == TreeReader.Format.JSON) {
+      // A typographic quote makes JSON fail at the first one; say what the real trouble is.
+      List<Diagnostic> quotes = JsLiteralReader.typographicQuotes(source);
+      if (!quotes.isEmpty()) {
+        return new LoadResult.Failed(source.file(), quotes);
+      }
+    }
+    if (read.root().isEmpty()) {
+      return new LoadResult.Failed(source.file(), read.errors());
+    }
+    return resolve(source, read.root().get(), read.errors());
+  }
+
+  private LoadResult javascript(SourceText source) {
+    JsLiteralReader.Result literal = JsLiteralReader.read(source);
+    if (!literal.quoteErrors().isEmpty()) {
+      return new LoadResult.Failed(source.file(), literal.quoteErrors());
+    }
+    if (node.isPresent()) {
+      NodeEvaluator.Outcome outcome = new NodeEvaluator(node.get(), environment).evaluate(source);
+      return switch (outcome) {
+        case NodeEvaluator.Outcome.Failure failure -> new LoadResult.Failed(source.file(), List.of(failure.diagnostic()));
+        case NodeEvaluator.Outcome.Value value ->
+            resolve(source, literal.exported().map(l -> overlay(value.root(), l)).orElse(value.root()), List.of());
+      };
+    }
+    if (!literal.problems().isEmpty()) {
+      return new LoadResult.Failed(source.file(), literal.problems());
+    }
+    if (literal.exported().isEmpty()) {
+      return fail(
+          source.file(),
+          "nothing is exported: no 'module.exports =' or 'export default' at the top level",
+          "an ecosystem file ends in module.exports = {apps: [...]}");
+    }
+    Optional<ComputedNode> computed = firstComputed(literal.exported().get());
+    if (computed.isPresent()) {
+      return new LoadResult.Failed(
+          source.file(),
+          List.of(
+              source.error(
+                  computed.get().location(),
+                  "",
+                  "'" + computed.get().source() + "' is computed, and only Node.js can evaluate it: 'node' is not on PATH",
+                  "install Node.js (package nodejs), write the value itself, or use a .json or .yaml config")));
+    }
+    return resolve(source, literal.exported().get(), List.of());
+  }
+
+  private LoadResult resolve(SourceText source, ConfigNode root, List<Diagnostic> earlier) {
+    EcosystemReader.Result read = EcosystemReader.read(root, source, cores);
+    List<Diagnostic> all = new ArrayList<>(earlier);
+    all.addAll(read.diagnostics());
+    all.sort(Comparator.comparingInt((Diagnostic d) -> d.location().line()).thenComparingInt(d -> d.location().column()));
+    if (all.stream().anyMatch(Diagnostic::isError)) {
+      return new LoadResult.Failed(source.file(), all);
+    }
+    return new LoadResult.Loaded(new Ecosystem(source.file(), read.apps(), all));
+  }
+
+  /**
+   * Puts the places of the literal onto the evaluated values: a key keeps its line, and a value
+   * computed by an expression takes the expression's line, down to everything it produced.
+   */
+  static ConfigNode overlay(ConfigNode evaluated, ConfigNode literal) {
+    if (literal instanceof ComputedNode) {
+      return everywhere(evaluated, literal.location());
+    }
+    if (evaluated instanceof ObjectNode object && literal instanceof ObjectNode written) {
+      List<Member> members = new ArrayList<>();
+      for (Member m : object.members()) {
+        Optional<Member> source = written.member(m.key());
+        members.add(
+            source
+                .map(s -> new Member(m.key(), s.keyLocation(), overlay(m.value(), s.value())))
+                .orElseGet(() -> new Member(m.key(), written.location(), everywhere(m.value(), written.location()))));
+      }
+      return new ObjectNode(written.location(), members);
+    }
+    if (evaluated instanceof ArrayNode array && literal instanceof ArrayNode written) {
+      boolean paired = written.exact() && written.items().size() == array.items().size();
+      List<ConfigNode> items = new ArrayList<>();
+      for (int i = 0; i < array.items().size(); i++) {
+        ConfigNode item = array.items().get(i);
+        items.add(paired ? overlay(item, written.items().get(i)) : everywhere(item, written.location()));
+      }
+      return new ArrayNode(written.location(), items, true);
+    }
+    return everywhere(evaluated, literal.location());
+  }
+
+  private static ConfigNode everywhere(ConfigNode node, Location at) {
+    return switch (node) {
+      case ObjectNode o ->
+          new ObjectNode(at, o.members().stream().map(m -> new Member(m.key(), at, everywhere(m.value(), at))).toList());
+      case ArrayNode a -> new ArrayNode(at, a.items().stream().map(i -> everywhere(i, at)).toList(), true);
+      default -> node.at(at);
+    };
+  }
+
+  private static Optional<ComputedNode> firstComputed(ConfigNode node) {
+    return switch (node) {
+      case ComputedNode c -> Optional.of(c);
+      case ObjectNode o -> o.members().stream().map(m -> firstComputed(m.value())).flatMap(Optional::stream).findFirst();
+      case ArrayNode a -> a.items().stream().map(EcosystemLoader::firstComputed).flatMap(Optional::stream).findFirst();
+      default -> Optional.empty();
+    };
+  }
+
+  private static LoadResult fail(Path file, String message, String hint) {
+    return new LoadResult.Failed(
+        file,
+        List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, Location.UNKNOWN, "", message, "", hint)));
+  }
+}

@@ -1,0 +1,674 @@
+package dev.pmfx.config;
+
+import dev.pmfx.config.ConfigNode.ArrayNode;
+import dev.pmfx.config.ConfigNode.BoolNode;
+import dev.pmfx.config.ConfigNode.ComputedNode;
+import dev.pmfx.config.ConfigNode.Member;
+import dev.pmfx.config.ConfigNode.NullNode;
+import dev.pmfx.config.ConfigNode.NumberNode;
+import dev.pmfx.config.ConfigNode.ObjectNode;
+import dev.pmfx.config.ConfigNode.TextNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads what a .js ecosystem file exports, as far as it is written literally: the object or
+ * array after {@code module.exports =} or {@code export default} (or the {@code const} it names).
+ * Expressions only Node.js can evaluate become {@link ComputedNode}s at their place.
+ *
+ * <p>pmfx uses the result twice: as the config itself when Node.js is not installed, and as the
+ * map from keys to lines when it is, since the JSON that Node.js prints has lost them. It is
+ * tolerant: it never throws, and what it cannot read it reports in {@link Result#problems}.
+ */
+final class JsLiteralReader {
+
+  /** Characters that word processors and web pages put where a config needs a plain quote. */
+  static final String TYPOGRAPHIC_QUOTES = "\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u201F";
+
+  /**
+   * @param exported the exported value; empty when no export was found
+   * @param quoteErrors typographic quotes used as quotes: errors whether or not Node.js runs
+   * @param problems syntax this reader could not follow; Node.js, when present, has the last word
+   */
+  record Result(
+      Optional<ConfigNode> exported, List<Diagnostic> quoteErrors, List<Diagnostic> problems) {}
+
+  private enum Kind {
+    PUNCT,
+    STRING,
+    TEMPLATE,
+    NUMBER,
+    IDENT,
+    REGEX,
+    EOF
+  }
+
+  private record Token(
+      Kind kind, String text, String value, int offset, int end, Location at, boolean newline) {
+    boolean is(String punct) {
+      return kind == Kind.PUNCT && text.equals(punct);
+    }
+
+    boolean isIdent(String name) {
+      return kind == Kind.IDENT && text.equals(name);
+    }
+  }
+
+  private final SourceText source;
+  private final String text;
+  private final List<Token> tokens = new ArrayList<>();
+  private final List<Diagnostic> quoteErrors = new ArrayList<>();
+  private final List<Diagnostic> problems = new ArrayList<>();
+  private int pos;
+
+  private JsLiteralReader(SourceText source) {
+    this.source = source;
+    this.text = source.text();
+  }
+
+  static Result read(SourceText source) {
+    JsLiteralReader reader = new JsLiteralReader(source);
+    reader.tokenize();
+    Optional<ConfigNode> exported = reader.exported();
+    return new Result(exported, List.copyOf(reader.quoteErrors), List.copyOf(reader.problems));
+  }
+
+  /** Typographic quotes used as quotes in JSON text (which tokenizes as JavaScript does). */
+  static List<Diagnostic> typographicQuotes(SourceText source) {
+    JsLiteralReader reader = new JsLiteralReader(source);
+    reader.tokenize();
+    return List.copyOf(reader.quoteErrors);
+  }
+
+  static String withPlainQuotes(String line) {
+    return line.replaceAll("[\u2018\u2019\u201A\u201B]", "'").replaceAll("[\u201C\u201D\u201E\u201F]", "\"");
+  }
+
+  static Diagnostic typographicQuoteError(SourceText source, Location at, char quote) {
+    return source.error(
+        at,
+        "",
+        String.format(
+            "typographic quote %c (U+%04X) where a plain quote belongs; configs copied from web"
+                + " pages and word processors often carry these",
+            quote,
+            (int) quote),
+        "with plain quotes the line reads:  " + withPlainQuotes(source.line(at.line())).strip());
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  private int line = 1;
+  private int lineStart = 0;
+
+  private Location locationOf(int offset) {
+    return new Location(line, offset - lineStart + 1);
+  }
+
+  private void tokenize() {
+    int i = 0;
+    boolean newline = true;
+    if (text.startsWith("#!")) {
+      while (i < text.length() && text.charAt(i) != '\n') {
+        i++;
+      }
+    }
+    while (true) {
+      // whitespace and comments
+      while (i < text.length()) {
+        char c = text.charAt(i);
+        if (c == '\n') {
+          newline = true;
+          i++;
+          line++;
+          lineStart = i;
+        } else if (Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFEFF') {
+          i++;
+        } else if (text.startsWith("//", i)) {
+          while (i < text.length() && text.charAt(i) != '\n') {
+            i++;
+          }
+        } else if (text.startsWith("/*", i)) {
+          Location at = locationOf(i);
+          int close = text.indexOf("*/", i + 2);
+          int stop = close < 0 ? text.length() : close + 2;
+          for (int k = i; k < stop; k++) {
+            if (text.charAt(k) == '\n') {
+              line++;
+              lineStart = k + 1;
+              newline = true;
+            }
+          }
+          if (close < 0) {
+            problems.add(source.error(at, "", "comment /* is never closed with */", ""));
+          }
+          i = stop;
+        } else {
+          break;
+        }
+      }
+      if (i >= text.length()) {
+        tokens.add(new Token(Kind.EOF, "", "", i, i, locationOf(i), newline));
+        return;
+      }
+      char c = text.charAt(i);
+      Location at = locationOf(i);
+      int start = i;
+      if (c == '\'' || c == '"') {
+        StringBuilder value = new StringBuilder();
+        i = readQuoted(i, c, value);
+        tokens.add(new Token(Kind.STRING, text.substring(start, i), value.toString(), start, i, at, newline));
+      } else if (c == '`') {
+        StringBuilder value = new StringBuilder();
+        boolean[] interpolated = {false};
+        i = readTemplate(i, value, interpolated);
+        Kind kind = interpolated[0] ? Kind.TEMPLATE : Kind.STRING;
+        tokens.add(new Token(kind, text.substring(start, i), value.toString(), start, i, at, newline));
+      } else if (TYPOGRAPHIC_QUOTES.indexOf(c) >= 0) {
+        quoteErrors.add(typographicQuoteError(source, at, c));
+        i++;
+        while (i < text.length()
+            && TYPOGRAPHIC_QUOTES.indexOf(text.charAt(i)) < 0
+            && text.charAt(i) != '\n') {
+          i++;
+        }
+        if (i < text.length() && text.charAt(i) != '\n') {
+          i++;
+        }
+        String raw = text.substring(start, i);
+        String value = raw.length() >= 2 ? raw.substring(1, raw.length() - 1) : "";
+        tokens.add(new Token(Kind.STRING, raw, value, start, i, at, newline));
+      } else if (Character.isDigit(c)
+          || (c == '.' && i + 1 < text.length() && Character.isDigit(text.charAt(i + 1)))) {
+        i++;
+        while (i < text.length()
+            && (Character.isLetterOrDigit(text.charAt(i))
+                || text.charAt(i) == '.'
+                || text.charAt(i) == '_'
+                || ((text.charAt(i) == '+' || text.charAt(i) == '-')
+                    && (text.charAt(i - 1) == 'e' || text.charAt(i - 1) == 'E')
+                    && !text.startsWith("0x", start)
+                    && !text.startsWith("0X", start)))) {
+          i++;
+        }
+        String raw = text.substring(start, i);
+        tokens.add(new Token(Kind.NUMBER, raw, raw, start, i, at, newline));
+      } else if (Character.isJavaIdentifierStart(c) || c == '\\') {
+        i++;
+        while (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
+          i++;
+        }
+        String raw = text.substring(start, i);
+        tokens.add(new Token(Kind.IDENT, raw, raw, start, i, at, newline));
+      } else if (c == '/' && regexAllowed()) {
+        i = readRegex(i);
+        tokens.add(new Token(Kind.REGEX, text.substring(start, i), "", start, i, at, newline));
+      } else {
+        int length = text.startsWith("...", i) ? 3 : text.startsWith("=>", i) ? 2 : 1;
+        if (length == 1 && c == '=' && text.startsWith("==", i)) {
+          length = text.startsWith("===", i) ? 3 : 2;
+        }
+        i += length;
+        String raw = text.substring(start, i);
+        tokens.add(new Token(Kind.PUNCT, raw, raw, start, i, at, newline));
+      }
+      newline = false;
+    }
+  }
+
+  private static final Set<String> REGEX_AFTER_WORDS =
+      Set.of("return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw");
+
+  private boolean regexAllowed() {
+    if (tokens.isEmpty()) {
+      return true;
+    }
+    Token previous = tokens.getLast();
+    return switch (previous.kind()) {
+      case PUNCT -> !previous.is(")") && !previous.is("]") && !previous.is("}");
+      case IDENT -> REGEX_AFTER_WORDS.contains(previous.text());
+      default -> false;
+    };
+  }
+
+  private int readQuoted(int i, char quote, StringBuilder value) {
+    Location at = locationOf(i);
+    i++;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == quote) {
+        return i + 1;
+      }
+      if (c == '\n') {
+        break;
+      }
+      if (c == '\\' && i + 1 < text.length()) {
+        i = readEscape(i, value);
+        continue;
+      }
+      value.append(c);
+      i++;
+    }
+    problems.add(source.error(at, "", "string starting here is not closed on its line", ""));
+    return i;
+  }
+
+  private int readEscape(int i, StringBuilder value) {
+    char e = text.charAt(i + 1);
+    switch (e) {
+      case 'n' -> value.append('\n');
+      case 't' -> value.append('\t');
+      case 'r' -> value.append('\r');
+      case 'b' -> value.append('\b');
+      case 'f' -> value.append('\f');
+      case 'v' -> value.append('\u000B');
+      case '0' -> value.append('\0');
+      case '\n' -> {
+        line++;
+        lineStart = i + 2;
+      }
+      case 'x' -> {
+        if (i + 4 <= text.length()) {
+          value.append((char) Integer.parseInt(text.substring(i + 2, i + 4), 16));
+          return i + 4;
+        }
+      }
+      case 'u' -> {
+        if (i + 2 < text.length() && text.charAt(i + 2) == '{') {
+          int close = text.indexOf('}', i + 3);
+          if (close > 0) {
+            value.appendCodePoint(Integer.parseInt(text.substring(i + 3, close), 16));
+            return close + 1;
+          }
+        } else if (i + 6 <= text.length()) {
+          try {
+            value.append((char) Integer.parseInt(text.substring(i + 2, i + 6), 16));
+            return i + 6;
+          } catch (NumberFormatException badEscape) {
+            value.append('u');
+          }
+        }
+      }
+      default -> value.append(e);
+    }
+    return i + 2;
+  }
+
+  private int readTemplate(int i, StringBuilder value, boolean[] interpolated) {
+    Location at = locationOf(i);
+    i++;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '`') {
+        return i + 1;
+      }
+      if (c == '\\' && i + 1 < text.length()) {
+        i = readEscape(i, value);
+        continue;
+      }
+      if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+        interpolated[0] = true;
+        i = skipInterpolation(i + 2);
+        continue;
+      }
+      if (c == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+      value.append(c);
+      i++;
+    }
+    problems.add(source.error(at, "", "template string starting here is never closed with `", ""));
+    return i;
+  }
+
+  /** Skips a template's {@code ${ ... }} up to its closing brace, minding nested strings. */
+  private int skipInterpolation(int i) {
+    int depth = 1;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '{') {
+        depth++;
+      } else if (c == '}' && --depth == 0) {
+        return i + 1;
+      } else if (c == '\'' || c == '"') {
+        i = readQuoted(i, c, new StringBuilder());
+        continue;
+      } else if (c == '`') {
+        i = readTemplate(i, new StringBuilder(), new boolean[1]);
+        continue;
+      } else if (c == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  private int readRegex(int i) {
+    i++;
+    boolean inClass = false;
+    while (i < text.length() && text.charAt(i) != '\n') {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      if (c == '[') {
+        inClass = true;
+      } else if (c == ']') {
+        inClass = false;
+      } else if (c == '/' && !inClass) {
+        i++;
+        while (i < text.length() && Character.isLetter(text.charAt(i))) {
+          i++;
+        }
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  // ---------------------------------------------------------------- values
+
+  private Optional<ConfigNode> exported() {
+    Map<String, Integer> declarations = new HashMap<>();
+    int exportStart = -1;
+    int depth = 0;
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if (t.is("(") || t.is("[") || t.is("{")) {
+        depth++;
+      } else if (t.is(")") || t.is("]") || t.is("}")) {
+        depth--;
+      } else if (depth == 0 && t.kind() == Kind.IDENT) {
+        if (t.text().equals("module")
+            && i + 3 < tokens.size()
+            && tokens.get(i + 1).is(".")
+            && tokens.get(i + 2).isIdent("exports")
+            && tokens.get(i + 3).is("=")) {
+          exportStart = i + 4;
+        } else if (t.text().equals("export") && token(i + 1).isIdent("default")) {
+          exportStart = i + 2;
+        } else if ((t.text().equals("const") || t.text().equals("let") || t.text().equals("var"))
+            && token(i + 1).kind() == Kind.IDENT
+            && token(i + 2).is("=")) {
+          declarations.put(token(i + 1).text(), i + 3);
+        }
+      }
+    }
+    if (exportStart < 0) {
+      return Optional.empty();
+    }
+    for (int hops = 0; hops < 4; hops++) {
+      Token first = token(exportStart);
+      Token after = token(exportStart + 1);
+      boolean bareName =
+          first.kind() == Kind.IDENT
+              && (after.kind() == Kind.EOF || after.is(";") || after.newline())
+              && declarations.containsKey(first.text());
+      if (!bareName) {
+        break;
+      }
+      exportStart = declarations.get(first.text());
+    }
+    pos = exportStart;
+    ConfigNode value = value(true);
+    return Optional.of(value == null ? new NullNode(tokens.get(exportStart).at()) : value);
+  }
+
+  private Token token(int index) {
+    return tokens.get(Math.min(index, tokens.size() - 1));
+  }
+
+  private Token peek() {
+    return tokens.get(Math.min(pos, tokens.size() - 1));
+  }
+
+  private Token next() {
+    Token t = peek();
+    if (pos < tokens.size() - 1) {
+      pos++;
+    }
+    return t;
+  }
+
+  private boolean atValueEnd(boolean topLevel) {
+    Token t = peek();
+    return t.kind() == Kind.EOF
+        || t.is(",")
+        || t.is("}")
+        || t.is("]")
+        || t.is(")")
+        || t.is(";")
+        || (topLevel && t.newline());
+  }
+
+  /** One value; {@code null} for {@code undefined}, which JSON drops as Node.js does. */
+  private ConfigNode value(boolean topLevel) {
+    int start = pos;
+    Token t = peek();
+    ConfigNode literal = null;
+    boolean undefined = false;
+    if (t.is("{")) {
+      literal = object();
+    } else if (t.is("[")) {
+      literal = array();
+    } else if (t.kind() == Kind.STRING) {
+      next();
+      literal = new TextNode(t.at(), t.value());
+    } else if (t.kind() == Kind.NUMBER) {
+      next();
+      literal = number(t, false);
+    } else if (t.is("-") && token(pos + 1).kind() == Kind.NUMBER) {
+      next();
+      literal = number(next(), true);
+      literal = literal == null ? null : literal.at(t.at());
+    } else if (t.isIdent("true") || t.isIdent("false")) {
+      next();
+      literal = new BoolNode(t.at(), t.text().equals("true"));
+    } else if (t.isIdent("null")) {
+      next();
+      literal = new NullNode(t.at());
+    } else if (t.isIdent("undefined")) {
+      next();
+      undefined = true;
+    }
+    if ((literal != null || undefined) && atValueEnd(topLevel)) {
+      return literal;
+    }
+    pos = start;
+    return computed(topLevel);
+  }
+
+  private NumberNode number(Token t, boolean negative) {
+    String raw = t.text().replace("_", "");
+    BigDecimal value;
+    try {
+      if (raw.length() > 2 && raw.charAt(0) == '0' && "xXoObB".indexOf(raw.charAt(1)) >= 0) {
+        int radix =
+            switch (Character.toLowerCase(raw.charAt(1))) {
+              case 'x' -> 16;
+              case 'o' -> 8;
+              default -> 2;
+            };
+        value = new BigDecimal(new BigInteger(raw.substring(2), radix));
+      } else {
+        value = new BigDecimal(raw);
+      }
+    } catch (NumberFormatException notANumber) {
+      problems.add(source.error(t.at(), "", "'" + t.text() + "' is not a number", ""));
+      return null;
+    }
+    return new NumberNode(t.at(), negative ? value.negate() : value);
+  }
+
+  /** Skips an expression up to the end of its value; Node.js will evaluate it. */
+  private ComputedNode computed(boolean topLevel) {
+    Token first = peek();
+    int depth = 0;
+    Token last = first;
+    while (peek().kind() != Kind.EOF) {
+      Token t = peek();
+      if (depth == 0 && (t.is(",") || t.is(";") || t.is(")") || t.is("]") || t.is("}"))) {
+        break;
+      }
+      if (topLevel && depth == 0 && t != first && t.newline() && t.is(";")) {
+        break;
+      }
+      if (t.is("(") || t.is("[") || t.is("{")) {
+        depth++;
+      } else if (t.is(")") || t.is("]") || t.is("}")) {
+        depth--;
+      }
+      last = next();
+    }
+    String expression = text.substring(first.offset(), Math.max(first.offset(), last.end()));
+    expression = expression.replaceAll("\\s+", " ").strip();
+    if (expression.length() > 60) {
+      expression = expression.substring(0, 57) + "...";
+    }
+    return new ComputedNode(first.at(), expression);
+  }
+
+  private ObjectNode object() {
+    Token open = next();
+    List<Member> members = new ArrayList<>();
+    while (true) {
+      Token t = peek();
+      if (t.is("}")) {
+        next();
+        break;
+      }
+      if (t.kind() == Kind.EOF) {
+        problems.add(source.error(open.at(), "", "this { is never closed with }", ""));
+        break;
+      }
+      if (t.is("...")) {
+        // Node.js knows what a spread brings; without it, the config cannot be read.
+        next();
+        members.add(new Member("...", t.at(), computed(false)));
+      } else if (t.is("[")) {
+        int start = pos;
+        skipBalanced();
+        String key = text.substring(t.offset(), token(pos - 1).end());
+        pos = peek().is(":") ? pos + 1 : start;
+        members.add(new Member(key, t.at(), computed(false)));
+      } else if (t.kind() == Kind.IDENT || t.kind() == Kind.STRING || t.kind() == Kind.NUMBER) {
+        next();
+        String key = t.kind() == Kind.STRING ? t.value() : t.text();
+        Token after = peek();
+        if (after.is(":")) {
+          next();
+          ConfigNode value = value(false);
+          if (value != null) {
+            members.add(new Member(key, t.at(), value));
+          }
+        } else if ((after.is(",") || after.is("}")) && t.kind() == Kind.IDENT) {
+          members.add(new Member(key, t.at(), new ComputedNode(t.at(), key)));
+        } else {
+          // a method, getter or async function: JSON drops functions, so no member
+          skipToMemberEnd();
+        }
+      } else {
+        problems.add(unexpected(t, "a key"));
+        skipToMemberEnd();
+      }
+      Token separator = peek();
+      if (separator.is(",")) {
+        next();
+      } else if (!separator.is("}")) {
+        if (separator.kind() == Kind.EOF) {
+          continue;
+        }
+        problems.add(unexpected(separator, "',' or '}'"));
+        skipToMemberEnd();
+        if (peek().is(",")) {
+          next();
+        }
+      }
+    }
+    return new ObjectNode(open.at(), members);
+  }
+
+  private ArrayNode array() {
+    Token open = next();
+    List<ConfigNode> items = new ArrayList<>();
+    boolean exact = true;
+    while (true) {
+      Token t = peek();
+      if (t.is("]")) {
+        next();
+        break;
+      }
+      if (t.kind() == Kind.EOF) {
+        problems.add(source.error(open.at(), "", "this [ is never closed with ]", ""));
+        break;
+      }
+      if (t.is("...")) {
+        next();
+        items.add(computed(false));
+        exact = false;
+      } else if (t.is(",")) {
+        items.add(new NullNode(t.at()));
+      } else {
+        ConfigNode item = value(false);
+        items.add(item == null ? new NullNode(t.at()) : item);
+      }
+      Token separator = peek();
+      if (separator.is(",")) {
+        next();
+      } else if (!separator.is("]") && separator.kind() != Kind.EOF) {
+        problems.add(unexpected(separator, "',' or ']'"));
+        skipToMemberEnd();
+        if (peek().is(",")) {
+          next();
+        }
+      }
+    }
+    return new ArrayNode(open.at(), items, exact);
+  }
+
+  private void skipBalanced() {
+    int depth = 0;
+    do {
+      Token t = next();
+      if (t.is("(") || t.is("[") || t.is("{")) {
+        depth++;
+      } else if (t.is(")") || t.is("]") || t.is("}")) {
+        depth--;
+      } else if (t.kind() == Kind.EOF) {
+        return;
+      }
+    } while (depth > 0);
+  }
+
+  private void skipToMemberEnd() {
+    int depth = 0;
+    while (peek().kind() != Kind.EOF) {
+      Token t = peek();
+      if (depth == 0 && (t.is(",") || t.is("}") || t.is("]"))) {
+        return;
+      }
+      if (t.is("(") || t.is("[") || t.is("{")) {
+        depth++;
+      } else if (t.is(")") || t.is("]") || t.is("}")) {
+        depth--;
+      }
+      next();
+    }
+  }
+
+  private Diagnostic unexpected(Token t, String expected) {
+    String found = t.kind() == Kind.EOF ? "end of file" : "'" + t.text() + "'";
+    return source.error(t.at(), "", "unexpected " + found + " where " + expected + " belongs", "");
+  }
+}

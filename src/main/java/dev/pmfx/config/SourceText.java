@@ -1,0 +1,40 @@
+package dev.pmfx.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A config file's text, split into lines so findings can quote the line they are about. */
+record SourceText(Path file, String text, List<String> lines) {
+
+  static SourceText of(Path file, String text) {
+    List<String> lines = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) == '\n') {
+        lines.add(stripCr(text.substring(start, i)));
+        start = i + 1;
+      }
+    }
+    lines.add(stripCr(text.substring(start)));
+    return new SourceText(file, text, List.copyOf(lines));
+  }
+
+  private static String stripCr(String line) {
+    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+  }
+
+  String line(int number) {
+    return number >= 1 && number <= lines.size() ? lines.get(number - 1) : "";
+  }
+
+  Diagnostic error(Location at, String key, String message, String hint) {
+    return new Diagnostic(
+        Diagnostic.Severity.ERROR, file, at, key, message, line(at.line()), hint);
+  }
+
+  Diagnostic warning(Location at, String key, String message, String hint) {
+    return new Diagnostic(
+        Diagnostic.Severity.WARNING, file, at, key, message, line(at.line()), hint);
+  }
+}

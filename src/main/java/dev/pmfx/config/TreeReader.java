@@ -1,0 +1,181 @@
+package dev.pmfx.config;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pmfx.config.ConfigNode.ArrayNode;
+import dev.pmfx.config.ConfigNode.BoolNode;
+import dev.pmfx.config.ConfigNode.Member;
+import dev.pmfx.config.ConfigNode.NullNode;
+import dev.pmfx.config.ConfigNode.NumberNode;
+import dev.pmfx.config.ConfigNode.ObjectNode;
+import dev.pmfx.config.ConfigNode.TextNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads JSON and YAML into {@link ConfigNode}s that remember where each key and value was
+ * written, so that every later finding can name its line. Jackson's own trees forget that.
+ */
+final class TreeReader {
+
+  enum Format {
+    JSON,
+    YAML
+  }
+
+  record Result(Optional<ConfigNode> root, List<Diagnostic> errors) {}
+
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final YAMLFactory YAML = YAMLFactory.builder().build();
+
+  private final SourceText source;
+  private final Format format;
+  private final List<Diagnostic> errors = new ArrayList<>();
+
+  private TreeReader(SourceText source, Format format) {
+    this.source = source;
+    this.format = format;
+  }
+
+  static Result read(SourceText source, Format format) {
+    TreeReader reader = new TreeReader(source, format);
+    JsonFactory factory = format == Format.JSON ? JSON : YAML;
+    try (JsonParser parser = factory.createParser(source.text())) {
+      JsonToken first = parser.nextToken();
+      if (first == null) {
+        reader.errors.add(
+            source.error(new Location(1, 1), "", "the file is empty", "a config lists apps: {\"apps\": [...]}"));
+        return new Result(Optional.empty(), reader.errors);
+      }
+      ConfigNode root = reader.value(parser);
+      return new Result(Optional.of(root), List.copyOf(reader.errors));
+    } catch (JsonProcessingException e) {
+      reader.errors.add(reader.syntaxError(e));
+      return new Result(Optional.empty(), List.copyOf(reader.errors));
+    } catch (IOException e) {
+      reader.errors.add(source.error(Location.UNKNOWN, "", "cannot read: " + e.getMessage(), ""));
+      return new Result(Optional.empty(), List.copyOf(reader.errors));
+    }
+  }
+
+  /** Converts what Node.js printed: the values are right, their places come from elsewhere. */
+  static ConfigNode fromEvaluated(JsonNode value) {
+    Location nowhere = Location.UNKNOWN;
+    if (value.isObject()) {
+      List<Member> members = new ArrayList<>();
+      value.properties().forEach(e -> members.add(new Member(e.getKey(), nowhere, fromEvaluated(e.getValue()))));
+      return new ObjectNode(nowhere, members);
+    }
+    if (value.isArray()) {
+      List<ConfigNode> items = new ArrayList<>();
+      value.forEach(item -> items.add(fromEvaluated(item)));
+      return new ArrayNode(nowhere, items, true);
+    }
+    if (value.isNumber()) {
+      return new NumberNode(nowhere, value.decimalValue());
+    }
+    if (value.isBoolean()) {
+      return new BoolNode(nowhere, value.booleanValue());
+    }
+    if (value.isNull() || value.isMissingNode()) {
+      return new NullNode(nowhere);
+    }
+    return new TextNode(nowhere, value.asText());
+  }
+
+  private static Location location(JsonLocation at) {
+    return at == null || at.getLineNr() < 1
+        ? Location.UNKNOWN
+        : new Location(at.getLineNr(), Math.max(1, at.getColumnNr()));
+  }
+
+  private ConfigNode value(JsonParser parser) throws IOException {
+    Location at = location(parser.currentTokenLocation());
+    JsonToken token = parser.currentToken();
+    return switch (token) {
+      case START_OBJECT -> object(parser, at);
+      case START_ARRAY -> array(parser, at);
+      case VALUE_STRING -> new TextNode(at, checkedText(parser.getText(), at));
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new NumberNode(at, parser.getDecimalValue());
+      case VALUE_TRUE -> new BoolNode(at, true);
+      case VALUE_FALSE -> new BoolNode(at, false);
+      case VALUE_NULL -> new NullNode(at);
+      default -> new TextNode(at, parser.getText());
+    };
+  }
+
+  private ObjectNode object(JsonParser parser, Location at) throws IOException {
+    List<Member> members = new ArrayList<>();
+    Map<String, Location> seen = new HashMap<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      Location keyAt = location(parser.currentTokenLocation());
+      String key = checkedText(parser.currentName(), keyAt);
+      parser.nextToken();
+      ConfigNode value = value(parser);
+      Location first = seen.putIfAbsent(key, keyAt);
+      if (first != null) {
+        errors.add(
+            source.error(
+                keyAt,
+                key,
+                "key '" + key + "' appears twice in the same object (first on line " + first.line() + ")",
+                "keep one of them; only the last one would count"));
+      }
+      members.add(new Member(key, keyAt, value));
+    }
+    return new ObjectNode(at, members);
+  }
+
+  private ArrayNode array(JsonParser parser, Location at) throws IOException {
+    List<ConfigNode> items = new ArrayList<>();
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
+      items.add(value(parser));
+    }
+    return new ArrayNode(at, items, true);
+  }
+
+  /**
+   * In YAML a typographic quote is not a syntax error: {@code name: “api”} is the five-letter
+   * string with the quotes in it. Nobody means that, so it is an error here too.
+   */
+  private String checkedText(String text, Location at) {
+    if (format == Format.YAML
+        && !text.isEmpty()
+        && JsLiteralReader.TYPOGRAPHIC_QUOTES.indexOf(text.charAt(0)) >= 0) {
+      errors.add(JsLiteralReader.typographicQuoteError(source, at, text.charAt(0)));
+    }
+    return text;
+  }
+
+  private Diagnostic syntaxError(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+      Location at =
+          new Location(yaml.getProblemMark().getLine() + 1, yaml.getProblemMark().getColumn() + 1);
+      String context = yaml.getContext() == null ? "" : yaml.getContext() + ": ";
+      return source.error(at, "", "YAML syntax: " + context + yaml.getProblem(), yamlHint(at));
+    }
+    Location at = location(e.getLocation());
+    String message = e.getOriginalMessage();
+    int cut = message.indexOf("\n at [Source");
+    if (cut >= 0) {
+      message = message.substring(0, cut);
+    }
+    return source.error(at, "", (format == Format.JSON ? "JSON" : "YAML") + " syntax: " + message, "");
+  }
+
+  private String yamlHint(Location at) {
+    return source.line(at.line()).contains("\t")
+        ? "YAML indents with spaces; this line has a tab"
+        : "";
+  }
+}

@@ -1,0 +1,70 @@
+package dev.pmfx.ui;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pmfx.PmfxHome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the window remembers between starts, in {@code gui.json} in the pmfx home: the last file
+ * opened and the recent ones, newest first.
+ */
+public record GuiState(String lastFile, List<String> recentFiles) {
+
+  static final int MAX_RECENT = 10;
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public GuiState {
+    recentFiles = recentFiles == null ? List.of() : List.copyOf(recentFiles);
+  }
+
+  static GuiState empty() {
+    return new GuiState(null, List.of());
+  }
+
+  static Path file(PmfxHome home) {
+    return home.dir().resolve("gui.json");
+  }
+
+  /** The saved state, or an empty one when there is none or it cannot be read. */
+  static GuiState load(PmfxHome home) {
+    Path file = file(home);
+    if (!Files.isRegularFile(file)) {
+      return empty();
+    }
+    try {
+      return JSON.readValue(file.toFile(), GuiState.class);
+    } catch (IOException unreadable) {
+      return empty();
+    }
+  }
+
+  void save(PmfxHome home) throws IOException {
+    home.createDirectories();
+    Path file = file(home);
+    Path temporary = file.resolveSibling("gui.json.tmp");
+    JSON.writeValue(temporary.toFile(), this);
+    Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  Optional<Path> last() {
+    return Optional.ofNullable(lastFile).map(Path::of);
+  }
+
+  GuiState opened(Path file) {
+    String path = file.toAbsolutePath().toString();
+    List<String> recent = new ArrayList<>(recentFiles);
+    recent.remove(path);
+    recent.addFirst(path);
+    return new GuiState(path, recent.subList(0, Math.min(recent.size(), MAX_RECENT)));
+  }
+}
