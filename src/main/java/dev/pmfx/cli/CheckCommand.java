@@ -72,7 +72,7 @@ final class CheckCommand implements Callable<Integer> {
         instances += " (" + app.instancesSetting() + ")";
       }
       out.printf(
-          "  %-" + nameWidth + "s  %-7s  %-16s  %s%n",
+          "  %-" + nameWidth + "s  %-7s  %-19s  %s%n",
           app.name(),
           app.execMode().label(),
           instances,

@@ -105,7 +105,7 @@ final class EcosystemReader {
           if (m.key().equals("deploy")) {
             warn(m.keyLocation(), "deploy", "'deploy' (PM2's deploy tool) is not something pmfx does; ignored");
           } else if (!m.key().equals("apps")) {
-            unknownKey(m, "", List.of("apps", "deploy"));
+            unknownKey(m, "", "", List.of("apps", "deploy"));
           }
         }
         Member apps = object.member("apps").orElseThrow();
@@ -316,7 +316,7 @@ final class EcosystemReader {
       } else {
         List<String> known = new ArrayList<>(APP_KEYS);
         known.addAll(ALIASES.keySet());
-        unknownKey(m, path + ".", known);
+        unknownKey(m, path + ".", label + ": ", known);
       }
     }
 
@@ -713,12 +713,12 @@ final class EcosystemReader {
     };
   }
 
-  private void unknownKey(Member m, String pathPrefix, List<String> known) {
+  private void unknownKey(Member m, String pathPrefix, String messagePrefix, List<String> known) {
     Optional<String> suggestion = DidYouMean.closest(m.key(), known);
     warn(
         m.keyLocation(),
         pathPrefix + m.key(),
-        "unknown key '" + m.key() + "'" + suggestion.map(s -> ": did you mean '" + s + "'?").orElse(""),
+        messagePrefix + "unknown key '" + m.key() + "'" + suggestion.map(s -> ": did you mean '" + s + "'?").orElse(""),
         suggestion.isPresent() ? "" : "pmfx ignores it; see docs/config.md for the keys it knows");
   }
 

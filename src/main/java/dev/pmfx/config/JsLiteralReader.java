@@ -485,8 +485,19 @@ final class JsLiteralReader {
     if ((literal != null || undefined) && atValueEnd(topLevel)) {
       return literal;
     }
+    if ((literal != null || undefined) && startsAnotherValue(peek())) {
+      return literal; // a missing comma: the list or object around it reports the token
+    }
     pos = start;
     return computed(topLevel);
+  }
+
+  private static boolean startsAnotherValue(Token t) {
+    return t.kind() == Kind.IDENT
+        || t.kind() == Kind.STRING
+        || t.kind() == Kind.TEMPLATE
+        || t.kind() == Kind.NUMBER
+        || t.is("{");
   }
 
   private NumberNode number(Token t, boolean negative) {

@@ -1,0 +1,105 @@
+package dev.pmfx.config;
+
+import static dev.pmfx.config.Fixtures.config;
+import static dev.pmfx.config.Fixtures.failed;
+import static dev.pmfx.config.Fixtures.loaded;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad configs are named, never guessed: file, line, column, key, and what is allowed. */
+class InvalidConfigsTest {
+
+  private final EcosystemLoader loader = Fixtures.withNode();
+
+  @ParameterizedTest(name = "{0} -> {1}:{2} {3}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          invalid/syntax.json                  | 4 | 5  | JSON syntax: Unexpected character ('{'
+          invalid/syntax.yaml                  | 4 | 4  | YAML syntax: while parsing a block collection
+          invalid/syntax.config.js             | 6 | 7  | SyntaxError: Unexpected identifier 'instances'
+          invalid/syntax.mjs                   | 4 | 19 | SyntaxError: Unexpected identifier 'script'
+          invalid/not-defined.config.js        | 6 | 24 | ReferenceError: cpus is not defined
+          invalid/typographic.config.js        | 4 | 13 | typographic quote ‘ (U+2018)
+          invalid/typographic.json             | 3 | 7  | typographic quote “ (U+201C)
+          invalid/typographic.yaml             | 3 | 13 | typographic quote “ (U+201C)
+          invalid/missing-script.config.js     | 4 | 5  | app 'worker' has no 'script'
+          invalid/duplicate-names.yaml         | 4 | 11 | two apps are named 'api' (the other one is on line 2)
+          invalid/missing-cwd.json             | 3 | 52 | app 'api': cwd './no-such-folder' does not exist
+          invalid/empty-apps.config.js         | 2 | 9  | the 'apps' list is empty
+          invalid/no-apps.yaml                 | 1 | 1  | no apps: the config must have an 'apps' list
+          invalid/bad-computed-value.config.js | 7 | 18 | app 'api': instances must be a whole number, 'max'
+          """)
+  void namesTheLineAndColumn(String file, int line, int column, String message) {
+    LoadResult.Failed failure = failed(loader.load(config(file)));
+
+    Diagnostic first = failure.errors().getFirst();
+    assertEquals(config(file), first.file());
+    assertTrue(
+        first.message().contains(message.strip()),
+        () -> "message was: " + first.message());
+    assertEquals(new Location(line, column), first.location(), first::format);
+  }
+
+  @Test
+  void everyWrongTypeIsReportedAtOnceWithWhatIsAllowed() {
+    LoadResult.Failed failure = failed(loader.load(config("invalid/wrong-types.json")));
+
+    List<String> found =
+        failure.errors().stream().map(d -> d.location().line() + " " + d.key() + ": " + d.message()).toList();
+    assertEquals(7, found.size(), String.join("\n", found));
+    assertEquals(
+        List.of(
+            "6 apps[0].instances: app 'api': instances must be a whole number, 'max', 0 (all cores) or -N (all cores but N); found \"four\"",
+            "7 apps[0].autorestart: app 'api': autorestart must be true or false; found \"yes\"",
+            "8 apps[0].max_memory_restart: app 'api': max_memory_restart must be a size: bytes, or a number with K, M or G ('500M', '1G'); found \"lots\"",
+            "9 apps[0].kill_timeout: app 'api': kill_timeout must be a duration: milliseconds (1600) or a number with ms, s, m, h or d ('1.6s'); found -5",
+            "10 apps[0].exec_mode: app 'api': exec_mode must be 'fork' or 'cluster'; found \"parallel\"",
+            "11 apps[0].kill_signal: app 'api': kill_signal must be a signal a program can handle, such as 'SIGINT' or 'SIGTERM'; found \"SIGTREM\"",
+            "12 apps[0].env: app 'api': env must be an object of variables, such as {NODE_ENV: 'production', PORT: 3000}; found a list"),
+        found);
+    assertEquals("did you mean 'SIGTERM'?", failure.errors().get(5).hint());
+  }
+
+  @Test
+  void unknownKeyIsAWarningWithDidYouMean() {
+    Ecosystem ecosystem = loaded(loader.load(config("invalid/unknown-key.yaml")));
+
+    Diagnostic typo = ecosystem.warnings().getFirst();
+    assertEquals(Diagnostic.Severity.WARNING, typo.severity());
+    assertEquals(new Location(4, 5), typo.location());
+    assertEquals("app 'api': unknown key 'intances': did you mean 'instances'?", typo.message());
+    assertEquals(1, ecosystem.app("api").orElseThrow().instances(), "a misspelt key changes nothing");
+    assertTrue(ecosystem.warnings().get(1).message().contains("'vizion' is a PM2 option that pmfx does not use"));
+  }
+
+  @Test
+  void typographicQuoteErrorShowsTheLineWithPlainQuotes() {
+    Diagnostic error = failed(loader.load(config("invalid/typographic.config.js"))).errors().getFirst();
+
+    assertEquals("with plain quotes the line reads:  name: 'api',", error.hint());
+    assertEquals(
+        """
+        %s:4:13: error: typographic quote ‘ (U+2018) where a plain quote belongs; configs copied from web pages and word processors often carry these
+          4 |       name: ‘api’,
+            |             ^
+          = with plain quotes the line reads:  name: 'api',"""
+            .formatted(config("invalid/typographic.config.js")),
+        error.format());
+  }
+
+  @Test
+  void missingFileAndUnknownExtensionSayWhatIsExpected() {
+    LoadResult.Failed missing = failed(loader.load(config("invalid").resolve("nope.json")));
+    LoadResult.Failed toml = failed(loader.load(config("invalid/server.js").resolveSibling("server.toml")));
+
+    assertEquals("file not found", missing.errors().getFirst().message());
+    assertTrue(toml.errors().getFirst().message().contains("file not found"));
+  }
+}

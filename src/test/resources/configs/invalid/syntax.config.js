@@ -1,0 +1,9 @@
+module.exports = {
+  apps: [
+    {
+      name: 'api',
+      script: 'server.js'
+      instances: 2,
+    },
+  ],
+};

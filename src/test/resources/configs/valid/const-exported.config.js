@@ -1,0 +1,5 @@
+const config = {
+  apps: [{ name: 'api', script: 'server.js', namespace: 'backend' }],
+};
+
+module.exports = config;

@@ -1,0 +1,2 @@
+const apps = [{ name: 'api', script: 'server.js' }];
+module.exports = { apps };

@@ -1,0 +1,3 @@
+export default {
+  apps: [{ name: 'api', script: 'server.js', instances: 'max' }],
+};
