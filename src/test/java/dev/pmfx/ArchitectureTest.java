@@ -1,0 +1,53 @@
+package dev.pmfx;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The arrows of DESIGN.md point one way: ui and cli use the engine, nothing below knows them. */
+@AnalyzeClasses(packages = "dev.pmfx", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule engineAndBelowDoNotUseJavaFx =
+      noClasses()
+          .that()
+          .resideInAnyPackage("dev.pmfx.config..", "dev.pmfx.engine..", "dev.pmfx.balance..", "dev.pmfx.metrics..", "dev.pmfx.logs..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("javafx..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule engineAndBelowDoNotUseTheFrontEnds =
+      noClasses()
+          .that()
+          .resideInAnyPackage("dev.pmfx.config..", "dev.pmfx.engine..", "dev.pmfx.balance..", "dev.pmfx.metrics..", "dev.pmfx.logs..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.pmfx.ui..", "dev.pmfx.cli..")
+          .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule uiDoesNotStartProcesses =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.pmfx.ui..")
+          .should()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.lang.ProcessBuilder")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.lang.Process");
+
+  @ArchTest
+  static final ArchRule onlyFxThreadCallsRunLater =
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName("dev.pmfx.ui.FxThread")
+          .should()
+          .callMethod("javafx.application.Platform", "runLater", "java.lang.Runnable");
+}

@@ -1,0 +1,112 @@
+package dev.pmfx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pmfx.config.EcosystemLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code pmfx check FILE}: the resolved apps or the errors, exit 0 or 1. */
+class CheckCommandTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int check(String... files) {
+    EcosystemLoader loader =
+        new EcosystemLoader(
+            EcosystemLoader.findOnPath("node", System.getenv().getOrDefault("PATH", "")),
+            System.getenv(),
+            4);
+    CommandLine command =
+        new CommandLine(
+            new PmfxCommand(),
+            new CommandLine.IFactory() {
+              @Override
+              @SuppressWarnings("unchecked")
+              public <K> K create(Class<K> type) throws Exception {
+                return type == CheckCommand.class
+                    ? (K) new CheckCommand(loader)
+                    : CommandLine.defaultFactory().create(type);
+              }
+            });
+    command.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    String[] args = new String[files.length + 1];
+    args[0] = "check";
+    for (int i = 0; i < files.length; i++) {
+      args[i + 1] = fixture(files[i]).toString();
+    }
+    return command.execute(args);
+  }
+
+  private static Path fixture(String relative) {
+    try {
+      return Path.of(CheckCommandTest.class.getResource("/configs/" + relative).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void validFilePrintsOneLinePerAppAndExitsZero() {
+    int code = check("valid/ecosystem.json");
+
+    assertEquals(0, code, err::toString);
+    assertEquals(
+        """
+        %s: 2 apps (4 cores here)
+          api   cluster  4 instances (max)    server.js
+          jobs  fork     1 instance           worker.py --queue default --verbose
+        """
+            .formatted(fixture("valid/ecosystem.json")),
+        out.toString());
+    assertEquals("", err.toString());
+  }
+
+  @Test
+  void brokenFilePrintsItsErrorsWithLinesAndExitsOne() {
+    int code = check("invalid/wrong-types.json");
+
+    assertEquals(1, code);
+    assertEquals("", out.toString());
+    String errors = err.toString();
+    assertTrue(errors.contains(fixture("invalid/wrong-types.json") + ":6:20: error: app 'api': instances must be"), errors);
+    assertTrue(errors.contains("  6 |       \"instances\": \"four\","), errors);
+    assertTrue(errors.endsWith("7 errors; nothing loaded\n"), errors);
+  }
+
+  @Test
+  void warningsGoToStderrAndTheFileStillPasses() {
+    int code = check("invalid/unknown-key.yaml");
+
+    assertEquals(0, code);
+    assertTrue(err.toString().contains("warning: app 'api': unknown key 'intances': did you mean 'instances'?"), err::toString);
+    assertTrue(out.toString().contains("  api  fork"), out::toString);
+  }
+
+  @Test
+  void anyFailingFileAmongSeveralMakesTheExitCodeOne() {
+    int code = check("valid/ecosystem.yaml", "invalid/syntax.yaml", "valid/literal.config.js");
+
+    assertEquals(1, code);
+    assertTrue(out.toString().contains("ecosystem.yaml: 2 apps"));
+    assertTrue(out.toString().contains("literal.config.js: 2 apps"));
+    assertTrue(err.toString().contains("syntax.yaml:4:4: error: YAML syntax"));
+  }
+
+  @Test
+  void withoutFilesItSaysWhatItNeeds() {
+    CommandLine command = PmfxCommand.commandLine();
+    command.setErr(new PrintWriter(err, true));
+
+    int code = command.execute("check");
+
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("Missing required parameter: 'FILE'"), err::toString);
+  }
+}
