@@ -34,16 +34,22 @@ public record Diagnostic(
 
   /** The first line alone: {@code ecosystem.config.js:4:16: error: ...}. */
   public String headline() {
-    StringBuilder out = new StringBuilder(file.toString());
-    if (location.known()) {
-      out.append(':').append(location.line()).append(':').append(location.column());
-    }
-    return out.append(": ").append(severity.label()).append(": ").append(message).toString();
+    return file + (location.known() ? ":" + location : "") + ": " + severity.label() + ": " + message;
   }
 
   /** The headline, the source line with a caret under the column, and the hint. */
   public String format() {
-    StringBuilder out = new StringBuilder(headline());
+    return format(headline());
+  }
+
+  /** As {@link #format()}, for a view that already names the file: {@code line 4, column 16: error: ...}. */
+  public String formatInFile() {
+    String where = location.known() ? "line " + location.line() + ", column " + location.column() + ": " : "";
+    return format(where + severity.label() + ": " + message);
+  }
+
+  private String format(String headline) {
+    StringBuilder out = new StringBuilder(headline);
     if (!sourceLine.isEmpty() && location.known()) {
       String number = String.valueOf(location.line());
       String gutter = " ".repeat(number.length());

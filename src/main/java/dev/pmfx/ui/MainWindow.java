@@ -197,7 +197,9 @@ public final class MainWindow {
         setText(null);
         return;
       }
-      setText(diagnostic.format());
+      setText(diagnostic.formatInFile());
+      setWrapText(true);
+      setPrefWidth(0); // wrap at the list's width instead of widening it
       getStyleClass().add(diagnostic.isError() ? "error" : "warning");
     }
   }

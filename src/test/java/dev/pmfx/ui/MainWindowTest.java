@@ -73,9 +73,10 @@ class MainWindowTest {
     assertEquals("ecosystem.yaml did not load", robot.lookup("#problemTitle").queryAs(Label.class).getText());
     @SuppressWarnings("unchecked")
     ListView<Diagnostic> problems = robot.lookup("#problemList").queryAs(ListView.class);
-    String shown = problems.getItems().getFirst().format();
-    assertTrue(shown.startsWith(config + ":4:16: error: app 'api': instances must be"), shown);
+    String shown = problems.getItems().getFirst().formatInFile();
+    assertTrue(shown.startsWith("line 4, column 16: error: app 'api': instances must be"), shown);
     javafx.scene.control.ListCell<?> cell = robot.lookup(".diagnostics .list-cell.error").query();
+    assertTrue(cell.getText().startsWith("line 4, column 16: error:"), cell.getText());
     assertTrue(cell.getText().contains("  4 |     instances: many"), cell.getText());
 
     Files.writeString(config, "apps:\n  - name: api\n    script: api.js\n    instances: 2\n");
