@@ -8,14 +8,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The bundled demo: an ecosystem file and three small apps that run on the Java runtime pmfx
- * itself runs on, so a first start shows something real without Node.js. Copied into the pmfx
- * home, where it can be opened, edited and reloaded like any config.
+ * The bundled demo: an ecosystem file and three small apps that run on the Java runtime pmfx itself
+ * runs on, so a first start shows something real without Node.js. Copied into the pmfx home, where
+ * it can be opened, edited and reloaded like any config.
  */
 public final class Demo {
 
   static final List<String> FILES =
-      List.of("ecosystem.config.js", "DemoWeb.java", "DemoWorker.java", "DemoFlaky.java", "README.md");
+      List.of(
+          "ecosystem.config.js", "DemoWeb.java", "DemoWorker.java", "DemoFlaky.java", "README.md");
 
   private Demo() {}
 

@@ -1,7 +1,6 @@
 package dev.pmfx;
 
 import dev.pmfx.cli.PmfxCommand;
-import picocli.CommandLine;
 
 /** {@code bin/pmfx}: no arguments opens the window; a subcommand runs headless. */
 public final class Main {

@@ -15,7 +15,12 @@ class ArchitectureTest {
   static final ArchRule engineAndBelowDoNotUseJavaFx =
       noClasses()
           .that()
-          .resideInAnyPackage("dev.pmfx.config..", "dev.pmfx.engine..", "dev.pmfx.balance..", "dev.pmfx.metrics..", "dev.pmfx.logs..")
+          .resideInAnyPackage(
+              "dev.pmfx.config..",
+              "dev.pmfx.engine..",
+              "dev.pmfx.balance..",
+              "dev.pmfx.metrics..",
+              "dev.pmfx.logs..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("javafx..")
@@ -25,7 +30,12 @@ class ArchitectureTest {
   static final ArchRule engineAndBelowDoNotUseTheFrontEnds =
       noClasses()
           .that()
-          .resideInAnyPackage("dev.pmfx.config..", "dev.pmfx.engine..", "dev.pmfx.balance..", "dev.pmfx.metrics..", "dev.pmfx.logs..")
+          .resideInAnyPackage(
+              "dev.pmfx.config..",
+              "dev.pmfx.engine..",
+              "dev.pmfx.balance..",
+              "dev.pmfx.metrics..",
+              "dev.pmfx.logs..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("dev.pmfx.ui..", "dev.pmfx.cli..")

@@ -20,7 +20,10 @@ import picocli.CommandLine.Spec;
             + " with its file, line and column. Exits 0 when all load, 1 otherwise.")
 final class CheckCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "ecosystem files (.js .cjs .mjs .json .yaml .yml) or folders")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "ecosystem files (.js .cjs .mjs .json .yaml .yml) or folders")
   List<Path> files;
 
   @Spec CommandSpec spec;
@@ -51,7 +54,9 @@ final class CheckCommand implements Callable<Integer> {
           allLoaded = false;
           long warnings = failed.diagnostics().size() - failed.errors().size();
           err.println(
-              failed.file() + ": " + count(failed.errors().size(), "error")
+              failed.file()
+                  + ": "
+                  + count(failed.errors().size(), "error")
                   + (warnings > 0 ? ", " + count((int) warnings, "warning") : "")
                   + "; nothing loaded");
         }
@@ -64,11 +69,18 @@ final class CheckCommand implements Callable<Integer> {
 
   private void printApps(PrintWriter out, LoadResult.Loaded loaded) {
     List<AppSpec> apps = loaded.ecosystem().apps();
-    out.println(loaded.file() + ": " + count(apps.size(), "app") + " (" + count(loader.cores(), "core") + " here)");
+    out.println(
+        loaded.file()
+            + ": "
+            + count(apps.size(), "app")
+            + " ("
+            + count(loader.cores(), "core")
+            + " here)");
     int nameWidth = apps.stream().mapToInt(a -> a.name().length()).max().orElse(4);
     for (AppSpec app : apps) {
       String instances = count(app.instances(), "instance");
-      if (!app.instancesSetting().isEmpty() && !app.instancesSetting().equals(String.valueOf(app.instances()))) {
+      if (!app.instancesSetting().isEmpty()
+          && !app.instancesSetting().equals(String.valueOf(app.instances()))) {
         instances += " (" + app.instancesSetting() + ")";
       }
       out.printf(
@@ -83,5 +95,4 @@ final class CheckCommand implements Callable<Integer> {
   private static String count(int n, String noun) {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
-
 }

@@ -13,10 +13,10 @@ import java.util.Optional;
  * defaults filled in, sizes and durations parsed, {@code instances} resolved for this machine's
  * cores, and paths made absolute. Immutable.
  *
- * @param instancesSetting {@code instances} as written ({@code "max"}, {@code "-1"}, {@code
- *     "4"}), empty when absent; {@link #instances} is what it means on this machine
- * @param envByName each {@code env_<name>} block, by name: {@code env_production} is under
- *     {@code production}
+ * @param instancesSetting {@code instances} as written ({@code "max"}, {@code "-1"}, {@code "4"}),
+ *     empty when absent; {@link #instances} is what it means on this machine
+ * @param envByName each {@code env_<name>} block, by name: {@code env_production} is under {@code
+ *     production}
  * @param expBackoffRestartDelay zero when exponential backoff is off
  * @param watch paths to watch, relative to {@link #cwd}; empty when watching is off
  * @param location where the app's object starts in its file

@@ -6,7 +6,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A memory size such as {@code max_memory_restart: '500M'}, in bytes (K, M, G are powers of 1024, as in PM2). */
+/**
+ * A memory size such as {@code max_memory_restart: '500M'}, in bytes (K, M, G are powers of 1024,
+ * as in PM2).
+ */
 public record ByteSize(long bytes) {
 
   private static final Pattern TEXT =
@@ -18,7 +21,10 @@ public record ByteSize(long bytes) {
     }
   }
 
-  /** {@code "500M"}, {@code "1G"}, {@code "1.5G"}, {@code "200K"}, {@code "300MB"} or a plain number of bytes. */
+  /**
+   * {@code "500M"}, {@code "1G"}, {@code "1.5G"}, {@code "200K"}, {@code "300MB"} or a plain number
+   * of bytes.
+   */
   public static Optional<ByteSize> parse(String text) {
     Matcher m = TEXT.matcher(text.strip());
     if (!m.matches()) {

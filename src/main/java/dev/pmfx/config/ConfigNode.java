@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A config value with the place it was written. JSON and YAML files give every node its own
- * place; a .js config gives the place of the literal, or of the expression that computed it.
+ * A config value with the place it was written. JSON and YAML files give every node its own place;
+ * a .js config gives the place of the literal, or of the expression that computed it.
  */
 public sealed interface ConfigNode {
 
@@ -47,8 +47,8 @@ public sealed interface ConfigNode {
   record Member(String key, Location keyLocation, ConfigNode value) {}
 
   /**
-   * A list. {@code exact} is false when a .js literal spreads another list into it, so its
-   * indices no longer match the evaluated list's.
+   * A list. {@code exact} is false when a .js literal spreads another list into it, so its indices
+   * no longer match the evaluated list's.
    */
   record ArrayNode(Location location, List<ConfigNode> items, boolean exact) implements ConfigNode {
     public ArrayNode {

@@ -34,7 +34,12 @@ public record Diagnostic(
 
   /** The first line alone: {@code ecosystem.config.js:4:16: error: ...}. */
   public String headline() {
-    return file + (location.known() ? ":" + location : "") + ": " + severity.label() + ": " + message;
+    return file
+        + (location.known() ? ":" + location : "")
+        + ": "
+        + severity.label()
+        + ": "
+        + message;
   }
 
   /** The headline, the source line with a caret under the column, and the hint. */
@@ -42,9 +47,13 @@ public record Diagnostic(
     return format(headline());
   }
 
-  /** As {@link #format()}, for a view that already names the file: {@code line 4, column 16: error: ...}. */
+  /**
+   * As {@link #format()}, for a view that already names the file: {@code line 4, column 16: error:
+   * ...}.
+   */
   public String formatInFile() {
-    String where = location.known() ? "line " + location.line() + ", column " + location.column() + ": " : "";
+    String where =
+        location.known() ? "line " + location.line() + ", column " + location.column() + ": " : "";
     return format(where + severity.label() + ": " + message);
   }
 
@@ -56,7 +65,12 @@ public record Diagnostic(
       String shown = sourceLine.replace('\t', ' ');
       out.append('\n').append("  ").append(number).append(" | ").append(shown);
       int caret = Math.max(0, Math.min(location.column() - 1, shown.length()));
-      out.append('\n').append("  ").append(gutter).append(" | ").append(" ".repeat(caret)).append('^');
+      out.append('\n')
+          .append("  ")
+          .append(gutter)
+          .append(" | ")
+          .append(" ".repeat(caret))
+          .append('^');
     }
     if (!hint.isEmpty()) {
       out.append('\n').append("  = ").append(hint.replace("\n", "\n    "));

@@ -4,7 +4,9 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The known word closest to a misspelt one ({@code intances} → {@code instances}), if any is close. */
+/**
+ * The known word closest to a misspelt one ({@code intances} → {@code instances}), if any is close.
+ */
 final class DidYouMean {
 
   private DidYouMean() {}

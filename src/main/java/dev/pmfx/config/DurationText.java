@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as configs write them: a number of milliseconds (PM2's form, {@code kill_timeout:
- * 1600}) or a number with a unit ({@code "500ms"}, {@code "2s"}, {@code "1m"}, {@code "1h"},
- * {@code "1d"}).
+ * 1600}) or a number with a unit ({@code "500ms"}, {@code "2s"}, {@code "1m"}, {@code "1h"}, {@code
+ * "1d"}).
  */
 final class DurationText {
 

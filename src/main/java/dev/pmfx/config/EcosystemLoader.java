@@ -27,9 +27,15 @@ public final class EcosystemLoader {
   /** The names PM2 looks for when given a folder, in its order. */
   public static final List<String> DEFAULT_NAMES =
       List.of(
-          "ecosystem.config.js", "ecosystem.config.cjs", "ecosystem.config.mjs",
-          "ecosystem.json", "ecosystem.yaml", "ecosystem.yml", "ecosystem.config.json",
-          "ecosystem.config.yaml", "ecosystem.config.yml");
+          "ecosystem.config.js",
+          "ecosystem.config.cjs",
+          "ecosystem.config.mjs",
+          "ecosystem.json",
+          "ecosystem.yaml",
+          "ecosystem.yml",
+          "ecosystem.config.json",
+          "ecosystem.config.yaml",
+          "ecosystem.config.yml");
 
   private final Optional<Path> node;
   private final Map<String, String> environment;
@@ -75,9 +81,13 @@ public final class EcosystemLoader {
   public LoadResult load(Path given) {
     Path file = given.toAbsolutePath().normalize();
     if (Files.isDirectory(file)) {
-      Optional<Path> found = DEFAULT_NAMES.stream().map(file::resolve).filter(Files::isRegularFile).findFirst();
+      Optional<Path> found =
+          DEFAULT_NAMES.stream().map(file::resolve).filter(Files::isRegularFile).findFirst();
       if (found.isEmpty()) {
-        return fail(file, "no ecosystem file in this folder", "looked for " + String.join(", ", DEFAULT_NAMES));
+        return fail(
+            file,
+            "no ecosystem file in this folder",
+            "looked for " + String.join(", ", DEFAULT_NAMES));
       }
       file = found.get();
     }
@@ -86,7 +96,11 @@ public final class EcosystemLoader {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+              .toString();
     } catch (CharacterCodingException e) {
       return fail(file, "not a UTF-8 text file", "save the config as UTF-8");
     } catch (IOException e) {
@@ -100,7 +114,10 @@ public final class EcosystemLoader {
       case "yaml", "yml" -> structured(source, TreeReader.Format.YAML);
       case "js", "cjs", "mjs" -> javascript(source);
       default ->
-          fail(file, "pmfx does not know this kind of file", "ecosystem files end in .js, .cjs, .mjs, .json, .yaml or .yml");
+          fail(
+              file,
+              "pmfx does not know this kind of file",
+              "ecosystem files end in .js, .cjs, .mjs, .json, .yaml or .yml");
     };
   }
 
@@ -127,9 +144,13 @@ public final class EcosystemLoader {
     if (node.isPresent()) {
       NodeEvaluator.Outcome outcome = new NodeEvaluator(node.get(), environment).evaluate(source);
       return switch (outcome) {
-        case NodeEvaluator.Outcome.Failure failure -> new LoadResult.Failed(source.file(), List.of(failure.diagnostic()));
+        case NodeEvaluator.Outcome.Failure failure ->
+            new LoadResult.Failed(source.file(), List.of(failure.diagnostic()));
         case NodeEvaluator.Outcome.Value value ->
-            resolve(source, literal.exported().map(l -> overlay(value.root(), l)).orElse(value.root()), List.of());
+            resolve(
+                source,
+                literal.exported().map(l -> overlay(value.root(), l)).orElse(value.root()),
+                List.of());
       };
     }
     if (!literal.problems().isEmpty()) {
@@ -149,7 +170,9 @@ public final class EcosystemLoader {
               source.error(
                   computed.get().location(),
                   "",
-                  "'" + computed.get().source() + "' is computed, and only Node.js can evaluate it: 'node' is not on PATH",
+                  "'"
+                      + computed.get().source()
+                      + "' is computed, and only Node.js can evaluate it: 'node' is not on PATH",
                   "install Node.js (package nodejs), write the value itself, or use a .json or .yaml config")));
     }
     return resolve(source, literal.exported().get(), List.of());
@@ -159,7 +182,9 @@ public final class EcosystemLoader {
     EcosystemReader.Result read = EcosystemReader.read(root, source, cores);
     List<Diagnostic> all = new ArrayList<>(earlier);
     all.addAll(read.diagnostics());
-    all.sort(Comparator.comparingInt((Diagnostic d) -> d.location().line()).thenComparingInt(d -> d.location().column()));
+    all.sort(
+        Comparator.comparingInt((Diagnostic d) -> d.location().line())
+            .thenComparingInt(d -> d.location().column()));
     if (all.stream().anyMatch(Diagnostic::isError)) {
       return new LoadResult.Failed(source.file(), all);
     }
@@ -181,7 +206,12 @@ public final class EcosystemLoader {
         members.add(
             source
                 .map(s -> new Member(m.key(), s.keyLocation(), overlay(m.value(), s.value())))
-                .orElseGet(() -> new Member(m.key(), written.location(), everywhere(m.value(), written.location()))));
+                .orElseGet(
+                    () ->
+                        new Member(
+                            m.key(),
+                            written.location(),
+                            everywhere(m.value(), written.location()))));
       }
       return new ObjectNode(written.location(), members);
     }
@@ -190,7 +220,8 @@ public final class EcosystemLoader {
       List<ConfigNode> items = new ArrayList<>();
       for (int i = 0; i < array.items().size(); i++) {
         ConfigNode item = array.items().get(i);
-        items.add(paired ? overlay(item, written.items().get(i)) : everywhere(item, written.location()));
+        items.add(
+            paired ? overlay(item, written.items().get(i)) : everywhere(item, written.location()));
       }
       return new ArrayNode(written.location(), items, true);
     }
@@ -200,8 +231,13 @@ public final class EcosystemLoader {
   private static ConfigNode everywhere(ConfigNode node, Location at) {
     return switch (node) {
       case ObjectNode o ->
-          new ObjectNode(at, o.members().stream().map(m -> new Member(m.key(), at, everywhere(m.value(), at))).toList());
-      case ArrayNode a -> new ArrayNode(at, a.items().stream().map(i -> everywhere(i, at)).toList(), true);
+          new ObjectNode(
+              at,
+              o.members().stream()
+                  .map(m -> new Member(m.key(), at, everywhere(m.value(), at)))
+                  .toList());
+      case ArrayNode a ->
+          new ArrayNode(at, a.items().stream().map(i -> everywhere(i, at)).toList(), true);
       default -> node.at(at);
     };
   }
@@ -209,8 +245,16 @@ public final class EcosystemLoader {
   private static Optional<ComputedNode> firstComputed(ConfigNode node) {
     return switch (node) {
       case ComputedNode c -> Optional.of(c);
-      case ObjectNode o -> o.members().stream().map(m -> firstComputed(m.value())).flatMap(Optional::stream).findFirst();
-      case ArrayNode a -> a.items().stream().map(EcosystemLoader::firstComputed).flatMap(Optional::stream).findFirst();
+      case ObjectNode o ->
+          o.members().stream()
+              .map(m -> firstComputed(m.value()))
+              .flatMap(Optional::stream)
+              .findFirst();
+      case ArrayNode a ->
+          a.items().stream()
+              .map(EcosystemLoader::firstComputed)
+              .flatMap(Optional::stream)
+              .findFirst();
       default -> Optional.empty();
     };
   }
@@ -218,6 +262,8 @@ public final class EcosystemLoader {
   private static LoadResult fail(Path file, String message, String hint) {
     return new LoadResult.Failed(
         file,
-        List.of(new Diagnostic(Diagnostic.Severity.ERROR, file, Location.UNKNOWN, "", message, "", hint)));
+        List.of(
+            new Diagnostic(
+                Diagnostic.Severity.ERROR, file, Location.UNKNOWN, "", message, "", hint)));
   }
 }

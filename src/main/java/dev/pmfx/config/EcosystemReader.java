@@ -33,13 +33,42 @@ final class EcosystemReader {
   /** The app options pmfx acts on, by PM2's names. */
   static final List<String> APP_KEYS =
       List.of(
-          "name", "script", "args", "interpreter", "interpreter_args", "cwd", "instances",
-          "exec_mode", "env", "wait_ready", "listen_timeout", "kill_timeout", "kill_signal",
-          "shutdown_with_message", "autorestart", "autostart", "max_restarts", "min_uptime",
-          "restart_delay", "exp_backoff_restart_delay", "max_memory_restart", "stop_exit_codes",
-          "watch", "ignore_watch", "watch_delay", "cron_restart", "out_file", "error_file",
-          "log_file", "merge_logs", "log_date_format", "time", "namespace", "instance_var",
-          "increment_var", "treekill");
+          "name",
+          "script",
+          "args",
+          "interpreter",
+          "interpreter_args",
+          "cwd",
+          "instances",
+          "exec_mode",
+          "env",
+          "wait_ready",
+          "listen_timeout",
+          "kill_timeout",
+          "kill_signal",
+          "shutdown_with_message",
+          "autorestart",
+          "autostart",
+          "max_restarts",
+          "min_uptime",
+          "restart_delay",
+          "exp_backoff_restart_delay",
+          "max_memory_restart",
+          "stop_exit_codes",
+          "watch",
+          "ignore_watch",
+          "watch_delay",
+          "cron_restart",
+          "out_file",
+          "error_file",
+          "log_file",
+          "merge_logs",
+          "log_date_format",
+          "time",
+          "namespace",
+          "instance_var",
+          "increment_var",
+          "treekill");
 
   /** PM2's other spellings of the same options. */
   static final Map<String, String> ALIASES =
@@ -59,18 +88,65 @@ final class EcosystemReader {
   /** PM2 options that mean nothing to pmfx: accepted, with a warning that they do nothing. */
   static final Set<String> IGNORED_PM2_KEYS =
       Set.of(
-          "version", "log_type", "source_map_support", "disable_source_map_support", "vizion",
-          "pmx", "automation", "trace", "disable_trace", "deep_monitoring", "filter_env",
-          "append_env_to_name", "force", "post_update", "watch_options", "uid", "gid", "user",
-          "username", "windowsHide", "kill_retry_time", "pid_file", "pid", "disable_logs",
-          "node_version", "execute_command", "port");
+          "version",
+          "log_type",
+          "source_map_support",
+          "disable_source_map_support",
+          "vizion",
+          "pmx",
+          "automation",
+          "trace",
+          "disable_trace",
+          "deep_monitoring",
+          "filter_env",
+          "append_env_to_name",
+          "force",
+          "post_update",
+          "watch_options",
+          "uid",
+          "gid",
+          "user",
+          "username",
+          "windowsHide",
+          "kill_retry_time",
+          "pid_file",
+          "pid",
+          "disable_logs",
+          "node_version",
+          "execute_command",
+          "port");
 
   static final Set<String> SIGNALS =
       Set.of(
-          "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-          "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
-          "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
-          "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS");
+          "SIGHUP",
+          "SIGINT",
+          "SIGQUIT",
+          "SIGILL",
+          "SIGTRAP",
+          "SIGABRT",
+          "SIGBUS",
+          "SIGFPE",
+          "SIGKILL",
+          "SIGUSR1",
+          "SIGSEGV",
+          "SIGUSR2",
+          "SIGPIPE",
+          "SIGALRM",
+          "SIGTERM",
+          "SIGCONT",
+          "SIGSTOP",
+          "SIGTSTP",
+          "SIGTTIN",
+          "SIGTTOU",
+          "SIGURG",
+          "SIGXCPU",
+          "SIGXFSZ",
+          "SIGVTALRM",
+          "SIGPROF",
+          "SIGWINCH",
+          "SIGIO",
+          "SIGPWR",
+          "SIGSYS");
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern CRON_FIELD = Pattern.compile("[0-9A-Za-z*,/?#LW-]+");
@@ -103,7 +179,10 @@ final class EcosystemReader {
       case ObjectNode object when object.member("apps").isPresent() -> {
         for (Member m : object.members()) {
           if (m.key().equals("deploy")) {
-            warn(m.keyLocation(), "deploy", "'deploy' (PM2's deploy tool) is not something pmfx does; ignored");
+            warn(
+                m.keyLocation(),
+                "deploy",
+                "'deploy' (PM2's deploy tool) is not something pmfx does; ignored");
           } else if (!m.key().equals("apps")) {
             unknownKey(m, "", "", List.of("apps", "deploy"));
           }
@@ -113,7 +192,11 @@ final class EcosystemReader {
           if (apps.value() instanceof ObjectNode single) {
             list = new ArrayNode(single.location(), List.of(single), true);
           } else {
-            error(apps.value().location(), "apps", "'apps' must be a list of apps; found " + found(apps.value()), "");
+            error(
+                apps.value().location(),
+                "apps",
+                "'apps' must be a list of apps; found " + found(apps.value()),
+                "");
             return List.of();
           }
         } else {
@@ -128,15 +211,28 @@ final class EcosystemReader {
         String hint =
             root instanceof ObjectNode object && !object.members().isEmpty()
                 ? DidYouMean.closest(object.members().getFirst().key(), List.of("apps"))
-                    .map(k -> "did you mean 'apps' instead of '" + object.members().getFirst().key() + "'?")
-                    .orElse("a config is {apps: [{name: 'api', script: 'server.js'}]} or a list of such apps")
+                    .map(
+                        k ->
+                            "did you mean 'apps' instead of '"
+                                + object.members().getFirst().key()
+                                + "'?")
+                    .orElse(
+                        "a config is {apps: [{name: 'api', script: 'server.js'}]} or a list of such apps")
                 : "a config is {apps: [{name: 'api', script: 'server.js'}]} or a list of such apps";
-        error(root.location(), "", "no apps: the config must have an 'apps' list; found " + found(root), hint);
+        error(
+            root.location(),
+            "",
+            "no apps: the config must have an 'apps' list; found " + found(root),
+            hint);
         return List.of();
       }
     }
     if (list.items().isEmpty()) {
-      error(list.location(), "apps", "the 'apps' list is empty: there is nothing to run", "add an app: {name: 'api', script: 'server.js'}");
+      error(
+          list.location(),
+          "apps",
+          "the 'apps' list is empty: there is nothing to run",
+          "add an app: {name: 'api', script: 'server.js'}");
       return List.of();
     }
     List<AppSpec> apps = new ArrayList<>();
@@ -144,7 +240,11 @@ final class EcosystemReader {
     for (int i = 0; i < list.items().size(); i++) {
       ConfigNode item = list.items().get(i);
       if (!(item instanceof ObjectNode object)) {
-        error(item.location(), "apps[" + i + "]", "each app must be an object with at least a 'script'; found " + found(item), "");
+        error(
+            item.location(),
+            "apps[" + i + "]",
+            "each app must be an object with at least a 'script'; found " + found(item),
+            "");
         continue;
       }
       Optional<AppSpec> app = new AppReader(object, i).read();
@@ -154,12 +254,22 @@ final class EcosystemReader {
       AppSpec other = byName.putIfAbsent(app.get().name(), app.get());
       if (other != null) {
         Location at =
-            object.member("name").map(Member::value).map(ConfigNode::location).orElse(object.location());
+            object
+                .member("name")
+                .map(Member::value)
+                .map(ConfigNode::location)
+                .orElse(object.location());
         error(
             at,
             "apps[" + i + "].name",
-            "two apps are named '" + app.get().name() + "' (the other one is on line " + other.location().line() + ")",
-            "names must be unique: commands such as 'pmfx reload " + app.get().name() + "' pick apps by name");
+            "two apps are named '"
+                + app.get().name()
+                + "' (the other one is on line "
+                + other.location().line()
+                + ")",
+            "names must be unique: commands such as 'pmfx reload "
+                + app.get().name()
+                + "' pick apps by name");
         continue;
       }
       apps.add(app.get());
@@ -254,13 +364,44 @@ final class EcosystemReader {
       checkScriptExists();
       return Optional.of(
           new AppSpec(
-              name, script, args, interpreter, interpreterArgs, cwd, instancesSetting, instances,
-              execMode.get(), env, envByName, waitReady, listenTimeout, killTimeout, killSignal,
-              shutdownWithMessage, autorestart, autostart, maxRestarts, minUptime, restartDelay,
-              expBackoffRestartDelay, maxMemoryRestart, stopExitCodes, watch, ignoreWatch,
-              watchDelay, cronRestart, outFile.map(cwd::resolve), errorFile.map(cwd::resolve),
-              logFile.map(cwd::resolve), mergeLogs, logDateFormat, namespace, instanceVar,
-              incrementVar, treekill, object.location()));
+              name,
+              script,
+              args,
+              interpreter,
+              interpreterArgs,
+              cwd,
+              instancesSetting,
+              instances,
+              execMode.get(),
+              env,
+              envByName,
+              waitReady,
+              listenTimeout,
+              killTimeout,
+              killSignal,
+              shutdownWithMessage,
+              autorestart,
+              autostart,
+              maxRestarts,
+              minUptime,
+              restartDelay,
+              expBackoffRestartDelay,
+              maxMemoryRestart,
+              stopExitCodes,
+              watch,
+              ignoreWatch,
+              watchDelay,
+              cronRestart,
+              outFile.map(cwd::resolve),
+              errorFile.map(cwd::resolve),
+              logFile.map(cwd::resolve),
+              mergeLogs,
+              logDateFormat,
+              namespace,
+              instanceVar,
+              incrementVar,
+              treekill,
+              object.location()));
     }
 
     private void apply(Member m) {
@@ -274,7 +415,8 @@ final class EcosystemReader {
         case "cwd" -> nonEmptyText(m).ifPresent(v -> setCwd(m, v));
         case "instances" -> instances(m);
         case "exec_mode" ->
-            text(m).ifPresent(v -> execMode = oneOf(m, v, ExecMode.parse(v), "'fork' or 'cluster'"));
+            text(m)
+                .ifPresent(v -> execMode = oneOf(m, v, ExecMode.parse(v), "'fork' or 'cluster'"));
         case "env" -> env(m).ifPresent(v -> env = v);
         case "wait_ready" -> bool(m).ifPresent(v -> waitReady = v);
         case "listen_timeout" -> duration(m).ifPresent(v -> listenTimeout = v);
@@ -312,7 +454,10 @@ final class EcosystemReader {
       if (key.startsWith("env_") && key.length() > 4) {
         env(m).ifPresent(v -> envByName.put(key.substring(4), v));
       } else if (IGNORED_PM2_KEYS.contains(key)) {
-        warn(m.keyLocation(), path + "." + key, label + ": '" + key + "' is a PM2 option that pmfx does not use; ignored");
+        warn(
+            m.keyLocation(),
+            path + "." + key,
+            label + ": '" + key + "' is a PM2 option that pmfx does not use; ignored");
       } else {
         List<String> known = new ArrayList<>(APP_KEYS);
         known.addAll(ALIASES.keySet());
@@ -322,16 +467,28 @@ final class EcosystemReader {
 
     private void setName(String value) {
       if (value.isBlank()) {
-        error(object.member("name").orElseThrow().value().location(), path + ".name", label + ": 'name' is empty", "");
+        error(
+            object.member("name").orElseThrow().value().location(),
+            path + ".name",
+            label + ": 'name' is empty",
+            "");
         return;
       }
       Location at = object.member("name").orElseThrow().value().location();
       if (value.equals("all")) {
-        error(at, path + ".name", "an app cannot be named 'all': 'all' targets every app in commands", "");
+        error(
+            at,
+            path + ".name",
+            "an app cannot be named 'all': 'all' targets every app in commands",
+            "");
         return;
       }
       if (value.chars().allMatch(Character::isDigit)) {
-        warn(at, path + ".name", "app name '" + value + "' is a number, which commands would read as a worker id", "");
+        warn(
+            at,
+            path + ".name",
+            "app name '" + value + "' is a number, which commands would read as a worker id",
+            "");
       }
       name = value;
       label = "app '" + value + "'";
@@ -342,14 +499,22 @@ final class EcosystemReader {
       try {
         resolved = baseDir.resolve(expandHome(value)).normalize();
       } catch (InvalidPathException e) {
-        error(m.value().location(), path + ".cwd", label + ": cwd '" + value + "' is not a valid path", "");
+        error(
+            m.value().location(),
+            path + ".cwd",
+            label + ": cwd '" + value + "' is not a valid path",
+            "");
         return;
       }
       if (!Files.isDirectory(resolved)) {
         error(
             m.value().location(),
             path + ".cwd",
-            label + ": cwd '" + value + "' " + (Files.exists(resolved) ? "is not a directory" : "does not exist"),
+            label
+                + ": cwd '"
+                + value
+                + "' "
+                + (Files.exists(resolved) ? "is not a directory" : "does not exist"),
             "resolved to " + resolved + " (relative paths start at the config file's folder)");
         return;
       }
@@ -386,7 +551,9 @@ final class EcosystemReader {
       error(
           m.value().location(),
           path + ".kill_signal",
-          label + ": kill_signal must be a signal a program can handle, such as 'SIGINT' or 'SIGTERM'; found " + found(m.value()),
+          label
+              + ": kill_signal must be a signal a program can handle, such as 'SIGINT' or 'SIGTERM'; found "
+              + found(m.value()),
           hint);
     }
 
@@ -415,7 +582,8 @@ final class EcosystemReader {
       boolean valid =
           macro
               || ((fields.length == 5 || fields.length == 6)
-                  && java.util.Arrays.stream(fields).allMatch(f -> CRON_FIELD.matcher(f).matches()));
+                  && java.util.Arrays.stream(fields)
+                      .allMatch(f -> CRON_FIELD.matcher(f).matches()));
       if (!valid) {
         error(
             v.location(),
@@ -438,8 +606,13 @@ final class EcosystemReader {
       try {
         Path file = cwd.resolve(expandHome(script));
         if (!Files.exists(file)) {
-          Location at = object.member("script").map(x -> x.value().location()).orElse(object.location());
-          warn(at, path + ".script", label + ": script '" + script + "' does not exist yet in " + cwd, "");
+          Location at =
+              object.member("script").map(x -> x.value().location()).orElse(object.location());
+          warn(
+              at,
+              path + ".script",
+              label + ": script '" + script + "' does not exist yet in " + cwd,
+              "");
         }
       } catch (InvalidPathException e) {
         // not a path after all; the launch will say what is wrong
@@ -459,7 +632,8 @@ final class EcosystemReader {
     private Optional<String> nonEmptyText(Member m) {
       Optional<String> value = text(m);
       if (value.isPresent() && value.get().isBlank()) {
-        error(m.value().location(), path + "." + m.key(), label + ": '" + m.key() + "' is empty", "");
+        error(
+            m.value().location(), path + "." + m.key(), label + ": '" + m.key() + "' is empty", "");
         return Optional.empty();
       }
       return value;
@@ -487,7 +661,8 @@ final class EcosystemReader {
     private Optional<Duration> duration(Member m) {
       Optional<Duration> value =
           switch (m.value()) {
-            case NumberNode n when n.value().signum() >= 0 -> Optional.of(DurationText.millis(n.value()));
+            case NumberNode n when n.value().signum() >= 0 ->
+                Optional.of(DurationText.millis(n.value()));
             case TextNode t -> DurationText.parse(t.value());
             default -> Optional.empty();
           };
@@ -500,7 +675,8 @@ final class EcosystemReader {
     private Optional<ByteSize> size(Member m) {
       Optional<ByteSize> value =
           switch (m.value()) {
-            case NumberNode n when n.value().signum() > 0 -> Optional.of(new ByteSize(n.value().longValue()));
+            case NumberNode n when n.value().signum() > 0 ->
+                Optional.of(new ByteSize(n.value().longValue()));
             case TextNode t -> ByteSize.parse(t.value()).filter(s -> s.bytes() > 0);
             default -> Optional.empty();
           };
@@ -514,7 +690,10 @@ final class EcosystemReader {
       List<ConfigNode> items = m.value() instanceof ArrayNode a ? a.items() : List.of(m.value());
       List<Integer> codes = new ArrayList<>();
       for (ConfigNode item : items) {
-        if (item instanceof NumberNode n && n.whole() && n.value().intValue() >= 0 && n.value().intValue() <= 255) {
+        if (item instanceof NumberNode n
+            && n.whole()
+            && n.value().intValue() >= 0
+            && n.value().intValue() <= 255) {
           codes.add(n.value().intValue());
         } else {
           mustBe(m, "an exit code (0 to 255) or a list of them");
@@ -529,7 +708,8 @@ final class EcosystemReader {
       if (m.value() instanceof TextNode t) {
         return Optional.of(List.of(t.value()));
       }
-      if (m.value() instanceof ArrayNode a && a.items().stream().allMatch(TextNode.class::isInstance)) {
+      if (m.value() instanceof ArrayNode a
+          && a.items().stream().allMatch(TextNode.class::isInstance)) {
         return Optional.of(a.items().stream().map(i -> ((TextNode) i).value()).toList());
       }
       mustBe(m, "a string or a list of strings");
@@ -582,7 +762,13 @@ final class EcosystemReader {
           error(
               var.value().location(),
               path + "." + m.key() + "." + var.key(),
-              label + ": " + m.key() + "." + var.key() + " must be a string, number or boolean; found " + found(var.value()),
+              label
+                  + ": "
+                  + m.key()
+                  + "."
+                  + var.key()
+                  + " must be a string, number or boolean; found "
+                  + found(var.value()),
               "");
           continue;
         }
@@ -718,7 +904,11 @@ final class EcosystemReader {
     warn(
         m.keyLocation(),
         pathPrefix + m.key(),
-        messagePrefix + "unknown key '" + m.key() + "'" + suggestion.map(s -> ": did you mean '" + s + "'?").orElse(""),
+        messagePrefix
+            + "unknown key '"
+            + m.key()
+            + "'"
+            + suggestion.map(s -> ": did you mean '" + s + "'?").orElse(""),
         suggestion.isPresent() ? "" : "pmfx ignores it; see docs/config.md for the keys it knows");
   }
 

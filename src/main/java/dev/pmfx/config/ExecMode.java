@@ -8,7 +8,10 @@ public enum ExecMode {
   FORK,
   CLUSTER;
 
-  /** PM2's spellings: {@code fork}, {@code cluster}, and the older {@code fork_mode}, {@code cluster_mode}. */
+  /**
+   * PM2's spellings: {@code fork}, {@code cluster}, and the older {@code fork_mode}, {@code
+   * cluster_mode}.
+   */
   static Optional<ExecMode> parse(String text) {
     return switch (text.strip().toLowerCase(Locale.ROOT)) {
       case "fork", "fork_mode" -> Optional.of(FORK);

@@ -18,13 +18,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads what a .js ecosystem file exports, as far as it is written literally: the object or
- * array after {@code module.exports =} or {@code export default} (or the {@code const} it names).
+ * Reads what a .js ecosystem file exports, as far as it is written literally: the object or array
+ * after {@code module.exports =} or {@code export default} (or the {@code const} it names).
  * Expressions only Node.js can evaluate become {@link ComputedNode}s at their place.
  *
- * <p>pmfx uses the result twice: as the config itself when Node.js is not installed, and as the
- * map from keys to lines when it is, since the JSON that Node.js prints has lost them. It is
- * tolerant: it never throws, and what it cannot read it reports in {@link Result#problems}.
+ * <p>pmfx uses the result twice: as the config itself when Node.js is not installed, and as the map
+ * from keys to lines when it is, since the JSON that Node.js prints has lost them. It is tolerant:
+ * it never throws, and what it cannot read it reports in {@link Result#problems}.
  */
 final class JsLiteralReader {
 
@@ -87,7 +87,8 @@ final class JsLiteralReader {
   }
 
   static String withPlainQuotes(String line) {
-    return line.replaceAll("[\u2018\u2019\u201A\u201B]", "'").replaceAll("[\u201C\u201D\u201E\u201F]", "\"");
+    return line.replaceAll("[\u2018\u2019\u201A\u201B]", "'")
+        .replaceAll("[\u201C\u201D\u201E\u201F]", "\"");
   }
 
   static Diagnostic typographicQuoteError(SourceText source, Location at, char quote) {
@@ -97,8 +98,7 @@ final class JsLiteralReader {
         String.format(
             "typographic quote %c (U+%04X) where a plain quote belongs; configs copied from web"
                 + " pages and word processors often carry these",
-            quote,
-            (int) quote),
+            quote, (int) quote),
         "with plain quotes the line reads:  " + withPlainQuotes(source.line(at.line())).strip());
   }
 
@@ -163,13 +163,16 @@ final class JsLiteralReader {
       if (c == '\'' || c == '"') {
         StringBuilder value = new StringBuilder();
         i = readQuoted(i, c, value);
-        tokens.add(new Token(Kind.STRING, text.substring(start, i), value.toString(), start, i, at, newline));
+        tokens.add(
+            new Token(
+                Kind.STRING, text.substring(start, i), value.toString(), start, i, at, newline));
       } else if (c == '`') {
         StringBuilder value = new StringBuilder();
         boolean[] interpolated = {false};
         i = readTemplate(i, value, interpolated);
         Kind kind = interpolated[0] ? Kind.TEMPLATE : Kind.STRING;
-        tokens.add(new Token(kind, text.substring(start, i), value.toString(), start, i, at, newline));
+        tokens.add(
+            new Token(kind, text.substring(start, i), value.toString(), start, i, at, newline));
       } else if (TYPOGRAPHIC_QUOTES.indexOf(c) >= 0) {
         quoteErrors.add(typographicQuoteError(source, at, c));
         i++;
@@ -223,7 +226,8 @@ final class JsLiteralReader {
   }
 
   private static final Set<String> REGEX_AFTER_WORDS =
-      Set.of("return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw");
+      Set.of(
+          "return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw");
 
   private boolean regexAllowed() {
     if (tokens.isEmpty()) {

@@ -18,9 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs a .js ecosystem file through Node.js, as PM2 does, so configs that compute values
- * ({@code instances: os.cpus().length - 1}, {@code process.env.PORT || 3000}) load as they would
- * under PM2. What Node.js says when the file is broken becomes a {@link Diagnostic} at its line.
+ * Runs a .js ecosystem file through Node.js, as PM2 does, so configs that compute values ({@code
+ * instances: os.cpus().length - 1}, {@code process.env.PORT || 3000}) load as they would under PM2.
+ * What Node.js says when the file is broken becomes a {@link Diagnostic} at its line.
  */
 final class NodeEvaluator {
 
@@ -50,27 +50,45 @@ final class NodeEvaluator {
     try {
       out = Files.createTempFile("pmfx-config-", ".json");
       err = Files.createTempFile("pmfx-config-", ".err");
-      Process process = start(List.of(node.toString(), Loader.path().toString(), file.toString(), out.toString()), file, err);
+      Process process =
+          start(
+              List.of(node.toString(), Loader.path().toString(), file.toString(), out.toString()),
+              file,
+              err);
       if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        return failure(source, Location.UNKNOWN, "Node.js did not finish evaluating the config within " + TIMEOUT.toSeconds() + " s", "does the file wait for something, such as a server or a prompt?");
+        return failure(
+            source,
+            Location.UNKNOWN,
+            "Node.js did not finish evaluating the config within " + TIMEOUT.toSeconds() + " s",
+            "does the file wait for something, such as a server or a prompt?");
       }
       String result = Files.readString(out);
       if (result.isBlank()) {
         String stderr = lastLines(Files.readString(err), 5);
-        return failure(source, Location.UNKNOWN, "Node.js exited (code " + process.exitValue() + ") before the config exported anything", stderr);
+        return failure(
+            source,
+            Location.UNKNOWN,
+            "Node.js exited (code " + process.exitValue() + ") before the config exported anything",
+            stderr);
       }
       JsonNode report = JSON.readTree(result);
       if (report.path("ok").asBoolean()) {
         return new Outcome.Value(TreeReader.fromEvaluated(report.path("value")));
       }
-      return explain(source, report.path("name").asText(), report.path("message").asText(), report.path("stack").asText());
+      return explain(
+          source,
+          report.path("name").asText(),
+          report.path("message").asText(),
+          report.path("stack").asText());
     } catch (IOException e) {
-      return failure(source, Location.UNKNOWN, "could not run Node.js (" + node + "): " + e.getMessage(), "");
+      return failure(
+          source, Location.UNKNOWN, "could not run Node.js (" + node + "): " + e.getMessage(), "");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return failure(source, Location.UNKNOWN, "interrupted while Node.js evaluated the config", "");
+      return failure(
+          source, Location.UNKNOWN, "interrupted while Node.js evaluated the config", "");
     } finally {
       deleteQuietly(out);
       deleteQuietly(err);
@@ -94,16 +112,22 @@ final class NodeEvaluator {
     }
     String hint = "";
     if (message.contains("module is not defined in ES module scope")) {
-      hint = "this project's package.json says \"type\": \"module\": write 'export default {...}', or rename the file to .cjs";
+      hint =
+          "this project's package.json says \"type\": \"module\": write 'export default {...}', or rename the file to .cjs";
     } else if (message.contains("Cannot use import statement outside a module")) {
       hint = "use require(...), or rename the file to .mjs so Node.js reads it as an ES module";
     } else if (at.isEmpty()) {
       Matcher elsewhere = FRAME.matcher(stack);
       if (elsewhere.find()) {
-        hint = "raised at " + elsewhere.group(1) + ":" + elsewhere.group(2) + ":" + elsewhere.group(3);
+        hint =
+            "raised at " + elsewhere.group(1) + ":" + elsewhere.group(2) + ":" + elsewhere.group(3);
       }
     }
-    return failure(source, at.orElse(Location.UNKNOWN), "Node.js could not evaluate the config: " + name + ": " + message, hint);
+    return failure(
+        source,
+        at.orElse(Location.UNKNOWN),
+        "Node.js could not evaluate the config: " + name + ": " + message,
+        hint);
   }
 
   /** The place in this file where the error happened, from Node.js's stack text. */
@@ -119,7 +143,8 @@ final class NodeEvaluator {
     Matcher frame = FRAME.matcher(stack);
     while (frame.find()) {
       if (samePath(frame.group(1), file)) {
-        return Optional.of(new Location(Integer.parseInt(frame.group(2)), Integer.parseInt(frame.group(3))));
+        return Optional.of(
+            new Location(Integer.parseInt(frame.group(2)), Integer.parseInt(frame.group(3))));
       }
     }
     return Optional.empty();
@@ -185,7 +210,8 @@ final class NodeEvaluator {
     private static Path extract() {
       try (InputStream in = NodeEvaluator.class.getResourceAsStream("evaluate-ecosystem.cjs")) {
         if (in == null) {
-          throw new IllegalStateException("evaluate-ecosystem.cjs is missing from pmfx's resources");
+          throw new IllegalStateException(
+              "evaluate-ecosystem.cjs is missing from pmfx's resources");
         }
         Path dir = Files.createTempDirectory("pmfx-");
         Path script = dir.resolve("evaluate-ecosystem.cjs");

@@ -29,8 +29,7 @@ record SourceText(Path file, String text, List<String> lines) {
   }
 
   Diagnostic error(Location at, String key, String message, String hint) {
-    return new Diagnostic(
-        Diagnostic.Severity.ERROR, file, at, key, message, line(at.line()), hint);
+    return new Diagnostic(Diagnostic.Severity.ERROR, file, at, key, message, line(at.line()), hint);
   }
 
   Diagnostic warning(Location at, String key, String message, String hint) {

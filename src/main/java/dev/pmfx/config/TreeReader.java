@@ -23,8 +23,8 @@ import java.util.Optional;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads JSON and YAML into {@link ConfigNode}s that remember where each key and value was
- * written, so that every later finding can name its line. Jackson's own trees forget that.
+ * Reads JSON and YAML into {@link ConfigNode}s that remember where each key and value was written,
+ * so that every later finding can name its line. Jackson's own trees forget that.
  */
 final class TreeReader {
 
@@ -54,7 +54,11 @@ final class TreeReader {
       JsonToken first = parser.nextToken();
       if (first == null) {
         reader.errors.add(
-            source.error(new Location(1, 1), "", "the file is empty", "a config lists apps: {\"apps\": [...]}"));
+            source.error(
+                new Location(1, 1),
+                "",
+                "the file is empty",
+                "a config lists apps: {\"apps\": [...]}"));
         return new Result(Optional.empty(), reader.errors);
       }
       ConfigNode root = reader.value(parser);
@@ -73,7 +77,9 @@ final class TreeReader {
     Location nowhere = Location.UNKNOWN;
     if (value.isObject()) {
       List<Member> members = new ArrayList<>();
-      value.properties().forEach(e -> members.add(new Member(e.getKey(), nowhere, fromEvaluated(e.getValue()))));
+      value
+          .properties()
+          .forEach(e -> members.add(new Member(e.getKey(), nowhere, fromEvaluated(e.getValue()))));
       return new ObjectNode(nowhere, members);
     }
     if (value.isArray()) {
@@ -128,7 +134,11 @@ final class TreeReader {
             source.error(
                 keyAt,
                 key,
-                "key '" + key + "' appears twice in the same object (first on line " + first.line() + ")",
+                "key '"
+                    + key
+                    + "' appears twice in the same object (first on line "
+                    + first.line()
+                    + ")",
                 "keep one of them; only the last one would count"));
       }
       members.add(new Member(key, keyAt, value));
@@ -170,7 +180,8 @@ final class TreeReader {
     if (cut >= 0) {
       message = message.substring(0, cut);
     }
-    return source.error(at, "", (format == Format.JSON ? "JSON" : "YAML") + " syntax: " + message, "");
+    return source.error(
+        at, "", (format == Format.JSON ? "JSON" : "YAML") + " syntax: " + message, "");
   }
 
   private String yamlHint(Location at) {

@@ -7,7 +7,9 @@ public final class FxThread {
 
   private FxThread() {}
 
-  /** Runs {@code action} on the FX thread: now if already there, else soon, never waiting for it. */
+  /**
+   * Runs {@code action} on the FX thread: now if already there, else soon, never waiting for it.
+   */
   public static void run(Runnable action) {
     if (Platform.isFxApplicationThread()) {
       action.run();

@@ -53,7 +53,11 @@ public record GuiState(String lastFile, List<String> recentFiles) {
     Path file = file(home);
     Path temporary = file.resolveSibling("gui.json.tmp");
     JSON.writeValue(temporary.toFile(), this);
-    Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temporary,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   Optional<Path> last() {

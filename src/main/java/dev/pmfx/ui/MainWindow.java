@@ -28,7 +28,9 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
-/** The main window's controller: binds the view to {@link MainWindowViewModel} and delegates to it. */
+/**
+ * The main window's controller: binds the view to {@link MainWindowViewModel} and delegates to it.
+ */
 public final class MainWindow {
 
   @FXML private BorderPane root;
@@ -79,8 +81,9 @@ public final class MainWindow {
     problemPane.visibleProperty().bind(viewModel.failedProperty());
     problemPane.managedProperty().bind(viewModel.failedProperty());
     appTable.visibleProperty().bind(viewModel.failedProperty().not());
-    problemTitle.textProperty().bind(
-        viewModel.fileProperty().map(f -> f.getFileName() + " did not load"));
+    problemTitle
+        .textProperty()
+        .bind(viewModel.fileProperty().map(f -> f.getFileName() + " did not load"));
 
     fileLabel.textProperty().bind(viewModel.fileProperty().map(Path::toString).orElse(""));
     statusLabel.textProperty().bind(viewModel.statusProperty());
@@ -96,15 +99,18 @@ public final class MainWindow {
   }
 
   private void fillRecentMenu() {
-    recentMenu.getItems().setAll(
-        viewModel.recentFiles().stream()
-            .map(path -> {
-              MenuItem item = new MenuItem(path.toString());
-              item.setMnemonicParsing(false);
-              item.setOnAction(e -> viewModel.open(path));
-              return item;
-            })
-            .toList());
+    recentMenu
+        .getItems()
+        .setAll(
+            viewModel.recentFiles().stream()
+                .map(
+                    path -> {
+                      MenuItem item = new MenuItem(path.toString());
+                      item.setMnemonicParsing(false);
+                      item.setOnAction(e -> viewModel.open(path));
+                      return item;
+                    })
+                .toList());
     recentMenu.setDisable(viewModel.recentFiles().isEmpty());
   }
 
@@ -112,11 +118,16 @@ public final class MainWindow {
   private void onOpen() {
     FileChooser chooser = new FileChooser();
     chooser.setTitle("Open Ecosystem File");
-    chooser.getExtensionFilters().addAll(
-        new FileChooser.ExtensionFilter("Ecosystem files", "*.js", "*.cjs", "*.mjs", "*.json", "*.yaml", "*.yml"),
-        new FileChooser.ExtensionFilter("All files", "*"));
+    chooser
+        .getExtensionFilters()
+        .addAll(
+            new FileChooser.ExtensionFilter(
+                "Ecosystem files", "*.js", "*.cjs", "*.mjs", "*.json", "*.yaml", "*.yml"),
+            new FileChooser.ExtensionFilter("All files", "*"));
     Path current = viewModel.fileProperty().get();
-    if (current != null && current.getParent() != null && current.getParent().toFile().isDirectory()) {
+    if (current != null
+        && current.getParent() != null
+        && current.getParent().toFile().isDirectory()) {
       chooser.setInitialDirectory(current.getParent().toFile());
     }
     File chosen = chooser.showOpenDialog(root.getScene().getWindow());
@@ -148,8 +159,10 @@ public final class MainWindow {
     about.setHeaderText("pmfx " + Version.current());
     about.setContentText(
         "A desktop process manager with PM2's model: ecosystem files, fork and cluster mode, "
-            + "zero-downtime reload and scale.\n\nJava " + Runtime.version()
-            + ", JavaFX " + System.getProperty("javafx.runtime.version"));
+            + "zero-downtime reload and scale.\n\nJava "
+            + Runtime.version()
+            + ", JavaFX "
+            + System.getProperty("javafx.runtime.version"));
     about.show();
   }
 
@@ -203,5 +216,4 @@ public final class MainWindow {
       getStyleClass().add(diagnostic.isError() ? "error" : "warning");
     }
   }
-
 }

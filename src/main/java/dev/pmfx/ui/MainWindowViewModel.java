@@ -8,7 +8,6 @@ import dev.pmfx.config.LoadResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -114,15 +113,24 @@ public final class MainWindowViewModel {
         apps.setAll(loaded.ecosystem().apps().stream().map(AppRow::notStarted).toList());
         long warnings = result.diagnostics().size();
         status.set(
-            apps.size() + (apps.size() == 1 ? " app" : " apps") + ", not started"
-                + (warnings > 0 ? " · " + warnings + (warnings == 1 ? " warning" : " warnings") : ""));
+            apps.size()
+                + (apps.size() == 1 ? " app" : " apps")
+                + ", not started"
+                + (warnings > 0
+                    ? " · " + warnings + (warnings == 1 ? " warning" : " warnings")
+                    : ""));
         remember(result.file());
       }
       case LoadResult.Failed failure -> {
         failed.set(true);
         apps.clear();
         int errors = failure.errors().size();
-        status.set(errors + (errors == 1 ? " error" : " errors") + " in " + requested.getFileName() + "; nothing was started or stopped");
+        status.set(
+            errors
+                + (errors == 1 ? " error" : " errors")
+                + " in "
+                + requested.getFileName()
+                + "; nothing was started or stopped");
       }
     }
   }
@@ -136,5 +144,4 @@ public final class MainWindowViewModel {
       status.set(status.get() + " · could not save " + GuiState.file(home) + ": " + e.getMessage());
     }
   }
-
 }

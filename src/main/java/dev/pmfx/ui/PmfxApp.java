@@ -13,7 +13,10 @@ public final class PmfxApp extends Application {
 
   private static volatile Path requestedFile;
 
-  /** Opens the window on {@code file}, or on the last file or the demo when null; returns when it closes. */
+  /**
+   * Opens the window on {@code file}, or on the last file or the demo when null; returns when it
+   * closes.
+   */
   public static void launchWindow(Path file) {
     requestedFile = file;
     Application.launch(PmfxApp.class);
@@ -22,10 +25,12 @@ public final class PmfxApp extends Application {
   @Override
   public void start(Stage stage) {
     MainWindowViewModel viewModel =
-        new MainWindowViewModel(EcosystemLoader.forThisMachine(), Background.virtualThreads(), PmfxHome.current());
+        new MainWindowViewModel(
+            EcosystemLoader.forThisMachine(), Background.virtualThreads(), PmfxHome.current());
     stage.setScene(new Scene(MainWindow.load(viewModel)));
-    stage.titleProperty().bind(
-        viewModel.fileProperty().map(f -> "pmfx — " + f.getFileName()).orElse("pmfx"));
+    stage
+        .titleProperty()
+        .bind(viewModel.fileProperty().map(f -> "pmfx — " + f.getFileName()).orElse("pmfx"));
     stage.setMinWidth(640);
     stage.setMinHeight(360);
     stage.show();

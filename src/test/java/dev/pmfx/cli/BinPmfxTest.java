@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 /** The real {@code bin/pmfx} script, as a user runs it from a checkout. */
 class BinPmfxTest {
 
-  private static final Path PROJECT = Path.of(System.getProperty("pmfx.project.dir", ".")).toAbsolutePath();
+  private static final Path PROJECT =
+      Path.of(System.getProperty("pmfx.project.dir", ".")).toAbsolutePath();
 
   record Run(int code, String out, String err) {}
 
   private static Run pmfx(String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of(PROJECT.resolve("bin/pmfx").toString()));
+    List<String> command =
+        new java.util.ArrayList<>(List.of(PROJECT.resolve("bin/pmfx").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("PMFX_SKIP_BUILD", "1");
@@ -28,7 +30,9 @@ class BinPmfxTest {
     byte[] err = process.getErrorStream().readAllBytes();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "bin/pmfx did not finish");
     return new Run(
-        process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        process.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -37,7 +41,8 @@ class BinPmfxTest {
 
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().startsWith("pmfx 0."), run.out());
-    assertTrue(run.out().contains("Java 25") || run.out().matches("(?s).*Java 2[5-9].*"), run.out());
+    assertTrue(
+        run.out().contains("Java 25") || run.out().matches("(?s).*Java 2[5-9].*"), run.out());
   }
 
   @Test
@@ -51,8 +56,12 @@ class BinPmfxTest {
 
   @Test
   void checkOfTheDemoPassesAndOfABrokenFileFails() throws Exception {
-    Run demo = pmfx("check", PROJECT.resolve("src/main/resources/dev/pmfx/demo/ecosystem.config.js").toString());
-    Run broken = pmfx("check", PROJECT.resolve("src/test/resources/configs/invalid/syntax.json").toString());
+    Run demo =
+        pmfx(
+            "check",
+            PROJECT.resolve("src/main/resources/dev/pmfx/demo/ecosystem.config.js").toString());
+    Run broken =
+        pmfx("check", PROJECT.resolve("src/test/resources/configs/invalid/syntax.json").toString());
 
     assertEquals(0, demo.code(), demo.err());
     assertTrue(demo.out().contains("web     cluster  2 instances"), demo.out());
@@ -65,6 +74,8 @@ class BinPmfxTest {
     Run run = pmfx("frobnicate", "--now");
 
     assertEquals(2, run.code());
-    assertTrue(run.err().contains("Unknown option: '--now'") || run.err().contains("Unmatched argument"), run.err());
+    assertTrue(
+        run.err().contains("Unknown option: '--now'") || run.err().contains("Unmatched argument"),
+        run.err());
   }
 }

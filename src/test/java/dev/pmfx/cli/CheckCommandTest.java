@@ -75,7 +75,10 @@ class CheckCommandTest {
     assertEquals(1, code);
     assertEquals("", out.toString());
     String errors = err.toString();
-    assertTrue(errors.contains(fixture("invalid/wrong-types.json") + ":6:20: error: app 'api': instances must be"), errors);
+    assertTrue(
+        errors.contains(
+            fixture("invalid/wrong-types.json") + ":6:20: error: app 'api': instances must be"),
+        errors);
     assertTrue(errors.contains("  6 |       \"instances\": \"four\","), errors);
     assertTrue(errors.endsWith("7 errors; nothing loaded\n"), errors);
   }
@@ -85,7 +88,10 @@ class CheckCommandTest {
     int code = check("invalid/unknown-key.yaml");
 
     assertEquals(0, code);
-    assertTrue(err.toString().contains("warning: app 'api': unknown key 'intances': did you mean 'instances'?"), err::toString);
+    assertTrue(
+        err.toString()
+            .contains("warning: app 'api': unknown key 'intances': did you mean 'instances'?"),
+        err::toString);
     assertTrue(out.toString().contains("  api  fork"), out::toString);
   }
 

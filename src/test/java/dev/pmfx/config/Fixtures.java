@@ -46,15 +46,23 @@ final class Fixtures {
 
   static Ecosystem loaded(LoadResult result) {
     if (result instanceof LoadResult.Failed failed) {
-      fail("expected " + failed.file() + " to load, but:\n"
-          + String.join("\n", failed.diagnostics().stream().map(Diagnostic::format).toList()));
+      fail(
+          "expected "
+              + failed.file()
+              + " to load, but:\n"
+              + String.join("\n", failed.diagnostics().stream().map(Diagnostic::format).toList()));
     }
     return assertInstanceOf(LoadResult.Loaded.class, result).ecosystem();
   }
 
   static LoadResult.Failed failed(LoadResult result) {
     if (result instanceof LoadResult.Loaded loaded) {
-      fail("expected " + loaded.file() + " to fail, but it loaded " + loaded.ecosystem().apps().size() + " apps");
+      fail(
+          "expected "
+              + loaded.file()
+              + " to fail, but it loaded "
+              + loaded.ecosystem().apps().size()
+              + " apps");
     }
     return (LoadResult.Failed) result;
   }

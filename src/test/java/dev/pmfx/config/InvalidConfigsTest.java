@@ -41,9 +41,7 @@ class InvalidConfigsTest {
 
     Diagnostic first = failure.errors().getFirst();
     assertEquals(config(file), first.file());
-    assertTrue(
-        first.message().contains(message.strip()),
-        () -> "message was: " + first.message());
+    assertTrue(first.message().contains(message.strip()), () -> "message was: " + first.message());
     assertEquals(new Location(line, column), first.location(), first::format);
   }
 
@@ -52,7 +50,9 @@ class InvalidConfigsTest {
     LoadResult.Failed failure = failed(loader.load(config("invalid/wrong-types.json")));
 
     List<String> found =
-        failure.errors().stream().map(d -> d.location().line() + " " + d.key() + ": " + d.message()).toList();
+        failure.errors().stream()
+            .map(d -> d.location().line() + " " + d.key() + ": " + d.message())
+            .toList();
     assertEquals(7, found.size(), String.join("\n", found));
     assertEquals(
         List.of(
@@ -75,13 +75,20 @@ class InvalidConfigsTest {
     assertEquals(Diagnostic.Severity.WARNING, typo.severity());
     assertEquals(new Location(4, 5), typo.location());
     assertEquals("app 'api': unknown key 'intances': did you mean 'instances'?", typo.message());
-    assertEquals(1, ecosystem.app("api").orElseThrow().instances(), "a misspelt key changes nothing");
-    assertTrue(ecosystem.warnings().get(1).message().contains("'vizion' is a PM2 option that pmfx does not use"));
+    assertEquals(
+        1, ecosystem.app("api").orElseThrow().instances(), "a misspelt key changes nothing");
+    assertTrue(
+        ecosystem
+            .warnings()
+            .get(1)
+            .message()
+            .contains("'vizion' is a PM2 option that pmfx does not use"));
   }
 
   @Test
   void typographicQuoteErrorShowsTheLineWithPlainQuotes() {
-    Diagnostic error = failed(loader.load(config("invalid/typographic.config.js"))).errors().getFirst();
+    Diagnostic error =
+        failed(loader.load(config("invalid/typographic.config.js"))).errors().getFirst();
 
     assertEquals("with plain quotes the line reads:  name: 'api',", error.hint());
     assertEquals(
@@ -97,7 +104,8 @@ class InvalidConfigsTest {
   @Test
   void missingFileAndUnknownExtensionSayWhatIsExpected() {
     LoadResult.Failed missing = failed(loader.load(config("invalid").resolve("nope.json")));
-    LoadResult.Failed toml = failed(loader.load(config("invalid/server.js").resolveSibling("server.toml")));
+    LoadResult.Failed toml =
+        failed(loader.load(config("invalid/server.js").resolveSibling("server.toml")));
 
     assertEquals("file not found", missing.errors().getFirst().message());
     assertTrue(toml.errors().getFirst().message().contains("file not found"));

@@ -70,7 +70,8 @@ class ValidConfigsTest {
     assertTrue(api.waitReady());
     assertEquals(Map.of("PORT", "3000", "NODE_ENV", "development"), api.env());
     assertEquals(
-        Map.of("PORT", "3000", "NODE_ENV", "production"), api.environment(Optional.of("production")));
+        Map.of("PORT", "3000", "NODE_ENV", "production"),
+        api.environment(Optional.of("production")));
     assertEquals(api.env(), api.environment(Optional.of("staging")));
 
     AppSpec jobs = ecosystem.app("jobs").orElseThrow();

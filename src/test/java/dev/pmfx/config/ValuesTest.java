@@ -14,8 +14,14 @@ class ValuesTest {
 
   @ParameterizedTest(name = "{0} = {1} bytes")
   @CsvSource({
-    "500M, 524288000", "1G, 1073741824", "1.5G, 1610612736", "200K, 204800", "300MB, 314572800",
-    "2048, 2048", "1g, 1073741824", "64 MiB, 67108864"
+    "500M, 524288000",
+    "1G, 1073741824",
+    "1.5G, 1610612736",
+    "200K, 204800",
+    "300MB, 314572800",
+    "2048, 2048",
+    "1g, 1073741824",
+    "64 MiB, 67108864"
   })
   void sizesUsePowersOf1024AsPm2Does(String text, long bytes) {
     assertEquals(Optional.of(new ByteSize(bytes)), ByteSize.parse(text));
@@ -35,7 +41,15 @@ class ValuesTest {
   }
 
   @ParameterizedTest(name = "{0} = {1} ms")
-  @CsvSource({"1600, 1600", "500ms, 500", "2s, 2000", "1.5s, 1500", "1m, 60000", "1h, 3600000", "1d, 86400000"})
+  @CsvSource({
+    "1600, 1600",
+    "500ms, 500",
+    "2s, 2000",
+    "1.5s, 1500",
+    "1m, 60000",
+    "1h, 3600000",
+    "1d, 86400000"
+  })
   void durationsAreMillisecondsOrCarryAUnit(String text, long millis) {
     assertEquals(Optional.of(Duration.ofMillis(millis)), DurationText.parse(text));
   }
@@ -48,7 +62,14 @@ class ValuesTest {
 
   @ParameterizedTest(name = "instances {0} on {1} cores = {2}")
   @CsvSource({
-    "4, 8, 4", "1, 8, 1", "max, 8, 8", "0, 8, 8", "-1, 8, 7", "-2, 2, 1", "-10, 4, 1", "-1, 1, 1"
+    "4, 8, 4",
+    "1, 8, 1",
+    "max, 8, 8",
+    "0, 8, 8",
+    "-1, 8, 7",
+    "-2, 2, 1",
+    "-10, 4, 1",
+    "-1, 1, 1"
   })
   void instancesResolveAsPm2ResolvesThem(String setting, int cores, int expected) {
     assertEquals(expected, EcosystemReader.resolveInstances(setting, cores));
@@ -63,8 +84,13 @@ class ValuesTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-    "intances, instances", "scirpt, script", "Script, script", "max_restart, max_restarts",
-    "kill_timout, kill_timeout", "watch_dealy, watch_delay", "exec-mode, exec_mode"
+    "intances, instances",
+    "scirpt, script",
+    "Script, script",
+    "max_restart, max_restarts",
+    "kill_timout, kill_timeout",
+    "watch_dealy, watch_delay",
+    "exec-mode, exec_mode"
   })
   void misspeltKeysFindTheirNearestKnownKey(String typo, String key) {
     assertEquals(Optional.of(key), DidYouMean.closest(typo, EcosystemReader.APP_KEYS));

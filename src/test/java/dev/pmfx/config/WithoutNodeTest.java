@@ -25,15 +25,21 @@ class WithoutNodeTest {
 
   @Test
   void exportDefaultAndExportedConstantLoad() {
-    assertEquals("api", loaded(withoutNode.load(config("valid/export-default.mjs"))).apps().getFirst().name());
+    assertEquals(
+        "api",
+        loaded(withoutNode.load(config("valid/export-default.mjs"))).apps().getFirst().name());
     assertEquals(
         "backend",
-        loaded(withoutNode.load(config("valid/const-exported.config.js"))).apps().getFirst().namespace());
+        loaded(withoutNode.load(config("valid/const-exported.config.js")))
+            .apps()
+            .getFirst()
+            .namespace());
   }
 
   @Test
   void computedValueNamesItsLineAndSaysNodeIsNeeded() {
-    Diagnostic error = failed(withoutNode.load(config("valid/computed.config.js"))).errors().getFirst();
+    Diagnostic error =
+        failed(withoutNode.load(config("valid/computed.config.js"))).errors().getFirst();
 
     assertEquals(new Location(8, 15), error.location());
     assertEquals(
@@ -43,7 +49,8 @@ class WithoutNodeTest {
 
   @Test
   void shorthandPropertyCountsAsComputed() {
-    Diagnostic error = failed(withoutNode.load(config("valid/ecosystem.config.cjs"))).errors().getFirst();
+    Diagnostic error =
+        failed(withoutNode.load(config("valid/ecosystem.config.cjs"))).errors().getFirst();
 
     assertEquals(new Location(2, 20), error.location());
   }
@@ -75,6 +82,7 @@ class WithoutNodeTest {
     Diagnostic error = failed(withoutNode.load(file)).errors().getFirst();
 
     assertEquals(
-        "nothing is exported: no 'module.exports =' or 'export default' at the top level", error.message());
+        "nothing is exported: no 'module.exports =' or 'export default' at the top level",
+        error.message());
   }
 }

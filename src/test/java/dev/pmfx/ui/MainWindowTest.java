@@ -38,7 +38,9 @@ class MainWindowTest {
   void start(Stage stage) {
     viewModel =
         new MainWindowViewModel(
-            EcosystemLoader.forThisMachine(), Background.virtualThreads(), new PmfxHome(dir.resolve("home")));
+            EcosystemLoader.forThisMachine(),
+            Background.virtualThreads(),
+            new PmfxHome(dir.resolve("home")));
     stage.setScene(new Scene(MainWindow.load(viewModel), 1000, 600));
     stage.show();
   }
@@ -54,10 +56,12 @@ class MainWindowTest {
     waitUntilLoaded();
 
     TableView<AppRow> table = robot.lookup("#appTable").queryTableView();
-    assertEquals(List.of("web", "worker", "flaky"), table.getItems().stream().map(AppRow::name).toList());
+    assertEquals(
+        List.of("web", "worker", "flaky"), table.getItems().stream().map(AppRow::name).toList());
     assertTrue(table.isVisible());
     assertEquals(3, robot.lookup(".badge-not-started").queryAll().size());
-    assertEquals("3 apps, not started", robot.lookup("#statusLabel").queryAs(Label.class).getText());
+    assertEquals(
+        "3 apps, not started", robot.lookup("#statusLabel").queryAs(Label.class).getText());
   }
 
   @Test
@@ -70,7 +74,9 @@ class MainWindowTest {
 
     assertTrue(robot.lookup("#problemPane").queryAs(VBox.class).isVisible());
     assertFalse(robot.lookup("#appTable").queryTableView().isVisible());
-    assertEquals("ecosystem.yaml did not load", robot.lookup("#problemTitle").queryAs(Label.class).getText());
+    assertEquals(
+        "ecosystem.yaml did not load",
+        robot.lookup("#problemTitle").queryAs(Label.class).getText());
     @SuppressWarnings("unchecked")
     ListView<Diagnostic> problems = robot.lookup("#problemList").queryAs(ListView.class);
     String shown = problems.getItems().getFirst().formatInFile();
@@ -84,6 +90,7 @@ class MainWindowTest {
     waitUntilLoaded();
 
     assertTrue(robot.lookup("#appTable").queryTableView().isVisible());
-    assertEquals("2", robot.lookup("#appTable").<AppRow>queryTableView().getItems().getFirst().instances());
+    assertEquals(
+        "2", robot.lookup("#appTable").<AppRow>queryTableView().getItems().getFirst().instances());
   }
 }

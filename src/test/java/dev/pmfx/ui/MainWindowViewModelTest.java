@@ -59,14 +59,17 @@ class MainWindowViewModelTest {
   @Test
   void brokenFileShowsItsErrorsWithLinesAndRetryLoadsItOnceFixed() throws Exception {
     MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
-    Path config = write("broken.json", "{\n  \"apps\": [\n    { \"name\": \"api\", \"script\": 42 }\n  ]\n}\n");
+    Path config =
+        write(
+            "broken.json", "{\n  \"apps\": [\n    { \"name\": \"api\", \"script\": 42 }\n  ]\n}\n");
 
     viewModel.open(config);
 
     assertTrue(viewModel.failedProperty().get());
     assertTrue(viewModel.apps().isEmpty());
     assertEquals(3, viewModel.diagnostics().getFirst().location().line());
-    assertEquals("1 error in broken.json; nothing was started or stopped", viewModel.statusProperty().get());
+    assertEquals(
+        "1 error in broken.json; nothing was started or stopped", viewModel.statusProperty().get());
 
     Files.writeString(config, "{ \"apps\": [ { \"name\": \"api\", \"script\": \"api.js\" } ] }");
     viewModel.retry();
