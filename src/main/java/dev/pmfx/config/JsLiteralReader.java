@@ -558,6 +558,7 @@ final class JsLiteralReader {
     Token open = next();
     List<Member> members = new ArrayList<>();
     while (true) {
+      int before = pos;
       Token t = peek();
       if (t.is("}")) {
         next();
@@ -600,15 +601,18 @@ final class JsLiteralReader {
       Token separator = peek();
       if (separator.is(",")) {
         next();
-      } else if (!separator.is("}")) {
-        if (separator.kind() == Kind.EOF) {
-          continue;
-        }
+      } else if (!separator.is("}") && separator.kind() != Kind.EOF) {
         problems.add(unexpected(separator, "',' or '}'"));
+        if (separator.is("]") || separator.is(")")) {
+          break; // closed with the wrong bracket: let the enclosing list have it
+        }
         skipToMemberEnd();
         if (peek().is(",")) {
           next();
         }
+      }
+      if (pos == before) {
+        next(); // always move on, whatever the input
       }
     }
     return new ObjectNode(open.at(), members);
@@ -619,6 +623,7 @@ final class JsLiteralReader {
     List<ConfigNode> items = new ArrayList<>();
     boolean exact = true;
     while (true) {
+      int before = pos;
       Token t = peek();
       if (t.is("]")) {
         next();
@@ -643,10 +648,16 @@ final class JsLiteralReader {
         next();
       } else if (!separator.is("]") && separator.kind() != Kind.EOF) {
         problems.add(unexpected(separator, "',' or ']'"));
+        if (separator.is("}") || separator.is(")")) {
+          break; // closed with the wrong bracket: let the enclosing object have it
+        }
         skipToMemberEnd();
         if (peek().is(",")) {
           next();
         }
+      }
+      if (pos == before) {
+        next(); // always move on, whatever the input
       }
     }
     return new ArrayNode(open.at(), items, exact);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pmfx.config.ConfigNode.ArrayNode;
@@ -35,7 +36,20 @@ final class TreeReader {
 
   record Result(Optional<ConfigNode> root, List<Diagnostic> errors) {}
 
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /**
+   * PM2 evaluates .json files as JavaScript, so its users' JSON has comments, single quotes,
+   * unquoted keys and trailing commas. Jackson reads those and still knows every token's place.
+   */
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+          .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+          .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+          .enable(JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS)
+          .enable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
+          .build();
+
   private static final YAMLFactory YAML = YAMLFactory.builder().build();
 
   private final SourceText source;

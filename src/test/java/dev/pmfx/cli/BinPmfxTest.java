@@ -3,10 +3,13 @@ package dev.pmfx.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -19,20 +22,31 @@ class BinPmfxTest {
   record Run(int code, String out, String err) {}
 
   private static Run pmfx(String... args) throws IOException, InterruptedException {
-    List<String> command =
-        new java.util.ArrayList<>(List.of(PROJECT.resolve("bin/pmfx").toString()));
+    return run(Map.of("PMFX_SKIP_BUILD", "1"), "bin/pmfx", args);
+  }
+
+  private static Run run(Map<String, String> env, String script, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(PROJECT.resolve(script).toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("PMFX_SKIP_BUILD", "1");
+    Path out = Files.createTempFile("pmfx-out", ".txt");
+    Path err = Files.createTempFile("pmfx-err", ".txt");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(PROJECT.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    builder.environment().remove("JAVA_HOME");
+    builder.environment().putAll(env);
     Process process = builder.start();
-    process.getOutputStream().close();
-    byte[] out = process.getInputStream().readAllBytes();
-    byte[] err = process.getErrorStream().readAllBytes();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "bin/pmfx did not finish");
-    return new Run(
-        process.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), script + " did not finish");
+    try {
+      return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.delete(out);
+      Files.delete(err);
+    }
   }
 
   @Test
@@ -77,5 +91,28 @@ class BinPmfxTest {
     assertTrue(
         run.err().contains("Unknown option: '--now'") || run.err().contains("Unmatched argument"),
         run.err());
+  }
+
+  @Test
+  void withoutAJdk25TheFirstLinePrintedSaysWhatToInstall() throws Exception {
+    // given a machine whose only JDK is the default 17
+    Map<String, String> noJdk25 =
+        Map.of(
+            "PMFX_JDK_DIRS", "/nonexistent",
+            "PATH", "/usr/local/bin:/usr/bin:/bin",
+            "HOME", PROJECT.resolve("target").toString());
+
+    // when
+    Run pmfx = run(noJdk25, "bin/pmfx", "--version");
+    Run mvnw = run(noJdk25, "mvnw", "--version");
+
+    // then
+    for (Run run : List.of(pmfx, mvnw)) {
+      assertEquals(1, run.code());
+      assertEquals("", run.out());
+      assertEquals(1, run.err().lines().count(), run.err());
+      assertTrue(run.err().startsWith("pmfx needs a JDK 25 or newer and found none"), run.err());
+      assertTrue(run.err().contains("install one, e.g. Temurin 25"), run.err());
+    }
   }
 }

@@ -25,6 +25,9 @@ class InvalidConfigsTest {
           invalid/syntax.yaml                  | 4 | 4  | YAML syntax: while parsing a block collection
           invalid/syntax.config.js             | 6 | 7  | SyntaxError: Unexpected identifier 'instances'
           invalid/syntax.mjs                   | 4 | 19 | SyntaxError: Unexpected identifier 'script'
+          invalid/syntax.cjs                   | 3 | 54 | SyntaxError: Unexpected token ']'
+          invalid/tab-indented.yaml            | 3 | 1  | YAML syntax:
+          invalid/typographic.yml              | 1 | 9  | typographic quote ‘ (U+2018)
           invalid/not-defined.config.js        | 6 | 24 | ReferenceError: cpus is not defined
           invalid/typographic.config.js        | 4 | 13 | typographic quote ‘ (U+2018)
           invalid/typographic.json             | 3 | 7  | typographic quote “ (U+201C)

@@ -26,6 +26,7 @@ class ValidConfigsTest {
           """
           valid/ecosystem.json              | api:cluster:8, jobs:fork:1
           valid/bare-array.json             | api:cluster:7
+          valid/pm2-style.json              | api:cluster:2
           valid/single-app.json             | server:cluster:8
           valid/ecosystem.yaml              | api:cluster:2, jobs:fork:1
           valid/bare-array.yml              | api:fork:1
