@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "check",
+    mixinStandardHelpOptions = true,
     description =
         "Checks ecosystem files: prints their apps as this machine resolves them, or every error"
             + " with its file, line and column. Exits 0 when all load, 1 otherwise.")
@@ -25,6 +27,11 @@ final class CheckCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "ecosystem files (.js .cjs .mjs .json .yaml .yml) or folders")
   List<Path> files;
+
+  @Option(
+      names = "--strict",
+      description = "Count warnings (unknown keys, ignored PM2 options) as errors, for CI.")
+  boolean strict;
 
   @Spec CommandSpec spec;
 
@@ -49,6 +56,14 @@ final class CheckCommand implements Callable<Integer> {
         err.println(d.format());
       }
       switch (result) {
+        case LoadResult.Loaded loaded when strict && !loaded.diagnostics().isEmpty() -> {
+          allLoaded = false;
+          err.println(
+              loaded.file()
+                  + ": "
+                  + count(loaded.diagnostics().size(), "warning")
+                  + ", which --strict counts as errors");
+        }
         case LoadResult.Loaded loaded -> printApps(out, loaded);
         case LoadResult.Failed failed -> {
           allLoaded = false;

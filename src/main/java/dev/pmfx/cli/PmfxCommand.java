@@ -2,6 +2,10 @@ package dev.pmfx.cli;
 
 import dev.pmfx.Version;
 import dev.pmfx.ui.PmfxApp;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,10 +30,34 @@ public final class PmfxCommand implements Callable<Integer> {
     return new CommandLine(new PmfxCommand()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    if (file != null && !Files.exists(file)) {
+      String given = file.toString();
+      if (!given.contains(".") && !given.contains("/")) {
+        err.println("pmfx: unknown command '" + given + "'; 'pmfx --help' lists the commands");
+        return 2;
+      }
+      err.println("pmfx: " + file.toAbsolutePath() + ": file not found");
+      return 1;
+    }
+    Map<String, String> env = System.getenv();
+    boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    if (linux && isBlank(env.get("DISPLAY")) && isBlank(env.get("WAYLAND_DISPLAY"))) {
+      err.println(
+          "pmfx: the window needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set;"
+              + " without one, use a command such as 'pmfx check FILE' (pmfx --help)");
+      return 1;
+    }
     PmfxApp.launchWindow(file);
     return 0;
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

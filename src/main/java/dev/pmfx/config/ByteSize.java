@@ -38,7 +38,17 @@ public record ByteSize(long bytes) {
           case "T" -> 40;
           default -> 0;
         };
-    BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift));
+    return ofBytes(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift)));
+  }
+
+  /** The largest size a config may give (1 PiB): larger is a typo. */
+  static final long MAX_BYTES = 1L << 50;
+
+  /** A number of bytes, rounded down, when it is between 1 and {@link #MAX_BYTES}. */
+  public static Optional<ByteSize> ofBytes(BigDecimal bytes) {
+    if (bytes.compareTo(BigDecimal.ONE) < 0 || bytes.compareTo(BigDecimal.valueOf(MAX_BYTES)) > 0) {
+      return Optional.empty();
+    }
     return Optional.of(new ByteSize(bytes.longValue()));
   }
 

@@ -17,6 +17,11 @@ final class DurationText {
 
   private DurationText() {}
 
+  /**
+   * The longest duration a config may give: longer is a typo, and Node.js timers stop at 24.8 days.
+   */
+  static final Duration MAX = Duration.ofDays(30);
+
   static Optional<Duration> parse(String text) {
     Matcher m = TEXT.matcher(text.strip());
     if (!m.matches()) {
@@ -30,11 +35,16 @@ final class DurationText {
           case "d" -> 86_400_000;
           default -> 1;
         };
-    return Optional.of(millis(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitMillis))));
+    return millis(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitMillis)));
   }
 
-  static Duration millis(BigDecimal millis) {
-    return Duration.ofNanos(millis.multiply(BigDecimal.valueOf(1_000_000)).longValue());
+  /** A number of milliseconds, when it is between 0 and {@link #MAX}. */
+  static Optional<Duration> millis(BigDecimal millis) {
+    if (millis.signum() < 0 || millis.compareTo(BigDecimal.valueOf(MAX.toMillis())) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Duration.ofNanos(millis.multiply(BigDecimal.valueOf(1_000_000)).longValue()));
   }
 
   /** {@code 1600ms}, {@code 3s}, {@code 2m}: how {@code pmfx check} and the UI print them. */

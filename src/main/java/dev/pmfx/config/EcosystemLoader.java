@@ -10,6 +10,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class EcosystemLoader {
   private final Optional<Path> node;
   private final Map<String, String> environment;
   private final int cores;
+  private final Duration nodeTimeout;
 
   /**
    * @param node the Node.js executable for .js configs; empty to read only literal .js configs
@@ -47,9 +49,22 @@ public final class EcosystemLoader {
    * @param cores what {@code instances: 'max'} means
    */
   public EcosystemLoader(Optional<Path> node, Map<String, String> environment, int cores) {
+    this(node, environment, cores, NodeEvaluator.DEFAULT_TIMEOUT);
+  }
+
+  private EcosystemLoader(
+      Optional<Path> node, Map<String, String> environment, int cores, Duration nodeTimeout) {
     this.node = node;
     this.environment = Map.copyOf(environment);
     this.cores = cores;
+    this.nodeTimeout = nodeTimeout;
+  }
+
+  /**
+   * The same loader, giving up on a .js config that Node.js has not finished after {@code timeout}.
+   */
+  EcosystemLoader withNodeTimeout(Duration timeout) {
+    return new EcosystemLoader(node, environment, cores, timeout);
   }
 
   /** Node.js from PATH, the user's environment and this machine's cores. */
@@ -110,8 +125,8 @@ public final class EcosystemLoader {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
     return switch (extension) {
-      case "json" -> structured(source, TreeReader.Format.JSON);
-      case "yaml", "yml" -> structured(source, TreeReader.Format.YAML);
+      case "json" -> structured(source, TreeReader.read(source));
+      case "yaml", "yml" -> structured(source, YamlReader.read(source));
       case "js", "cjs", "mjs" -> javascript(source);
       default ->
           fail(
@@ -121,9 +136,8 @@ public final class EcosystemLoader {
     };
   }
 
-  private LoadResult structured(SourceText source, TreeReader.Format format) {
-    TreeReader.Result read = TreeReader.read(source, format);
-    if (read.root().isEmpty() && format == TreeReader.Format.JSON) {
+  private LoadResult structured(SourceText source, TreeReader.Result read) {
+    if (read.root().isEmpty() && source.file().toString().endsWith(".json")) {
       // A typographic quote makes JSON fail at the first one; say what the real trouble is.
       List<Diagnostic> quotes = JsLiteralReader.typographicQuotes(source);
       if (!quotes.isEmpty()) {
@@ -142,7 +156,8 @@ public final class EcosystemLoader {
       return new LoadResult.Failed(source.file(), literal.quoteErrors());
     }
     if (node.isPresent()) {
-      NodeEvaluator.Outcome outcome = new NodeEvaluator(node.get(), environment).evaluate(source);
+      NodeEvaluator.Outcome outcome =
+          new NodeEvaluator(node.get(), environment, nodeTimeout).evaluate(source);
       return switch (outcome) {
         case NodeEvaluator.Outcome.Failure failure ->
             new LoadResult.Failed(source.file(), List.of(failure.diagnostic()));
@@ -155,6 +170,17 @@ public final class EcosystemLoader {
     }
     if (!literal.problems().isEmpty()) {
       return new LoadResult.Failed(source.file(), literal.problems());
+    }
+    if (literal.changedAfterExport().isPresent()) {
+      return new LoadResult.Failed(
+          source.file(),
+          List.of(
+              source.error(
+                  literal.changedAfterExport().get(),
+                  "",
+                  "the config is changed here after it is written, and only Node.js can run that:"
+                      + " 'node' is not on PATH",
+                  "install Node.js (package nodejs), or write the final values into the object")));
     }
     if (literal.exported().isEmpty()) {
       return fail(
@@ -216,12 +242,34 @@ public final class EcosystemLoader {
       return new ObjectNode(written.location(), members);
     }
     if (evaluated instanceof ArrayNode array && literal instanceof ArrayNode written) {
-      boolean paired = written.exact() && written.items().size() == array.items().size();
+      // Items written before the first spread pair from the start, those after the last from the
+      // end.
+      List<ConfigNode> from = written.items();
+      int head = 0;
+      while (head < from.size() && !JsLiteralReader.isSpread(from.get(head))) {
+        head++;
+      }
+      int tail = 0;
+      while (tail < from.size() - head
+          && !JsLiteralReader.isSpread(from.get(from.size() - 1 - tail))) {
+        tail++;
+      }
+      int n = array.items().size();
+      boolean spreads = head < from.size();
+      if (!spreads && n != from.size()) {
+        head = 0; // the lists differ in a way the literal cannot explain: pair nothing
+      }
       List<ConfigNode> items = new ArrayList<>();
-      for (int i = 0; i < array.items().size(); i++) {
+      for (int i = 0; i < n; i++) {
         ConfigNode item = array.items().get(i);
-        items.add(
-            paired ? overlay(item, written.items().get(i)) : everywhere(item, written.location()));
+        int fromEnd = n - 1 - i;
+        if (i < head) {
+          items.add(overlay(item, from.get(i)));
+        } else if (spreads && fromEnd < tail) {
+          items.add(overlay(item, from.get(from.size() - 1 - fromEnd)));
+        } else {
+          items.add(everywhere(item, written.location()));
+        }
       }
       return new ArrayNode(written.location(), items, true);
     }

@@ -148,8 +148,10 @@ final class EcosystemReader {
           "SIGPWR",
           "SIGSYS");
 
+  /** More workers than this on one machine is a typo, not a plan. */
+  static final int MAX_INSTANCES = 1024;
+
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern CRON_FIELD = Pattern.compile("[0-9A-Za-z*,/?#LW-]+");
   private static final Set<String> SCRIPT_EXTENSIONS =
       Set.of("js", "cjs", "mjs", "ts", "py", "sh", "jar", "java", "rb", "php", "pl");
 
@@ -183,7 +185,8 @@ final class EcosystemReader {
                 m.keyLocation(),
                 "deploy",
                 "'deploy' (PM2's deploy tool) is not something pmfx does; ignored");
-          } else if (!m.key().equals("apps")) {
+          } else if (!m.key().equals("apps") && !m.key().startsWith("x-")) {
+            // x-... keys hold YAML anchors for apps to share, as in Compose files
             unknownKey(m, "", "", List.of("apps", "deploy"));
           }
         }
@@ -206,6 +209,14 @@ final class EcosystemReader {
       case ObjectNode single when single.member("script").isPresent() -> {
         // PM2 also takes a JSON file that is one app.
         list = new ArrayNode(single.location(), List.of(single), true);
+      }
+      case ObjectNode empty when empty.members().isEmpty() -> {
+        error(
+            root.location(),
+            "",
+            "the config is empty: it has no apps",
+            "a config is {apps: [{name: 'api', script: 'server.js'}]}");
+        return List.of();
       }
       default -> {
         String hint =
@@ -336,6 +347,9 @@ final class EcosystemReader {
       object.member("name").ifPresent(this::apply);
       object.member("script").ifPresent(this::apply);
       object.member("cwd").ifPresent(this::apply);
+      if (name == null && script != null) {
+        label = "app '" + defaultName(script) + "'";
+      }
       for (Member m : object.members()) {
         if (!Set.of("name", "script", "cwd").contains(m.key())) {
           apply(m);
@@ -533,6 +547,10 @@ final class EcosystemReader {
         mustBe(m, "a whole number, 'max', 0 (all cores) or -N (all cores but N)");
         return;
       }
+      if (resolveInstances(setting, cores) > MAX_INSTANCES) {
+        mustBe(m, "a whole number up to " + MAX_INSTANCES);
+        return;
+      }
       instancesSetting = setting;
       instances = resolveInstances(setting, cores);
     }
@@ -547,7 +565,9 @@ final class EcosystemReader {
         return;
       }
       String hint =
-          DidYouMean.closest(upper, SIGNALS).map(s -> "did you mean '" + s + "'?").orElse("");
+          upper.equals("SIGKILL") || upper.equals("SIGSTOP")
+              ? upper + " cannot be handled; pmfx sends SIGKILL itself when kill_timeout runs out"
+              : DidYouMean.closest(upper, SIGNALS).map(s -> "did you mean '" + s + "'?").orElse("");
       error(
           m.value().location(),
           path + ".kill_signal",
@@ -577,19 +597,18 @@ final class EcosystemReader {
         return;
       }
       String expression = t.value().strip();
-      String[] fields = expression.split("\\s+");
-      boolean macro = expression.matches("@(yearly|annually|monthly|weekly|daily|hourly)");
-      boolean valid =
-          macro
-              || ((fields.length == 5 || fields.length == 6)
-                  && java.util.Arrays.stream(fields)
-                      .allMatch(f -> CRON_FIELD.matcher(f).matches()));
-      if (!valid) {
+      Optional<String> problem = CronCheck.problem(expression);
+      if (problem.isPresent()) {
         error(
             v.location(),
             path + ".cron_restart",
-            label + ": cron_restart '" + expression + "' is not a cron expression",
-            "five fields (minute hour day month weekday), or six with seconds first; e.g. '0 3 * * *' is 03:00 every day");
+            label
+                + ": cron_restart '"
+                + expression
+                + "' is not a cron expression: "
+                + problem.get(),
+            "five fields (minute hour day month weekday), or six with seconds first;"
+                + " e.g. '0 3 * * *' is 03:00 every day");
         return;
       }
       cronRestart = Optional.of(expression);
@@ -661,13 +680,15 @@ final class EcosystemReader {
     private Optional<Duration> duration(Member m) {
       Optional<Duration> value =
           switch (m.value()) {
-            case NumberNode n when n.value().signum() >= 0 ->
-                Optional.of(DurationText.millis(n.value()));
+            case NumberNode n -> DurationText.millis(n.value());
             case TextNode t -> DurationText.parse(t.value());
             default -> Optional.empty();
           };
       if (value.isEmpty()) {
-        mustBe(m, "a duration: milliseconds (1600) or a number with ms, s, m, h or d ('1.6s')");
+        mustBe(
+            m,
+            "a duration up to 30 days: milliseconds (1600) or a number with ms, s, m, h or d"
+                + " ('1.6s')");
       }
       return value;
     }
@@ -675,13 +696,12 @@ final class EcosystemReader {
     private Optional<ByteSize> size(Member m) {
       Optional<ByteSize> value =
           switch (m.value()) {
-            case NumberNode n when n.value().signum() > 0 ->
-                Optional.of(new ByteSize(n.value().longValue()));
-            case TextNode t -> ByteSize.parse(t.value()).filter(s -> s.bytes() > 0);
+            case NumberNode n when n.whole() -> ByteSize.ofBytes(n.value());
+            case TextNode t -> ByteSize.parse(t.value());
             default -> Optional.empty();
           };
       if (value.isEmpty()) {
-        mustBe(m, "a size: bytes, or a number with K, M or G ('500M', '1G')");
+        mustBe(m, "a size: a whole number of bytes, or a number with K, M or G ('500M', '1G')");
       }
       return value;
     }
@@ -692,11 +712,15 @@ final class EcosystemReader {
       for (ConfigNode item : items) {
         if (item instanceof NumberNode n
             && n.whole()
-            && n.value().intValue() >= 0
-            && n.value().intValue() <= 255) {
+            && n.value().signum() >= 0
+            && n.value().compareTo(BigDecimal.valueOf(255)) <= 0) {
           codes.add(n.value().intValue());
         } else {
-          mustBe(m, "an exit code (0 to 255) or a list of them");
+          error(
+              item.location(),
+              path + ".stop_exit_codes",
+              label + ": stop_exit_codes must be exit codes from 0 to 255; found " + found(item),
+              "");
           return Optional.empty();
         }
       }

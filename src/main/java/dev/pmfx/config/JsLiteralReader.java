@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -37,7 +38,10 @@ final class JsLiteralReader {
    * @param problems syntax this reader could not follow; Node.js, when present, has the last word
    */
   record Result(
-      Optional<ConfigNode> exported, List<Diagnostic> quoteErrors, List<Diagnostic> problems) {}
+      Optional<ConfigNode> exported,
+      List<Diagnostic> quoteErrors,
+      List<Diagnostic> problems,
+      Optional<Location> changedAfterExport) {}
 
   private enum Kind {
     PUNCT,
@@ -66,6 +70,11 @@ final class JsLiteralReader {
   private final List<Diagnostic> quoteErrors = new ArrayList<>();
   private final List<Diagnostic> problems = new ArrayList<>();
   private int pos;
+  private int nesting;
+  private Location changedAfterExport;
+
+  /** Deeper than this, a config is not a config; the rest is skipped as one expression. */
+  private static final int MAX_NESTING = 200;
 
   private JsLiteralReader(SourceText source) {
     this.source = source;
@@ -76,7 +85,11 @@ final class JsLiteralReader {
     JsLiteralReader reader = new JsLiteralReader(source);
     reader.tokenize();
     Optional<ConfigNode> exported = reader.exported();
-    return new Result(exported, List.copyOf(reader.quoteErrors), List.copyOf(reader.problems));
+    return new Result(
+        exported,
+        List.copyOf(reader.quoteErrors),
+        List.copyOf(reader.problems),
+        Optional.ofNullable(reader.changedAfterExport));
   }
 
   /** Typographic quotes used as quotes in JSON text (which tokenizes as JavaScript does). */
@@ -263,6 +276,10 @@ final class JsLiteralReader {
     return i;
   }
 
+  /**
+   * Reads the escape at {@code i} (a backslash) into {@code value}; returns where the text goes on.
+   * A malformed escape is kept as written: Node.js, when present, judges it.
+   */
   private int readEscape(int i, StringBuilder value) {
     char e = text.charAt(i + 1);
     switch (e) {
@@ -277,31 +294,52 @@ final class JsLiteralReader {
         line++;
         lineStart = i + 2;
       }
+      case '\r' -> {
+        // a line continuation with a CRLF ending
+        int next = i + 2 < text.length() && text.charAt(i + 2) == '\n' ? i + 3 : i + 2;
+        line++;
+        lineStart = next;
+        return next;
+      }
       case 'x' -> {
-        if (i + 4 <= text.length()) {
-          value.append((char) Integer.parseInt(text.substring(i + 2, i + 4), 16));
+        OptionalInt code = hex(i + 2, i + 4);
+        if (code.isPresent()) {
+          value.append((char) code.getAsInt());
           return i + 4;
         }
+        value.append(e);
       }
       case 'u' -> {
         if (i + 2 < text.length() && text.charAt(i + 2) == '{') {
           int close = text.indexOf('}', i + 3);
-          if (close > 0) {
-            value.appendCodePoint(Integer.parseInt(text.substring(i + 3, close), 16));
+          OptionalInt code = close > 0 ? hex(i + 3, close) : OptionalInt.empty();
+          if (code.isPresent() && Character.isValidCodePoint(code.getAsInt())) {
+            value.appendCodePoint(code.getAsInt());
             return close + 1;
           }
-        } else if (i + 6 <= text.length()) {
-          try {
-            value.append((char) Integer.parseInt(text.substring(i + 2, i + 6), 16));
+        } else {
+          OptionalInt code = hex(i + 2, i + 6);
+          if (code.isPresent()) {
+            value.append((char) code.getAsInt());
             return i + 6;
-          } catch (NumberFormatException badEscape) {
-            value.append('u');
           }
         }
+        value.append(e);
       }
       default -> value.append(e);
     }
     return i + 2;
+  }
+
+  private OptionalInt hex(int from, int to) {
+    if (to > text.length() || to <= from || to - from > 6) {
+      return OptionalInt.empty();
+    }
+    try {
+      return OptionalInt.of(Integer.parseInt(text.substring(from, to), 16));
+    } catch (NumberFormatException notHex) {
+      return OptionalInt.empty();
+    }
   }
 
   private int readTemplate(int i, StringBuilder value, boolean[] interpolated) {
@@ -362,7 +400,7 @@ final class JsLiteralReader {
     while (i < text.length() && text.charAt(i) != '\n') {
       char c = text.charAt(i);
       if (c == '\\') {
-        i += 2;
+        i = Math.min(i + 2, text.length());
         continue;
       }
       if (c == '[') {
@@ -412,6 +450,7 @@ final class JsLiteralReader {
     if (exportStart < 0) {
       return Optional.empty();
     }
+    String exportedName = null;
     for (int hops = 0; hops < 4; hops++) {
       Token first = token(exportStart);
       Token after = token(exportStart + 1);
@@ -422,11 +461,38 @@ final class JsLiteralReader {
       if (!bareName) {
         break;
       }
+      exportedName = first.text();
       exportStart = declarations.get(first.text());
     }
+    changedAfterExport = findChange(exportedName);
     pos = exportStart;
     ConfigNode value = value(true);
     return Optional.of(value == null ? new NullNode(tokens.get(exportStart).at()) : value);
+  }
+
+  /**
+   * Where the file changes what it exports after writing it, as in {@code config.apps[0].instances
+   * = 8} or {@code module.exports.apps.push(...)}: only Node.js can tell the result.
+   */
+  private Location findChange(String exportedName) {
+    for (int i = 0; i + 2 < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      boolean previousIsDot = i > 0 && tokens.get(i - 1).is(".");
+      if (previousIsDot || t.kind() != Kind.IDENT) {
+        continue;
+      }
+      boolean member = tokens.get(i + 1).is(".") || tokens.get(i + 1).is("[");
+      if (member && t.text().equals(exportedName)) {
+        return t.at();
+      }
+      if (t.text().equals("module")
+          && tokens.get(i + 1).is(".")
+          && tokens.get(i + 2).isIdent("exports")
+          && (token(i + 3).is(".") || token(i + 3).is("["))) {
+        return t.at();
+      }
+    }
+    return null;
   }
 
   private Token token(int index) {
@@ -462,10 +528,19 @@ final class JsLiteralReader {
     Token t = peek();
     ConfigNode literal = null;
     boolean undefined = false;
+    if ((t.is("{") || t.is("[")) && nesting >= MAX_NESTING) {
+      problems.add(
+          source.error(t.at(), "", "nested more than " + MAX_NESTING + " levels deep", ""));
+      return computed(topLevel);
+    }
     if (t.is("{")) {
+      nesting++;
       literal = object();
+      nesting--;
     } else if (t.is("[")) {
+      nesting++;
       literal = array();
+      nesting--;
     } else if (t.kind() == Kind.STRING) {
       next();
       literal = new TextNode(t.at(), t.value());
@@ -554,6 +629,15 @@ final class JsLiteralReader {
     return new ComputedNode(first.at(), expression);
   }
 
+  /** {@code ...expression}, as a computed value whose source starts with the dots. */
+  private ComputedNode spread(Token dots) {
+    return new ComputedNode(dots.at(), "..." + computed(false).source());
+  }
+
+  static boolean isSpread(ConfigNode node) {
+    return node instanceof ComputedNode c && c.source().startsWith("...");
+  }
+
   private ObjectNode object() {
     Token open = next();
     List<Member> members = new ArrayList<>();
@@ -571,7 +655,7 @@ final class JsLiteralReader {
       if (t.is("...")) {
         // Node.js knows what a spread brings; without it, the config cannot be read.
         next();
-        members.add(new Member("...", t.at(), computed(false)));
+        members.add(new Member("...", t.at(), spread(t)));
       } else if (t.is("[")) {
         int start = pos;
         skipBalanced();
@@ -635,7 +719,7 @@ final class JsLiteralReader {
       }
       if (t.is("...")) {
         next();
-        items.add(computed(false));
+        items.add(spread(t));
         exact = false;
       } else if (t.is(",")) {
         items.add(new NullNode(t.at()));

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,17 +31,20 @@ final class NodeEvaluator {
     record Failure(Diagnostic diagnostic) implements Outcome {}
   }
 
-  static final Duration TIMEOUT = Duration.ofSeconds(15);
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HEADER = Pattern.compile("^(?:file://)?(.+?):(\\d+)$");
-  private static final Pattern FRAME = Pattern.compile("(?:file://)?(/[^():\\s]+):(\\d+):(\\d+)");
+  private static final Pattern FRAME =
+      Pattern.compile("^\\s*at (?:[^(]*\\()?(.+?):(\\d+):(\\d+)\\)?$", Pattern.MULTILINE);
 
   private final Path node;
   private final Map<String, String> environment;
+  private final Duration timeout;
 
-  NodeEvaluator(Path node, Map<String, String> environment) {
+  NodeEvaluator(Path node, Map<String, String> environment, Duration timeout) {
     this.node = node;
     this.environment = environment;
+    this.timeout = timeout;
   }
 
   Outcome evaluate(SourceText source) {
@@ -55,13 +59,13 @@ final class NodeEvaluator {
               List.of(node.toString(), Loader.path().toString(), file.toString(), out.toString()),
               file,
               err);
-      if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         return failure(
             source,
             Location.UNKNOWN,
-            "Node.js did not finish evaluating the config within " + TIMEOUT.toSeconds() + " s",
+            "Node.js did not finish evaluating the config within " + timeout.toSeconds() + " s",
             "does the file wait for something, such as a server or a prompt?");
       }
       String result = Files.readString(out);
@@ -73,7 +77,16 @@ final class NodeEvaluator {
             "Node.js exited (code " + process.exitValue() + ") before the config exported anything",
             stderr);
       }
-      JsonNode report = JSON.readTree(result);
+      JsonNode report;
+      try {
+        report = JSON.readTree(result);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException tooDeep) {
+        return failure(
+            source,
+            Location.UNKNOWN,
+            "the config's value cannot be read: " + tooDeep.getOriginalMessage(),
+            "");
+      }
       if (report.path("ok").asBoolean()) {
         return new Outcome.Value(TreeReader.fromEvaluated(report.path("value")));
       }
@@ -111,9 +124,9 @@ final class NodeEvaluator {
       at = syntaxCheck(file);
     }
     String hint = "";
-    if (message.contains("module is not defined in ES module scope")) {
-      hint =
-          "this project's package.json says \"type\": \"module\": write 'export default {...}', or rename the file to .cjs";
+    if (message.contains("module is not defined in ES module scope")
+        || message.contains("require is not defined in ES module scope")) {
+      hint = esModuleHint(file);
     } else if (message.contains("Cannot use import statement outside a module")) {
       hint = "use require(...), or rename the file to .mjs so Node.js reads it as an ES module";
     } else if (at.isEmpty()) {
@@ -140,14 +153,51 @@ final class NodeEvaluator {
         return Optional.of(new Location(Integer.parseInt(header.group(2)), Math.max(1, caret + 1)));
       }
     }
-    Matcher frame = FRAME.matcher(stack);
-    while (frame.find()) {
-      if (samePath(frame.group(1), file)) {
+    // Stack frames name the file as a path or a file: URL; paths may hold spaces and brackets.
+    for (String name : namesOf(file)) {
+      Matcher frame = Pattern.compile(Pattern.quote(name) + ":(\\d+):(\\d+)").matcher(stack);
+      if (frame.find()) {
         return Optional.of(
-            new Location(Integer.parseInt(frame.group(2)), Integer.parseInt(frame.group(3))));
+            new Location(Integer.parseInt(frame.group(1)), Integer.parseInt(frame.group(2))));
       }
     }
     return Optional.empty();
+  }
+
+  private static List<String> namesOf(Path file) {
+    List<String> names = new ArrayList<>(List.of(file.toString(), file.toUri().toString()));
+    try {
+      Path real = file.toRealPath();
+      names.add(real.toString());
+      names.add(real.toUri().toString());
+    } catch (IOException | RuntimeException gone) {
+      // the file was there a moment ago; its written name has to do
+    }
+    return names;
+  }
+
+  /** Why Node.js read the file as an ES module, where {@code module.exports} does not exist. */
+  private static String esModuleHint(Path file) {
+    if (file.toString().endsWith(".mjs")) {
+      return "a .mjs file is an ES module: write 'export default {...}', or rename it to .cjs";
+    }
+    for (Path dir = file.getParent(); dir != null; dir = dir.getParent()) {
+      Path manifest = dir.resolve("package.json");
+      if (Files.isRegularFile(manifest)) {
+        try {
+          if (JSON.readTree(manifest.toFile()).path("type").asText().equals("module")) {
+            return manifest
+                + " says \"type\": \"module\": write 'export default {...}', or rename the file"
+                + " to .cjs";
+          }
+        } catch (IOException unreadable) {
+          // not the reason, then
+        }
+        break;
+      }
+    }
+    return "the file uses import or export, so Node.js reads it as an ES module, where"
+        + " module.exports does not exist: use export default {...} throughout";
   }
 
   /** ES modules' syntax errors carry no place; {@code node --check} prints it. */
@@ -156,7 +206,7 @@ final class NodeEvaluator {
     try {
       err = Files.createTempFile("pmfx-check-", ".err");
       Process process = start(List.of(node.toString(), "--check", file.toString()), file, err);
-      if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         return Optional.empty();
       }

@@ -7,7 +7,9 @@ import java.util.List;
 /** A config file's text, split into lines so findings can quote the line they are about. */
 record SourceText(Path file, String text, List<String> lines) {
 
-  static SourceText of(Path file, String text) {
+  static SourceText of(Path file, String withBom) {
+    // Editors on Windows start UTF-8 files with a byte order mark; no reader wants it.
+    String text = withBom.startsWith("\uFEFF") ? withBom.substring(1) : withBom;
     List<String> lines = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < text.length(); i++) {

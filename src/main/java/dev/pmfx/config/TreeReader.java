@@ -7,9 +7,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pmfx.config.ConfigNode.ArrayNode;
 import dev.pmfx.config.ConfigNode.BoolNode;
+import dev.pmfx.config.ConfigNode.ComputedNode;
 import dev.pmfx.config.ConfigNode.Member;
 import dev.pmfx.config.ConfigNode.NullNode;
 import dev.pmfx.config.ConfigNode.NumberNode;
@@ -21,18 +21,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads JSON and YAML into {@link ConfigNode}s that remember where each key and value was written,
- * so that every later finding can name its line. Jackson's own trees forget that.
+ * Reads JSON into {@link ConfigNode}s that remember where each key and value was written, so that
+ * every later finding can name its line. Jackson's own trees forget that.
  */
 final class TreeReader {
-
-  enum Format {
-    JSON,
-    YAML
-  }
 
   record Result(Optional<ConfigNode> root, List<Diagnostic> errors) {}
 
@@ -50,21 +44,16 @@ final class TreeReader {
           .enable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
           .build();
 
-  private static final YAMLFactory YAML = YAMLFactory.builder().build();
-
   private final SourceText source;
-  private final Format format;
   private final List<Diagnostic> errors = new ArrayList<>();
 
-  private TreeReader(SourceText source, Format format) {
+  private TreeReader(SourceText source) {
     this.source = source;
-    this.format = format;
   }
 
-  static Result read(SourceText source, Format format) {
-    TreeReader reader = new TreeReader(source, format);
-    JsonFactory factory = format == Format.JSON ? JSON : YAML;
-    try (JsonParser parser = factory.createParser(source.text())) {
+  static Result read(SourceText source) {
+    TreeReader reader = new TreeReader(source);
+    try (JsonParser parser = JSON.createParser(source.text())) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         reader.errors.add(
@@ -76,6 +65,14 @@ final class TreeReader {
         return new Result(Optional.empty(), reader.errors);
       }
       ConfigNode root = reader.value(parser);
+      if (parser.nextToken() != null) {
+        reader.errors.add(
+            source.error(
+                location(parser.currentTokenLocation()),
+                "",
+                "more text after the config's closing bracket",
+                "a .json file holds one value: {\"apps\": [...]}"));
+      }
       return new Result(Optional.of(root), List.copyOf(reader.errors));
     } catch (JsonProcessingException e) {
       reader.errors.add(reader.syntaxError(e));
@@ -89,6 +86,9 @@ final class TreeReader {
   /** Converts what Node.js printed: the values are right, their places come from elsewhere. */
   static ConfigNode fromEvaluated(JsonNode value) {
     Location nowhere = Location.UNKNOWN;
+    if (value.isObject() && value.size() == 1 && value.has("$pmfx:value")) {
+      return new ComputedNode(nowhere, value.get("$pmfx:value").asText());
+    }
     if (value.isObject()) {
       List<Member> members = new ArrayList<>();
       value
@@ -125,7 +125,7 @@ final class TreeReader {
     return switch (token) {
       case START_OBJECT -> object(parser, at);
       case START_ARRAY -> array(parser, at);
-      case VALUE_STRING -> new TextNode(at, checkedText(parser.getText(), at));
+      case VALUE_STRING -> new TextNode(at, parser.getText());
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new NumberNode(at, parser.getDecimalValue());
       case VALUE_TRUE -> new BoolNode(at, true);
       case VALUE_FALSE -> new BoolNode(at, false);
@@ -139,7 +139,7 @@ final class TreeReader {
     Map<String, Location> seen = new HashMap<>();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       Location keyAt = location(parser.currentTokenLocation());
-      String key = checkedText(parser.currentName(), keyAt);
+      String key = parser.currentName();
       parser.nextToken();
       ConfigNode value = value(parser);
       Location first = seen.putIfAbsent(key, keyAt);
@@ -168,39 +168,13 @@ final class TreeReader {
     return new ArrayNode(at, items, true);
   }
 
-  /**
-   * In YAML a typographic quote is not a syntax error: {@code name: “api”} is the five-letter
-   * string with the quotes in it. Nobody means that, so it is an error here too.
-   */
-  private String checkedText(String text, Location at) {
-    if (format == Format.YAML
-        && !text.isEmpty()
-        && JsLiteralReader.TYPOGRAPHIC_QUOTES.indexOf(text.charAt(0)) >= 0) {
-      errors.add(JsLiteralReader.typographicQuoteError(source, at, text.charAt(0)));
-    }
-    return text;
-  }
-
   private Diagnostic syntaxError(JsonProcessingException e) {
-    if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
-      Location at =
-          new Location(yaml.getProblemMark().getLine() + 1, yaml.getProblemMark().getColumn() + 1);
-      String context = yaml.getContext() == null ? "" : yaml.getContext() + ": ";
-      return source.error(at, "", "YAML syntax: " + context + yaml.getProblem(), yamlHint(at));
-    }
     Location at = location(e.getLocation());
     String message = e.getOriginalMessage();
     int cut = message.indexOf("\n at [Source");
     if (cut >= 0) {
       message = message.substring(0, cut);
     }
-    return source.error(
-        at, "", (format == Format.JSON ? "JSON" : "YAML") + " syntax: " + message, "");
-  }
-
-  private String yamlHint(Location at) {
-    return source.line(at.line()).contains("\t")
-        ? "YAML indents with spaces; this line has a tab"
-        : "";
+    return source.error(at, "", "JSON syntax: " + message, "");
   }
 }

@@ -7,8 +7,17 @@ const { pathToFileURL } = require('url');
 
 const [file, out] = process.argv.slice(2);
 
-function report(result) {
-  fs.writeFileSync(out, JSON.stringify(result));
+function report(result, replacer) {
+  fs.writeFileSync(out, JSON.stringify(result, replacer));
+}
+
+// Values JSON cannot hold (NaN, Infinity, BigInt) reach pmfx as what they are, so an error can
+// name them, instead of as the null JSON.stringify makes of them.
+function marked(key, value) {
+  if ((typeof value === 'number' && !Number.isFinite(value)) || typeof value === 'bigint') {
+    return { '$pmfx:value': String(value) };
+  }
+  return value;
 }
 
 (async () => {
@@ -26,11 +35,23 @@ function report(result) {
       message: String((e && e.message) || e),
       stack: String((e && e.stack) || ''),
     });
-    return;
+    process.exit(0);
   }
-  try {
-    report({ ok: true, value: exported === undefined ? null : exported });
-  } catch (e) {
-    report({ ok: false, name: 'TypeError', message: 'the exported value cannot be written as JSON: ' + e.message, stack: '' });
+  if (typeof exported === 'function') {
+    report({
+      ok: false,
+      name: 'TypeError',
+      message: 'the file exports a function; an ecosystem file exports an object: module.exports = {apps: [...]}',
+      stack: '',
+    });
+  } else {
+    try {
+      report({ ok: true, value: exported === undefined ? null : exported }, marked);
+    } catch (e) {
+      report({ ok: false, name: 'TypeError', message: 'the exported value cannot be written as JSON: ' + e.message, stack: '' });
+    }
   }
+  // PM2's CLI exits once it has the config; a config holding a connection or a timer
+  // must not keep pmfx waiting either.
+  process.exit(0);
 })();

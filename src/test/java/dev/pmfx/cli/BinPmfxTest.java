@@ -84,13 +84,27 @@ class BinPmfxTest {
   }
 
   @Test
-  void unknownCommandIsAnErrorWithUsage() throws Exception {
-    Run run = pmfx("frobnicate", "--now");
+  void unknownCommandOrMissingFileIsNamedNotOpenedInAWindow() throws Exception {
+    Run command = pmfx("frobnicate");
+    Run file = pmfx("no-such-ecosystem.config.js");
 
-    assertEquals(2, run.code());
-    assertTrue(
-        run.err().contains("Unknown option: '--now'") || run.err().contains("Unmatched argument"),
-        run.err());
+    assertEquals(2, command.code());
+    assertEquals(
+        "pmfx: unknown command 'frobnicate'; 'pmfx --help' lists the commands\n", command.err());
+    assertEquals(1, file.code());
+    assertTrue(file.err().endsWith("no-such-ecosystem.config.js: file not found\n"), file.err());
+  }
+
+  @Test
+  void withoutADisplayTheWindowSaysSoInsteadOfAStackTrace() throws Exception {
+    Run run =
+        run(
+            Map.of("PMFX_SKIP_BUILD", "1", "DISPLAY", "", "WAYLAND_DISPLAY", ""),
+            "bin/pmfx",
+            PROJECT.resolve("src/main/resources/dev/pmfx/demo/ecosystem.config.js").toString());
+
+    assertEquals(1, run.code());
+    assertTrue(run.err().startsWith("pmfx: the window needs a display"), run.err());
   }
 
   @Test

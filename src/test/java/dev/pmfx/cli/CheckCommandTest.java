@@ -39,7 +39,7 @@ class CheckCommandTest {
     String[] args = new String[files.length + 1];
     args[0] = "check";
     for (int i = 0; i < files.length; i++) {
-      args[i + 1] = fixture(files[i]).toString();
+      args[i + 1] = files[i].startsWith("--") ? files[i] : fixture(files[i]).toString();
     }
     return command.execute(args);
   }
@@ -114,5 +114,27 @@ class CheckCommandTest {
 
     assertEquals(2, code);
     assertTrue(err.toString().contains("Missing required parameter: 'FILE'"), err::toString);
+  }
+
+  @Test
+  void strictCountsWarningsAsErrors() {
+    int code = check("--strict", "invalid/unknown-key.yaml");
+
+    assertEquals(1, code);
+    assertTrue(
+        err.toString().contains("2 warnings, which --strict counts as errors"), err::toString);
+    assertEquals("", out.toString());
+  }
+
+  @Test
+  void checkHasItsOwnHelp() {
+    CommandLine command = PmfxCommand.commandLine();
+    command.setOut(new PrintWriter(out, true));
+
+    int code = command.execute("check", "--help");
+
+    assertEquals(0, code);
+    assertTrue(
+        out.toString().startsWith("Usage: pmfx check [-hV] [--strict] FILE..."), out::toString);
   }
 }

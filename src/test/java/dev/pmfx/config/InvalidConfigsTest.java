@@ -6,8 +6,12 @@ import static dev.pmfx.config.Fixtures.loaded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,7 +30,14 @@ class InvalidConfigsTest {
           invalid/syntax.config.js             | 6 | 7  | SyntaxError: Unexpected identifier 'instances'
           invalid/syntax.mjs                   | 4 | 19 | SyntaxError: Unexpected identifier 'script'
           invalid/syntax.cjs                   | 3 | 54 | SyntaxError: Unexpected token ']'
-          invalid/tab-indented.yaml            | 3 | 1  | YAML syntax:
+          invalid/tab-indented.yaml            | 3 | 1  | YAML syntax: a tab, where YAML indents with spaces
+          invalid/two-documents.yaml           | 5 | 1  | a second YAML document starts here
+          invalid/trailing.json                | 2 | 1  | more text after the config's closing bracket
+          invalid/not-a-number.config.js       | 6 | 20 | app 'api': env.PORT must be a string, number or boolean; found NaN
+          invalid/mixed-modules.js             | 2 | 1  | ReferenceError: module is not defined in ES module scope
+          invalid/cron-range.yaml              | 4 | 19 | cron_restart '0 25 * * *' is not a cron expression: Value 25 not in range [0, 23]
+          invalid/exports-function.config.js   | 0 | 0  | TypeError: the file exports a function
+          invalid/empty.config.js              | 0 | 0  | the config is empty: it has no apps
           invalid/typographic.yml              | 1 | 9  | typographic quote ‘ (U+2018)
           invalid/not-defined.config.js        | 6 | 24 | ReferenceError: cpus is not defined
           invalid/typographic.config.js        | 4 | 13 | typographic quote ‘ (U+2018)
@@ -61,8 +72,8 @@ class InvalidConfigsTest {
         List.of(
             "6 apps[0].instances: app 'api': instances must be a whole number, 'max', 0 (all cores) or -N (all cores but N); found \"four\"",
             "7 apps[0].autorestart: app 'api': autorestart must be true or false; found \"yes\"",
-            "8 apps[0].max_memory_restart: app 'api': max_memory_restart must be a size: bytes, or a number with K, M or G ('500M', '1G'); found \"lots\"",
-            "9 apps[0].kill_timeout: app 'api': kill_timeout must be a duration: milliseconds (1600) or a number with ms, s, m, h or d ('1.6s'); found -5",
+            "8 apps[0].max_memory_restart: app 'api': max_memory_restart must be a size: a whole number of bytes, or a number with K, M or G ('500M', '1G'); found \"lots\"",
+            "9 apps[0].kill_timeout: app 'api': kill_timeout must be a duration up to 30 days: milliseconds (1600) or a number with ms, s, m, h or d ('1.6s'); found -5",
             "10 apps[0].exec_mode: app 'api': exec_mode must be 'fork' or 'cluster'; found \"parallel\"",
             "11 apps[0].kill_signal: app 'api': kill_signal must be a signal a program can handle, such as 'SIGINT' or 'SIGTERM'; found \"SIGTREM\"",
             "12 apps[0].env: app 'api': env must be an object of variables, such as {NODE_ENV: 'production', PORT: 3000}; found a list"),
@@ -105,12 +116,64 @@ class InvalidConfigsTest {
   }
 
   @Test
-  void missingFileAndUnknownExtensionSayWhatIsExpected() {
-    LoadResult.Failed missing = failed(loader.load(config("invalid").resolve("nope.json")));
-    LoadResult.Failed toml =
-        failed(loader.load(config("invalid/server.js").resolveSibling("server.toml")));
+  void valuesOutOfRangeAreErrorsNotWrappedNumbers() {
+    LoadResult.Failed failure = failed(loader.load(config("invalid/out-of-range.json")));
+
+    assertEquals(
+        List.of(
+            "6:20 apps[0].instances",
+            "7:29 apps[0].max_memory_restart",
+            "8:23 apps[0].kill_timeout",
+            "9:30 apps[0].stop_exit_codes"),
+        failure.errors().stream().map(d -> d.location() + " " + d.key()).toList());
+    assertTrue(
+        failure.errors().get(0).message().endsWith("up to 1024; found 99999999999999999999"));
+    assertTrue(failure.errors().get(3).message().endsWith("from 0 to 255; found 300"));
+  }
+
+  @Test
+  void mixingModuleSystemsSaysWhyNodeReadAnEsModule() {
+    Diagnostic error = failed(loader.load(config("invalid/mixed-modules.js"))).errors().getFirst();
+
+    assertTrue(error.hint().startsWith("the file uses import or export"), error.hint());
+  }
+
+  @Test
+  void errorThrownInAFolderWithSpacesAndBracketsIsStillAtItsLine(@TempDir Path dir)
+      throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("My Projects (old)"));
+    Path file = folder.resolve("ecosystem.config.js");
+    Files.writeString(
+        file,
+        "const port = 3000;\nmodule.exports = {\n  apps: [{ name: 'api', script: missing() }],\n};\n");
+
+    Diagnostic error = failed(loader.load(file)).errors().getFirst();
+
+    assertEquals(new Location(3, 33), error.location(), error::format);
+  }
+
+  @Test
+  void configThatNeverFinishesTimesOut(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ecosystem.config.js");
+    Files.writeString(file, "while (true) {}\nmodule.exports = { apps: [] };\n");
+
+    Diagnostic error =
+        failed(loader.withNodeTimeout(Duration.ofSeconds(1)).load(file)).errors().getFirst();
+
+    assertEquals("Node.js did not finish evaluating the config within 1 s", error.message());
+  }
+
+  @Test
+  void missingFileAndUnknownExtensionSayWhatIsExpected(@TempDir Path dir) throws Exception {
+    Path toml = Files.writeString(dir.resolve("ecosystem.toml"), "[apps]\n");
+
+    LoadResult.Failed missing = failed(loader.load(dir.resolve("nope.json")));
+    LoadResult.Failed unknown = failed(loader.load(toml));
 
     assertEquals("file not found", missing.errors().getFirst().message());
-    assertTrue(toml.errors().getFirst().message().contains("file not found"));
+    assertEquals("pmfx does not know this kind of file", unknown.errors().getFirst().message());
+    assertEquals(
+        "ecosystem files end in .js, .cjs, .mjs, .json, .yaml or .yml",
+        unknown.errors().getFirst().hint());
   }
 }

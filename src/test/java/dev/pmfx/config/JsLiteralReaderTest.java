@@ -26,6 +26,7 @@ class JsLiteralReaderTest {
       strings = {
         "valid/literal.config.js",
         "valid/computed.config.js",
+        "valid/escapes.config.js",
         "invalid/syntax.cjs",
         "invalid/syntax.mjs",
         "invalid/typographic.config.js"
@@ -44,6 +45,32 @@ class JsLiteralReaderTest {
             read(text.substring(0, gap) + text.substring(gap + 1));
           }
         });
+  }
+
+  @Test
+  void randomTextMadeOfJavaScriptsPunctuationIsReadWithoutFailing() {
+    String alphabet = "{}[](),:;.=+-*/\\'\"`$#!?<>&|~^%@ \n\r\t0123456789xuabcdef_\u2018\u201C";
+    java.util.Random random = new java.util.Random(42);
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () -> {
+          for (int round = 0; round < 20_000; round++) {
+            StringBuilder text = new StringBuilder("module.exports = ");
+            int length = random.nextInt(60);
+            for (int i = 0; i < length; i++) {
+              text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            read(text.toString());
+          }
+        });
+  }
+
+  @Test
+  void deepNestingIsAProblemNotAStackOverflow() {
+    JsLiteralReader.Result result = read("module.exports = " + "[".repeat(5000) + "]".repeat(5000));
+
+    assertEquals("nested more than 200 levels deep", result.problems().getFirst().message());
   }
 
   @Test

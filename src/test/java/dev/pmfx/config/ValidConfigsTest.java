@@ -27,6 +27,10 @@ class ValidConfigsTest {
           valid/ecosystem.json              | api:cluster:8, jobs:fork:1
           valid/bare-array.json             | api:cluster:7
           valid/pm2-style.json              | api:cluster:2
+          valid/anchors.yaml                | api:cluster:2, web:fork:1
+          valid/bom.json                    | api:fork:1
+          valid/open-handle.config.js       | api:fork:1
+          valid/escapes.config.js           | api-v2:fork:1
           valid/single-app.json             | server:cluster:8
           valid/ecosystem.yaml              | api:cluster:2, jobs:fork:1
           valid/bare-array.yml              | api:fork:1
@@ -150,5 +154,33 @@ class ValidConfigsTest {
     Ecosystem ecosystem = loaded(loader.load(config("valid/esm-project")));
 
     assertEquals("ecosystem.config.js", ecosystem.file().getFileName().toString());
+  }
+
+  @Test
+  void yamlAnchorsMergesAndPlainWordsMeanWhatJsYamlMakesOfThem() {
+    Ecosystem ecosystem = loaded(loader.load(config("valid/anchors.yaml")));
+
+    AppSpec api = ecosystem.app("api").orElseThrow();
+    AppSpec web = ecosystem.app("web").orElseThrow();
+    assertEquals("server.js", api.script());
+    assertEquals(Optional.of(ByteSize.parse("300M").orElseThrow()), api.maxMemoryRestart());
+    assertEquals(Optional.of(ByteSize.parse("1G").orElseThrow()), web.maxMemoryRestart());
+    assertEquals(
+        Map.of("NODE_ENV", "production", "FEATURE_FLAG", "no", "RELEASE", "on", "ZIP", "1234"),
+        web.env());
+    assertEquals(List.of(), ecosystem.warnings(), "x- keys hold anchors and draw no warning");
+  }
+
+  @Test
+  void escapesInJsStringsAreDecodedAsNodeDecodesThem() {
+    Ecosystem underNode = loaded(loader.load(config("valid/escapes.config.js")));
+
+    AppSpec app = underNode.apps().getFirst();
+    assertEquals(
+        List.of("--greeting", "caf\u00e9 \uD83D\uDE00", "tab\there", "it's", "say \"hi\""),
+        app.args());
+    assertEquals(List.of("--max-old-space-size=512"), app.interpreterArgs());
+    assertEquals("^\\/api\\/[a-z]+$", app.env().get("PATTERN"));
+    assertEquals("one two", app.env().get("LONG"));
   }
 }

@@ -4,6 +4,7 @@ import static dev.pmfx.config.Fixtures.config;
 import static dev.pmfx.config.Fixtures.failed;
 import static dev.pmfx.config.Fixtures.loaded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,5 +85,32 @@ class WithoutNodeTest {
     assertEquals(
         "nothing is exported: no 'module.exports =' or 'export default' at the top level",
         error.message());
+  }
+
+  @Test
+  void changingTheExportedObjectAfterwardsNeedsNode(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ecosystem.config.js");
+    Files.writeString(
+        file,
+        """
+        const config = { apps: [{ name: 'api', script: 'server.js', instances: 2 }] };
+        config.apps[0].instances = 8;
+        module.exports = config;
+        """);
+
+    Diagnostic error = failed(withoutNode.load(file)).errors().getFirst();
+
+    assertEquals(new Location(2, 1), error.location());
+    assertTrue(error.message().startsWith("the config is changed here after it is written"));
+  }
+
+  @Test
+  void crlfFilesWithLineContinuationsRead(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ecosystem.config.js");
+    Files.writeString(
+        file,
+        "module.exports = {\r\n  apps: [{ name: 'a\\\r\npi', script: 'server.js' }],\r\n};\r\n");
+
+    assertEquals("api", loaded(withoutNode.load(file)).apps().getFirst().name());
   }
 }

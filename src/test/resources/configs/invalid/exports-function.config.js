@@ -1,0 +1,3 @@
+module.exports = function () {
+  return { apps: [{ name: 'api', script: 'server.js' }] };
+};

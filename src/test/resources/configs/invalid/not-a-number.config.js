@@ -1,0 +1,9 @@
+module.exports = {
+  apps: [
+    {
+      name: 'api',
+      script: 'server.js',
+      env: { PORT: Number('three thousand') },
+    },
+  ],
+};
