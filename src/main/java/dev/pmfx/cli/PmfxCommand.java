@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     description =
         "A desktop process manager with PM2's model: ecosystem files, fork and cluster mode,"
             + " zero-downtime reload and scale. Without a command, opens the window.",
-    subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CheckCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class PmfxCommand implements Callable<Integer> {
 
   @CommandLine.Parameters(

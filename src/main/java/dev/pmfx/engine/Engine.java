@@ -1,0 +1,55 @@
+package dev.pmfx.engine;
+
+import dev.pmfx.config.Ecosystem;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The seam between pmfx's front ends (window, CLI) and its supervisor. Commands return futures;
+ * state comes back as snapshots and events. Everything that crosses it is a record that {@link
+ * EngineJson} can write, so the same interface can later run over a socket.
+ */
+public interface Engine extends AutoCloseable {
+
+  /**
+   * Adds the ecosystem's apps (or only those named) and starts them, with {@code env_<envName>}
+   * over {@code env}. Apps already known are started again with the new spec. One app that cannot
+   * start does not keep the others from starting.
+   */
+  CompletableFuture<CommandResult> start(
+      Ecosystem ecosystem, Optional<String> envName, Set<String> only);
+
+  /** Starts stopped or errored workers of the target again. */
+  CompletableFuture<CommandResult> start(String target);
+
+  /** Stops the target's workers gracefully: kill_signal, then SIGKILL after kill_timeout. */
+  CompletableFuture<CommandResult> stop(String target);
+
+  /** Stops the target's workers gracefully, then starts them again. */
+  CompletableFuture<CommandResult> restart(String target);
+
+  /** In fork mode, a graceful restart; cluster mode replaces workers one by one (later). */
+  CompletableFuture<CommandResult> reload(String target);
+
+  /** Stops the target's workers and forgets their apps. */
+  CompletableFuture<CommandResult> delete(String target);
+
+  List<AppStatus> snapshot();
+
+  /** The last lines a worker wrote, oldest first. */
+  List<EngineEvent.LogLine> tail(int workerId, int lines);
+
+  /** Registers a listener: it gets the current state, then every later event. */
+  Subscription subscribe(EngineListener listener);
+
+  /** Stops every worker gracefully and waits for them; the engine accepts no command after. */
+  @Override
+  void close();
+
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

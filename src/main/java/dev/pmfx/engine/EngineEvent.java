@@ -1,0 +1,39 @@
+package dev.pmfx.engine;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/** What the engine tells its subscribers, in the order it happened. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(EngineEvent.WorkerChanged.class),
+  @JsonSubTypes.Type(EngineEvent.LogLine.class),
+  @JsonSubTypes.Type(EngineEvent.AppAdded.class),
+  @JsonSubTypes.Type(EngineEvent.AppRemoved.class)
+})
+public sealed interface EngineEvent {
+
+  Instant at();
+
+  /**
+   * A worker moved from one state to another; {@code worker} is its state after the move.
+   *
+   * @param reason why, in words: "exited with code 1", "ready", "no ready signal within 3s"
+   */
+  record WorkerChanged(Instant at, WorkerState from, WorkerStatus worker, String reason)
+      implements EngineEvent {}
+
+  /** One line a worker wrote, without its line ending. */
+  record LogLine(Instant at, int workerId, String app, int instance, Stream stream, String text)
+      implements EngineEvent {
+    public enum Stream {
+      OUT,
+      ERR
+    }
+  }
+
+  record AppAdded(Instant at, AppStatus app) implements EngineEvent {}
+
+  record AppRemoved(Instant at, String app) implements EngineEvent {}
+}

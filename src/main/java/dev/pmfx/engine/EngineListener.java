@@ -1,0 +1,14 @@
+package dev.pmfx.engine;
+
+import java.util.List;
+
+/**
+ * Receives the engine's state once, then every later event, with nothing lost between. Called on
+ * the engine's thread: return quickly, never block.
+ */
+public interface EngineListener {
+
+  void onSnapshot(List<AppStatus> apps);
+
+  void onEvent(EngineEvent event);
+}

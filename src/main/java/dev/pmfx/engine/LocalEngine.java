@@ -1,0 +1,881 @@
+package dev.pmfx.engine;
+
+import dev.pmfx.PmfxHome;
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.Ecosystem;
+import dev.pmfx.config.ExecMode;
+import dev.pmfx.engine.CommandResult.Problem;
+import dev.pmfx.engine.EngineEvent.LogLine;
+import dev.pmfx.logs.LinePump;
+import dev.pmfx.logs.LogFile;
+import dev.pmfx.logs.LogTail;
+import dev.pmfx.logs.MomentFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * The supervisor, in this process. Every state change happens on one loop thread, in the order
+ * inputs arrive (commands, exits, ready messages, timers), as s6-supervise does it; process output
+ * is pumped on virtual threads that only write files and publish lines.
+ */
+public final class LocalEngine implements Engine {
+
+  /** Lines of each worker kept in memory for views. */
+  public static final int TAIL_LINES = 5_000;
+
+  private final PmfxHome home;
+  private final Map<String, String> userEnvironment;
+  private final Clock clock;
+  private final Path ipcDir;
+  private final Path nodeShim;
+  private final ExecutorService loop;
+  private final ScheduledExecutorService timers;
+  private volatile Thread loopThread;
+
+  // Loop thread only.
+  private final Map<String, AppEntry> apps = new LinkedHashMap<>();
+  private final Map<Integer, Worker> workers = new LinkedHashMap<>();
+  private int nextWorkerId;
+
+  // Any thread.
+  private final Map<Integer, LogTail<LogLine>> tails = new ConcurrentHashMap<>();
+  private final Map<Path, LogFile> logFiles = new ConcurrentHashMap<>();
+  private final Object publishLock = new Object();
+  private final List<EngineListener> listeners = new ArrayList<>();
+  private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
+  private volatile boolean closed;
+
+  private static final class AppEntry {
+    AppSpec spec;
+    final List<Worker> workers = new ArrayList<>();
+
+    AppEntry(AppSpec spec) {
+      this.spec = spec;
+    }
+
+    AppStatus status() {
+      return new AppStatus(spec, workers.stream().map(Worker::status).toList());
+    }
+  }
+
+  private LocalEngine(PmfxHome home, Map<String, String> userEnvironment, Clock clock)
+      throws IOException {
+    this.home = home;
+    this.userEnvironment = Map.copyOf(userEnvironment);
+    this.clock = clock;
+    this.ipcDir = privateDirectory(home.dir().resolve("ipc"));
+    this.nodeShim = writeNodeShim(home.dir().resolve("runtime"));
+    this.loop =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "pmfx-engine");
+              t.setDaemon(true);
+              loopThread = t;
+              return t;
+            });
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pmfx-engine-timers");
+              t.setDaemon(true);
+              return t;
+            });
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** An engine whose workers inherit this process's environment. */
+  public static LocalEngine create(PmfxHome home) {
+    return create(home, System.getenv());
+  }
+
+  public static LocalEngine create(PmfxHome home, Map<String, String> userEnvironment) {
+    try {
+      return new LocalEngine(home, userEnvironment, Clock.systemUTC());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + home.dir(), e);
+    }
+  }
+
+  private static Path privateDirectory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows keeps a user's folders private already
+    }
+    return dir;
+  }
+
+  private static Path writeNodeShim(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path shim = dir.resolve("node-shim.cjs");
+    try (InputStream in = LocalEngine.class.getResourceAsStream("node-shim.cjs")) {
+      if (in == null) {
+        throw new IOException("node-shim.cjs is missing from pmfx's resources");
+      }
+      byte[] content = in.readAllBytes();
+      if (!Files.exists(shim) || !java.util.Arrays.equals(Files.readAllBytes(shim), content)) {
+        Path temporary = Files.createTempFile(dir, "node-shim", ".tmp");
+        Files.write(temporary, content);
+        Files.move(temporary, shim, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    return shim;
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  @Override
+  public CompletableFuture<CommandResult> start(
+      Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
+    return onLoop(
+        () -> {
+          List<Problem> problems = new ArrayList<>();
+          List<Integer> started = new ArrayList<>();
+          Set<String> unknown = new HashSet<>(only);
+          for (AppSpec spec : ecosystem.apps()) {
+            unknown.remove(spec.name());
+            if (!only.isEmpty() && !only.contains(spec.name())) {
+              continue;
+            }
+            AppEntry entry = apps.get(spec.name());
+            if (entry != null && entry.workers.stream().anyMatch(w -> !w.atRest())) {
+              problems.add(
+                  new Problem(spec.name(), "already running; restart or reload it instead"));
+              continue;
+            }
+            entry = place(spec);
+            for (Worker w : entry.workers) {
+              w.spec = spec;
+              w.envName = envName;
+              w.unstableRestarts = 0;
+              w.backoff = Duration.ZERO;
+              if (spec.autostart()) {
+                launch(w, "started").ifPresent(problems::add);
+                started.add(w.id);
+              }
+            }
+          }
+          unknown.forEach(
+              name ->
+                  problems.add(
+                      new Problem(name, "no app named '" + name + "' in " + ecosystem.file())));
+          return CompletableFuture.completedFuture(new CommandResult("start", started, problems));
+        });
+  }
+
+  /** The app's entry, created or updated to the spec, with one worker per instance. */
+  private AppEntry place(AppSpec spec) {
+    AppEntry entry = apps.get(spec.name());
+    boolean added = entry == null;
+    if (added) {
+      entry = new AppEntry(spec);
+      apps.put(spec.name(), entry);
+    }
+    entry.spec = spec;
+    while (entry.workers.size() < spec.instances()) {
+      Worker w = new Worker(nextWorkerId++, entry.workers.size(), spec, now());
+      entry.workers.add(w);
+      workers.put(w.id, w);
+    }
+    while (entry.workers.size() > spec.instances()) {
+      Worker extra = entry.workers.removeLast();
+      workers.remove(extra.id);
+      tails.remove(extra.id);
+    }
+    if (added) {
+      AppStatus status = entry.status();
+      publish(new EngineEvent.AppAdded(now(), status));
+    }
+    return entry;
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> start(String target) {
+    return onLoop(
+        () -> {
+          Resolved resolved = resolve(target);
+          List<Problem> problems = new ArrayList<>(resolved.problems);
+          for (Worker w : resolved.workers) {
+            if (w.atRest()) {
+              w.unstableRestarts = 0;
+              w.backoff = Duration.ZERO;
+              launch(w, "started").ifPresent(problems::add);
+            }
+          }
+          return CompletableFuture.completedFuture(
+              new CommandResult("start", ids(resolved.workers), problems));
+        });
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> stop(String target) {
+    return onLoop(
+        () -> {
+          Resolved resolved = resolve(target);
+          List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
+          for (Worker w : resolved.workers) {
+            w.afterStop = Worker.AfterStop.NOTHING;
+            rest.add(stopWorker(w, "stop"));
+          }
+          return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
+              .thenApply(
+                  done -> new CommandResult("stop", ids(resolved.workers), resolved.problems));
+        });
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> restart(String target) {
+    return restartAs("restart", target);
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> reload(String target) {
+    // Fork mode: a graceful restart. Cluster mode's one-by-one replacement comes with the balancer.
+    return restartAs("reload", target);
+  }
+
+  private CompletableFuture<CommandResult> restartAs(String command, String target) {
+    return onLoop(
+        () -> {
+          Resolved resolved = resolve(target);
+          List<CompletableFuture<WorkerState>> relaunched = new ArrayList<>();
+          for (Worker w : resolved.workers) {
+            CompletableFuture<WorkerState> launched = new CompletableFuture<>();
+            w.waitingForLaunch.add(launched);
+            relaunched.add(launched);
+            w.unstableRestarts = 0;
+            w.backoff = Duration.ZERO;
+            if (w.atRest()) {
+              launch(w, command);
+            } else {
+              w.afterStop = Worker.AfterStop.START;
+              stopWorker(w, command);
+            }
+          }
+          return CompletableFuture.allOf(relaunched.toArray(CompletableFuture[]::new))
+              .thenApply(
+                  done -> {
+                    List<Problem> problems = new ArrayList<>(resolved.problems);
+                    for (int i = 0; i < relaunched.size(); i++) {
+                      if (relaunched.get(i).join() == WorkerState.ERRORED) {
+                        Worker w = resolved.workers.get(i);
+                        problems.add(
+                            new Problem(w.spec.name(), "worker " + w.id + " did not start"));
+                      }
+                    }
+                    return new CommandResult(command, ids(resolved.workers), problems);
+                  });
+        });
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> delete(String target) {
+    return onLoop(
+        () -> {
+          Resolved resolved = resolve(target);
+          List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
+          for (Worker w : resolved.workers) {
+            w.afterStop = Worker.AfterStop.DELETE;
+            rest.add(stopWorker(w, "delete"));
+          }
+          return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
+              .thenApply(
+                  done -> new CommandResult("delete", ids(resolved.workers), resolved.problems));
+        });
+  }
+
+  @Override
+  public List<AppStatus> snapshot() {
+    if (Thread.currentThread() == loopThread) {
+      return snapshotNow();
+    }
+    return await(loop.submit(this::snapshotNow));
+  }
+
+  private List<AppStatus> snapshotNow() {
+    return apps.values().stream().map(AppEntry::status).toList();
+  }
+
+  @Override
+  public List<LogLine> tail(int workerId, int lines) {
+    LogTail<LogLine> tail = tails.get(workerId);
+    return tail == null ? List.of() : tail.last(lines);
+  }
+
+  @Override
+  public Subscription subscribe(EngineListener listener) {
+    Runnable register =
+        () -> {
+          synchronized (publishLock) {
+            listener.onSnapshot(snapshotNow());
+            listeners.add(listener);
+          }
+        };
+    if (Thread.currentThread() == loopThread) {
+      register.run();
+    } else {
+      await(loop.submit(register));
+    }
+    return () -> {
+      synchronized (publishLock) {
+        listeners.remove(listener);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // closing from the hook itself
+    }
+    try {
+      Duration longest =
+          loop.submit(
+                  () ->
+                      workers.values().stream()
+                          .map(w -> w.spec.killTimeout())
+                          .max(Duration::compareTo)
+                          .orElse(Duration.ZERO))
+              .get(5, TimeUnit.SECONDS);
+      CompletableFuture<?> stopped =
+          loop.submit(
+                  () ->
+                      CompletableFuture.allOf(
+                          List.copyOf(workers.values()).stream()
+                              .map(
+                                  w -> {
+                                    w.afterStop = Worker.AfterStop.NOTHING;
+                                    return stopWorker(w, "pmfx is closing");
+                                  })
+                              .toArray(CompletableFuture[]::new)))
+              .get(5, TimeUnit.SECONDS);
+      stopped.get(longest.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException
+        | TimeoutException
+        | java.util.concurrent.RejectedExecutionException e) {
+      // what could not stop in time is killed below
+    }
+    try {
+      loop.submit(
+              () -> {
+                for (Worker w : workers.values()) {
+                  killTree(w);
+                  closeChannel(w);
+                }
+              })
+          .get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the loop is stuck or gone; nothing more to do from here
+    }
+    loop.shutdownNow();
+    timers.shutdownNow();
+    for (LogFile file : logFiles.values()) {
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the lifecycle
+
+  /** Starts a process for the worker; a problem when it could not (the worker is then errored). */
+  private Optional<Problem> launch(Worker w, String why) {
+    w.cancelTimer();
+    w.generation++;
+    int generation = w.generation;
+    w.afterStop = Worker.AfterStop.NOTHING;
+    w.readyAt = null;
+    move(w, WorkerState.LAUNCHING, why);
+    try {
+      Path socket = ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock");
+      w.channel =
+          WorkerChannel.open(socket, message -> post(() -> onMessage(w, generation, message)));
+      OptionalInt port =
+          w.spec.execMode() == ExecMode.CLUSTER ? OptionalInt.of(freePort()) : OptionalInt.empty();
+      Launch plan =
+          Launch.plan(
+              w.spec,
+              w.instance,
+              w.id,
+              w.envName,
+              userEnvironment,
+              w.channel.path(),
+              nodeShim,
+              port);
+      ProcessBuilder builder =
+          new ProcessBuilder(plan.command())
+              .directory(plan.cwd().toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().clear();
+      builder.environment().putAll(plan.environment());
+      Process process = builder.start();
+      w.process = process;
+      w.startedAt = now();
+      w.tree = List.of();
+      pump(w, process.getInputStream(), LogLine.Stream.OUT);
+      pump(w, process.getErrorStream(), LogLine.Stream.ERR);
+      process.onExit().thenRun(() -> post(() -> onExit(w, generation, process)));
+      if (w.spec.waitReady()) {
+        move(
+            w,
+            WorkerState.WAITING_READY,
+            "pid " + process.pid() + ", waiting for its ready signal");
+        w.timer = after(w.spec.listenTimeout(), () -> onListenTimeout(w, generation));
+      } else {
+        w.readyAt = now();
+        move(w, WorkerState.ONLINE, "pid " + process.pid());
+      }
+      completeLaunch(w, WorkerState.ONLINE);
+      return Optional.empty();
+    } catch (LaunchException | IOException e) {
+      closeChannel(w);
+      String message =
+          e instanceof LaunchException ? e.getMessage() : "could not start: " + e.getMessage();
+      move(w, WorkerState.ERRORED, message);
+      completeLaunch(w, WorkerState.ERRORED);
+      return Optional.of(new Problem(w.spec.name(), message));
+    }
+  }
+
+  /** A loopback port nothing listens on now, for a cluster worker to listen on. */
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
+  }
+
+  private void completeLaunch(Worker w, WorkerState outcome) {
+    w.waitingForLaunch.forEach(f -> f.complete(outcome));
+    w.waitingForLaunch.clear();
+  }
+
+  private void onMessage(Worker w, int generation, String message) {
+    if (generation != w.generation || !message.equals("ready")) {
+      return;
+    }
+    if (w.state == WorkerState.WAITING_READY) {
+      w.readyAt = now();
+      move(w, WorkerState.ONLINE, "ready");
+    }
+  }
+
+  private void onListenTimeout(Worker w, int generation) {
+    if (generation != w.generation || w.state != WorkerState.WAITING_READY) {
+      return;
+    }
+    // PM2 counts an expired listen_timeout as ready; pmfx says that it did so.
+    w.readyAt = now();
+    move(
+        w,
+        WorkerState.ONLINE,
+        "no ready signal within listen_timeout ("
+            + w.spec.listenTimeout().toMillis()
+            + " ms); online anyway");
+  }
+
+  private void onExit(Worker w, int generation, Process process) {
+    if (generation != w.generation) {
+      return;
+    }
+    int code = process.exitValue();
+    // Java reports a process ended by signal N as exit code 128 + N.
+    boolean signalled = code > 128 && code < 128 + 32;
+    w.lastExitCode = signalled ? OptionalInt.empty() : OptionalInt.of(code);
+    w.lastSignal = signalled ? Optional.of(Signals.name(code - 128)) : Optional.empty();
+    String ended = signalled ? "killed by " + Signals.name(code - 128) : "exited with code " + code;
+    Duration uptime = Duration.between(w.startedAt, now());
+    closeChannel(w);
+    if (w.spec.treekill()) {
+      killLeftovers(w);
+    }
+    switch (w.state) {
+      case STOPPING -> {
+        // STOPPING -> STOPPED, then whatever the stop was for
+        move(w, WorkerState.STOPPED, ended);
+        Worker.AfterStop then = w.afterStop;
+        w.afterStop = Worker.AfterStop.NOTHING;
+        switch (then) {
+          case START -> {
+            w.restarts++;
+            launch(w, "restarted");
+          }
+          case DELETE -> remove(w);
+          case NOTHING -> {}
+        }
+      }
+      case LAUNCHING, WAITING_READY, ONLINE -> {
+        switch (RestartPolicy.afterExit(
+            w.spec, w.lastExitCode, uptime, w.unstableRestarts, w.backoff)) {
+          case RestartPolicy.Decision.Stay stay ->
+              move(w, WorkerState.STOPPED, ended + "; " + stay.why());
+          case RestartPolicy.Decision.GiveUp giveUp ->
+              move(w, WorkerState.ERRORED, ended + "; " + giveUp.why());
+          case RestartPolicy.Decision.Restart restart -> {
+            // ONLINE -> CRASHED, and back to LAUNCHING when the delay is over
+            w.unstableRestarts = restart.unstableRestarts();
+            w.backoff = restart.backoff();
+            move(
+                w,
+                WorkerState.CRASHED,
+                ended + "; restarting in " + restart.delay().toMillis() + " ms");
+            w.timer = after(restart.delay(), () -> onRestartDelay(w, generation));
+          }
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private void onRestartDelay(Worker w, int generation) {
+    if (generation != w.generation || w.state != WorkerState.CRASHED) {
+      return;
+    }
+    w.restarts++;
+    launch(w, "restart " + w.restarts);
+  }
+
+  /** Begins a graceful stop; the future completes when the worker is at rest. */
+  private CompletableFuture<WorkerState> stopWorker(Worker w, String why) {
+    CompletableFuture<WorkerState> rest = new CompletableFuture<>();
+    switch (w.state) {
+      case STOPPED, ERRORED -> {
+        rest.complete(w.state);
+        if (w.afterStop == Worker.AfterStop.DELETE) {
+          remove(w);
+        } else if (w.afterStop == Worker.AfterStop.START) {
+          w.afterStop = Worker.AfterStop.NOTHING;
+          launch(w, why);
+        }
+        return rest;
+      }
+      case CRASHED -> {
+        // CRASHED -> STOPPED: the pending restart is cancelled with the timer
+        w.waitingForRest.add(rest);
+        move(w, WorkerState.STOPPED, why + " before its restart");
+        if (w.afterStop == Worker.AfterStop.DELETE) {
+          remove(w);
+        } else if (w.afterStop == Worker.AfterStop.START) {
+          w.afterStop = Worker.AfterStop.NOTHING;
+          launch(w, why);
+        }
+        return rest;
+      }
+      case STOPPING -> {
+        w.waitingForRest.add(rest);
+        return rest;
+      }
+      case LAUNCHING, WAITING_READY, ONLINE -> {
+        w.waitingForRest.add(rest);
+        w.tree = treeOf(w.process);
+        String signal = w.spec.killSignal();
+        boolean byMessage =
+            w.spec.shutdownWithMessage() && w.channel != null && w.channel.send("shutdown");
+        // ONLINE -> STOPPING: signal now, SIGKILL when kill_timeout runs out
+        move(
+            w,
+            WorkerState.STOPPING,
+            why
+                + ": "
+                + (byMessage ? "sent the shutdown message" : "sent " + signal)
+                + ", SIGKILL after "
+                + w.spec.killTimeout().toMillis()
+                + " ms");
+        if (!byMessage) {
+          for (ProcessHandle p : w.spec.treekill() ? w.tree : List.of(w.process.toHandle())) {
+            Signals.send(p.pid(), signal);
+          }
+        }
+        int generation = w.generation;
+        w.timer = after(w.spec.killTimeout(), () -> onKillTimeout(w, generation));
+        return rest;
+      }
+    }
+    return rest;
+  }
+
+  private void onKillTimeout(Worker w, int generation) {
+    if (generation != w.generation || w.state != WorkerState.STOPPING) {
+      return;
+    }
+    killTree(w);
+  }
+
+  /** SIGKILL to the worker's process and every descendant, now and as recorded at the stop. */
+  private void killTree(Worker w) {
+    if (w.process == null) {
+      return;
+    }
+    List<ProcessHandle> all = new ArrayList<>(w.tree);
+    all.addAll(treeOf(w.process));
+    for (ProcessHandle p : all) {
+      if (p.isAlive()) {
+        Signals.send(p.pid(), "SIGKILL");
+      }
+    }
+  }
+
+  /** After the worker's process exited: its children would be orphans, so they end too. */
+  private void killLeftovers(Worker w) {
+    for (ProcessHandle p : w.tree) {
+      if (p.pid() != w.process.pid() && p.isAlive()) {
+        Signals.send(p.pid(), "SIGKILL");
+      }
+    }
+  }
+
+  private static List<ProcessHandle> treeOf(Process process) {
+    if (process == null || !process.isAlive()) {
+      return List.of();
+    }
+    List<ProcessHandle> tree = new ArrayList<>();
+    tree.add(process.toHandle());
+    process.descendants().forEach(tree::add);
+    return tree;
+  }
+
+  private void remove(Worker w) {
+    AppEntry entry = apps.get(w.spec.name());
+    workers.remove(w.id);
+    tails.remove(w.id);
+    if (entry != null) {
+      entry.workers.remove(w);
+      if (entry.workers.isEmpty()) {
+        apps.remove(w.spec.name());
+        publish(new EngineEvent.AppRemoved(now(), w.spec.name()));
+      }
+    }
+  }
+
+  /** The one place a worker's state changes: cancels the old state's timer, records, publishes. */
+  private void move(Worker w, WorkerState to, String reason) {
+    WorkerState from = w.state;
+    w.cancelTimer();
+    w.state = to;
+    w.since = now();
+    publish(new EngineEvent.WorkerChanged(w.since, from, w.status(), reason));
+    if (w.atRest()) {
+      w.waitingForRest.forEach(f -> f.complete(to));
+      w.waitingForRest.clear();
+    }
+    if (to == WorkerState.ERRORED
+        || (to == WorkerState.STOPPED && w.afterStop != Worker.AfterStop.START)) {
+      completeLaunch(w, to);
+    }
+  }
+
+  private void closeChannel(Worker w) {
+    if (w.channel != null) {
+      w.channel.close();
+      w.channel = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  private void pump(Worker w, InputStream in, LogLine.Stream stream) {
+    AppSpec spec = w.spec;
+    int id = w.id;
+    int instance = w.instance;
+    LogTail<LogLine> tail = tails.computeIfAbsent(id, k -> new LogTail<>(TAIL_LINES));
+    List<LogFile> files = logFilesFor(spec, instance, stream);
+    Thread.ofVirtual()
+        .name("pmfx-log-" + spec.name() + "-" + instance + "-" + stream)
+        .start(
+            () -> {
+              try (in) {
+                LinePump.pump(
+                    in,
+                    text -> {
+                      LogLine line = new LogLine(now(), id, spec.name(), instance, stream, text);
+                      for (LogFile file : files) {
+                        try {
+                          file.append(line.at(), text, false);
+                        } catch (IOException e) {
+                          // the disk is full or the file went away; the tail and views still get it
+                        }
+                      }
+                      tail.add(line);
+                      publish(line);
+                    },
+                    () -> files.forEach(LocalEngine::flush));
+              } catch (IOException e) {
+                // the process's pipe closed
+              }
+            });
+  }
+
+  private static void flush(LogFile file) {
+    try {
+      file.flush();
+    } catch (IOException e) {
+      // as for append: the views still have the lines
+    }
+  }
+
+  private List<LogFile> logFilesFor(AppSpec spec, int instance, LogLine.Stream stream) {
+    String kind = stream == LogLine.Stream.OUT ? "out" : "error";
+    String suffix = spec.mergeLogs() || spec.instances() == 1 ? "" : "-" + instance;
+    Path logs = home.dir().resolve("logs");
+    Path main =
+        (stream == LogLine.Stream.OUT ? spec.outFile() : spec.errorFile())
+            .orElse(logs.resolve(spec.name() + "-" + kind + suffix + ".log"));
+    List<LogFile> files = new ArrayList<>();
+    files.add(logFile(main, spec));
+    spec.logFile().ifPresent(combined -> files.add(logFile(combined, spec)));
+    return files;
+  }
+
+  private LogFile logFile(Path path, AppSpec spec) {
+    return logFiles.computeIfAbsent(
+        path,
+        p -> {
+          Optional<DateTimeFormatter> dates = spec.logDateFormat().map(MomentFormat::toFormatter);
+          try {
+            return new LogFile(p, LogFile.DEFAULT_MAX_BYTES, LogFile.DEFAULT_KEEP, dates);
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot open log file " + p, e);
+          }
+        });
+  }
+
+  /** Where the worker's output goes, for "open the log folder" and the CLI. */
+  public Path logDirectory() {
+    return home.dir().resolve("logs");
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private record Resolved(List<Worker> workers, List<Problem> problems) {}
+
+  private Resolved resolve(String text) {
+    Target target = Target.parse(text);
+    List<Worker> found =
+        switch (target) {
+          case Target.All all -> List.copyOf(workers.values());
+          case Target.WorkerId id -> Stream.ofNullable(workers.get(id.id())).toList();
+          case Target.Named named -> {
+            AppEntry app = apps.get(named.name());
+            yield app != null
+                ? List.copyOf(app.workers)
+                : apps.values().stream()
+                    .filter(a -> a.spec.namespace().equals(named.name()))
+                    .flatMap(a -> a.workers.stream())
+                    .toList();
+          }
+        };
+    List<Problem> problems =
+        found.isEmpty() && !(target instanceof Target.All)
+            ? List.of(new Problem(text, "no app, worker id or namespace '" + text + "'"))
+            : List.of();
+    return new Resolved(found, problems);
+  }
+
+  private static List<Integer> ids(List<Worker> workers) {
+    return workers.stream().map(w -> w.id).toList();
+  }
+
+  private void publish(EngineEvent event) {
+    synchronized (publishLock) {
+      for (EngineListener listener : listeners) {
+        try {
+          listener.onEvent(event);
+        } catch (RuntimeException e) {
+          // a listener's failure is its own; the engine goes on
+        }
+      }
+    }
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  private void post(Runnable input) {
+    if (!closed || !loop.isShutdown()) {
+      try {
+        loop.execute(input);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // the engine closed; inputs after that have nobody to act on them
+      }
+    }
+  }
+
+  private java.util.concurrent.ScheduledFuture<?> after(Duration delay, Runnable input) {
+    return timers.schedule(() -> post(input), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private <T> CompletableFuture<T> onLoop(Callable<CompletableFuture<T>> command) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the engine is closed"));
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    post(
+        () -> {
+          try {
+            command
+                .call()
+                .whenComplete(
+                    (value, error) -> {
+                      if (error != null) {
+                        result.completeExceptionally(error);
+                      } else {
+                        result.complete(value);
+                      }
+                    });
+          } catch (Exception e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+
+  private static <T> T await(java.util.concurrent.Future<T> future) {
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the engine", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the engine did not answer", e);
+    }
+  }
+}

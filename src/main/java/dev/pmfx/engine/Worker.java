@@ -1,0 +1,94 @@
+package dev.pmfx.engine;
+
+import dev.pmfx.config.AppSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One worker: its state and the process it runs. Touched only on the engine's loop thread, so it
+ * needs no locks; {@link LocalEngine} applies every transition through {@link #move}.
+ */
+final class Worker {
+
+  /** What to do once the worker is stopped. */
+  enum AfterStop {
+    NOTHING,
+    START,
+    DELETE
+  }
+
+  final int id;
+  final int instance;
+  AppSpec spec;
+  Optional<String> envName = Optional.empty();
+
+  WorkerState state = WorkerState.STOPPED;
+  Instant since;
+  Process process;
+  WorkerChannel channel;
+  Instant startedAt;
+  Instant readyAt;
+  int restarts;
+  int unstableRestarts;
+  Duration backoff = Duration.ZERO;
+  OptionalInt lastExitCode = OptionalInt.empty();
+  Optional<String> lastSignal = Optional.empty();
+
+  /** Counts processes; inputs about an older process than the current one are ignored. */
+  int generation;
+
+  /** The timer the current state owns (listen, kill or restart delay); cancelled on leaving it. */
+  ScheduledFuture<?> timer;
+
+  AfterStop afterStop = AfterStop.NOTHING;
+  final List<CompletableFuture<WorkerState>> waitingForRest = new ArrayList<>();
+
+  /** Restarts waiting for the new process: completed with ONLINE, or how it failed. */
+  final List<CompletableFuture<WorkerState>> waitingForLaunch = new ArrayList<>();
+
+  /** The process and its descendants when the stop began: all of them end with the stop. */
+  List<ProcessHandle> tree = List.of();
+
+  Worker(int id, int instance, AppSpec spec, Instant now) {
+    this.id = id;
+    this.instance = instance;
+    this.spec = spec;
+    this.since = now;
+  }
+
+  WorkerStatus status() {
+    return new WorkerStatus(
+        id,
+        spec.name(),
+        spec.namespace(),
+        spec.execMode(),
+        instance,
+        process != null && state.running() ? OptionalLong.of(process.pid()) : OptionalLong.empty(),
+        state,
+        since,
+        Optional.ofNullable(state.running() ? startedAt : null),
+        restarts,
+        lastExitCode,
+        lastSignal,
+        Optional.ofNullable(state == WorkerState.ONLINE ? readyAt : null));
+  }
+
+  /** At rest: nothing will happen to it until a command says so. */
+  boolean atRest() {
+    return state == WorkerState.STOPPED || state == WorkerState.ERRORED;
+  }
+
+  void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.pmfx.logs;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/**
+ * One log file that lines are appended to, whole: rotated when it passes {@code maxBytes} ({@code
+ * out.log} → {@code out.log.1} → ... → {@code out.log.<keep>}, the oldest dropped), each line
+ * prefixed with the time when a format is set. Several workers may share one file ({@code
+ * merge_logs}); their lines never interleave mid-line.
+ */
+public final class LogFile implements AutoCloseable {
+
+  public static final long DEFAULT_MAX_BYTES = 10L << 20;
+  public static final int DEFAULT_KEEP = 5;
+
+  private final Path path;
+  private final long maxBytes;
+  private final int keep;
+  private final Optional<DateTimeFormatter> dates;
+  private BufferedWriter writer;
+  private long size;
+
+  public LogFile(Path path, long maxBytes, int keep, Optional<DateTimeFormatter> dates)
+      throws IOException {
+    this.path = path;
+    this.maxBytes = maxBytes;
+    this.keep = keep;
+    this.dates = dates.map(f -> f.withZone(ZoneId.systemDefault()));
+    if (path.getParent() != null) {
+      Files.createDirectories(path.getParent());
+    }
+    open();
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  private void open() throws IOException {
+    size = Files.exists(path) ? Files.size(path) : 0;
+    writer =
+        new BufferedWriter(
+            new OutputStreamWriter(
+                Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                StandardCharsets.UTF_8),
+            64 * 1024);
+  }
+
+  /** Appends one line; {@code flush} makes it visible to readers of the file now. */
+  public synchronized void append(Instant at, String line, boolean flush) throws IOException {
+    String text = dates.map(f -> f.format(at) + ": " + line).orElse(line);
+    writer.write(text);
+    writer.write('\n');
+    size += text.length() + 1L; // characters, near enough to bytes to decide on rotation
+    if (size >= maxBytes && !path.toString().equals("/dev/null")) {
+      rotate();
+    } else if (flush) {
+      writer.flush();
+    }
+  }
+
+  public synchronized void flush() throws IOException {
+    writer.flush();
+  }
+
+  private void rotate() throws IOException {
+    writer.close();
+    Files.deleteIfExists(rotated(keep));
+    for (int i = keep - 1; i >= 1; i--) {
+      if (Files.exists(rotated(i))) {
+        Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    if (keep > 0) {
+      Files.move(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      Files.delete(path);
+    }
+    open();
+  }
+
+  private Path rotated(int n) {
+    return path.resolveSibling(path.getFileName() + "." + n);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    writer.close();
+  }
+}
