@@ -64,7 +64,11 @@ public final class LocalEngine implements Engine {
   private final Map<Integer, Worker> workers = new LinkedHashMap<>();
   private int nextWorkerId;
 
+  /** How long a worker's exit waits for the rest of its output before it is handled. */
+  static final Duration DRAIN_GRACE = Duration.ofMillis(500);
+
   // Any thread.
+  private final java.util.Set<CompletableFuture<Void>> pumps = ConcurrentHashMap.newKeySet();
   private final Map<Integer, LogTail<LogLine>> tails = new ConcurrentHashMap<>();
   private final Map<Path, LogFile> logFiles = new ConcurrentHashMap<>();
   private final Object publishLock = new Object();
@@ -403,6 +407,14 @@ public final class LocalEngine implements Engine {
     } catch (Exception e) {
       // the loop is stuck or gone; nothing more to do from here
     }
+    // Every line the workers wrote reaches its file before the files close.
+    try {
+      CompletableFuture.allOf(pumps.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // a descendant outside pmfx's reach holds a pipe open; its lines end here
+    }
     loop.shutdownNow();
     timers.shutdownNow();
     for (LogFile file : logFiles.values()) {
@@ -450,9 +462,22 @@ public final class LocalEngine implements Engine {
       w.process = process;
       w.startedAt = now();
       w.tree = List.of();
-      pump(w, process.getInputStream(), LogLine.Stream.OUT);
-      pump(w, process.getErrorStream(), LogLine.Stream.ERR);
-      process.onExit().thenRun(() -> post(() -> onExit(w, generation, process)));
+      CompletableFuture<Void> drained =
+          CompletableFuture.allOf(
+              pump(w, process.getInputStream(), LogLine.Stream.OUT),
+              pump(w, process.getErrorStream(), LogLine.Stream.ERR));
+      pumps.add(drained);
+      drained.whenComplete((done, error) -> pumps.remove(drained));
+      // The exit is handled once the output is read to its end, so a crash's last words come
+      // before the crash; a child that holds the pipe open delays it by a moment at most.
+      process
+          .onExit()
+          .thenCompose(
+              p ->
+                  drained
+                      .copy()
+                      .completeOnTimeout(null, DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS))
+          .thenRun(() -> post(() -> onExit(w, generation, process)));
       if (w.spec.waitReady()) {
         move(
             w,
@@ -711,7 +736,8 @@ public final class LocalEngine implements Engine {
 
   // ---------------------------------------------------------------- logs
 
-  private void pump(Worker w, InputStream in, LogLine.Stream stream) {
+  private CompletableFuture<Void> pump(Worker w, InputStream in, LogLine.Stream stream) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
     AppSpec spec = w.spec;
     int id = w.id;
     int instance = w.instance;
@@ -739,8 +765,11 @@ public final class LocalEngine implements Engine {
                     () -> files.forEach(LocalEngine::flush));
               } catch (IOException e) {
                 // the process's pipe closed
+              } finally {
+                done.complete(null);
               }
             });
+    return done;
   }
 
   private static void flush(LogFile file) {
