@@ -1,0 +1,137 @@
+package dev.pmfx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.pmfx.engine.Signals;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/pmfx run}: the foreground mode, driven with real signals. */
+class RunCommandTest {
+
+  private static final Path PROJECT =
+      Path.of(System.getProperty("pmfx.project.dir", ".")).toAbsolutePath();
+
+  @TempDir Path dir;
+  private Process pmfx;
+  private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
+  private final List<String> seen = new ArrayList<>();
+
+  private void run(String yaml) throws Exception {
+    Path config = dir.resolve("ecosystem.yaml");
+    Files.writeString(
+        config,
+        yaml.replace("${workers}", PROJECT.resolve("src/test/resources/workers").toString()));
+    ProcessBuilder builder =
+        new ProcessBuilder(PROJECT.resolve("bin/pmfx").toString(), "run", config.toString())
+            .redirectErrorStream(true);
+    builder.environment().put("PMFX_SKIP_BUILD", "1");
+    builder.environment().put("PMFX_HOME", dir.resolve("home").toString());
+    pmfx = builder.start();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(pmfx.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(output::add);
+              } catch (java.io.IOException ended) {
+                // the process ended
+              }
+            });
+  }
+
+  /** Waits for a line that contains {@code text}; returns it. */
+  private String await(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String line = output.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (line == null) {
+        break;
+      }
+      seen.add(line);
+      if (line.contains(text)) {
+        return line;
+      }
+    }
+    fail("no line with '" + text + "' in:\n" + String.join("\n", seen));
+    return null;
+  }
+
+  @AfterEach
+  void kill() {
+    if (pmfx != null && pmfx.isAlive()) {
+      pmfx.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigtermStopsEveryWorkerGracefullyAndExitsZero() throws Exception {
+    run(
+        """
+        apps:
+          - name: sleeper
+            script: Sleeper.java
+            cwd: ${workers}
+            instances: 2
+            exec_mode: fork
+        """);
+    String first = await("sleeper-0 | sleeping, pid ");
+    await("sleeper-1 | sleeping, pid ");
+    long worker = Long.parseLong(first.substring(first.lastIndexOf(' ') + 1));
+
+    Signals.send(pmfx.pid(), "SIGTERM");
+
+    await("pmfx  | all stopped");
+    assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, pmfx.exitValue());
+    assertFalse(ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false));
+    assertTrue(
+        seen.stream().anyMatch(l -> l.startsWith("pmfx  | sleeper-0 stopped:")), seen::toString);
+  }
+
+  @Test
+  void sighupRestartsEveryAppGracefully() throws Exception {
+    run(
+        """
+        apps:
+          - name: sleeper
+            script: Sleeper.java
+            cwd: ${workers}
+        """);
+    String before = await("sleeper-0 | sleeping, pid ");
+
+    Signals.send(pmfx.pid(), "SIGHUP");
+
+    await("pmfx  | SIGHUP: reloading every app");
+    await("sleeper-0 launching: restarted");
+    String after = await("sleeper-0 | sleeping, pid ");
+    assertFalse(before.equals(after), "a new process");
+    Signals.send(pmfx.pid(), "SIGINT");
+    assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, pmfx.exitValue());
+  }
+
+  @Test
+  void brokenConfigIsNotStartedAndExitsOne() throws Exception {
+    run("apps:\n  - name: x\n    instances: lots\n");
+
+    await("error: app 'x': instances must be");
+    assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, pmfx.exitValue());
+  }
+}

@@ -1,0 +1,72 @@
+package dev.pmfx.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pmfx.engine.EngineEvent.WorkerChanged;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A Node app written for PM2 works unchanged: the shim gives it process.send. */
+class NodeWorkerTest {
+
+  @TempDir Path dir;
+  private EngineHarness pmfx;
+
+  @BeforeEach
+  void engine() {
+    pmfx = new EngineHarness(dir);
+  }
+
+  @AfterEach
+  void close() {
+    pmfx.close();
+  }
+
+  @Test
+  void processSendReadyMakesTheWorkerOnline() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: node-app
+            script: ready.js
+            cwd: ${workers}
+            wait_ready: true
+            listen_timeout: 20s
+        """);
+
+    WorkerChanged online = pmfx.events.awaitState("node-app", WorkerState.ONLINE);
+
+    assertEquals("ready", online.reason());
+    assertTrue(pmfx.events.lines("node-app").contains("listening, process.send is function"));
+  }
+
+  @Test
+  void shutdownWithMessageDeliversShutdownInsteadOfASignal() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: polite-node
+            script: ready.js
+            cwd: ${workers}
+            wait_ready: true
+            shutdown_with_message: true
+            kill_timeout: 10s
+        """);
+    pmfx.events.awaitState("polite-node", WorkerState.ONLINE);
+
+    pmfx.engine.stop("polite-node").get();
+
+    WorkerChanged stopped = pmfx.events.awaitState("polite-node", WorkerState.STOPPED);
+    assertEquals("exited with code 0", stopped.reason());
+    assertTrue(pmfx.events.lines("polite-node").contains("got shutdown message"));
+    assertTrue(
+        pmfx.events
+            .awaitState("polite-node", WorkerState.STOPPING)
+            .reason()
+            .contains("sent the shutdown message"));
+  }
+}

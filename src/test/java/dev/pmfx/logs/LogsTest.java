@@ -1,0 +1,128 @@
+package dev.pmfx.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lines out of byte streams, into rotated files, and into a bounded tail. */
+class LogsTest {
+
+  @TempDir Path dir;
+
+  private static List<String> pump(byte[] bytes, int chunk) throws IOException {
+    List<String> lines = new ArrayList<>();
+    // a stream that hands out at most `chunk` bytes a read, as pipes do
+    InputStream in =
+        new ByteArrayInputStream(bytes) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, chunk));
+          }
+        };
+    LinePump.pump(in, lines::add);
+    return lines;
+  }
+
+  @Test
+  void linesSplitAcrossReadsArriveWholeWithCrLfAndLastLineKept() throws Exception {
+    byte[] text = "one\r\ntwo\nthree without newline".getBytes(StandardCharsets.UTF_8);
+
+    assertEquals(List.of("one", "two", "three without newline"), pump(text, 3));
+  }
+
+  @Test
+  void invalidUtf8IsReplacedAndThePumpGoesOn() throws Exception {
+    byte[] text = {'a', (byte) 0xFF, 'b', '\n', 'c', '\n'};
+
+    assertEquals(List.of("a\uFFFDb", "c"), pump(text, 2));
+  }
+
+  @Test
+  void multiByteCharacterSplitBetweenReadsIsKept() throws Exception {
+    byte[] text = "café ☕\n".getBytes(StandardCharsets.UTF_8);
+
+    assertEquals(List.of("café ☕"), pump(text, 1));
+  }
+
+  @Test
+  void aStreamWithoutNewlinesIsHandedOnInBoundedPieces() throws Exception {
+    byte[] text = new byte[LinePump.MAX_LINE * 2 + 10];
+    java.util.Arrays.fill(text, (byte) 'x');
+
+    List<String> pieces = pump(text, 65536);
+
+    assertEquals(
+        List.of(LinePump.MAX_LINE, LinePump.MAX_LINE, 10),
+        pieces.stream().map(String::length).toList());
+  }
+
+  @Test
+  void fileRotatesAtItsSizeAndKeepsABoundedNumberOfOldFiles() throws Exception {
+    Path log = dir.resolve("app-out.log");
+    try (LogFile file = new LogFile(log, 100, 2, Optional.empty())) {
+      for (int i = 0; i < 50; i++) {
+        file.append(Instant.EPOCH, "line %02d 123456789".formatted(i), true);
+      }
+    }
+
+    assertEquals(List.of("app-out.log", "app-out.log.1", "app-out.log.2"), names(dir));
+    assertEquals("line 49 123456789", Files.readAllLines(log).getLast());
+    assertFalse(Files.exists(dir.resolve("app-out.log.3")));
+  }
+
+  @Test
+  void linesArePrefixedWithTheTimeInPm2sDateFormat() throws Exception {
+    Path log = dir.resolve("dated.log");
+    String format = "YYYY-MM-DD HH:mm:ss";
+    try (LogFile file =
+        new LogFile(log, 1 << 20, 1, Optional.of(MomentFormat.toFormatter(format)))) {
+      file.append(Instant.parse("2026-11-23T10:15:30Z"), "hello", true);
+    }
+
+    String expected =
+        MomentFormat.toFormatter(format)
+            .withZone(java.time.ZoneId.systemDefault())
+            .format(Instant.parse("2026-11-23T10:15:30Z"));
+    assertEquals(expected + ": hello\n", Files.readString(log));
+  }
+
+  @Test
+  void momentPatternsBecomeJavaPatterns() {
+    var formatter = MomentFormat.toFormatter("YYYY-MM-DD[T]HH:mm:ss.SSS Z");
+
+    assertEquals(
+        "2026-11-23T10:15:30.123 Z",
+        formatter
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(Instant.parse("2026-11-23T10:15:30.123Z")));
+  }
+
+  @Test
+  void tailKeepsTheLastLines() {
+    LogTail<Integer> tail = new LogTail<>(3);
+    for (int i = 1; i <= 5; i++) {
+      tail.add(i);
+    }
+
+    assertEquals(List.of(3, 4, 5), tail.last(10));
+    assertEquals(List.of(4, 5), tail.last(2));
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
