@@ -597,7 +597,7 @@ final class EcosystemReader {
         return;
       }
       String expression = t.value().strip();
-      Optional<String> problem = CronCheck.problem(expression);
+      Optional<String> problem = CronSchedule.problem(expression);
       if (problem.isPresent()) {
         error(
             v.location(),

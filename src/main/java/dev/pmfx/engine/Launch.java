@@ -68,7 +68,7 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment) {
         command.add("--require");
         command.add(nodeShim.toString());
       }
-      Path script = cwd.resolve(app.script());
+      Path script = cwd.resolve(app.script()).normalize();
       if (!Files.isRegularFile(script)) {
         throw new LaunchException("script " + script + " does not exist");
       }
@@ -128,7 +128,7 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment) {
 
   /** A script run directly: a file in cwd that may be executed, or a command on PATH. */
   private static String executable(String script, Path cwd, String path) throws LaunchException {
-    Path file = cwd.resolve(script);
+    Path file = cwd.resolve(script).normalize();
     if (Files.isRegularFile(file)) {
       if (!Files.isExecutable(file)) {
         throw new LaunchException(

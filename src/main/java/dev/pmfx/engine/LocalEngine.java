@@ -62,6 +62,12 @@ public final class LocalEngine implements Engine {
   // Loop thread only.
   private final Map<String, AppEntry> apps = new LinkedHashMap<>();
   private final Map<Integer, Worker> workers = new LinkedHashMap<>();
+  private final Map<String, AppWatch> watches = new LinkedHashMap<>();
+  private final Map<String, java.util.concurrent.ScheduledFuture<?>> pendingWatchRestarts =
+      new LinkedHashMap<>();
+  private final Map<String, java.util.Set<Path>> changedFiles = new LinkedHashMap<>();
+  private final Map<String, java.util.concurrent.ScheduledFuture<?>> cronRestarts =
+      new LinkedHashMap<>();
   private int nextWorkerId;
 
   /** How long a worker's exit waits for the rest of its output before it is handled. */
@@ -186,6 +192,10 @@ public final class LocalEngine implements Engine {
                 started.add(w.id);
               }
             }
+            unsupervise(spec.name());
+            if (spec.autostart()) {
+              supervise(entry);
+            }
           }
           unknown.forEach(
               name ->
@@ -234,6 +244,7 @@ public final class LocalEngine implements Engine {
               launch(w, "started").ifPresent(problems::add);
             }
           }
+          appsOf(resolved.workers).forEach(this::supervise);
           return CompletableFuture.completedFuture(
               new CommandResult("start", ids(resolved.workers), problems));
         });
@@ -245,6 +256,7 @@ public final class LocalEngine implements Engine {
         () -> {
           Resolved resolved = resolve(target);
           List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
+          wholeApps(resolved.workers).forEach(this::unsupervise);
           for (Worker w : resolved.workers) {
             w.afterStop = Worker.AfterStop.NOTHING;
             rest.add(stopWorker(w, "stop"));
@@ -272,17 +284,7 @@ public final class LocalEngine implements Engine {
           Resolved resolved = resolve(target);
           List<CompletableFuture<WorkerState>> relaunched = new ArrayList<>();
           for (Worker w : resolved.workers) {
-            CompletableFuture<WorkerState> launched = new CompletableFuture<>();
-            w.waitingForLaunch.add(launched);
-            relaunched.add(launched);
-            w.unstableRestarts = 0;
-            w.backoff = Duration.ZERO;
-            if (w.atRest()) {
-              launch(w, command);
-            } else {
-              w.afterStop = Worker.AfterStop.START;
-              stopWorker(w, command);
-            }
+            relaunched.add(restartWorker(w, command));
           }
           return CompletableFuture.allOf(relaunched.toArray(CompletableFuture[]::new))
               .thenApply(
@@ -300,12 +302,154 @@ public final class LocalEngine implements Engine {
         });
   }
 
+  /** Stops the worker gracefully and starts it again; completes once the new process started. */
+  private CompletableFuture<WorkerState> restartWorker(Worker w, String why) {
+    CompletableFuture<WorkerState> launched = new CompletableFuture<>();
+    w.waitingForLaunch.add(launched);
+    w.unstableRestarts = 0;
+    w.backoff = Duration.ZERO;
+    if (w.atRest()) {
+      launch(w, why);
+    } else {
+      w.afterStop = Worker.AfterStop.START;
+      stopWorker(w, why);
+    }
+    return launched;
+  }
+
+  // ---------------------------------------------------------------- watch and cron
+
+  /** Starts what restarts the app on its own: file watching and its cron schedule. */
+  private void supervise(AppEntry entry) {
+    AppSpec spec = entry.spec;
+    String name = spec.name();
+    if (!spec.watch().isEmpty() && !watches.containsKey(name)) {
+      try {
+        watches.put(
+            name,
+            AppWatch.start(
+                spec,
+                List.of(home.dir().toAbsolutePath()),
+                path -> post(() -> onFileChanged(name, path))));
+      } catch (IOException e) {
+        publishNote(entry, "cannot watch " + spec.watch() + ": " + e.getMessage());
+      }
+    }
+    if (spec.cronRestart().isPresent() && !cronRestarts.containsKey(name)) {
+      scheduleCron(name);
+    }
+  }
+
+  private void unsupervise(String name) {
+    AppWatch watch = watches.remove(name);
+    if (watch != null) {
+      watch.close();
+    }
+    java.util.concurrent.ScheduledFuture<?> pending = pendingWatchRestarts.remove(name);
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    changedFiles.remove(name);
+    java.util.concurrent.ScheduledFuture<?> cron = cronRestarts.remove(name);
+    if (cron != null) {
+      cron.cancel(false);
+    }
+  }
+
+  /** A watched file changed: restart once changes have stopped for watch_delay. */
+  private void onFileChanged(String name, Path path) {
+    AppEntry entry = apps.get(name);
+    AppWatch watch = watches.get(name);
+    if (entry == null || watch == null) {
+      return;
+    }
+    java.util.concurrent.ScheduledFuture<?> pending = pendingWatchRestarts.remove(name);
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    java.util.Set<Path> changed =
+        changedFiles.computeIfAbsent(name, k -> new java.util.LinkedHashSet<>());
+    changed.add(watch.relative(path));
+    pendingWatchRestarts.put(
+        name,
+        after(
+            entry.spec.watchDelay(),
+            () -> {
+              pendingWatchRestarts.remove(name);
+              java.util.Set<Path> files = changedFiles.remove(name);
+              AppEntry now = apps.get(name);
+              if (now != null && watches.containsKey(name) && files != null) {
+                String why = "watch: " + describe(files);
+                now.workers.forEach(w -> restartWorker(w, why));
+              }
+            }));
+  }
+
+  private static String describe(java.util.Set<Path> files) {
+    List<String> names = files.stream().map(Path::toString).toList();
+    if (names.size() == 1) {
+      return names.getFirst() + " changed";
+    }
+    String shown = String.join(", ", names.subList(0, Math.min(3, names.size())));
+    return names.size() + " files changed: " + shown + (names.size() > 3 ? ", ..." : "");
+  }
+
+  private void scheduleCron(String name) {
+    AppEntry entry = apps.get(name);
+    if (entry == null || entry.spec.cronRestart().isEmpty()) {
+      return;
+    }
+    String expression = entry.spec.cronRestart().get();
+    java.time.ZonedDateTime from = now().atZone(java.time.ZoneId.systemDefault());
+    Optional<java.time.ZonedDateTime> next = dev.pmfx.config.CronSchedule.next(expression, from);
+    if (next.isEmpty()) {
+      return;
+    }
+    Duration wait = Duration.between(from, next.get());
+    cronRestarts.put(
+        name,
+        after(
+            wait,
+            () -> {
+              AppEntry now = apps.get(name);
+              if (now != null && cronRestarts.containsKey(name)) {
+                now.workers.forEach(w -> restartWorker(w, "cron_restart: " + expression));
+                scheduleCron(name);
+              }
+            }));
+  }
+
+  private void publishNote(AppEntry entry, String note) {
+    for (Worker w : entry.workers) {
+      publish(
+          new EngineEvent.LogLine(
+              now(), w.id, entry.spec.name(), w.instance, LogLine.Stream.ERR, "pmfx: " + note));
+    }
+  }
+
+  private List<AppEntry> appsOf(List<Worker> some) {
+    return some.stream()
+        .map(w -> apps.get(w.spec.name()))
+        .filter(java.util.Objects::nonNull)
+        .distinct()
+        .toList();
+  }
+
+  /** The names of apps all of whose workers are among {@code some}. */
+  private List<String> wholeApps(List<Worker> some) {
+    return appsOf(some).stream()
+        .filter(a -> some.containsAll(a.workers))
+        .map(a -> a.spec.name())
+        .toList();
+  }
+
   @Override
   public CompletableFuture<CommandResult> delete(String target) {
     return onLoop(
         () -> {
           Resolved resolved = resolve(target);
           List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
+          wholeApps(resolved.workers).forEach(this::unsupervise);
           for (Worker w : resolved.workers) {
             w.afterStop = Worker.AfterStop.DELETE;
             rest.add(stopWorker(w, "delete"));
@@ -367,6 +511,13 @@ public final class LocalEngine implements Engine {
       // closing from the hook itself
     }
     try {
+      // Nothing restarts on its own while pmfx closes.
+      loop.submit(
+              () -> {
+                List.copyOf(watches.keySet()).forEach(this::unsupervise);
+                List.copyOf(cronRestarts.keySet()).forEach(this::unsupervise);
+              })
+          .get(5, TimeUnit.SECONDS);
       Duration longest =
           loop.submit(
                   () ->

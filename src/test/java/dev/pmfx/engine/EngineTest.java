@@ -423,4 +423,34 @@ class EngineTest {
     assertEquals(List.of("b"), pmfx.engine.snapshot().stream().map(AppStatus::name).toList());
     assertTrue(result.problems().getFirst().message().startsWith("no app named 'zzz'"));
   }
+
+  @Test
+  void missingOrNonExecutableScriptsErrorTheirAppWithWhy() throws Exception {
+    Path scripts = Files.createDirectories(dir.resolve("scripts"));
+    Files.writeString(scripts.resolve("tool"), "#!/bin/sh\necho hi\n");
+
+    CommandResult result =
+        pmfx.start(
+            """
+            apps:
+              - name: not-executable
+                script: ./tool
+                cwd: %1$s
+              - name: missing
+                script: gone.py
+                cwd: %1$s
+            """
+                .formatted(scripts));
+
+    assertEquals(
+        List.of(
+            "not-executable: script "
+                + scripts.resolve("tool")
+                + " is not executable: chmod +x it, or set an interpreter",
+            "missing: script " + scripts.resolve("gone.py") + " does not exist"),
+        result.problems().stream().map(p -> p.app() + ": " + p.message()).toList());
+    assertEquals(
+        WorkerState.ERRORED,
+        pmfx.events.awaitState("missing", WorkerState.ERRORED).worker().state());
+  }
 }

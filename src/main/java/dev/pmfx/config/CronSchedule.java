@@ -10,14 +10,33 @@ import java.util.regex.Pattern;
  * {@code cron_restart} as PM2 (through croner) reads it: five fields, or six with seconds first,
  * with names, ranges, steps, {@code L}, {@code W}, {@code #}, and the {@code @daily} family.
  */
-final class CronCheck {
+public final class CronSchedule {
 
   private static final CronParser SIX_FIELDS =
       new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
+  private static final java.util.Map<String, String> MACROS =
+      java.util.Map.of(
+          "@yearly", "0 0 1 1 *",
+          "@annually", "0 0 1 1 *",
+          "@monthly", "0 0 1 * *",
+          "@weekly", "0 0 * * 0",
+          "@daily", "0 0 * * *",
+          "@midnight", "0 0 * * *",
+          "@hourly", "0 * * * *");
+
+  /** The first time after {@code after} that a valid expression names. */
+  public static Optional<java.time.ZonedDateTime> next(
+      String expression, java.time.ZonedDateTime after) {
+    String fields = MACROS.getOrDefault(expression.strip(), expression.strip());
+    String six = fields.split("\\s+").length == 5 ? "0 " + fields : fields;
+    return com.cronutils.model.time.ExecutionTime.forCron(SIX_FIELDS.parse(six))
+        .nextExecution(after);
+  }
+
   private static final Pattern MACRO =
       Pattern.compile("@(yearly|annually|monthly|weekly|daily|midnight|hourly)");
 
-  private CronCheck() {}
+  private CronSchedule() {}
 
   /** What is wrong with the expression, or empty when it is valid. */
   static Optional<String> problem(String expression) {
