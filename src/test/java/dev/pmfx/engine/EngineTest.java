@@ -453,4 +453,40 @@ class EngineTest {
         WorkerState.ERRORED,
         pmfx.events.awaitState("missing", WorkerState.ERRORED).worker().state());
   }
+
+  @Test
+  void instancesAreNumberedAndIncrementVarCountsUpFromItsBase() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: counted
+            script: Sleeper.java
+            cwd: ${workers}
+            instances: 2
+            exec_mode: fork
+            instance_var: INSTANCE_ID
+            increment_var: BASE
+            env: { BASE: 5000, VARS: "INSTANCE_ID,BASE" }
+        """);
+
+    pmfx.events.await(
+        EngineEvent.LogLine.class,
+        l -> l.app().equals("counted") && l.instance() == 1 && l.text().startsWith("sleeping"));
+    pmfx.events.await(
+        EngineEvent.LogLine.class,
+        l -> l.app().equals("counted") && l.instance() == 0 && l.text().startsWith("sleeping"));
+
+    List<String> lines =
+        pmfx.events.all().stream()
+            .filter(
+                e ->
+                    e instanceof EngineEvent.LogLine l
+                        && l.app().equals("counted")
+                        && !l.text().startsWith("sleeping"))
+            .map(e -> ((EngineEvent.LogLine) e).instance() + ":" + ((EngineEvent.LogLine) e).text())
+            .sorted()
+            .toList();
+    assertEquals(
+        List.of("0:BASE=5000", "0:INSTANCE_ID=0", "1:BASE=5001", "1:INSTANCE_ID=1"), lines);
+  }
 }
