@@ -24,6 +24,8 @@ final class AppWatch implements AutoCloseable {
   private final List<Path> excluded;
   private final List<PathMatcher> globs = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
+  private final List<Path> folders = new ArrayList<>();
+  private final List<Path> files = new ArrayList<>();
   private final DirectoryWatcher watcher;
 
   private AppWatch(AppSpec app, List<Path> excluded, Consumer<Path> onChange) throws IOException {
@@ -39,7 +41,16 @@ final class AppWatch implements AutoCloseable {
     List<Path> roots = new ArrayList<>();
     for (String path : app.watch()) {
       Path root = cwd.resolve(path).normalize();
-      roots.add(Files.isDirectory(root) ? root : root.getParent());
+      if (Files.isDirectory(root)) {
+        folders.add(root);
+        roots.add(root);
+      } else {
+        // a single file: its folder is watched, and only its own changes count
+        files.add(root);
+        if (!roots.contains(root.getParent())) {
+          roots.add(root.getParent());
+        }
+      }
     }
     this.watcher =
         DirectoryWatcher.builder()
@@ -67,6 +78,9 @@ final class AppWatch implements AutoCloseable {
     Path path = changed.toAbsolutePath().normalize();
     if (excluded.stream().anyMatch(path::startsWith)) {
       return true;
+    }
+    if (!files.contains(path) && folders.stream().noneMatch(path::startsWith)) {
+      return true; // beside a watched file, not watched itself
     }
     Path relative = path.startsWith(cwd) ? cwd.relativize(path) : path;
     for (Path segment : relative) {

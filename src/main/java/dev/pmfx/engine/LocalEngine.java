@@ -77,8 +77,20 @@ public final class LocalEngine implements Engine {
   private final java.util.Set<CompletableFuture<Void>> pumps = ConcurrentHashMap.newKeySet();
   private final Map<Integer, LogTail<LogLine>> tails = new ConcurrentHashMap<>();
   private final Map<Path, LogFile> logFiles = new ConcurrentHashMap<>();
-  private final Object publishLock = new Object();
-  private final List<EngineListener> listeners = new ArrayList<>();
+  private final List<EngineListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Events reach listeners from one dispatcher thread, in the order they were published, and never
+   * under a lock the loop needs: a listener may call back into the engine.
+   */
+  private final java.util.concurrent.LinkedBlockingQueue<Runnable> deliveries =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+
+  /** Log lines in flight to listeners at most: a flooding worker waits rather than fill memory. */
+  private final java.util.concurrent.Semaphore linesInFlight =
+      new java.util.concurrent.Semaphore(100_000);
+
+  private final Thread dispatcher;
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
   private volatile boolean closed;
 
@@ -117,8 +129,26 @@ public final class LocalEngine implements Engine {
               t.setDaemon(true);
               return t;
             });
+    this.dispatcher = Thread.ofPlatform().name("pmfx-engine-events").daemon().start(this::dispatch);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
+
+  private void dispatch() {
+    while (true) {
+      Runnable delivery;
+      try {
+        delivery = deliveries.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (delivery == STOP_DISPATCH) {
+        return;
+      }
+      delivery.run();
+    }
+  }
+
+  private static final Runnable STOP_DISPATCH = () -> {};
 
   /** An engine whose workers inherit this process's environment. */
   public static LocalEngine create(PmfxHome home) {
@@ -291,10 +321,16 @@ public final class LocalEngine implements Engine {
                   done -> {
                     List<Problem> problems = new ArrayList<>(resolved.problems);
                     for (int i = 0; i < relaunched.size(); i++) {
-                      if (relaunched.get(i).join() == WorkerState.ERRORED) {
-                        Worker w = resolved.workers.get(i);
+                      WorkerState outcome = relaunched.get(i).join();
+                      Worker w = resolved.workers.get(i);
+                      if (outcome == WorkerState.ERRORED) {
                         problems.add(
                             new Problem(w.spec.name(), "worker " + w.id + " did not start"));
+                      } else if (outcome == WorkerState.STOPPED) {
+                        problems.add(
+                            new Problem(
+                                w.spec.name(),
+                                "worker " + w.id + " was stopped or deleted instead"));
                       }
                     }
                     return new CommandResult(command, ids(resolved.workers), problems);
@@ -305,6 +341,11 @@ public final class LocalEngine implements Engine {
   /** Stops the worker gracefully and starts it again; completes once the new process started. */
   private CompletableFuture<WorkerState> restartWorker(Worker w, String why) {
     CompletableFuture<WorkerState> launched = new CompletableFuture<>();
+    if (w.afterStop == Worker.AfterStop.DELETE) {
+      // being deleted: a restart does not bring it back
+      launched.complete(WorkerState.STOPPED);
+      return launched;
+    }
     w.waitingForLaunch.add(launched);
     w.unstableRestarts = 0;
     w.backoff = Duration.ZERO;
@@ -480,23 +521,23 @@ public final class LocalEngine implements Engine {
 
   @Override
   public Subscription subscribe(EngineListener listener) {
+    // The snapshot is taken on the loop and queued where the loop's events are: the listener gets
+    // it, then every event after it, none twice.
     Runnable register =
         () -> {
-          synchronized (publishLock) {
-            listener.onSnapshot(snapshotNow());
-            listeners.add(listener);
-          }
+          List<AppStatus> snapshot = snapshotNow();
+          deliveries.add(
+              () -> {
+                call(() -> listener.onSnapshot(snapshot));
+                listeners.add(listener);
+              });
         };
     if (Thread.currentThread() == loopThread) {
       register.run();
     } else {
       await(loop.submit(register));
     }
-    return () -> {
-      synchronized (publishLock) {
-        listeners.remove(listener);
-      }
-    };
+    return () -> listeners.remove(listener);
   }
 
   @Override
@@ -568,6 +609,12 @@ public final class LocalEngine implements Engine {
     }
     loop.shutdownNow();
     timers.shutdownNow();
+    deliveries.add(STOP_DISPATCH);
+    try {
+      dispatcher.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (LogFile file : logFiles.values()) {
       try {
         file.close();
@@ -603,8 +650,16 @@ public final class LocalEngine implements Engine {
               w.channel.path(),
               nodeShim,
               port);
+      List<LogFile> out = logFilesFor(w.spec, w.instance, LogLine.Stream.OUT);
+      List<LogFile> err = logFilesFor(w.spec, w.instance, LogLine.Stream.ERR);
+      List<String> command = new ArrayList<>(plan.command());
+      if (SETSID != null) {
+        // The worker leads a process group of its own: a stop reaches everything it started,
+        // and a Ctrl-C meant for pmfx does not reach it.
+        command.addFirst(SETSID.toString());
+      }
       ProcessBuilder builder =
-          new ProcessBuilder(plan.command())
+          new ProcessBuilder(command)
               .directory(plan.cwd().toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       builder.environment().clear();
@@ -615,8 +670,8 @@ public final class LocalEngine implements Engine {
       w.tree = List.of();
       CompletableFuture<Void> drained =
           CompletableFuture.allOf(
-              pump(w, process.getInputStream(), LogLine.Stream.OUT),
-              pump(w, process.getErrorStream(), LogLine.Stream.ERR));
+              pump(w, process.getInputStream(), LogLine.Stream.OUT, out),
+              pump(w, process.getErrorStream(), LogLine.Stream.ERR, err));
       pumps.add(drained);
       drained.whenComplete((done, error) -> pumps.remove(drained));
       // The exit is handled once the output is read to its end, so a crash's last words come
@@ -641,15 +696,25 @@ public final class LocalEngine implements Engine {
       }
       completeLaunch(w, WorkerState.ONLINE);
       return Optional.empty();
-    } catch (LaunchException | IOException e) {
+    } catch (LaunchException | IOException | RuntimeException e) {
       closeChannel(w);
       String message =
-          e instanceof LaunchException ? e.getMessage() : "could not start: " + e.getMessage();
+          e instanceof LaunchException
+              ? e.getMessage()
+              : "could not start: " + (e.getCause() != null ? e.getCause() : e).getMessage();
       move(w, WorkerState.ERRORED, message);
       completeLaunch(w, WorkerState.ERRORED);
       return Optional.of(new Problem(w.spec.name(), message));
     }
   }
+
+  /** util-linux's setsid, which makes the worker a process group leader; null where missing. */
+  private static final Path SETSID =
+      Stream.of("/usr/bin/setsid", "/bin/setsid")
+          .map(Path::of)
+          .filter(Files::isExecutable)
+          .findFirst()
+          .orElse(null);
 
   /** A loopback port nothing listens on now, for a cluster worker to listen on. */
   private static int freePort() throws IOException {
@@ -693,11 +758,17 @@ public final class LocalEngine implements Engine {
       return;
     }
     int code = process.exitValue();
-    // Java reports a process ended by signal N as exit code 128 + N.
+    // Java reports a process ended by signal N as exit code 128 + N, and cannot tell it from a
+    // program that exits with that code itself: the code is kept, the signal named beside it.
     boolean signalled = code > 128 && code < 128 + 32;
-    w.lastExitCode = signalled ? OptionalInt.empty() : OptionalInt.of(code);
+    w.lastExitCode = OptionalInt.of(code);
     w.lastSignal = signalled ? Optional.of(Signals.name(code - 128)) : Optional.empty();
-    String ended = signalled ? "killed by " + Signals.name(code - 128) : "exited with code " + code;
+    String ended =
+        !signalled
+            ? "exited with code " + code
+            : w.state == WorkerState.STOPPING
+                ? "killed by " + Signals.name(code - 128)
+                : "exited with code " + code + " (" + Signals.name(code - 128) + ")";
     Duration uptime = Duration.between(w.startedAt, now());
     closeChannel(w);
     if (w.spec.treekill()) {
@@ -782,7 +853,7 @@ public final class LocalEngine implements Engine {
       case LAUNCHING, WAITING_READY, ONLINE -> {
         w.waitingForRest.add(rest);
         w.tree = treeOf(w.process);
-        String signal = w.spec.killSignal();
+        String signal = Signals.known(w.spec.killSignal()) ? w.spec.killSignal() : "SIGTERM";
         boolean byMessage =
             w.spec.shutdownWithMessage() && w.channel != null && w.channel.send("shutdown");
         // ONLINE -> STOPPING: signal now, SIGKILL when kill_timeout runs out
@@ -795,13 +866,16 @@ public final class LocalEngine implements Engine {
                 + ", SIGKILL after "
                 + w.spec.killTimeout().toMillis()
                 + " ms");
+        int generation = w.generation;
+        w.timer = after(w.spec.killTimeout(), () -> onKillTimeout(w, generation));
         if (!byMessage) {
+          if (w.spec.treekill() && SETSID != null) {
+            Signals.sendGroup(w.process.pid(), signal);
+          }
           for (ProcessHandle p : w.spec.treekill() ? w.tree : List.of(w.process.toHandle())) {
             Signals.send(p.pid(), signal);
           }
         }
-        int generation = w.generation;
-        w.timer = after(w.spec.killTimeout(), () -> onKillTimeout(w, generation));
         return rest;
       }
     }
@@ -820,6 +894,9 @@ public final class LocalEngine implements Engine {
     if (w.process == null) {
       return;
     }
+    if (SETSID != null) {
+      Signals.sendGroup(w.process.pid(), "SIGKILL");
+    }
     List<ProcessHandle> all = new ArrayList<>(w.tree);
     all.addAll(treeOf(w.process));
     for (ProcessHandle p : all) {
@@ -829,8 +906,11 @@ public final class LocalEngine implements Engine {
     }
   }
 
-  /** After the worker's process exited: its children would be orphans, so they end too. */
+  /** After the worker's process exited: what it started would be orphans, so it ends too. */
   private void killLeftovers(Worker w) {
+    if (SETSID != null) {
+      Signals.sendGroup(w.process.pid(), "SIGKILL");
+    }
     for (ProcessHandle p : w.tree) {
       if (p.pid() != w.process.pid() && p.isAlive()) {
         Signals.send(p.pid(), "SIGKILL");
@@ -887,13 +967,13 @@ public final class LocalEngine implements Engine {
 
   // ---------------------------------------------------------------- logs
 
-  private CompletableFuture<Void> pump(Worker w, InputStream in, LogLine.Stream stream) {
+  private CompletableFuture<Void> pump(
+      Worker w, InputStream in, LogLine.Stream stream, List<LogFile> files) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     AppSpec spec = w.spec;
     int id = w.id;
     int instance = w.instance;
     LogTail<LogLine> tail = tails.computeIfAbsent(id, k -> new LogTail<>(TAIL_LINES));
-    List<LogFile> files = logFilesFor(spec, instance, stream);
     Thread.ofVirtual()
         .name("pmfx-log-" + spec.name() + "-" + instance + "-" + stream)
         .start(
@@ -945,11 +1025,18 @@ public final class LocalEngine implements Engine {
   }
 
   private LogFile logFile(Path path, AppSpec spec) {
-    return logFiles.computeIfAbsent(
+    Optional<DateTimeFormatter> dates = spec.logDateFormat().map(MomentFormat::toFormatter);
+    return logFiles.compute(
         path,
-        p -> {
-          Optional<DateTimeFormatter> dates = spec.logDateFormat().map(MomentFormat::toFormatter);
+        (p, open) -> {
+          if (open != null
+              && open.dates().map(Object::toString).equals(dates.map(Object::toString))) {
+            return open;
+          }
           try {
+            if (open != null) {
+              open.close(); // the app's log_date_format changed
+            }
             return new LogFile(p, LogFile.DEFAULT_MAX_BYTES, LogFile.DEFAULT_KEEP, dates);
           } catch (IOException e) {
             throw new UncheckedIOException("cannot open log file " + p, e);
@@ -994,14 +1081,26 @@ public final class LocalEngine implements Engine {
   }
 
   private void publish(EngineEvent event) {
-    synchronized (publishLock) {
-      for (EngineListener listener : listeners) {
-        try {
-          listener.onEvent(event);
-        } catch (RuntimeException e) {
-          // a listener's failure is its own; the engine goes on
-        }
-      }
+    boolean held = event instanceof LogLine && Thread.currentThread() != loopThread;
+    if (held) {
+      linesInFlight.acquireUninterruptibly();
+    }
+    deliveries.add(
+        () -> {
+          for (EngineListener listener : listeners) {
+            call(() -> listener.onEvent(event));
+          }
+          if (held) {
+            linesInFlight.release();
+          }
+        });
+  }
+
+  private static void call(Runnable listenerCode) {
+    try {
+      listenerCode.run();
+    } catch (RuntimeException e) {
+      // a listener's failure is its own; the engine and the other listeners go on
     }
   }
 

@@ -43,13 +43,15 @@ final class RestartPolicy {
     }
     boolean unstable = uptime.compareTo(app.minUptime()) < 0;
     int unstableNow = unstable ? unstableRestarts + 1 : 0;
-    if (unstable && unstableNow > app.maxRestarts()) {
+    // PM2 (God.handleExit): the exit counts, and max_restarts of them in a row is the end.
+    if (unstable && unstableNow >= app.maxRestarts()) {
       return new Decision.GiveUp(
-          "restarted "
-              + app.maxRestarts()
+          "exited "
+              + unstableNow
               + " times in a row, each time up less than min_uptime ("
               + app.minUptime().toMillis()
-              + " ms)");
+              + " ms); max_restarts is "
+              + app.maxRestarts());
     }
     Duration delay = app.restartDelay();
     Duration nextBackoff = Duration.ZERO;

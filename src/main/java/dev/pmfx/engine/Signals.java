@@ -13,22 +13,90 @@ import java.util.Map;
  */
 public final class Signals {
 
-  /** POSIX numbers, the same on Linux and macOS for these. */
-  private static final Map<String, Integer> NUMBERS =
-      Map.ofEntries(
-          Map.entry("SIGHUP", 1),
-          Map.entry("SIGINT", 2),
-          Map.entry("SIGQUIT", 3),
-          Map.entry("SIGABRT", 6),
-          Map.entry("SIGKILL", 9),
-          Map.entry("SIGUSR1", linux() ? 10 : 30),
-          Map.entry("SIGUSR2", linux() ? 12 : 31),
-          Map.entry("SIGALRM", 14),
-          Map.entry("SIGTERM", 15),
-          Map.entry("SIGCONT", linux() ? 18 : 19),
-          Map.entry("SIGSTOP", linux() ? 19 : 17),
-          Map.entry("SIGTSTP", linux() ? 20 : 18),
-          Map.entry("SIGWINCH", 28));
+  /** Signal numbers as Linux (x86, ARM) and macOS number them. */
+  private static final Map<String, Integer> NUMBERS = linux() ? linuxNumbers() : bsdNumbers();
+
+  private static Map<String, Integer> linuxNumbers() {
+    String[] names = {
+      "SIGHUP",
+      "SIGINT",
+      "SIGQUIT",
+      "SIGILL",
+      "SIGTRAP",
+      "SIGABRT",
+      "SIGBUS",
+      "SIGFPE",
+      "SIGKILL",
+      "SIGUSR1",
+      "SIGSEGV",
+      "SIGUSR2",
+      "SIGPIPE",
+      "SIGALRM",
+      "SIGTERM",
+      "SIGSTKFLT",
+      "SIGCHLD",
+      "SIGCONT",
+      "SIGSTOP",
+      "SIGTSTP",
+      "SIGTTIN",
+      "SIGTTOU",
+      "SIGURG",
+      "SIGXCPU",
+      "SIGXFSZ",
+      "SIGVTALRM",
+      "SIGPROF",
+      "SIGWINCH",
+      "SIGIO",
+      "SIGPWR",
+      "SIGSYS"
+    };
+    return numbered(names);
+  }
+
+  private static Map<String, Integer> bsdNumbers() {
+    String[] names = {
+      "SIGHUP",
+      "SIGINT",
+      "SIGQUIT",
+      "SIGILL",
+      "SIGTRAP",
+      "SIGABRT",
+      "SIGEMT",
+      "SIGFPE",
+      "SIGKILL",
+      "SIGBUS",
+      "SIGSEGV",
+      "SIGSYS",
+      "SIGPIPE",
+      "SIGALRM",
+      "SIGTERM",
+      "SIGURG",
+      "SIGSTOP",
+      "SIGTSTP",
+      "SIGCONT",
+      "SIGCHLD",
+      "SIGTTIN",
+      "SIGTTOU",
+      "SIGIO",
+      "SIGXCPU",
+      "SIGXFSZ",
+      "SIGVTALRM",
+      "SIGPROF",
+      "SIGWINCH",
+      "SIGINFO",
+      "SIGUSR1",
+      "SIGUSR2"
+    };
+    return numbered(names);
+  }
+
+  private static Map<String, Integer> numbered(String[] names) {
+    Map<String, Integer> numbers = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      numbers.put(names[i], i + 1);
+    }
+    return Map.copyOf(numbers);
+  }
 
   private static final MethodHandle KILL;
 
@@ -61,11 +129,28 @@ public final class Signals {
         .orElse("signal " + number);
   }
 
+  /** Whether this system has a signal of that name. */
+  public static boolean known(String signal) {
+    return number(signal) > 0;
+  }
+
   /** Sends {@code signal} to {@code pid}; false when the process is gone or not ours. */
   public static boolean send(long pid, String signal) {
+    return kill(pid, signal);
+  }
+
+  /**
+   * Sends {@code signal} to every process of the group {@code pgid} (a worker started as the leader
+   * of its own group, and what it started); false when none is left.
+   */
+  public static boolean sendGroup(long pgid, String signal) {
+    return pgid > 1 && kill(-pgid, signal);
+  }
+
+  private static boolean kill(long pid, String signal) {
     int number = number(signal);
     if (number < 0) {
-      throw new IllegalArgumentException("pmfx cannot send " + signal);
+      throw new IllegalArgumentException("this system has no " + signal);
     }
     try {
       return (int) KILL.invokeExact((int) pid, number) == 0;

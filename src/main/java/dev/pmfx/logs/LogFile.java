@@ -30,6 +30,7 @@ public final class LogFile implements AutoCloseable {
   private final Optional<DateTimeFormatter> dates;
   private BufferedWriter writer;
   private long size;
+  private long lastCheck = System.nanoTime();
 
   public LogFile(Path path, long maxBytes, int keep, Optional<DateTimeFormatter> dates)
       throws IOException {
@@ -59,6 +60,7 @@ public final class LogFile implements AutoCloseable {
 
   /** Appends one line; {@code flush} makes it visible to readers of the file now. */
   public synchronized void append(Instant at, String line, boolean flush) throws IOException {
+    reopenIfMoved();
     String text = dates.map(f -> f.format(at) + ": " + line).orElse(line);
     writer.write(text);
     writer.write('\n');
@@ -74,6 +76,27 @@ public final class LogFile implements AutoCloseable {
     writer.flush();
   }
 
+  /** The format lines are prefixed with, if any. */
+  public Optional<DateTimeFormatter> dates() {
+    return dates;
+  }
+
+  /**
+   * A file deleted or moved away (by hand, or by logrotate without copytruncate) is written again
+   * where it belongs, not into the unlinked file. Checked about once a second, not per line.
+   */
+  private void reopenIfMoved() throws IOException {
+    long now = System.nanoTime();
+    if (now - lastCheck < 1_000_000_000L) {
+      return;
+    }
+    lastCheck = now;
+    if (!Files.exists(path) && !path.toString().equals("/dev/null")) {
+      writer.close();
+      open();
+    }
+  }
+
   private void rotate() throws IOException {
     writer.close();
     Files.deleteIfExists(rotated(keep));
@@ -82,12 +105,17 @@ public final class LogFile implements AutoCloseable {
         Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    if (keep > 0) {
-      Files.move(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
-    } else {
-      Files.delete(path);
+    try {
+      if (keep > 0) {
+        Files.move(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.delete(path);
+      }
+    } catch (java.nio.file.NoSuchFileException movedAway) {
+      // someone else took the file; the next one starts here
+    } finally {
+      open();
     }
-    open();
   }
 
   private Path rotated(int n) {

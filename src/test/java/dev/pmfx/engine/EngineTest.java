@@ -83,7 +83,7 @@ class EngineTest {
           - name: crasher
             script: Crasher.java
             cwd: ${workers}
-            max_restarts: 3
+            max_restarts: 4
             min_uptime: 60s
             exp_backoff_restart_delay: 100
         """);
@@ -98,7 +98,9 @@ class EngineTest {
     assertEquals(List.of("100", "150", "225"), delays);
     assertEquals(3, errored.worker().restarts());
     assertEquals(OptionalInt.of(3), errored.worker().lastExitCode());
-    assertTrue(errored.reason().contains("restarted 3 times in a row"), errored.reason());
+    assertTrue(
+        errored.reason().contains("exited 4 times in a row, each time up less than min_uptime"),
+        errored.reason());
     assertTrue(pmfx.events.lines("crasher").contains("crasher about to fail"));
   }
 

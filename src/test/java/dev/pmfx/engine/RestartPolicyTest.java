@@ -46,13 +46,13 @@ class RestartPolicyTest {
   }
 
   @Test
-  void moreUnstableRestartsThanMaxRestartsGivesUp() throws Exception {
+  void maxRestartsUnstableExitsInARowGiveUpAsInPm2() throws Exception {
     Decision decision =
-        RestartPolicy.afterExit(app("max_restarts: 2"), CODE_1, SHORT, 2, Duration.ZERO);
+        RestartPolicy.afterExit(app("max_restarts: 2"), CODE_1, SHORT, 1, Duration.ZERO);
 
     assertEquals(
         new Decision.GiveUp(
-            "restarted 2 times in a row, each time up less than min_uptime (1000 ms)"),
+            "exited 2 times in a row, each time up less than min_uptime (1000 ms); max_restarts is 2"),
         decision);
   }
 

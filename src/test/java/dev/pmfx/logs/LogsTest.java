@@ -125,4 +125,21 @@ class LogsTest {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
+
+  @Test
+  void fileDeletedByHandIsWrittenAgainWhereItBelongs() throws Exception {
+    Path log = dir.resolve("moved.log");
+    try (LogFile file = new LogFile(log, 1 << 20, 2, Optional.empty())) {
+      file.append(Instant.EPOCH, "before", true);
+      Files.delete(log);
+      // the file is looked for about once a second
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while (!Files.exists(log) && System.nanoTime() < deadline) {
+        file.append(Instant.EPOCH, "after", true);
+        Thread.sleep(50);
+      }
+    }
+
+    assertEquals("after", Files.readAllLines(log).getFirst());
+  }
 }
