@@ -55,8 +55,18 @@ class RunCommandTest {
             });
   }
 
-  /** Waits for a line that contains {@code text}; returns it. */
+  /** Waits for a line, seen before or arriving later, that contains {@code text}. */
   private String await(String text) throws InterruptedException {
+    return await(line -> line.contains(text), text);
+  }
+
+  private String await(java.util.function.Predicate<String> match, String what)
+      throws InterruptedException {
+    for (String line : seen) {
+      if (match.test(line)) {
+        return line;
+      }
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       String line = output.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -64,11 +74,11 @@ class RunCommandTest {
         break;
       }
       seen.add(line);
-      if (line.contains(text)) {
+      if (match.test(line)) {
         return line;
       }
     }
-    fail("no line with '" + text + "' in:\n" + String.join("\n", seen));
+    fail("no line with '" + what + "' in:\n" + String.join("\n", seen));
     return null;
   }
 
@@ -119,7 +129,8 @@ class RunCommandTest {
 
     await("pmfx  | SIGHUP: reloading every app");
     await("sleeper-0 launching: restarted");
-    String after = await("sleeper-0 | sleeping, pid ");
+    String after =
+        await(l -> l.startsWith("sleeper-0 | sleeping, pid ") && !l.equals(before), "a new pid");
     assertFalse(before.equals(after), "a new process");
     Signals.send(pmfx.pid(), "SIGINT");
     assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
