@@ -11,6 +11,9 @@ public interface Background {
 
   <T> void run(Supplier<T> work, Consumer<T> onFxThread);
 
+  /** Runs {@code action} on the FX thread (in tests: where it is called from). */
+  void later(Runnable action);
+
   /** Work on a virtual thread, its result on the FX thread. */
   static Background virtualThreads() {
     return new Background() {
@@ -24,6 +27,11 @@ public interface Background {
                   FxThread.run(() -> onFxThread.accept(result));
                 });
       }
+
+      @Override
+      public void later(Runnable action) {
+        FxThread.run(action);
+      }
     };
   }
 
@@ -33,6 +41,11 @@ public interface Background {
       @Override
       public <T> void run(Supplier<T> work, Consumer<T> onFxThread) {
         onFxThread.accept(work.get());
+      }
+
+      @Override
+      public void later(Runnable action) {
+        action.run();
       }
     };
   }

@@ -13,9 +13,9 @@ import java.util.Optional;
 
 /**
  * What the window remembers between starts, in {@code gui.json} in the pmfx home: the last file
- * opened and the recent ones, newest first.
+ * opened, the recent ones (newest first), and the theme.
  */
-public record GuiState(String lastFile, List<String> recentFiles) {
+public record GuiState(String lastFile, List<String> recentFiles, boolean dark) {
 
   static final int MAX_RECENT = 10;
   private static final ObjectMapper JSON =
@@ -28,7 +28,7 @@ public record GuiState(String lastFile, List<String> recentFiles) {
   }
 
   static GuiState empty() {
-    return new GuiState(null, List.of());
+    return new GuiState(null, List.of(), false);
   }
 
   static Path file(PmfxHome home) {
@@ -60,6 +60,10 @@ public record GuiState(String lastFile, List<String> recentFiles) {
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
+  GuiState withDark(boolean dark) {
+    return new GuiState(lastFile, recentFiles, dark);
+  }
+
   Optional<Path> last() {
     return Optional.ofNullable(lastFile).map(Path::of);
   }
@@ -69,6 +73,6 @@ public record GuiState(String lastFile, List<String> recentFiles) {
     List<String> recent = new ArrayList<>(recentFiles);
     recent.remove(path);
     recent.addFirst(path);
-    return new GuiState(path, recent.subList(0, Math.min(recent.size(), MAX_RECENT)));
+    return new GuiState(path, recent.subList(0, Math.min(recent.size(), MAX_RECENT)), dark);
   }
 }

@@ -1,63 +1,121 @@
 package dev.pmfx.ui;
 
 import dev.pmfx.Version;
+import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Diagnostic;
+import dev.pmfx.engine.WorkerState;
+import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import dev.pmfx.ui.ProcessItems.HistoryEntry;
+import dev.pmfx.ui.ProcessItems.LogEntry;
+import dev.pmfx.ui.ProcessItems.Row;
+import dev.pmfx.ui.ProcessItems.WorkerItem;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import javafx.application.Platform;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
 import javafx.fxml.FXML;
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.TableCell;
-import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableView;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableCell;
+import javafx.scene.control.TreeTableColumn;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
+import javafx.util.Duration;
+import org.kordamp.ikonli.javafx.FontIcon;
 
 /**
  * The main window's controller: binds the view to {@link MainWindowViewModel} and delegates to it.
  */
 public final class MainWindow {
 
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
   @FXML private BorderPane root;
   @FXML private Menu recentMenu;
-  @FXML private TableView<AppRow> appTable;
-  @FXML private TableColumn<AppRow, String> nameColumn;
-  @FXML private TableColumn<AppRow, String> namespaceColumn;
-  @FXML private TableColumn<AppRow, String> modeColumn;
-  @FXML private TableColumn<AppRow, String> instancesColumn;
-  @FXML private TableColumn<AppRow, String> statusColumn;
-  @FXML private TableColumn<AppRow, String> scriptColumn;
+  @FXML private CheckMenuItem darkItem;
+  @FXML private Button startButton;
+  @FXML private Button stopButton;
+  @FXML private Button restartButton;
+  @FXML private Button reloadButton;
+  @FXML private Button deleteButton;
+  @FXML private Button startAllButton;
+  @FXML private Button stopAllButton;
+  @FXML private MenuItem startItem;
+  @FXML private MenuItem stopItem;
+  @FXML private MenuItem restartItem;
+  @FXML private MenuItem reloadItem;
+  @FXML private MenuItem deleteItem;
+  @FXML private TreeTableView<Row> processTable;
+  @FXML private TreeTableColumn<Row, String> nameColumn;
+  @FXML private TreeTableColumn<Row, String> idColumn;
+  @FXML private TreeTableColumn<Row, String> namespaceColumn;
+  @FXML private TreeTableColumn<Row, String> modeColumn;
+  @FXML private TreeTableColumn<Row, String> pidColumn;
+  @FXML private TreeTableColumn<Row, String> statusColumn;
+  @FXML private TreeTableColumn<Row, String> uptimeColumn;
+  @FXML private TreeTableColumn<Row, String> restartsColumn;
+  @FXML private TreeTableColumn<Row, String> exitColumn;
+  @FXML private TreeTableColumn<Row, String> scriptColumn;
+  @FXML private Label logsTitle;
+  @FXML private CheckBox followBox;
+  @FXML private ListView<LogEntry> logList;
+  @FXML private ListView<HistoryEntry> historyList;
   @FXML private VBox problemPane;
   @FXML private Label problemTitle;
   @FXML private ListView<Diagnostic> problemList;
   @FXML private Label fileLabel;
   @FXML private Label statusLabel;
+  @FXML private Label toast;
+  private final javafx.animation.PauseTransition toastTimer =
+      new javafx.animation.PauseTransition(Duration.seconds(6));
 
   private final MainWindowViewModel viewModel;
+  private final Consumer<Boolean> darkTheme;
+  private final TreeItem<Row> tableRoot = new TreeItem<>();
 
-  MainWindow(MainWindowViewModel viewModel) {
+  MainWindow(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
     this.viewModel = viewModel;
+    this.darkTheme = darkTheme;
   }
 
   /** Loads {@code MainWindow.fxml} with a controller bound to {@code viewModel}. */
   public static Parent load(MainWindowViewModel viewModel) {
+    return load(viewModel, dark -> {});
+  }
+
+  public static Parent load(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
     FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("/fxml/MainWindow.fxml"));
-    loader.setControllerFactory(type -> new MainWindow(viewModel));
+    loader.setControllerFactory(type -> new MainWindow(viewModel, darkTheme));
     try {
       return loader.load();
     } catch (IOException e) {
@@ -67,20 +125,25 @@ public final class MainWindow {
 
   @FXML
   private void initialize() {
-    column(nameColumn, AppRow::name);
-    column(namespaceColumn, AppRow::namespace);
-    column(modeColumn, AppRow::mode);
-    column(instancesColumn, AppRow::instances);
-    column(scriptColumn, AppRow::script);
-    column(statusColumn, AppRow::status);
-    statusColumn.setCellFactory(c -> new BadgeCell());
-    appTable.setItems(viewModel.apps());
+    icons();
+    columns();
+    processTable.setRoot(tableRoot);
+    viewModel.apps().addListener((ListChangeListener<AppItem>) change -> rebuild());
+    rebuild();
+    processTable
+        .getSelectionModel()
+        .selectedItemProperty()
+        .addListener((o, was, now) -> selected());
+    processTable.setContextMenu(contextMenu());
+    selected();
+
+    logList.setCellFactory(list -> new LogCell());
+    historyList.setCellFactory(list -> new HistoryCell());
 
     problemList.setItems(viewModel.diagnostics());
     problemList.setCellFactory(list -> new DiagnosticCell());
     problemPane.visibleProperty().bind(viewModel.failedProperty());
     problemPane.managedProperty().bind(viewModel.failedProperty());
-    appTable.visibleProperty().bind(viewModel.failedProperty().not());
     problemTitle
         .textProperty()
         .bind(viewModel.fileProperty().map(f -> f.getFileName() + " did not load"));
@@ -92,10 +155,305 @@ public final class MainWindow {
 
     root.setOnDragOver(this::onDragOver);
     root.setOnDragDropped(this::onDragDropped);
+
+    toastTimer.setOnFinished(e -> toast.setVisible(false));
+    viewModel.problemProperty().addListener((o, was, now) -> notify(now));
+    processTable.getStyleClass().add(atlantafx.base.theme.Styles.DENSE);
+    viewModel.revisionProperty().addListener((o, was, now) -> refresh());
+
+    // uptime ticks; the table shows the engine's latest state at least once a second
+    Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> refresh()));
+    tick.setCycleCount(Timeline.INDEFINITE);
+    tick.play();
   }
 
-  private static void column(TableColumn<AppRow, String> column, Function<AppRow, String> value) {
-    column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+  /**
+   * A crash, an errored worker or a failed command, as a notice in the window's corner for a few
+   * seconds (the status bar keeps the last one).
+   */
+  private void notify(String message) {
+    if (message == null || message.isEmpty()) {
+      return;
+    }
+    toast.setText(message);
+    toast.setVisible(true);
+    toastTimer.playFromStart();
+  }
+
+  private void icons() {
+    startButton.setGraphic(new FontIcon("fth-play"));
+    stopButton.setGraphic(new FontIcon("fth-square"));
+    restartButton.setGraphic(new FontIcon("fth-rotate-cw"));
+    reloadButton.setGraphic(new FontIcon("fth-refresh-cw"));
+    deleteButton.setGraphic(new FontIcon("fth-trash-2"));
+    startAllButton.setGraphic(new FontIcon("fth-fast-forward"));
+    stopAllButton.setGraphic(new FontIcon("fth-stop-circle"));
+  }
+
+  /** Called after each batch of engine events, and every second. */
+  void refresh() {
+    processTable.refresh();
+    selected();
+  }
+
+  // ---------------------------------------------------------------- the table
+
+  private void columns() {
+    column(
+        nameColumn,
+        r -> r instanceof WorkerItem w ? w.status().name() + "-" + w.status().instance() : name(r));
+    column(idColumn, r -> r instanceof WorkerItem w ? String.valueOf(w.id()) : "");
+    column(namespaceColumn, r -> spec(r).map(AppSpec::namespace).orElse(""));
+    column(modeColumn, r -> spec(r).map(s -> s.execMode().label()).orElse(""));
+    column(
+        pidColumn,
+        r ->
+            r instanceof WorkerItem w && w.status().pid().isPresent()
+                ? String.valueOf(w.status().pid().getAsLong())
+                : "");
+    column(statusColumn, MainWindow::status);
+    column(uptimeColumn, r -> r instanceof WorkerItem w ? uptime(w.status()) : "");
+    column(
+        restartsColumn,
+        r ->
+            r instanceof WorkerItem w
+                ? String.valueOf(w.status().restarts())
+                : String.valueOf(restarts(r)));
+    column(exitColumn, r -> r instanceof WorkerItem w ? lastExit(w.status()) : "");
+    column(scriptColumn, r -> r instanceof AppItem a ? a.specProperty().get().script() : "");
+    statusColumn.setCellFactory(c -> new BadgeCell());
+  }
+
+  private static void column(TreeTableColumn<Row, String> column, Function<Row, String> value) {
+    column.setCellValueFactory(
+        cell ->
+            new ReadOnlyStringWrapper(
+                cell.getValue() == null || cell.getValue().getValue() == null
+                    ? ""
+                    : value.apply(cell.getValue().getValue())));
+  }
+
+  private static String name(Row row) {
+    return row instanceof AppItem a ? a.name() : "";
+  }
+
+  private static Optional<AppSpec> spec(Row row) {
+    return row instanceof AppItem a ? Optional.of(a.specProperty().get()) : Optional.empty();
+  }
+
+  private static int restarts(Row row) {
+    return row instanceof AppItem a
+        ? a.workers().stream().mapToInt(w -> w.status().restarts()).sum()
+        : 0;
+  }
+
+  /** A worker's state; an app's is its workers' when they agree, else "n/m online". */
+  static String status(Row row) {
+    if (!row.actionProperty().get().isEmpty()) {
+      return row.actionProperty().get();
+    }
+    if (row instanceof WorkerItem w) {
+      return w.status().state().label();
+    }
+    AppItem app = (AppItem) row;
+    if (app.workers().isEmpty()) {
+      return "not started";
+    }
+    List<WorkerState> states =
+        app.workers().stream().map(w -> w.status().state()).distinct().toList();
+    if (states.size() == 1) {
+      return states.getFirst().label();
+    }
+    long online =
+        app.workers().stream().filter(w -> w.status().state() == WorkerState.ONLINE).count();
+    return online + "/" + app.workers().size() + " online";
+  }
+
+  private static String uptime(WorkerStatus status) {
+    java.time.Duration up = status.uptime(Instant.now());
+    if (up.isZero()) {
+      return "";
+    }
+    long s = up.toSeconds();
+    return s < 60
+        ? s + "s"
+        : s < 3600 ? s / 60 + "m" : s < 86400 ? s / 3600 + "h" : s / 86400 + "d";
+  }
+
+  private static String lastExit(WorkerStatus status) {
+    if (status.lastExitCode().isEmpty()) {
+      return "";
+    }
+    int code = status.lastExitCode().getAsInt();
+    return status.lastSignal().map(s -> code + " (" + s + ")").orElse(String.valueOf(code));
+  }
+
+  /** Rebuilds the tree from the view model, keeping what was selected and expanded. */
+  private void rebuild() {
+    Optional<String> selected = selectedRow().map(Row::target);
+    tableRoot.getChildren().setAll(viewModel.apps().stream().map(this::appItem).toList());
+    selected.ifPresent(this::select);
+  }
+
+  private TreeItem<Row> appItem(AppItem app) {
+    TreeItem<Row> item = new TreeItem<>(app);
+    item.setExpanded(true);
+    Runnable workers =
+        () ->
+            item.getChildren()
+                .setAll(app.workers().stream().map(w -> new TreeItem<Row>(w)).toList());
+    app.workers()
+        .addListener(
+            (ListChangeListener<WorkerItem>)
+                change -> {
+                  Optional<String> selected = selectedRow().map(Row::target);
+                  workers.run();
+                  selected.ifPresent(this::select);
+                });
+    workers.run();
+    return item;
+  }
+
+  private void select(String target) {
+    for (TreeItem<Row> app : tableRoot.getChildren()) {
+      if (app.getValue().target().equals(target)) {
+        processTable.getSelectionModel().select(app);
+        return;
+      }
+      for (TreeItem<Row> worker : app.getChildren()) {
+        if (worker.getValue().target().equals(target)) {
+          processTable.getSelectionModel().select(worker);
+          return;
+        }
+      }
+    }
+  }
+
+  private Optional<Row> selectedRow() {
+    return Optional.ofNullable(processTable.getSelectionModel().getSelectedItem())
+        .map(TreeItem::getValue);
+  }
+
+  private Row shown;
+  private final ListChangeListener<LogEntry> following = change -> follow();
+
+  /** The detail pane follows the selection; actions are enabled for what they can act on. */
+  private void selected() {
+    Optional<Row> row = selectedRow();
+    boolean none = row.isEmpty();
+    boolean busy = row.map(r -> !r.actionProperty().get().isEmpty()).orElse(false);
+    boolean notStarted =
+        row.map(r -> r instanceof AppItem a && !a.knownProperty().get()).orElse(false);
+    for (var control :
+        List.of(startButton, stopButton, restartButton, reloadButton, deleteButton)) {
+      control.setDisable(none || busy);
+    }
+    for (MenuItem item : List.of(startItem, stopItem, restartItem, reloadItem, deleteItem)) {
+      item.setDisable(none || busy);
+    }
+    stopButton.setDisable(none || busy || notStarted);
+    restartButton.setDisable(none || busy || notStarted);
+    reloadButton.setDisable(none || busy || notStarted);
+    deleteButton.setDisable(none || busy || notStarted);
+    if (row.orElse(null) != shown) {
+      shown = row.orElse(null);
+      logList.getItems().removeListener(following);
+      ObservableList<LogEntry> logs =
+          row.map(Row::logs).orElse(FXCollections.observableArrayList());
+      logList.setItems(logs);
+      logs.addListener(following);
+      historyList.setItems(row.map(Row::history).orElse(FXCollections.observableArrayList()));
+      logsTitle.setText(
+          row.map(
+                  r ->
+                      r instanceof AppItem a
+                          ? a.name() + ": all workers"
+                          : ((WorkerItem) r).status().name()
+                              + "-"
+                              + ((WorkerItem) r).status().instance())
+              .orElse("Select an app or a worker"));
+      follow();
+    }
+  }
+
+  private void follow() {
+    if (followBox.isSelected() && !logList.getItems().isEmpty()) {
+      logList.scrollTo(logList.getItems().size() - 1);
+    }
+  }
+
+  private ContextMenu contextMenu() {
+    MenuItem start = new MenuItem("Start", new FontIcon("fth-play"));
+    start.setOnAction(e -> onStart());
+    MenuItem stop = new MenuItem("Stop", new FontIcon("fth-square"));
+    stop.setOnAction(e -> onStop());
+    MenuItem restart = new MenuItem("Restart", new FontIcon("fth-rotate-cw"));
+    restart.setOnAction(e -> onRestart());
+    MenuItem reload = new MenuItem("Reload", new FontIcon("fth-refresh-cw"));
+    reload.setOnAction(e -> onReload());
+    MenuItem delete = new MenuItem("Delete", new FontIcon("fth-trash-2"));
+    delete.setOnAction(e -> onDelete());
+    return new ContextMenu(start, stop, restart, reload, delete);
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  private void onSelected(Consumer<Row> action) {
+    selectedRow()
+        .ifPresent(
+            row -> {
+              action.accept(row);
+              refresh();
+            });
+  }
+
+  @FXML
+  private void onStart() {
+    onSelected(viewModel::start);
+  }
+
+  @FXML
+  private void onStop() {
+    onSelected(viewModel::stop);
+  }
+
+  @FXML
+  private void onRestart() {
+    onSelected(viewModel::restart);
+  }
+
+  @FXML
+  private void onReload() {
+    onSelected(viewModel::reload);
+  }
+
+  @FXML
+  private void onDelete() {
+    onSelected(viewModel::delete);
+  }
+
+  @FXML
+  private void onStartAll() {
+    viewModel.startAll();
+  }
+
+  @FXML
+  private void onStopAll() {
+    viewModel.stopAll();
+  }
+
+  @FXML
+  private void onRestartAll() {
+    viewModel.restartAll();
+  }
+
+  @FXML
+  private void onDark() {
+    darkTheme.accept(darkItem.isSelected());
+  }
+
+  void showDark(boolean dark) {
+    darkItem.setSelected(dark);
   }
 
   private void fillRecentMenu() {
@@ -148,7 +506,11 @@ public final class MainWindow {
 
   @FXML
   private void onQuit() {
-    Platform.exit();
+    root.getScene()
+        .getWindow()
+        .fireEvent(
+            new javafx.stage.WindowEvent(
+                root.getScene().getWindow(), javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST));
   }
 
   @FXML
@@ -183,24 +545,73 @@ public final class MainWindow {
     event.consume();
   }
 
+  // ---------------------------------------------------------------- cells
+
   /** The status as a coloured badge. */
-  private static final class BadgeCell extends TableCell<AppRow, String> {
+  private static final class BadgeCell extends TreeTableCell<Row, String> {
     private final Label badge = new Label();
 
     @Override
     protected void updateItem(String status, boolean empty) {
       super.updateItem(status, empty);
-      if (empty || status == null) {
+      if (empty || status == null || status.isEmpty()) {
         setGraphic(null);
         return;
       }
       badge.setText(status);
-      badge.getStyleClass().setAll("label", "badge", "badge-" + status.replace(' ', '-'));
+      String style =
+          status.endsWith("…")
+              ? "badge-stopping"
+              : status.contains("/") ? "badge-partly" : "badge-" + status.replace(' ', '-');
+      badge.getStyleClass().setAll("label", "badge", style);
       setGraphic(badge);
     }
   }
 
-  /** A finding as {@code pmfx check} prints it: headline, offending line, caret, hint. */
+  /** One line of output: where from, and the text; stderr in red. */
+  private static final class LogCell extends ListCell<LogEntry> {
+    @Override
+    protected void updateItem(LogEntry entry, boolean empty) {
+      super.updateItem(entry, empty);
+      getStyleClass().remove("stderr");
+      if (empty || entry == null) {
+        setText(null);
+        return;
+      }
+      setText(
+          TIME.format(entry.at())
+              + " "
+              + entry.source()
+              + (entry.error() ? " ! " : " | ")
+              + entry.text());
+      if (entry.error()) {
+        getStyleClass().add("stderr");
+      }
+    }
+  }
+
+  private static final class HistoryCell extends ListCell<HistoryEntry> {
+    @Override
+    protected void updateItem(HistoryEntry entry, boolean empty) {
+      super.updateItem(entry, empty);
+      if (empty || entry == null) {
+        setText(null);
+        return;
+      }
+      setText(
+          TIME.format(entry.at())
+              + "  "
+              + entry.source()
+              + "  "
+              + entry.from()
+              + " → "
+              + entry.to()
+              + "  "
+              + entry.reason());
+    }
+  }
+
+  /** A finding as {@code pmfx check} prints it, for a view that already names the file. */
   private static final class DiagnosticCell extends ListCell<Diagnostic> {
     @Override
     protected void updateItem(Diagnostic diagnostic, boolean empty) {

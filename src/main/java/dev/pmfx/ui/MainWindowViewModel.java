@@ -2,13 +2,33 @@ package dev.pmfx.ui;
 
 import dev.pmfx.Demo;
 import dev.pmfx.PmfxHome;
+import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Diagnostic;
+import dev.pmfx.config.Ecosystem;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.CommandResult;
+import dev.pmfx.engine.Engine;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.WorkerState;
+import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import dev.pmfx.ui.ProcessItems.HistoryEntry;
+import dev.pmfx.ui.ProcessItems.LogEntry;
+import dev.pmfx.ui.ProcessItems.Row;
+import dev.pmfx.ui.ProcessItems.WorkerItem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -19,27 +39,35 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The main window's state: the opened file, its apps, and the findings of its last load. Plain
- * observable properties, so tests drive it without a window.
+ * The main window's state: the opened file and the findings of its last load, its apps with their
+ * workers as the engine reports them, and the commands on them. Plain observable properties, so
+ * tests drive it without a window.
  */
 public final class MainWindowViewModel {
 
   // Properties
   private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>();
-  private final ObservableList<AppRow> apps = FXCollections.observableArrayList();
+  private final ObservableList<AppItem> apps = FXCollections.observableArrayList();
   private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
   private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
   private final ReadOnlyBooleanWrapper failed = new ReadOnlyBooleanWrapper();
   private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper();
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+  private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
+  private final javafx.beans.property.ReadOnlyLongWrapper revision =
+      new javafx.beans.property.ReadOnlyLongWrapper();
 
   private final EcosystemLoader loader;
+  private final Engine engine;
   private final Background background;
   private final PmfxHome home;
   private GuiState state;
+  private Ecosystem ecosystem;
 
-  public MainWindowViewModel(EcosystemLoader loader, Background background, PmfxHome home) {
+  public MainWindowViewModel(
+      EcosystemLoader loader, Engine engine, Background background, PmfxHome home) {
     this.loader = loader;
+    this.engine = engine;
     this.background = background;
     this.home = home;
     this.state = GuiState.load(home);
@@ -50,7 +78,8 @@ public final class MainWindowViewModel {
     return file.getReadOnlyProperty();
   }
 
-  public ObservableList<AppRow> apps() {
+  /** The apps of the opened file and those the engine runs, in file order. */
+  public ObservableList<AppItem> apps() {
     return apps;
   }
 
@@ -76,7 +105,17 @@ public final class MainWindowViewModel {
     return status.getReadOnlyProperty();
   }
 
-  // Commands
+  /** Counts the batches of engine events applied: views redraw when it moves. */
+  public javafx.beans.property.ReadOnlyLongProperty revisionProperty() {
+    return revision.getReadOnlyProperty();
+  }
+
+  /** The last command that failed, in words; the window shows it as a notification. */
+  public ReadOnlyStringProperty problemProperty() {
+    return problem.getReadOnlyProperty();
+  }
+
+  // Commands: files
 
   /** Opens what the window should show first: the given file, else the last one, else the demo. */
   public void openAtStart(Optional<Path> requested) {
@@ -88,7 +127,7 @@ public final class MainWindowViewModel {
     open(Demo.install(home));
   }
 
-  /** Loads {@code path} in the background; the apps it had stay listed until it loads. */
+  /** Loads {@code path} in the background; nothing that runs is touched, whatever it holds. */
   public void open(Path path) {
     Path target = path.toAbsolutePath().normalize();
     loading.set(true);
@@ -110,20 +149,24 @@ public final class MainWindowViewModel {
     switch (result) {
       case LoadResult.Loaded loaded -> {
         failed.set(false);
-        apps.setAll(loaded.ecosystem().apps().stream().map(AppRow::notStarted).toList());
-        long warnings = result.diagnostics().size();
-        status.set(
-            apps.size()
-                + (apps.size() == 1 ? " app" : " apps")
-                + ", not started"
-                + (warnings > 0
-                    ? " · " + warnings + (warnings == 1 ? " warning" : " warnings")
-                    : ""));
+        ecosystem = loaded.ecosystem();
+        List<AppItem> ordered = new ArrayList<>();
+        for (AppSpec spec : ecosystem.apps()) {
+          AppItem item = item(spec.name()).orElseGet(() -> new AppItem(spec));
+          if (!item.knownProperty().get()) {
+            item.specProperty().set(spec);
+          }
+          ordered.add(item);
+        }
+        apps.stream()
+            .filter(a -> a.knownProperty().get() && !ordered.contains(a))
+            .forEach(ordered::add);
+        apps.setAll(ordered);
+        summarize();
         remember(result.file());
       }
       case LoadResult.Failed failure -> {
         failed.set(true);
-        apps.clear();
         int errors = failure.errors().size();
         status.set(
             errors
@@ -135,6 +178,46 @@ public final class MainWindowViewModel {
     }
   }
 
+  private void summarize() {
+    long online =
+        apps.stream()
+            .flatMap(a -> a.workers().stream())
+            .filter(w -> w.status().state() == WorkerState.ONLINE)
+            .count();
+    long workers = apps.stream().mapToLong(a -> a.workers().size()).sum();
+    long warnings = diagnostics.size();
+    String text =
+        workers == 0
+            ? apps.size() + (apps.size() == 1 ? " app" : " apps") + ", not started"
+            : apps.size()
+                + (apps.size() == 1 ? " app" : " apps")
+                + ", "
+                + online
+                + " of "
+                + workers
+                + " workers online";
+    status.set(
+        text + (warnings > 0 ? " · " + warnings + (warnings == 1 ? " warning" : " warnings") : ""));
+  }
+
+  public boolean darkTheme() {
+    return state.dark();
+  }
+
+  /** Remembers the theme for the next start. */
+  public void darkTheme(boolean dark) {
+    state = state.withDark(dark);
+    save();
+  }
+
+  private void save() {
+    try {
+      state.save(home);
+    } catch (IOException e) {
+      status.set(status.get() + " · could not save " + GuiState.file(home) + ": " + e.getMessage());
+    }
+  }
+
   private void remember(Path opened) {
     state = state.opened(opened);
     recentFiles.setAll(state.recentFiles().stream().map(Path::of).toList());
@@ -142,6 +225,187 @@ public final class MainWindowViewModel {
       state.save(home);
     } catch (IOException e) {
       status.set(status.get() + " · could not save " + GuiState.file(home) + ": " + e.getMessage());
+    }
+  }
+
+  // Commands: processes
+
+  public void start(Row row) {
+    if (row instanceof AppItem app && !app.knownProperty().get() && ecosystem != null) {
+      act(row, "starting", () -> engine.start(ecosystem, Optional.empty(), Set.of(app.name())));
+    } else {
+      act(row, "starting", () -> engine.start(row.target()));
+    }
+  }
+
+  public void stop(Row row) {
+    act(row, "stopping", () -> engine.stop(row.target()));
+  }
+
+  public void restart(Row row) {
+    act(row, "restarting", () -> engine.restart(row.target()));
+  }
+
+  public void reload(Row row) {
+    act(row, "reloading", () -> engine.reload(row.target()));
+  }
+
+  public void delete(Row row) {
+    act(row, "deleting", () -> engine.delete(row.target()));
+  }
+
+  /** Starts every app of the file that is not running, and every stopped worker. */
+  public void startAll() {
+    if (ecosystem == null) {
+      return;
+    }
+    Set<String> fresh = new java.util.HashSet<>();
+    apps.stream().filter(a -> !a.knownProperty().get()).forEach(a -> fresh.add(a.name()));
+    if (!fresh.isEmpty()) {
+      command("start all", () -> engine.start(ecosystem, Optional.empty(), fresh));
+    }
+    command("start all", () -> engine.start("all"));
+  }
+
+  public void stopAll() {
+    command("stop all", () -> engine.stop("all"));
+  }
+
+  public void restartAll() {
+    command("restart all", () -> engine.restart("all"));
+  }
+
+  /** Whether any worker has a process: closing the window would leave it running. */
+  public boolean anyRunning() {
+    return apps.stream()
+        .flatMap(a -> a.workers().stream())
+        .anyMatch(w -> w.status().state().running() || w.status().state() == WorkerState.CRASHED);
+  }
+
+  private void act(Row row, String doing, Supplier<CompletableFuture<CommandResult>> command) {
+    row.actionProperty().set(doing + "…");
+    command(doing + " " + row.target(), command)
+        .whenComplete((r, e) -> background.later(() -> row.actionProperty().set("")));
+  }
+
+  private CompletableFuture<CommandResult> command(
+      String what, Supplier<CompletableFuture<CommandResult>> command) {
+    return command
+        .get()
+        .whenComplete(
+            (result, error) ->
+                background.later(
+                    () -> {
+                      if (error != null) {
+                        problem.set(what + " failed: " + error.getMessage());
+                      } else if (!result.ok()) {
+                        problem.set(
+                            String.join(
+                                "\n",
+                                result.problems().stream()
+                                    .map(p -> p.app() + ": " + p.message())
+                                    .toList()));
+                      }
+                    }));
+  }
+
+  // Engine events, in batches on the FX thread
+
+  /** Applies what the engine reported since the last batch. */
+  public void apply(EngineBridge.Batch batch) {
+    if (batch.snapshot() != null) {
+      for (AppStatus app : batch.snapshot()) {
+        known(app);
+      }
+    }
+    Map<Row, List<LogEntry>> lines = new LinkedHashMap<>();
+    for (EngineEvent event : batch.events()) {
+      switch (event) {
+        case EngineEvent.AppAdded added -> known(added.app());
+        case EngineEvent.AppRemoved removed -> removed(removed.app());
+        case EngineEvent.WorkerChanged changed -> changed(changed);
+        case EngineEvent.LogLine line -> {
+          AppItem app = item(line.app()).orElse(null);
+          if (app != null) {
+            LogEntry entry = ProcessItems.entry(line);
+            lines.computeIfAbsent(app, k -> new ArrayList<>()).add(entry);
+            WorkerItem worker = app.worker(line.workerId());
+            if (worker != null) {
+              lines.computeIfAbsent(worker, k -> new ArrayList<>()).add(entry);
+            }
+          }
+        }
+      }
+    }
+    lines.forEach(Row::addLogs);
+    if (!batch.events().isEmpty() || batch.snapshot() != null) {
+      summarize();
+      revision.set(revision.get() + 1);
+    }
+  }
+
+  private Optional<AppItem> item(String name) {
+    return apps.stream().filter(a -> a.name().equals(name)).findFirst();
+  }
+
+  private void known(AppStatus status) {
+    AppItem item =
+        item(status.name())
+            .orElseGet(
+                () -> {
+                  AppItem created = new AppItem(status.spec());
+                  apps.add(created);
+                  return created;
+                });
+    item.knownProperty().set(true);
+    item.specProperty().set(status.spec());
+    for (WorkerStatus worker : status.workers()) {
+      WorkerItem existing = item.worker(worker.id());
+      if (existing == null) {
+        item.workers().add(new WorkerItem(worker));
+      } else {
+        existing.statusProperty().set(worker);
+      }
+    }
+  }
+
+  private void removed(String name) {
+    item(name)
+        .ifPresent(
+            item -> {
+              item.workers().clear();
+              item.knownProperty().set(false);
+              boolean inFile = ecosystem != null && ecosystem.app(name).isPresent();
+              if (inFile) {
+                item.specProperty().set(ecosystem.app(name).get());
+              } else {
+                apps.remove(item);
+              }
+            });
+  }
+
+  private void changed(EngineEvent.WorkerChanged changed) {
+    WorkerStatus status = changed.worker();
+    AppItem app = item(status.name()).orElse(null);
+    if (app == null) {
+      return;
+    }
+    WorkerItem worker = app.worker(status.id());
+    if (worker == null) {
+      worker = new WorkerItem(status);
+      app.workers().add(worker);
+    } else {
+      worker.statusProperty().set(status);
+    }
+    String source = status.name() + "-" + status.instance();
+    HistoryEntry entry =
+        new HistoryEntry(
+            changed.at(), source, changed.from().label(), status.state().label(), changed.reason());
+    worker.addHistory(entry);
+    app.addHistory(entry);
+    if (status.state() == WorkerState.ERRORED || status.state() == WorkerState.CRASHED) {
+      problem.set(""); // the same words again are news again
+      problem.set(source + " " + status.state().label() + ": " + changed.reason());
     }
   }
 }

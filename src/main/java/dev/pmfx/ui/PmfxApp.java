@@ -1,17 +1,27 @@
 package dev.pmfx.ui;
 
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
 import dev.pmfx.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
+import dev.pmfx.engine.LocalEngine;
 import java.nio.file.Path;
 import java.util.Optional;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
 import javafx.stage.Stage;
 
-/** The desktop application: one main window on the opened ecosystem file. */
+/** The desktop application: one main window on the opened ecosystem file and its engine. */
 public final class PmfxApp extends Application {
 
   private static volatile Path requestedFile;
+
+  private LocalEngine engine;
+  private EngineBridge bridge;
 
   /**
    * Opens the window on {@code file}, or on the last file or the demo when null; returns when it
@@ -22,18 +32,77 @@ public final class PmfxApp extends Application {
     Application.launch(PmfxApp.class);
   }
 
+  /** Light or dark, as AtlantaFX's Primer themes draw them. */
+  static void theme(boolean dark) {
+    Application.setUserAgentStylesheet(
+        dark
+            ? new PrimerDark().getUserAgentStylesheet()
+            : new PrimerLight().getUserAgentStylesheet());
+  }
+
   @Override
   public void start(Stage stage) {
+    PmfxHome home = PmfxHome.current();
+    engine = LocalEngine.create(home);
     MainWindowViewModel viewModel =
         new MainWindowViewModel(
-            EcosystemLoader.forThisMachine(), Background.virtualThreads(), PmfxHome.current());
-    stage.setScene(new Scene(MainWindow.load(viewModel)));
+            EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
+    theme(viewModel.darkTheme());
+    var root =
+        MainWindow.load(
+            viewModel,
+            dark -> {
+              theme(dark);
+              viewModel.darkTheme(dark);
+            });
+    bridge = new EngineBridge(FxThread::run, viewModel::apply);
+    engine.subscribe(bridge);
+    stage.setScene(new Scene(root));
     stage
         .titleProperty()
         .bind(viewModel.fileProperty().map(f -> "pmfx — " + f.getFileName()).orElse("pmfx"));
-    stage.setMinWidth(640);
-    stage.setMinHeight(360);
+    stage.setMinWidth(720);
+    stage.setMinHeight(420);
+    stage.setOnCloseRequest(
+        event -> {
+          event.consume();
+          if (viewModel.anyRunning() && !confirmStop(stage)) {
+            return;
+          }
+          stage.getScene().getRoot().setDisable(true);
+          stage.titleProperty().unbind();
+          stage.setTitle("pmfx — stopping every worker…");
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    engine.close();
+                    FxThread.run(Platform::exit);
+                  });
+        });
     stage.show();
     viewModel.openAtStart(Optional.ofNullable(requestedFile));
+  }
+
+  /** Closing with workers running: they stop with the window (a daemon comes later). */
+  private static boolean confirmStop(Stage owner) {
+    Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
+    alert.initOwner(owner);
+    alert.setTitle("Quit pmfx");
+    alert.setHeaderText("Workers are running");
+    alert.setContentText(
+        "Quitting stops them gracefully: kill_signal first, SIGKILL after kill_timeout.");
+    ButtonType stop = new ButtonType("Stop All and Quit", ButtonBar.ButtonData.OK_DONE);
+    alert.getButtonTypes().setAll(stop, ButtonType.CANCEL);
+    return alert.showAndWait().filter(stop::equals).isPresent();
+  }
+
+  @Override
+  public void stop() {
+    if (bridge != null) {
+      bridge.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
   }
 }

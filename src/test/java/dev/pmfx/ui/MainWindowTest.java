@@ -7,17 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pmfx.PmfxHome;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.EcosystemLoader;
+import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.ui.ProcessItems.LogEntry;
+import dev.pmfx.ui.ProcessItems.Row;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.TableView;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableView;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,42 +33,117 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** The first window, headless: it lists the opened file's apps, or its errors. */
+/** The window, headless, on a real engine: load, start, watch, read, stop. */
 @ExtendWith(ApplicationExtension.class)
 class MainWindowTest {
 
   @TempDir Path dir;
 
   private MainWindowViewModel viewModel;
+  private LocalEngine engine;
+  private EngineBridge bridge;
 
   @Start
   void start(Stage stage) {
+    PmfxHome home = new PmfxHome(dir.resolve("home"));
+    engine = LocalEngine.create(home);
     viewModel =
         new MainWindowViewModel(
-            EcosystemLoader.forThisMachine(),
-            Background.virtualThreads(),
-            new PmfxHome(dir.resolve("home")));
-    stage.setScene(new Scene(MainWindow.load(viewModel), 1000, 600));
+            EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
+    stage.setScene(new Scene(MainWindow.load(viewModel), 1100, 650));
+    bridge = new EngineBridge(FxThread::run, viewModel::apply);
+    engine.subscribe(bridge);
     stage.show();
   }
 
-  private void waitUntilLoaded() throws Exception {
-    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.loadingProperty().get());
+  @AfterEach
+  void close() {
+    bridge.close();
+    engine.close();
+  }
+
+  private static Path workers() {
+    try {
+      return Path.of(MainWindowTest.class.getResource("/workers").toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void waitFor(Callable<Boolean> condition) throws Exception {
+    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
     WaitForAsyncUtils.waitForFxEvents();
+  }
+
+  private TreeTableView<Row> table(FxRobot robot) {
+    return robot.lookup("#processTable").queryAs(TreeTableView.class);
+  }
+
+  private Path sleeperConfig() throws Exception {
+    return Files.writeString(
+        dir.resolve("ecosystem.yaml"),
+        """
+        apps:
+          - name: sleeper
+            script: Sleeper.java
+            cwd: %s
+            instances: 2
+            exec_mode: fork
+            env: { VARS: GREETING, GREETING: hello from the worker }
+        """
+            .formatted(workers()));
   }
 
   @Test
   void showsTheDemoAppsAsNotStarted(FxRobot robot) throws Exception {
     robot.interact(() -> viewModel.openAtStart(Optional.empty()));
-    waitUntilLoaded();
+    waitFor(() -> !viewModel.loadingProperty().get());
 
-    TableView<AppRow> table = robot.lookup("#appTable").queryTableView();
-    assertEquals(
-        List.of("web", "worker", "flaky"), table.getItems().stream().map(AppRow::name).toList());
-    assertTrue(table.isVisible());
+    List<String> names =
+        table(robot).getRoot().getChildren().stream()
+            .map(i -> ((ProcessItems.AppItem) i.getValue()).name())
+            .toList();
+    assertEquals(List.of("web", "worker", "flaky"), names);
     assertEquals(3, robot.lookup(".badge-not-started").queryAll().size());
     assertEquals(
         "3 apps, not started", robot.lookup("#statusLabel").queryAs(Label.class).getText());
+  }
+
+  @Test
+  void startingAnAppShowsItsWorkersOnlineAndTheirOutputThenStopStopsThem(FxRobot robot)
+      throws Exception {
+    Path config = sleeperConfig();
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get());
+    robot.interact(
+        () ->
+            table(robot)
+                .getSelectionModel()
+                .select(table(robot).getRoot().getChildren().getFirst()));
+
+    robot.clickOn("#startButton");
+
+    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    assertEquals(2, app.getChildren().size());
+    assertEquals(
+        2, robot.lookup(".badge-online").queryAll().size() - 1, "two worker badges and the app's");
+    @SuppressWarnings("unchecked")
+    ListView<LogEntry> logs = robot.lookup("#logList").queryAs(ListView.class);
+    waitFor(
+        () ->
+            logs.getItems().stream()
+                .anyMatch(l -> l.text().equals("GREETING=hello from the worker")));
+    assertEquals("sleeper: all workers", robot.lookup("#logsTitle").queryAs(Label.class).getText());
+
+    robot.clickOn("#stopButton");
+
+    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
+    assertFalse(viewModel.anyRunning());
+    @SuppressWarnings("unchecked")
+    ListView<ProcessItems.HistoryEntry> history =
+        robot.lookup("#historyList").queryAs(ListView.class);
+    assertEquals("stopped", history.getItems().getFirst().to(), "newest first");
   }
 
   @Test
@@ -70,10 +152,9 @@ class MainWindowTest {
     Files.writeString(config, "apps:\n  - name: api\n    script: api.js\n    instances: many\n");
 
     robot.interact(() -> viewModel.open(config));
-    waitUntilLoaded();
+    waitFor(() -> !viewModel.loadingProperty().get());
 
     assertTrue(robot.lookup("#problemPane").queryAs(VBox.class).isVisible());
-    assertFalse(robot.lookup("#appTable").queryTableView().isVisible());
     assertEquals(
         "ecosystem.yaml did not load",
         robot.lookup("#problemTitle").queryAs(Label.class).getText());
@@ -82,15 +163,13 @@ class MainWindowTest {
     String shown = problems.getItems().getFirst().formatInFile();
     assertTrue(shown.startsWith("line 4, column 16: error: app 'api': instances must be"), shown);
     javafx.scene.control.ListCell<?> cell = robot.lookup(".diagnostics .list-cell.error").query();
-    assertTrue(cell.getText().startsWith("line 4, column 16: error:"), cell.getText());
     assertTrue(cell.getText().contains("  4 |     instances: many"), cell.getText());
 
     Files.writeString(config, "apps:\n  - name: api\n    script: api.js\n    instances: 2\n");
     robot.clickOn("#retryButton");
-    waitUntilLoaded();
+    waitFor(() -> !viewModel.loadingProperty().get() && !viewModel.failedProperty().get());
 
-    assertTrue(robot.lookup("#appTable").queryTableView().isVisible());
-    assertEquals(
-        "2", robot.lookup("#appTable").<AppRow>queryTableView().getItems().getFirst().instances());
+    assertFalse(robot.lookup("#problemPane").queryAs(VBox.class).isVisible());
+    assertEquals("api", viewModel.apps().getFirst().name());
   }
 }

@@ -6,10 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pmfx.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
+import dev.pmfx.config.ExecMode;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.engine.WorkerState;
+import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.ui.ProcessItems.AppItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +27,34 @@ import org.junit.jupiter.api.io.TempDir;
 class MainWindowViewModelTest {
 
   @TempDir Path dir;
+  private LocalEngine engine;
 
   private MainWindowViewModel viewModel(PmfxHome home) {
+    engine = LocalEngine.create(home);
     return new MainWindowViewModel(
-        new EcosystemLoader(Optional.empty(), System.getenv(), 4), Background.inline(), home);
+        new EcosystemLoader(Optional.empty(), System.getenv(), 4),
+        engine,
+        Background.inline(),
+        home);
+  }
+
+  @AfterEach
+  void close() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  private static List<String> rows(MainWindowViewModel viewModel) {
+    return viewModel.apps().stream()
+        .map(
+            a ->
+                a.name()
+                    + ":"
+                    + a.specProperty().get().execMode().label()
+                    + ":"
+                    + a.workers().size())
+        .toList();
   }
 
   @Test
@@ -31,22 +65,20 @@ class MainWindowViewModelTest {
     viewModel.openAtStart(Optional.empty());
 
     assertEquals(home.dir().resolve("demo/ecosystem.config.js"), viewModel.fileProperty().get());
-    assertEquals(
-        List.of(
-            new AppRow("web", "default", "cluster", "2", "DemoWeb.java", "not started"),
-            new AppRow("worker", "default", "fork", "1", "DemoWorker.java", "not started"),
-            new AppRow("flaky", "default", "fork", "1", "DemoFlaky.java", "not started")),
-        List.copyOf(viewModel.apps()));
+    assertEquals(List.of("web:cluster:0", "worker:fork:0", "flaky:fork:0"), rows(viewModel));
     assertFalse(viewModel.failedProperty().get());
     assertEquals("3 apps, not started", viewModel.statusProperty().get());
     assertTrue(Files.isRegularFile(home.dir().resolve("demo/DemoWeb.java")));
   }
 
   @Test
-  void laterStartReopensTheLastFile() throws Exception {
+  void laterStartReopensTheLastFileAndTheTheme() throws Exception {
     PmfxHome home = new PmfxHome(dir.resolve("home"));
     Path config = write("mine.yaml", "apps:\n  - name: mine\n    script: app.sh\n");
-    viewModel(home).open(config);
+    MainWindowViewModel first = viewModel(home);
+    first.open(config);
+    first.darkTheme(true);
+    engine.close();
 
     MainWindowViewModel next = viewModel(home);
     next.openAtStart(Optional.empty());
@@ -54,6 +86,7 @@ class MainWindowViewModelTest {
     assertEquals(config, next.fileProperty().get());
     assertEquals("mine", next.apps().getFirst().name());
     assertEquals(List.of(config), List.copyOf(next.recentFiles()));
+    assertTrue(next.darkTheme());
   }
 
   @Test
@@ -66,7 +99,6 @@ class MainWindowViewModelTest {
     viewModel.open(config);
 
     assertTrue(viewModel.failedProperty().get());
-    assertTrue(viewModel.apps().isEmpty());
     assertEquals(3, viewModel.diagnostics().getFirst().location().line());
     assertEquals(
         "1 error in broken.json; nothing was started or stopped", viewModel.statusProperty().get());
@@ -79,16 +111,76 @@ class MainWindowViewModelTest {
   }
 
   @Test
-  void recentFilesAreNewestFirstWithoutRepeats() throws Exception {
+  void engineEventsBecomeWorkerRowsHistoryAndLogs() throws Exception {
     MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
-    Path a = write("a.yaml", "- script: a.sh\n");
-    Path b = write("b.yaml", "- script: b.sh\n");
+    write("api.sh", "sleep 1\n");
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
+    WorkerStatus online =
+        new WorkerStatus(
+            7,
+            "api",
+            "default",
+            ExecMode.FORK,
+            0,
+            OptionalLong.of(4242),
+            WorkerState.ONLINE,
+            Instant.EPOCH,
+            Optional.of(Instant.EPOCH),
+            0,
+            OptionalInt.empty(),
+            Optional.empty(),
+            Optional.of(Instant.EPOCH));
 
-    viewModel.open(a);
-    viewModel.open(b);
-    viewModel.open(a);
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null,
+            List.of(
+                new EngineEvent.WorkerChanged(
+                    Instant.EPOCH, WorkerState.LAUNCHING, online, "pid 4242"),
+                new EngineEvent.LogLine(
+                    Instant.EPOCH, 7, "api", 0, EngineEvent.LogLine.Stream.OUT, "hello"),
+                new EngineEvent.LogLine(
+                    Instant.EPOCH, 7, "api", 0, EngineEvent.LogLine.Stream.ERR, "oops"))));
 
-    assertEquals(List.of(a, b), List.copyOf(viewModel.recentFiles()));
+    AppItem api = viewModel.apps().getFirst();
+    assertEquals(1, api.workers().size());
+    assertEquals(WorkerState.ONLINE, api.workers().getFirst().status().state());
+    assertEquals(
+        List.of("hello", "oops"), api.logs().stream().map(ProcessItems.LogEntry::text).toList());
+    assertTrue(api.workers().getFirst().logs().get(1).error());
+    assertEquals(
+        "launching → online: pid 4242",
+        api.history().getFirst().from()
+            + " → "
+            + api.history().getFirst().to()
+            + ": "
+            + api.history().getFirst().reason());
+    assertEquals("1 app, 1 of 1 workers online", viewModel.statusProperty().get());
+  }
+
+  @Test
+  void logsOfARowStayBoundedUnderAFlood() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
+    List<EngineEvent> flood =
+        java.util.stream.IntStream.range(0, ProcessItems.LOG_LINES + 1000)
+            .mapToObj(
+                i ->
+                    (EngineEvent)
+                        new EngineEvent.LogLine(
+                            Instant.EPOCH,
+                            1,
+                            "api",
+                            0,
+                            EngineEvent.LogLine.Stream.OUT,
+                            "line " + i))
+            .toList();
+
+    viewModel.apply(new EngineBridge.Batch(null, flood));
+
+    AppItem api = viewModel.apps().getFirst();
+    assertEquals(ProcessItems.LOG_LINES, api.logs().size());
+    assertEquals("line " + (ProcessItems.LOG_LINES + 999), api.logs().getLast().text());
   }
 
   private Path write(String name, String text) throws Exception {

@@ -1,0 +1,89 @@
+package dev.pmfx.ui;
+
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The one way engine events reach the views: collected as they come, on the engine's thread, and
+ * handed over in batches, at most every {@link #PERIOD}, on the FX thread. Producers never wait for
+ * the FX thread; a log flood becomes a few list updates a second.
+ */
+public final class EngineBridge implements EngineListener, AutoCloseable {
+
+  public static final Duration PERIOD = Duration.ofMillis(150);
+
+  /** A batch: the snapshot, if one came, then the events after it, in order. */
+  public record Batch(List<AppStatus> snapshot, List<EngineEvent> events) {}
+
+  private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean handedOver = new AtomicBoolean();
+  private final Executor fxThread;
+  private final Consumer<Batch> apply;
+  private final ScheduledExecutorService ticker;
+
+  /**
+   * @param fxThread where batches are applied: {@link FxThread#run} in the app
+   * @param apply what applies a batch to the view models
+   */
+  public EngineBridge(Executor fxThread, Consumer<Batch> apply) {
+    this.fxThread = fxThread;
+    this.apply = apply;
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("pmfx-ui-bridge").daemon().unstarted(r));
+    ticker.scheduleWithFixedDelay(
+        this::handOver, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void onSnapshot(List<AppStatus> apps) {
+    pending.add(apps);
+  }
+
+  @Override
+  public void onEvent(EngineEvent event) {
+    pending.add(event);
+  }
+
+  private void handOver() {
+    if (!pending.isEmpty() && handedOver.compareAndSet(false, true)) {
+      fxThread.execute(this::drain);
+    }
+  }
+
+  /** Applies everything collected so far; on the FX thread. */
+  @SuppressWarnings("unchecked")
+  void drain() {
+    handedOver.set(false);
+    List<AppStatus> snapshot = null;
+    List<EngineEvent> events = new ArrayList<>();
+    Object next;
+    while ((next = pending.poll()) != null) {
+      if (next instanceof List<?> apps) {
+        snapshot = (List<AppStatus>) apps;
+        events.clear();
+      } else {
+        events.add((EngineEvent) next);
+      }
+    }
+    if (snapshot != null || !events.isEmpty()) {
+      apply.accept(new Batch(snapshot, events));
+    }
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+  }
+}

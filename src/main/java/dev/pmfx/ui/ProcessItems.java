@@ -1,0 +1,145 @@
+package dev.pmfx.ui;
+
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.WorkerStatus;
+import java.time.Instant;
+import java.util.List;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** The rows of the process table and what the detail pane shows for each. */
+public final class ProcessItems {
+
+  /** Lines and history kept per row: enough to read back, bounded under a flood. */
+  public static final int LOG_LINES = 5_000;
+
+  public static final int HISTORY = 500;
+
+  private ProcessItems() {}
+
+  /** One line of output, as the log pane shows it. */
+  public record LogEntry(Instant at, String source, boolean error, String text) {}
+
+  /** One lifecycle step, as the events pane shows it. */
+  public record HistoryEntry(Instant at, String source, String from, String to, String reason) {}
+
+  /** What every row has: a name, its logs and its history, and whether an action runs on it. */
+  public abstract static sealed class Row permits AppItem, WorkerItem {
+    private final ObservableList<LogEntry> logs = FXCollections.observableArrayList();
+    private final ObservableList<HistoryEntry> history = FXCollections.observableArrayList();
+    private final StringProperty action = new SimpleStringProperty("");
+
+    public ObservableList<LogEntry> logs() {
+      return logs;
+    }
+
+    /** Newest first. */
+    public ObservableList<HistoryEntry> history() {
+      return history;
+    }
+
+    /** The action running on this row ("stopping…"), empty when none. */
+    public StringProperty actionProperty() {
+      return action;
+    }
+
+    /** What commands call this row: an app name or a worker id. */
+    public abstract String target();
+
+    void addLogs(List<LogEntry> lines) {
+      logs.addAll(lines);
+      if (logs.size() > LOG_LINES) {
+        logs.remove(0, logs.size() - LOG_LINES);
+      }
+    }
+
+    void addHistory(HistoryEntry entry) {
+      history.addFirst(entry);
+      if (history.size() > HISTORY) {
+        history.remove(HISTORY, history.size());
+      }
+    }
+  }
+
+  /** An app: its spec and its workers; no workers while it was never started. */
+  public static final class AppItem extends Row {
+    private final String name;
+    private final ObjectProperty<AppSpec> spec = new SimpleObjectProperty<>();
+    private final ObservableList<WorkerItem> workers = FXCollections.observableArrayList();
+    private final BooleanProperty known = new SimpleBooleanProperty();
+
+    AppItem(AppSpec spec) {
+      this.name = spec.name();
+      this.spec.set(spec);
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public ObjectProperty<AppSpec> specProperty() {
+      return spec;
+    }
+
+    public ObservableList<WorkerItem> workers() {
+      return workers;
+    }
+
+    /** Whether the engine knows the app (it was started in this session), not just its file. */
+    public BooleanProperty knownProperty() {
+      return known;
+    }
+
+    @Override
+    public String target() {
+      return name;
+    }
+
+    WorkerItem worker(int id) {
+      return workers.stream().filter(w -> w.id() == id).findFirst().orElse(null);
+    }
+  }
+
+  /** A worker: its latest status. */
+  public static final class WorkerItem extends Row {
+    private final int id;
+    private final ObjectProperty<WorkerStatus> status = new SimpleObjectProperty<>();
+
+    WorkerItem(WorkerStatus status) {
+      this.id = status.id();
+      this.status.set(status);
+    }
+
+    public int id() {
+      return id;
+    }
+
+    public ObjectProperty<WorkerStatus> statusProperty() {
+      return status;
+    }
+
+    public WorkerStatus status() {
+      return status.get();
+    }
+
+    @Override
+    public String target() {
+      return String.valueOf(id);
+    }
+  }
+
+  static LogEntry entry(EngineEvent.LogLine line) {
+    return new LogEntry(
+        line.at(),
+        line.app() + "-" + line.instance(),
+        line.stream() == EngineEvent.LogLine.Stream.ERR,
+        line.text());
+  }
+}
