@@ -13,9 +13,20 @@ import java.util.Optional;
 
 /**
  * What the window remembers between starts, in {@code gui.json} in the pmfx home: the last file
- * opened, the recent ones (newest first), and the theme.
+ * opened, the recent ones (newest first), the theme, and the window's place.
  */
-public record GuiState(String lastFile, List<String> recentFiles, boolean dark) {
+public record GuiState(
+    String lastFile, List<String> recentFiles, boolean dark, WindowPlace window) {
+
+  /** Where the window was, how big, and how its panes were split, when it last closed. */
+  public record WindowPlace(
+      double x,
+      double y,
+      double width,
+      double height,
+      boolean maximized,
+      double divider,
+      int tab) {}
 
   static final int MAX_RECENT = 10;
   private static final ObjectMapper JSON =
@@ -28,7 +39,7 @@ public record GuiState(String lastFile, List<String> recentFiles, boolean dark) 
   }
 
   static GuiState empty() {
-    return new GuiState(null, List.of(), false);
+    return new GuiState(null, List.of(), false, null);
   }
 
   static Path file(PmfxHome home) {
@@ -61,7 +72,11 @@ public record GuiState(String lastFile, List<String> recentFiles, boolean dark) 
   }
 
   GuiState withDark(boolean dark) {
-    return new GuiState(lastFile, recentFiles, dark);
+    return new GuiState(lastFile, recentFiles, dark, window);
+  }
+
+  GuiState withWindow(WindowPlace place) {
+    return new GuiState(lastFile, recentFiles, dark, place);
   }
 
   Optional<Path> last() {
@@ -73,6 +88,6 @@ public record GuiState(String lastFile, List<String> recentFiles, boolean dark) 
     List<String> recent = new ArrayList<>(recentFiles);
     recent.remove(path);
     recent.addFirst(path);
-    return new GuiState(path, recent.subList(0, Math.min(recent.size(), MAX_RECENT)), dark);
+    return new GuiState(path, recent.subList(0, Math.min(recent.size(), MAX_RECENT)), dark, window);
   }
 }

@@ -87,6 +87,12 @@ public final class MainWindow {
   @FXML private TreeTableColumn<Row, String> exitColumn;
   @FXML private TreeTableColumn<Row, String> scriptColumn;
   @FXML private Label logsTitle;
+  @FXML private javafx.scene.control.TextField filterField;
+  @FXML private javafx.scene.control.TextField searchField;
+  @FXML private Label matchesLabel;
+  @FXML private ListView<MainWindowViewModel.ConfigEntry> configList;
+  @FXML private javafx.scene.control.SplitPane split;
+  @FXML private javafx.scene.control.TabPane detailTabs;
   @FXML private CheckBox followBox;
   @FXML private ListView<LogEntry> logList;
   @FXML private ListView<HistoryEntry> historyList;
@@ -101,6 +107,8 @@ public final class MainWindow {
 
   private final MainWindowViewModel viewModel;
   private final Consumer<Boolean> darkTheme;
+  private Consumer<Path> folderOpener = path -> {};
+  private final java.util.Set<String> revealed = new java.util.HashSet<>();
   private final TreeItem<Row> tableRoot = new TreeItem<>();
 
   MainWindow(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
@@ -114,10 +122,18 @@ public final class MainWindow {
   }
 
   public static Parent load(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
+    return loadWithController(viewModel, darkTheme).root();
+  }
+
+  /** The view and its controller, for the app to restore and save the window's layout. */
+  record Loaded(Parent root, MainWindow controller) {}
+
+  static Loaded loadWithController(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
     FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("/fxml/MainWindow.fxml"));
     loader.setControllerFactory(type -> new MainWindow(viewModel, darkTheme));
     try {
-      return loader.load();
+      Parent root = loader.load();
+      return new Loaded(root, loader.getController());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load the main window's FXML", e);
     }
@@ -128,7 +144,24 @@ public final class MainWindow {
     icons();
     columns();
     processTable.setRoot(tableRoot);
-    viewModel.apps().addListener((ListChangeListener<AppItem>) change -> rebuild());
+    viewModel.visibleApps().addListener((ListChangeListener<AppItem>) change -> rebuild());
+    filterField.textProperty().bindBidirectional(viewModel.filterProperty());
+    root.addEventFilter(
+        javafx.scene.input.KeyEvent.KEY_PRESSED,
+        key -> {
+          if (key.isShortcutDown() && key.getCode() == javafx.scene.input.KeyCode.F) {
+            filterField.requestFocus();
+            key.consume();
+          }
+        });
+    searchField
+        .textProperty()
+        .addListener(
+            (o, was, now) -> {
+              logList.refresh();
+              countMatches();
+            });
+    configList.setCellFactory(list -> new ConfigCell());
     rebuild();
     processTable
         .getSelectionModel()
@@ -291,7 +324,7 @@ public final class MainWindow {
   /** Rebuilds the tree from the view model, keeping what was selected and expanded. */
   private void rebuild() {
     Optional<String> selected = selectedRow().map(Row::target);
-    tableRoot.getChildren().setAll(viewModel.apps().stream().map(this::appItem).toList());
+    tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
     selected.ifPresent(this::select);
   }
 
@@ -372,8 +405,72 @@ public final class MainWindow {
                               + "-"
                               + ((WorkerItem) r).status().instance())
               .orElse("Select an app or a worker"));
+      configList.setItems(
+          FXCollections.observableArrayList(
+              row.map(r -> r instanceof AppItem a ? a : appOf((WorkerItem) r))
+                  .map(a -> MainWindowViewModel.describe(a.specProperty().get()))
+                  .orElse(List.of())));
       follow();
+      countMatches();
     }
+  }
+
+  private AppItem appOf(WorkerItem worker) {
+    return viewModel.apps().stream()
+        .filter(a -> a.workers().contains(worker))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private boolean matchesSearch(LogEntry entry) {
+    String wanted = searchField.getText();
+    return wanted != null
+        && !wanted.isBlank()
+        && entry
+            .text()
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains(wanted.strip().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private void countMatches() {
+    String wanted = searchField.getText();
+    if (wanted == null || wanted.isBlank()) {
+      matchesLabel.setText("");
+      return;
+    }
+    long count = logList.getItems().stream().filter(this::matchesSearch).count();
+    matchesLabel.setText(count + (count == 1 ? " match" : " matches"));
+  }
+
+  @FXML
+  private void onClearLogs() {
+    selectedRow().ifPresent(row -> row.logs().clear());
+  }
+
+  @FXML
+  private void onOpenLogFolder() {
+    folderOpener.accept(viewModel.logDirectory());
+  }
+
+  /** How "Log Folder" shows a folder: the desktop's file manager, in the app. */
+  void folderOpener(Consumer<Path> opener) {
+    this.folderOpener = opener;
+  }
+
+  /** The split and the tab, for the next start. */
+  double divider() {
+    return split.getDividerPositions()[0];
+  }
+
+  int tab() {
+    return detailTabs.getSelectionModel().getSelectedIndex();
+  }
+
+  void restore(double divider, int tab) {
+    split.setDividerPositions(divider);
+    detailTabs
+        .getSelectionModel()
+        .select(Math.max(0, Math.min(tab, detailTabs.getTabs().size() - 1)));
   }
 
   private void follow() {
@@ -569,11 +666,11 @@ public final class MainWindow {
   }
 
   /** One line of output: where from, and the text; stderr in red. */
-  private static final class LogCell extends ListCell<LogEntry> {
+  private final class LogCell extends ListCell<LogEntry> {
     @Override
     protected void updateItem(LogEntry entry, boolean empty) {
       super.updateItem(entry, empty);
-      getStyleClass().remove("stderr");
+      getStyleClass().removeAll("stderr", "match");
       if (empty || entry == null) {
         setText(null);
         return;
@@ -586,6 +683,40 @@ public final class MainWindow {
               + entry.text());
       if (entry.error()) {
         getStyleClass().add("stderr");
+      }
+      if (matchesSearch(entry)) {
+        getStyleClass().add("match");
+      }
+    }
+  }
+
+  /** One option; a secret one shows dots until it is clicked. */
+  private final class ConfigCell extends ListCell<MainWindowViewModel.ConfigEntry> {
+    ConfigCell() {
+      setOnMouseClicked(
+          e -> {
+            MainWindowViewModel.ConfigEntry entry = getItem();
+            if (entry != null && entry.secret()) {
+              if (!revealed.remove(entry.key())) {
+                revealed.add(entry.key());
+              }
+              updateItem(entry, false);
+            }
+          });
+    }
+
+    @Override
+    protected void updateItem(MainWindowViewModel.ConfigEntry entry, boolean empty) {
+      super.updateItem(entry, empty);
+      getStyleClass().remove("secret");
+      if (empty || entry == null) {
+        setText(null);
+        return;
+      }
+      boolean hidden = entry.secret() && !revealed.contains(entry.key());
+      setText(entry.key() + " = " + (hidden ? "•••••••• (click to show)" : entry.value()));
+      if (hidden) {
+        getStyleClass().add("secret");
       }
     }
   }

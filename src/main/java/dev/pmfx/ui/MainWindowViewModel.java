@@ -48,6 +48,10 @@ public final class MainWindowViewModel {
   // Properties
   private final ReadOnlyObjectWrapper<Path> file = new ReadOnlyObjectWrapper<>();
   private final ObservableList<AppItem> apps = FXCollections.observableArrayList();
+  private final javafx.beans.property.StringProperty filter =
+      new javafx.beans.property.SimpleStringProperty("");
+  private final javafx.collections.transformation.FilteredList<AppItem> visibleApps =
+      new javafx.collections.transformation.FilteredList<>(apps);
   private final ObservableList<Diagnostic> diagnostics = FXCollections.observableArrayList();
   private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
   private final ReadOnlyBooleanWrapper failed = new ReadOnlyBooleanWrapper();
@@ -71,6 +75,7 @@ public final class MainWindowViewModel {
     this.background = background;
     this.home = home;
     this.state = GuiState.load(home);
+    filter.addListener((o, was, now) -> visibleApps.setPredicate(app -> matches(app, now)));
     state.recentFiles().stream().map(Path::of).forEach(recentFiles::add);
   }
 
@@ -81,6 +86,83 @@ public final class MainWindowViewModel {
   /** The apps of the opened file and those the engine runs, in file order. */
   public ObservableList<AppItem> apps() {
     return apps;
+  }
+
+  /** What the filter box holds: apps whose name, namespace or script contain it are shown. */
+  public javafx.beans.property.StringProperty filterProperty() {
+    return filter;
+  }
+
+  /** The apps the filter lets through, in file order. */
+  public ObservableList<AppItem> visibleApps() {
+    return visibleApps;
+  }
+
+  static boolean matches(AppItem app, String filter) {
+    String wanted = filter == null ? "" : filter.strip().toLowerCase(java.util.Locale.ROOT);
+    if (wanted.isEmpty()) {
+      return true;
+    }
+    AppSpec spec = app.specProperty().get();
+    return java.util.stream.Stream.of(app.name(), spec.namespace(), spec.script())
+        .anyMatch(text -> text.toLowerCase(java.util.Locale.ROOT).contains(wanted));
+  }
+
+  /** One line of the Config tab: a resolved option, masked when its name looks secret. */
+  public record ConfigEntry(String key, String value, boolean secret) {}
+
+  private static final java.util.regex.Pattern SECRET =
+      java.util.regex.Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL).*");
+
+  /** The app's resolved options, as PM2 names them, then its environment. */
+  public static List<ConfigEntry> describe(AppSpec spec) {
+    List<ConfigEntry> entries = new ArrayList<>();
+    java.util.function.BiConsumer<String, Object> add =
+        (key, value) -> entries.add(new ConfigEntry(key, String.valueOf(value), false));
+    add.accept("name", spec.name());
+    add.accept("script", spec.script());
+    add.accept("args", String.join(" ", spec.args()));
+    add.accept("interpreter", spec.interpreter().orElse("(from the extension)"));
+    add.accept("interpreter_args", String.join(" ", spec.interpreterArgs()));
+    add.accept("cwd", spec.cwd());
+    add.accept("exec_mode", spec.execMode().label());
+    add.accept(
+        "instances",
+        spec.instances()
+            + (spec.instancesSetting().isEmpty() ? "" : " (" + spec.instancesSetting() + ")"));
+    add.accept("namespace", spec.namespace());
+    add.accept("wait_ready", spec.waitReady());
+    add.accept("listen_timeout", spec.listenTimeout().toMillis() + " ms");
+    add.accept("kill_signal", spec.killSignal());
+    add.accept("kill_timeout", spec.killTimeout().toMillis() + " ms");
+    add.accept("shutdown_with_message", spec.shutdownWithMessage());
+    add.accept("autorestart", spec.autorestart());
+    add.accept("max_restarts", spec.maxRestarts());
+    add.accept("min_uptime", spec.minUptime().toMillis() + " ms");
+    add.accept("restart_delay", spec.restartDelay().toMillis() + " ms");
+    add.accept("exp_backoff_restart_delay", spec.expBackoffRestartDelay().toMillis() + " ms");
+    add.accept("max_memory_restart", spec.maxMemoryRestart().map(Object::toString).orElse("none"));
+    add.accept("stop_exit_codes", spec.stopExitCodes());
+    add.accept("watch", spec.watch().isEmpty() ? "off" : String.join(", ", spec.watch()));
+    add.accept("cron_restart", spec.cronRestart().orElse("none"));
+    add.accept("merge_logs", spec.mergeLogs());
+    add.accept("log_date_format", spec.logDateFormat().orElse("none"));
+    add.accept("treekill", spec.treekill());
+    spec.env()
+        .forEach(
+            (key, value) ->
+                entries.add(new ConfigEntry("env." + key, value, SECRET.matcher(key).matches())));
+    spec.envByName()
+        .forEach(
+            (envName, vars) ->
+                vars.forEach(
+                    (key, value) ->
+                        entries.add(
+                            new ConfigEntry(
+                                "env_" + envName + "." + key,
+                                value,
+                                SECRET.matcher(key).matches()))));
+    return entries;
   }
 
   /** The errors and warnings of the last load, in file order. */
@@ -202,6 +284,21 @@ public final class MainWindowViewModel {
 
   public boolean darkTheme() {
     return state.dark();
+  }
+
+  /** Where workers' log files are written. */
+  public Path logDirectory() {
+    return home.dir().resolve("logs");
+  }
+
+  public Optional<GuiState.WindowPlace> windowPlace() {
+    return Optional.ofNullable(state.window());
+  }
+
+  /** Remembers where the window was, for the next start. */
+  public void windowPlace(GuiState.WindowPlace place) {
+    state = state.withWindow(place);
+    save();
   }
 
   /** Remembers the theme for the next start. */

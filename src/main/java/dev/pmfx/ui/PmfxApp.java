@@ -48,16 +48,39 @@ public final class PmfxApp extends Application {
         new MainWindowViewModel(
             EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
     theme(viewModel.darkTheme());
-    var root =
-        MainWindow.load(
+    MainWindow.Loaded window =
+        MainWindow.loadWithController(
             viewModel,
             dark -> {
               theme(dark);
               viewModel.darkTheme(dark);
             });
+    window.controller().showDark(viewModel.darkTheme());
+    window
+        .controller()
+        .folderOpener(
+            folder -> {
+              try {
+                java.nio.file.Files.createDirectories(folder);
+              } catch (java.io.IOException e) {
+                return;
+              }
+              getHostServices().showDocument(folder.toUri().toString());
+            });
     bridge = new EngineBridge(FxThread::run, viewModel::apply);
     engine.subscribe(bridge);
-    stage.setScene(new Scene(root));
+    stage.setScene(new Scene(window.root()));
+    viewModel
+        .windowPlace()
+        .ifPresent(
+            place -> {
+              stage.setX(place.x());
+              stage.setY(place.y());
+              stage.setWidth(place.width());
+              stage.setHeight(place.height());
+              stage.setMaximized(place.maximized());
+              window.controller().restore(place.divider(), place.tab());
+            });
     stage
         .titleProperty()
         .bind(viewModel.fileProperty().map(f -> "pmfx — " + f.getFileName()).orElse("pmfx"));
@@ -69,6 +92,15 @@ public final class PmfxApp extends Application {
           if (viewModel.anyRunning() && !confirmStop(stage)) {
             return;
           }
+          viewModel.windowPlace(
+              new GuiState.WindowPlace(
+                  stage.getX(),
+                  stage.getY(),
+                  stage.getWidth(),
+                  stage.getHeight(),
+                  stage.isMaximized(),
+                  window.controller().divider(),
+                  window.controller().tab()));
           stage.getScene().getRoot().setDisable(true);
           stage.titleProperty().unbind();
           stage.setTitle("pmfx — stopping every worker…");

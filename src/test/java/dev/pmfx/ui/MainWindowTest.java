@@ -45,6 +45,7 @@ class MainWindowTest {
 
   @Start
   void start(Stage stage) {
+    PmfxApp.theme(false);
     PmfxHome home = new PmfxHome(dir.resolve("home"));
     engine = LocalEngine.create(home);
     viewModel =
@@ -171,5 +172,46 @@ class MainWindowTest {
 
     assertFalse(robot.lookup("#problemPane").queryAs(VBox.class).isVisible());
     assertEquals("api", viewModel.apps().getFirst().name());
+  }
+
+  @Test
+  void filterBoxNarrowsTheRowsAndConfigMasksSecretsUntilClicked(FxRobot robot) throws Exception {
+    Path config =
+        Files.writeString(
+            dir.resolve("two.yaml"),
+            "apps:\n  - name: api\n    script: api.sh\n    env: { API_KEY: s3cret }\n"
+                + "  - name: jobs\n    script: jobs.sh\n");
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get());
+
+    robot.clickOn("#filterField").write("job");
+    waitFor(() -> table(robot).getRoot().getChildren().size() == 1);
+    assertEquals("jobs", table(robot).getRoot().getChildren().getFirst().getValue().target());
+    robot.interact(() -> viewModel.filterProperty().set(""));
+    waitFor(() -> table(robot).getRoot().getChildren().size() == 2);
+
+    robot.interact(
+        () ->
+            table(robot)
+                .getSelectionModel()
+                .select(table(robot).getRoot().getChildren().getFirst()));
+    robot.clickOn("Config");
+    @SuppressWarnings("unchecked")
+    ListView<MainWindowViewModel.ConfigEntry> options =
+        robot.lookup("#configList").queryAs(ListView.class);
+    robot.interact(() -> options.scrollTo(options.getItems().size() - 1));
+    WaitForAsyncUtils.waitForFxEvents();
+    javafx.scene.control.ListCell<?> secret =
+        robot
+            .lookup(".list-cell")
+            .match(
+                n ->
+                    n instanceof javafx.scene.control.ListCell<?> c
+                        && c.getText() != null
+                        && c.getText().startsWith("env.API_KEY"))
+            .query();
+    assertEquals("env.API_KEY = •••••••• (click to show)", secret.getText());
+    robot.clickOn(secret);
+    assertEquals("env.API_KEY = s3cret", secret.getText());
   }
 }

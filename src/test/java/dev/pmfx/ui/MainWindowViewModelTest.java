@@ -186,4 +186,58 @@ class MainWindowViewModelTest {
   private Path write(String name, String text) throws Exception {
     return Files.writeString(dir.resolve(name), text);
   }
+
+  @Test
+  void filterNarrowsAppsByNameNamespaceOrScript() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(
+        write(
+            "three.yaml",
+            "apps:\n  - name: api\n    script: api.sh\n  - name: jobs\n    script: worker.py\n"
+                + "  - name: web\n    script: web.sh\n    namespace: front\n"));
+
+    viewModel.filterProperty().set("FRONT");
+    List<String> byNamespace = viewModel.visibleApps().stream().map(AppItem::name).toList();
+    viewModel.filterProperty().set(".py");
+    List<String> byScript = viewModel.visibleApps().stream().map(AppItem::name).toList();
+    viewModel.filterProperty().set("");
+
+    assertEquals(List.of("web"), byNamespace);
+    assertEquals(List.of("jobs"), byScript);
+    assertEquals(3, viewModel.visibleApps().size());
+  }
+
+  @Test
+  void configShowsTheResolvedSpecAndMarksSecretLookingVariables() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(
+        write(
+            "secret.yaml",
+            "apps:\n  - name: api\n    script: api.sh\n    kill_timeout: 3s\n"
+                + "    env: { PORT: 3000, API_KEY: abc, DB_PASSWORD: pw }\n"
+                + "    env_production: { AUTH_TOKEN: t }\n"));
+
+    List<MainWindowViewModel.ConfigEntry> entries =
+        MainWindowViewModel.describe(viewModel.apps().getFirst().specProperty().get());
+
+    assertTrue(
+        entries.contains(new MainWindowViewModel.ConfigEntry("kill_timeout", "3000 ms", false)));
+    assertTrue(entries.contains(new MainWindowViewModel.ConfigEntry("env.PORT", "3000", false)));
+    assertTrue(entries.contains(new MainWindowViewModel.ConfigEntry("env.API_KEY", "abc", true)));
+    assertTrue(
+        entries.contains(new MainWindowViewModel.ConfigEntry("env.DB_PASSWORD", "pw", true)));
+    assertTrue(
+        entries.contains(
+            new MainWindowViewModel.ConfigEntry("env_production.AUTH_TOKEN", "t", true)));
+  }
+
+  @Test
+  void windowPlaceIsRememberedForTheNextStart() {
+    PmfxHome home = new PmfxHome(dir.resolve("home"));
+    GuiState.WindowPlace place = new GuiState.WindowPlace(10, 20, 900, 600, false, 0.4, 2);
+    viewModel(home).windowPlace(place);
+    engine.close();
+
+    assertEquals(Optional.of(place), viewModel(home).windowPlace());
+  }
 }
