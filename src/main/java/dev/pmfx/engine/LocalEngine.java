@@ -974,7 +974,11 @@ public final class LocalEngine implements Engine {
     int id = w.id;
     int instance = w.instance;
     LogTail<LogLine> tail = tails.computeIfAbsent(id, k -> new LogTail<>(TAIL_LINES));
-    Thread.ofVirtual()
+    // A platform thread: a read from a pipe blocks its carrier, and with hundreds of workers
+    // virtual threads would use up the carrier pool and starve everything else that runs on it.
+    Thread.ofPlatform()
+        .daemon()
+        .stackSize(256 * 1024)
         .name("pmfx-log-" + spec.name() + "-" + instance + "-" + stream)
         .start(
             () -> {

@@ -216,4 +216,32 @@ class EngineEdgesTest {
       watch.close();
     }
   }
+
+  @Test
+  void twoHundredWorkersComeOnlineAndStopWithoutStarvingTheEngine() throws Exception {
+    // two blocking pipe reads per worker: on virtual threads these would use up the carriers
+    Files.writeString(dir.resolve("idle.sh"), "echo up\nexec sleep 600\n");
+    pmfx.start(
+        """
+        apps:
+          - name: many
+            script: idle.sh
+            cwd: %s
+            instances: 200
+            exec_mode: fork
+        """
+            .formatted(dir));
+
+    pmfx.events.await(
+        EngineEvent.LogLine.class,
+        l -> l.app().equals("many") && l.instance() == 199 && l.text().equals("up"));
+    java.util.List<WorkerState> states =
+        pmfx.engine.snapshot().getFirst().workers().stream()
+            .map(WorkerStatus::state)
+            .distinct()
+            .toList();
+    assertEquals(List.of(WorkerState.ONLINE), states);
+
+    assertTrue(pmfx.engine.stop("many").get(60, TimeUnit.SECONDS).ok());
+  }
 }
