@@ -38,4 +38,13 @@ record SourceText(Path file, String text, List<String> lines) {
     return new Diagnostic(
         Diagnostic.Severity.WARNING, file, at, key, message, line(at.line()), hint);
   }
+
+  /** The error for a key written twice in one object; the last one is the one that would count. */
+  Diagnostic duplicateKey(Location at, String key, Location first) {
+    return error(
+        at,
+        key,
+        "key '" + key + "' appears twice in the same object (first on line " + first.line() + ")",
+        "keep one of them; only the last one would count");
+  }
 }

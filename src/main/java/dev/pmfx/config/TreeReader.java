@@ -144,16 +144,7 @@ final class TreeReader {
       ConfigNode value = value(parser);
       Location first = seen.putIfAbsent(key, keyAt);
       if (first != null) {
-        errors.add(
-            source.error(
-                keyAt,
-                key,
-                "key '"
-                    + key
-                    + "' appears twice in the same object (first on line "
-                    + first.line()
-                    + ")",
-                "keep one of them; only the last one would count"));
+        errors.add(source.duplicateKey(keyAt, key, first));
       }
       members.add(new Member(key, keyAt, value));
     }

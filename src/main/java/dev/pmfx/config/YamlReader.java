@@ -128,16 +128,7 @@ final class YamlReader {
       Member member = new Member(key, keyAt, convert(tuple.getValueNode(), depth + 1));
       Member first = written.put(key, member);
       if (first != null) {
-        errors.add(
-            source.error(
-                keyAt,
-                key,
-                "key '"
-                    + key
-                    + "' appears twice in the same object (first on line "
-                    + first.keyLocation().line()
-                    + ")",
-                "keep one of them; only the last one would count"));
+        errors.add(source.duplicateKey(keyAt, key, first.keyLocation()));
       }
     }
     // Written keys win over merged ones, as YAML's merge key says.

@@ -282,18 +282,24 @@ public final class LocalEngine implements Engine {
 
   @Override
   public CompletableFuture<CommandResult> stop(String target) {
+    return stopAs("stop", target, Worker.AfterStop.NOTHING);
+  }
+
+  /** Stops the target's workers gracefully, then does {@code then} with each. */
+  private CompletableFuture<CommandResult> stopAs(
+      String command, String target, Worker.AfterStop then) {
     return onLoop(
         () -> {
           Resolved resolved = resolve(target);
           List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
           wholeApps(resolved.workers).forEach(this::unsupervise);
           for (Worker w : resolved.workers) {
-            w.afterStop = Worker.AfterStop.NOTHING;
-            rest.add(stopWorker(w, "stop"));
+            w.afterStop = then;
+            rest.add(stopWorker(w, command));
           }
           return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
               .thenApply(
-                  done -> new CommandResult("stop", ids(resolved.workers), resolved.problems));
+                  done -> new CommandResult(command, ids(resolved.workers), resolved.problems));
         });
   }
 
@@ -486,19 +492,7 @@ public final class LocalEngine implements Engine {
 
   @Override
   public CompletableFuture<CommandResult> delete(String target) {
-    return onLoop(
-        () -> {
-          Resolved resolved = resolve(target);
-          List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
-          wholeApps(resolved.workers).forEach(this::unsupervise);
-          for (Worker w : resolved.workers) {
-            w.afterStop = Worker.AfterStop.DELETE;
-            rest.add(stopWorker(w, "delete"));
-          }
-          return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
-              .thenApply(
-                  done -> new CommandResult("delete", ids(resolved.workers), resolved.problems));
-        });
+    return stopAs("delete", target, Worker.AfterStop.DELETE);
   }
 
   @Override
