@@ -225,6 +225,12 @@ public final class LocalEngine implements Engine {
             unsupervise(spec.name());
             if (spec.autostart()) {
               supervise(entry);
+              if (spec.execMode() == dev.pmfx.config.ExecMode.CLUSTER) {
+                publishNote(
+                    entry,
+                    "cluster mode: pmfx's balancer is not built yet, so nothing serves the app's"
+                        + " own PORT; each worker listens on a private PORT of its own");
+              }
             }
           }
           unknown.forEach(
@@ -647,6 +653,12 @@ public final class LocalEngine implements Engine {
       List<LogFile> out = logFilesFor(w.spec, w.instance, LogLine.Stream.OUT);
       List<LogFile> err = logFilesFor(w.spec, w.instance, LogLine.Stream.ERR);
       List<String> command = new ArrayList<>(plan.command());
+      if (DEFAULT_SIGNALS != null) {
+        // Signals ignored by whatever started pmfx (a shell ignores SIGINT for background
+        // jobs) would stay ignored in the worker, and its graceful stop would end in SIGKILL.
+        command.addFirst("--default-signal");
+        command.addFirst(DEFAULT_SIGNALS.toString());
+      }
       if (SETSID != null) {
         // The worker leads a process group of its own: a stop reaches everything it started,
         // and a Ctrl-C meant for pmfx does not reach it.
@@ -710,6 +722,29 @@ public final class LocalEngine implements Engine {
           .findFirst()
           .orElse(null);
 
+  /** coreutils' env, when it can reset every signal to its default for the worker; else null. */
+  private static final Path DEFAULT_SIGNALS = defaultSignals();
+
+  private static Path defaultSignals() {
+    Path env = Path.of("/usr/bin/env");
+    if (!Files.isExecutable(env)) {
+      return null;
+    }
+    try {
+      Process probe =
+          new ProcessBuilder(env.toString(), "--default-signal", "true")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return probe.waitFor(5, TimeUnit.SECONDS) && probe.exitValue() == 0 ? env : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** A loopback port nothing listens on now, for a cluster worker to listen on. */
   private static int freePort() throws IOException {
     try (java.net.ServerSocket probe =
@@ -761,7 +796,9 @@ public final class LocalEngine implements Engine {
         !signalled
             ? "exited with code " + code
             : w.state == WorkerState.STOPPING
-                ? "killed by " + Signals.name(code - 128)
+                ? (code - 128 == Signals.number("SIGKILL")
+                    ? "killed by SIGKILL"
+                    : "exited on " + Signals.name(code - 128))
                 : "exited with code " + code + " (" + Signals.name(code - 128) + ")";
     Duration uptime = Duration.between(w.startedAt, now());
     closeChannel(w);

@@ -146,6 +146,23 @@ public final class MainWindow {
     processTable.setRoot(tableRoot);
     viewModel.visibleApps().addListener((ListChangeListener<AppItem>) change -> rebuild());
     filterField.textProperty().bindBidirectional(viewModel.filterProperty());
+    filterField.setOnKeyPressed(
+        key -> {
+          if (key.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+            filterField.clear();
+          }
+        });
+    Label noMatch = new Label();
+    noMatch
+        .textProperty()
+        .bind(
+            viewModel
+                .filterProperty()
+                .map(f -> "No app matches '" + f + "' (Esc clears the filter)."));
+    Label noApps = new Label("No apps. Open an ecosystem file (Ctrl+O) or drop one here.");
+    processTable
+        .placeholderProperty()
+        .bind(viewModel.filterProperty().map(f -> f.isBlank() ? noApps : noMatch));
     root.addEventFilter(
         javafx.scene.input.KeyEvent.KEY_PRESSED,
         key -> {
@@ -449,6 +466,7 @@ public final class MainWindow {
 
   @FXML
   private void onOpenLogFolder() {
+    notify("Log files are in " + viewModel.logDirectory());
     folderOpener.accept(viewModel.logDirectory());
   }
 

@@ -88,7 +88,9 @@ public final class MainWindowViewModel {
     return apps;
   }
 
-  /** What the filter box holds: apps whose name, namespace or script contain it are shown. */
+  /**
+   * What the filter box holds: apps whose name, namespace, script or a worker's name contain it.
+   */
   public javafx.beans.property.StringProperty filterProperty() {
     return filter;
   }
@@ -104,7 +106,9 @@ public final class MainWindowViewModel {
       return true;
     }
     AppSpec spec = app.specProperty().get();
-    return java.util.stream.Stream.of(app.name(), spec.namespace(), spec.script())
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(app.name(), spec.namespace(), spec.script()),
+            app.workers().stream().map(w -> w.status().name() + "-" + w.status().instance()))
         .anyMatch(text -> text.toLowerCase(java.util.Locale.ROOT).contains(wanted));
   }
 

@@ -4,12 +4,10 @@
 module.exports = {
   apps: [
     {
-      // An HTTP service in cluster mode: pmfx's balancer listens on 8080 and spreads
-      // requests over two workers. Each worker says 'ready' when it serves.
+      // An HTTP service on http://localhost:8080 that says 'ready' when it serves.
+      // (Cluster mode, with pmfx's own balancer spreading requests over workers, comes next.)
       name: 'web',
       script: 'DemoWeb.java',
-      instances: 2,
-      exec_mode: 'cluster',
       wait_ready: true,
       listen_timeout: 8000,
       env: {

@@ -67,7 +67,7 @@ class EngineTest {
     assertTrue(stopped.ok());
     WorkerChanged stop = pmfx.events.awaitState("sleeper", WorkerState.STOPPED);
     assertTrue(
-        stop.reason().startsWith("killed by SIGINT")
+        stop.reason().startsWith("exited on SIGINT")
             || stop.reason().startsWith("exited with code"),
         stop.reason());
     assertFalse(alive(pid));
