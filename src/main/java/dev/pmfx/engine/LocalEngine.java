@@ -809,16 +809,7 @@ public final class LocalEngine implements Engine {
       case STOPPING -> {
         // STOPPING -> STOPPED, then whatever the stop was for
         move(w, WorkerState.STOPPED, ended);
-        Worker.AfterStop then = w.afterStop;
-        w.afterStop = Worker.AfterStop.NOTHING;
-        switch (then) {
-          case START -> {
-            w.restarts++;
-            launch(w, "restarted");
-          }
-          case DELETE -> remove(w);
-          case NOTHING -> {}
-        }
+        afterStopped(w);
       }
       case LAUNCHING, WAITING_READY, ONLINE -> {
         switch (RestartPolicy.afterExit(
@@ -857,24 +848,14 @@ public final class LocalEngine implements Engine {
     switch (w.state) {
       case STOPPED, ERRORED -> {
         rest.complete(w.state);
-        if (w.afterStop == Worker.AfterStop.DELETE) {
-          remove(w);
-        } else if (w.afterStop == Worker.AfterStop.START) {
-          w.afterStop = Worker.AfterStop.NOTHING;
-          launch(w, why);
-        }
+        afterStopped(w);
         return rest;
       }
       case CRASHED -> {
         // CRASHED -> STOPPED: the pending restart is cancelled with the timer
         w.waitingForRest.add(rest);
         move(w, WorkerState.STOPPED, why + " before its restart");
-        if (w.afterStop == Worker.AfterStop.DELETE) {
-          remove(w);
-        } else if (w.afterStop == Worker.AfterStop.START) {
-          w.afterStop = Worker.AfterStop.NOTHING;
-          launch(w, why);
-        }
+        afterStopped(w);
         return rest;
       }
       case STOPPING -> {
@@ -911,6 +892,20 @@ public final class LocalEngine implements Engine {
       }
     }
     return rest;
+  }
+
+  /** What a stop was for, once the worker is stopped: nothing, a start, or its removal. */
+  private void afterStopped(Worker w) {
+    Worker.AfterStop then = w.afterStop;
+    w.afterStop = Worker.AfterStop.NOTHING;
+    switch (then) {
+      case START -> {
+        w.restarts++;
+        launch(w, "restarted");
+      }
+      case DELETE -> remove(w);
+      case NOTHING -> {}
+    }
   }
 
   private void onKillTimeout(Worker w, int generation) {
