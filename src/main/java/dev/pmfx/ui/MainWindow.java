@@ -86,6 +86,7 @@ public final class MainWindow {
   @FXML private TreeTableColumn<Row, String> restartsColumn;
   @FXML private TreeTableColumn<Row, String> exitColumn;
   @FXML private TreeTableColumn<Row, String> scriptColumn;
+  @FXML private TreeTableColumn<Row, String> actionsColumn;
   @FXML private Label logsTitle;
   @FXML private javafx.scene.control.TextField filterField;
   @FXML private javafx.scene.control.TextField searchField;
@@ -272,6 +273,11 @@ public final class MainWindow {
     column(exitColumn, r -> r instanceof WorkerItem w ? lastExit(w.status()) : "");
     column(scriptColumn, r -> r instanceof AppItem a ? a.specProperty().get().script() : "");
     statusColumn.setCellFactory(c -> new BadgeCell());
+    for (TreeTableColumn<Row, String> numeric : List.of(idColumn, pidColumn, restartsColumn)) {
+      numeric.setComparator(MainWindow::compareNumbers);
+    }
+    actionsColumn.setCellFactory(c -> new ActionsCell());
+    actionsColumn.setSortable(false);
   }
 
   private static void column(TreeTableColumn<Row, String> column, Function<Row, String> value) {
@@ -281,6 +287,16 @@ public final class MainWindow {
                 cell.getValue() == null || cell.getValue().getValue() == null
                     ? ""
                     : value.apply(cell.getValue().getValue())));
+  }
+
+  /** Numbers sort as numbers (2 before 10); blanks (app rows) last. */
+  static int compareNumbers(String a, String b) {
+    boolean noA = a == null || a.isBlank();
+    boolean noB = b == null || b.isBlank();
+    if (noA || noB) {
+      return Boolean.compare(noA, noB);
+    }
+    return Long.compare(Long.parseLong(a.strip()), Long.parseLong(b.strip()));
   }
 
   private static String name(Row row) {
@@ -661,6 +677,61 @@ public final class MainWindow {
   }
 
   // ---------------------------------------------------------------- cells
+
+  /** Start and stop on the row itself, as PM2's dashboard has them; the rest is in the menu. */
+  private final class ActionsCell extends TreeTableCell<Row, String> {
+    private final Button start = new Button(null, new FontIcon("fth-play"));
+    private final Button stop = new Button(null, new FontIcon("fth-square"));
+    private final Button restart = new Button(null, new FontIcon("fth-rotate-cw"));
+    private final javafx.scene.layout.HBox buttons =
+        new javafx.scene.layout.HBox(2, start, stop, restart);
+
+    ActionsCell() {
+      for (Button b : List.of(start, stop, restart)) {
+        b.getStyleClass()
+            .addAll(
+                atlantafx.base.theme.Styles.BUTTON_ICON,
+                atlantafx.base.theme.Styles.FLAT,
+                atlantafx.base.theme.Styles.SMALL);
+      }
+      start.setTooltip(new javafx.scene.control.Tooltip("Start"));
+      stop.setTooltip(new javafx.scene.control.Tooltip("Stop"));
+      restart.setTooltip(new javafx.scene.control.Tooltip("Restart"));
+      start.setOnAction(e -> act(viewModel::start));
+      stop.setOnAction(e -> act(viewModel::stop));
+      restart.setOnAction(e -> act(viewModel::restart));
+    }
+
+    private void act(Consumer<Row> action) {
+      Row row = getTableRow() == null ? null : getTableRow().getItem();
+      if (row != null) {
+        action.accept(row);
+        refresh();
+      }
+    }
+
+    @Override
+    protected void updateItem(String item, boolean empty) {
+      super.updateItem(item, empty);
+      Row row = getTableRow() == null ? null : getTableRow().getItem();
+      if (empty || row == null) {
+        setGraphic(null);
+        return;
+      }
+      boolean busy = !row.actionProperty().get().isEmpty();
+      boolean notStarted = row instanceof AppItem a && !a.knownProperty().get();
+      boolean running =
+          row instanceof WorkerItem w
+              ? w.status().state().running()
+              : !notStarted
+                  && !((AppItem) row).workers().isEmpty()
+                  && ((AppItem) row).workers().stream().allMatch(w -> w.status().state().running());
+      start.setDisable(busy || running);
+      stop.setDisable(busy || notStarted);
+      restart.setDisable(busy || notStarted);
+      setGraphic(buttons);
+    }
+  }
 
   /** The status as a coloured badge. */
   private static final class BadgeCell extends TreeTableCell<Row, String> {

@@ -214,4 +214,38 @@ class MainWindowTest {
     robot.clickOn(secret);
     assertEquals("env.API_KEY = s3cret", secret.getText());
   }
+
+  @Test
+  void rowButtonsStartAndStopTheirAppAndNumbersSortAsNumbers(FxRobot robot) throws Exception {
+    Path config = sleeperConfig();
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get());
+
+    javafx.scene.control.Button start =
+        robot
+            .lookup("#processTable .button")
+            .match(
+                n ->
+                    n instanceof javafx.scene.control.Button b
+                        && b.getTooltip() != null
+                        && b.getTooltip().getText().equals("Start"))
+            .query();
+    robot.clickOn(start);
+
+    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    javafx.scene.control.Button stop =
+        robot
+            .lookup("#processTable .button")
+            .match(
+                n ->
+                    n instanceof javafx.scene.control.Button b
+                        && b.getTooltip() != null
+                        && b.getTooltip().getText().equals("Stop"))
+            .query();
+    robot.clickOn(stop);
+    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
+
+    assertTrue(MainWindow.compareNumbers("2", "10") < 0);
+    assertTrue(MainWindow.compareNumbers("", "3") > 0, "app rows, which have no number, sort last");
+  }
 }
