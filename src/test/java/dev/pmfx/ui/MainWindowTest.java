@@ -221,31 +221,30 @@ class MainWindowTest {
     robot.interact(() -> viewModel.open(config));
     waitFor(() -> !viewModel.loadingProperty().get());
 
-    javafx.scene.control.Button start =
-        robot
-            .lookup("#processTable .button")
-            .match(
-                n ->
-                    n instanceof javafx.scene.control.Button b
-                        && b.getTooltip() != null
-                        && b.getTooltip().getText().equals("Start"))
-            .query();
-    robot.clickOn(start);
-
+    robot.interact(() -> rowButton(robot, "Start").fire());
     waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
-    javafx.scene.control.Button stop =
-        robot
-            .lookup("#processTable .button")
-            .match(
-                n ->
-                    n instanceof javafx.scene.control.Button b
-                        && b.getTooltip() != null
-                        && b.getTooltip().getText().equals("Stop"))
-            .query();
-    robot.clickOn(stop);
+    // the table redraws its rows as workers come; press the Stop of a row on screen now
+    waitFor(() -> rowButton(robot, "Stop") != null);
+    robot.interact(() -> rowButton(robot, "Stop").fire());
     waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
 
     assertTrue(MainWindow.compareNumbers("2", "10") < 0);
     assertTrue(MainWindow.compareNumbers("", "3") > 0, "app rows, which have no number, sort last");
+  }
+
+  /** The first enabled row button with this tooltip that is on screen, or null. */
+  private static javafx.scene.control.Button rowButton(FxRobot robot, String tooltip) {
+    return robot
+        .lookup("#processTable .button")
+        .match(
+            n ->
+                n instanceof javafx.scene.control.Button b
+                    && b.getScene() != null
+                    && !b.isDisabled()
+                    && b.getTooltip() != null
+                    && b.getTooltip().getText().equals(tooltip))
+        .tryQuery()
+        .map(javafx.scene.control.Button.class::cast)
+        .orElse(null);
   }
 }
