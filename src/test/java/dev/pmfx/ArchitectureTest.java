@@ -11,16 +11,20 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.pmfx", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
+  /** The packages that must run headless: in tests, in the CLI, and later in a daemon. */
+  private static final String[] ENGINE_AND_BELOW = {
+    "dev.pmfx.config..",
+    "dev.pmfx.engine..",
+    "dev.pmfx.balance..",
+    "dev.pmfx.metrics..",
+    "dev.pmfx.logs.."
+  };
+
   @ArchTest
   static final ArchRule engineAndBelowDoNotUseJavaFx =
       noClasses()
           .that()
-          .resideInAnyPackage(
-              "dev.pmfx.config..",
-              "dev.pmfx.engine..",
-              "dev.pmfx.balance..",
-              "dev.pmfx.metrics..",
-              "dev.pmfx.logs..")
+          .resideInAnyPackage(ENGINE_AND_BELOW)
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("javafx..")
@@ -30,12 +34,7 @@ class ArchitectureTest {
   static final ArchRule engineAndBelowDoNotUseTheFrontEnds =
       noClasses()
           .that()
-          .resideInAnyPackage(
-              "dev.pmfx.config..",
-              "dev.pmfx.engine..",
-              "dev.pmfx.balance..",
-              "dev.pmfx.metrics..",
-              "dev.pmfx.logs..")
+          .resideInAnyPackage(ENGINE_AND_BELOW)
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("dev.pmfx.ui..", "dev.pmfx.cli..")

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Receives the engine's state once, then every later event, with nothing lost between. Called on
- * the engine's thread: return quickly, never block.
+ * the engine's one event thread, one call at a time: return quickly; calling back into the engine
+ * is fine.
  */
 public interface EngineListener {
 

@@ -1074,11 +1074,6 @@ public final class LocalEngine implements Engine {
         });
   }
 
-  /** Where the worker's output goes, for "open the log folder" and the CLI. */
-  public Path logDirectory() {
-    return home.dir().resolve("logs");
-  }
-
   // ---------------------------------------------------------------- plumbing
 
   private record Resolved(List<Worker> workers, List<Problem> problems) {}
