@@ -41,7 +41,8 @@ class NodeWorkerTest {
     WorkerChanged online = pmfx.events.awaitState("node-app", WorkerState.ONLINE);
 
     assertEquals("ready", online.reason());
-    assertTrue(pmfx.events.lines("node-app").contains("listening, process.send is function"));
+    // stdout and the IPC socket are separate pipes: the line may arrive after the ready message
+    pmfx.events.awaitLine("node-app", "listening, process.send is function"::equals);
   }
 
   @Test
