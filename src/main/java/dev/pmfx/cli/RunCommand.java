@@ -119,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
                     + changed.reason());
         case EngineEvent.AppAdded added -> {}
         case EngineEvent.AppRemoved removed -> {}
+        case EngineEvent.MetricsSample sample -> {}
       }
     }
   }

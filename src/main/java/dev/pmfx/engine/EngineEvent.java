@@ -10,7 +10,8 @@ import java.time.Instant;
   @JsonSubTypes.Type(EngineEvent.WorkerChanged.class),
   @JsonSubTypes.Type(EngineEvent.LogLine.class),
   @JsonSubTypes.Type(EngineEvent.AppAdded.class),
-  @JsonSubTypes.Type(EngineEvent.AppRemoved.class)
+  @JsonSubTypes.Type(EngineEvent.AppRemoved.class),
+  @JsonSubTypes.Type(EngineEvent.MetricsSample.class)
 })
 public sealed interface EngineEvent {
 
@@ -36,4 +37,18 @@ public sealed interface EngineEvent {
   record AppAdded(Instant at, AppStatus app) implements EngineEvent {}
 
   record AppRemoved(Instant at, String app) implements EngineEvent {}
+
+  /**
+   * CPU and memory of every running worker's process tree, once per sampling interval (1 s by
+   * default); workers without a process are left out.
+   */
+  record MetricsSample(Instant at, java.util.List<WorkerUsage> workers) implements EngineEvent {
+
+    /**
+     * @param cpuPercent percent of one core, as {@code top} shows it (busy on two cores: 200)
+     * @param memoryBytes resident memory of the worker and every process it started
+     */
+    public record WorkerUsage(
+        int workerId, String app, int instance, double cpuPercent, long memoryBytes) {}
+  }
 }

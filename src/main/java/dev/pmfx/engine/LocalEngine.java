@@ -91,6 +91,14 @@ public final class LocalEngine implements Engine {
       new java.util.concurrent.Semaphore(100_000);
 
   private final Thread dispatcher;
+
+  /** The processes the sampler measures: running workers, by worker id. */
+  private final Map<Integer, Sampled> sampled = new ConcurrentHashMap<>();
+
+  private record Sampled(long pid, String app, int instance) {}
+
+  private volatile Duration sampleInterval = Duration.ofSeconds(1);
+  private final Thread sampler;
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
   private volatile boolean closed;
 
@@ -130,6 +138,7 @@ public final class LocalEngine implements Engine {
               return t;
             });
     this.dispatcher = Thread.ofPlatform().name("pmfx-engine-events").daemon().start(this::dispatch);
+    this.sampler = Thread.ofPlatform().name("pmfx-metrics").daemon().start(this::sample);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -149,6 +158,64 @@ public final class LocalEngine implements Engine {
   }
 
   private static final Runnable STOP_DISPATCH = () -> {};
+
+  /**
+   * Measures every running worker's process tree once per interval, on its own thread: a slow
+   * process list never holds up the loop.
+   */
+  private void sample() {
+    dev.pmfx.metrics.ProcessTreeSampler trees;
+    try {
+      trees = new dev.pmfx.metrics.ProcessTreeSampler();
+    } catch (RuntimeException | LinkageError unsupported) {
+      System.getLogger("dev.pmfx.metrics")
+          .log(
+              System.Logger.Level.WARNING, "no CPU and memory figures on this system", unsupported);
+      return;
+    }
+    while (!closed) {
+      try {
+        Thread.sleep(sampleInterval);
+      } catch (InterruptedException e) {
+        continue; // closing, or a new interval
+      }
+      Map<Integer, Sampled> now = Map.copyOf(sampled);
+      if (now.isEmpty()) {
+        trees.sample(List.of());
+        continue;
+      }
+      Map<Long, dev.pmfx.metrics.Usage> usage;
+      try {
+        usage = trees.sample(now.values().stream().map(Sampled::pid).toList());
+      } catch (RuntimeException e) {
+        continue; // a process list that could not be read this time
+      }
+      List<EngineEvent.MetricsSample.WorkerUsage> workers = new ArrayList<>();
+      now.forEach(
+          (id, s) -> {
+            dev.pmfx.metrics.Usage u = usage.get(s.pid());
+            if (u != null && s.equals(sampled.get(id))) {
+              workers.add(
+                  new EngineEvent.MetricsSample.WorkerUsage(
+                      id, s.app(), s.instance(), u.cpuPercent(), u.residentBytes()));
+            }
+          });
+      if (!workers.isEmpty()) {
+        workers.sort(
+            java.util.Comparator.comparingInt(EngineEvent.MetricsSample.WorkerUsage::workerId));
+        publish(new EngineEvent.MetricsSample(now(), List.copyOf(workers)));
+      }
+    }
+  }
+
+  /** How often CPU and memory are sampled; 1 s unless set. */
+  public void sampleEvery(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("sampling interval must be positive: " + interval);
+    }
+    sampleInterval = interval;
+    sampler.interrupt();
+  }
 
   /** An engine whose workers inherit this process's environment. */
   public static LocalEngine create(PmfxHome home) {
@@ -546,6 +613,7 @@ public final class LocalEngine implements Engine {
       return;
     }
     closed = true;
+    sampler.interrupt();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {
@@ -973,6 +1041,11 @@ public final class LocalEngine implements Engine {
     w.cancelTimer();
     w.state = to;
     w.since = now();
+    if (to.running() && w.process != null) {
+      sampled.put(w.id, new Sampled(w.process.pid(), w.spec.name(), w.instance));
+    } else {
+      sampled.remove(w.id);
+    }
     publish(new EngineEvent.WorkerChanged(w.since, from, w.status(), reason));
     if (w.atRest()) {
       w.waitingForRest.forEach(f -> f.complete(to));

@@ -3,6 +3,7 @@ package dev.pmfx.ui;
 import dev.pmfx.Version;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Diagnostic;
+import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.ui.ProcessItems.AppItem;
@@ -84,6 +85,8 @@ public final class MainWindow {
   @FXML private TreeTableColumn<Row, String> statusColumn;
   @FXML private TreeTableColumn<Row, String> uptimeColumn;
   @FXML private TreeTableColumn<Row, String> restartsColumn;
+  @FXML private TreeTableColumn<Row, String> cpuColumn;
+  @FXML private TreeTableColumn<Row, String> memoryColumn;
   @FXML private TreeTableColumn<Row, String> exitColumn;
   @FXML private TreeTableColumn<Row, String> scriptColumn;
   @FXML private TreeTableColumn<Row, String> actionsColumn;
@@ -270,11 +273,15 @@ public final class MainWindow {
             r instanceof WorkerItem w
                 ? String.valueOf(w.status().restarts())
                 : String.valueOf(restarts(r)));
+    column(cpuColumn, r -> usage(r).map(u -> Amounts.cpu(u.cpuPercent())).orElse(""));
+    column(memoryColumn, r -> usage(r).map(u -> Amounts.memory(u.memoryBytes())).orElse(""));
     column(exitColumn, r -> r instanceof WorkerItem w ? lastExit(w.status()) : "");
     column(scriptColumn, r -> r instanceof AppItem a ? a.specProperty().get().script() : "");
     statusColumn.setCellFactory(c -> new BadgeCell());
-    for (TreeTableColumn<Row, String> numeric : List.of(idColumn, pidColumn, restartsColumn)) {
-      numeric.setComparator(MainWindow::compareNumbers);
+    for (TreeTableColumn<Row, String> numeric :
+        List.of(idColumn, pidColumn, restartsColumn, cpuColumn, memoryColumn)) {
+      numeric.setComparator(Amounts::compare);
+      numeric.getStyleClass().add("numeric");
     }
     actionsColumn.setCellFactory(c -> new ActionsCell());
     actionsColumn.setSortable(false);
@@ -289,14 +296,11 @@ public final class MainWindow {
                     : value.apply(cell.getValue().getValue())));
   }
 
-  /** Numbers sort as numbers (2 before 10); blanks (app rows) last. */
-  static int compareNumbers(String a, String b) {
-    boolean noA = a == null || a.isBlank();
-    boolean noB = b == null || b.isBlank();
-    if (noA || noB) {
-      return Boolean.compare(noA, noB);
-    }
-    return Long.compare(Long.parseLong(a.strip()), Long.parseLong(b.strip()));
+  private static Optional<EngineEvent.MetricsSample.WorkerUsage> usage(Row row) {
+    return switch (row) {
+      case WorkerItem w -> Optional.ofNullable(w.usageProperty().get());
+      case AppItem a -> a.usage();
+    };
   }
 
   private static String name(Row row) {

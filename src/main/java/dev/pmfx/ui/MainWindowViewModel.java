@@ -425,6 +425,7 @@ public final class MainWindowViewModel {
         case EngineEvent.AppAdded added -> known(added.app());
         case EngineEvent.AppRemoved removed -> removed(removed.app());
         case EngineEvent.WorkerChanged changed -> changed(changed);
+        case EngineEvent.MetricsSample sample -> measured(sample);
         case EngineEvent.LogLine line -> {
           AppItem app = item(line.app()).orElse(null);
           if (app != null) {
@@ -485,6 +486,14 @@ public final class MainWindowViewModel {
             });
   }
 
+  private void measured(EngineEvent.MetricsSample sample) {
+    for (EngineEvent.MetricsSample.WorkerUsage usage : sample.workers()) {
+      item(usage.app())
+          .map(app -> app.worker(usage.workerId()))
+          .ifPresent(worker -> worker.usageProperty().set(usage));
+    }
+  }
+
   private void changed(EngineEvent.WorkerChanged changed) {
     WorkerStatus status = changed.worker();
     AppItem app = item(status.name()).orElse(null);
@@ -497,6 +506,9 @@ public final class MainWindowViewModel {
       app.workers().add(worker);
     } else {
       worker.statusProperty().set(status);
+    }
+    if (!status.state().running()) {
+      worker.usageProperty().set(null);
     }
     String source = status.name() + "-" + status.instance();
     HistoryEntry entry =

@@ -2,6 +2,7 @@ package dev.pmfx.ui;
 
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage;
 import dev.pmfx.engine.WorkerStatus;
 import java.time.Instant;
 import java.util.List;
@@ -105,12 +106,29 @@ public final class ProcessItems {
     WorkerItem worker(int id) {
       return workers.stream().filter(w -> w.id() == id).findFirst().orElse(null);
     }
+
+    /** Its workers' CPU and memory added up; empty while none has a sample. */
+    public java.util.Optional<WorkerUsage> usage() {
+      List<WorkerUsage> samples =
+          workers.stream().map(w -> w.usageProperty().get()).filter(u -> u != null).toList();
+      if (samples.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          new WorkerUsage(
+              -1,
+              name,
+              -1,
+              samples.stream().mapToDouble(WorkerUsage::cpuPercent).sum(),
+              samples.stream().mapToLong(WorkerUsage::memoryBytes).sum()));
+    }
   }
 
-  /** A worker: its latest status. */
+  /** A worker: its latest status and its latest CPU and memory sample. */
   public static final class WorkerItem extends Row {
     private final int id;
     private final ObjectProperty<WorkerStatus> status = new SimpleObjectProperty<>();
+    private final ObjectProperty<WorkerUsage> usage = new SimpleObjectProperty<>();
 
     WorkerItem(WorkerStatus status) {
       this.id = status.id();
@@ -127,6 +145,11 @@ public final class ProcessItems {
 
     public WorkerStatus status() {
       return status.get();
+    }
+
+    /** The last sample of its process tree; null while it has no process. */
+    public ObjectProperty<WorkerUsage> usageProperty() {
+      return usage;
     }
 
     @Override

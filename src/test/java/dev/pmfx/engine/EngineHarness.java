@@ -108,11 +108,17 @@ final class EngineHarness implements AutoCloseable {
           .toList();
     }
 
-    /** Waits for the first event after index {@code from} that matches. */
+    /** Waits for the first event that matches. */
     synchronized <T extends EngineEvent> T await(Class<T> type, Predicate<T> match)
         throws InterruptedException {
+      return await(0, type, match);
+    }
+
+    /** Waits for the first matching event at index {@code from} or later. */
+    synchronized <T extends EngineEvent> T await(int from, Class<T> type, Predicate<T> match)
+        throws InterruptedException {
       Instant deadline = Instant.now().plus(PATIENCE);
-      int seen = 0;
+      int seen = from;
       while (true) {
         for (; seen < events.size(); seen++) {
           EngineEvent e = events.get(seen);

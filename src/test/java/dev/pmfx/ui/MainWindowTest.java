@@ -227,9 +227,6 @@ class MainWindowTest {
     waitFor(() -> rowButton(robot, "Stop") != null);
     robot.interact(() -> rowButton(robot, "Stop").fire());
     waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
-
-    assertTrue(MainWindow.compareNumbers("2", "10") < 0);
-    assertTrue(MainWindow.compareNumbers("", "3") > 0, "app rows, which have no number, sort last");
   }
 
   /** The first enabled row button with this tooltip that is on screen, or null. */
