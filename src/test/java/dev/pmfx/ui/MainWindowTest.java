@@ -80,6 +80,15 @@ class MainWindowTest {
     return robot.lookup("#processTable").queryAs(TreeTableView.class);
   }
 
+  /** What the column headed {@code title} shows for {@code item}. */
+  private String cell(FxRobot robot, String title, TreeItem<Row> item) {
+    return table(robot).getColumns().stream()
+        .filter(c -> c.getText().equals(title))
+        .findFirst()
+        .map(c -> String.valueOf(c.getCellData(item)))
+        .orElseThrow();
+  }
+
   private Path sleeperConfig() throws Exception {
     return Files.writeString(
         dir.resolve("ecosystem.yaml"),
@@ -136,11 +145,14 @@ class MainWindowTest {
             logs.getItems().stream()
                 .anyMatch(l -> l.text().equals("GREETING=hello from the worker")));
     assertEquals("sleeper: all workers", robot.lookup("#logsTitle").queryAs(Label.class).getText());
+    waitFor(() -> cell(robot, "Memory", app).endsWith(" MB"));
+    waitFor(() -> cell(robot, "CPU", app.getChildren().getFirst()).endsWith("%"));
 
     robot.clickOn("#stopButton");
 
     waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
     assertFalse(viewModel.anyRunning());
+    assertEquals("", cell(robot, "Memory", app), "no figures without a process");
     @SuppressWarnings("unchecked")
     ListView<ProcessItems.HistoryEntry> history =
         robot.lookup("#historyList").queryAs(ListView.class);
