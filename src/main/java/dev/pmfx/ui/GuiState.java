@@ -12,11 +12,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the window remembers between starts, in {@code gui.json} in the pmfx home: the last file
- * opened, the recent ones (newest first), the theme, and the window's place.
+ * What the window remembers between starts, in {@code gui.json} in the pmfx home: the files open
+ * when it closed, the last file opened, the recent ones (newest first), the theme, and the window's
+ * place.
  */
 public record GuiState(
-    String lastFile, List<String> recentFiles, boolean dark, WindowPlace window) {
+    List<String> openFiles,
+    String lastFile,
+    List<String> recentFiles,
+    boolean dark,
+    WindowPlace window) {
 
   /** Where the window was, how big, and how its panes were split, when it last closed. */
   public record WindowPlace(
@@ -36,10 +41,14 @@ public record GuiState(
 
   public GuiState {
     recentFiles = recentFiles == null ? List.of() : List.copyOf(recentFiles);
+    openFiles =
+        openFiles == null
+            ? (lastFile == null ? List.of() : List.of(lastFile)) // saved before several files
+            : List.copyOf(openFiles);
   }
 
   static GuiState empty() {
-    return new GuiState(null, List.of(), false, null);
+    return new GuiState(List.of(), null, List.of(), false, null);
   }
 
   static Path file(PmfxHome home) {
@@ -72,15 +81,24 @@ public record GuiState(
   }
 
   GuiState withDark(boolean dark) {
-    return new GuiState(lastFile, recentFiles, dark, window);
+    return new GuiState(openFiles, lastFile, recentFiles, dark, window);
   }
 
   GuiState withWindow(WindowPlace place) {
-    return new GuiState(lastFile, recentFiles, dark, place);
+    return new GuiState(openFiles, lastFile, recentFiles, dark, place);
+  }
+
+  GuiState withOpenFiles(List<Path> files) {
+    return new GuiState(
+        files.stream().map(Path::toString).toList(), lastFile, recentFiles, dark, window);
   }
 
   Optional<Path> last() {
     return Optional.ofNullable(lastFile).map(Path::of);
+  }
+
+  List<Path> openPaths() {
+    return openFiles.stream().map(Path::of).toList();
   }
 
   GuiState opened(Path file) {
@@ -88,6 +106,7 @@ public record GuiState(
     List<String> recent = new ArrayList<>(recentFiles);
     recent.remove(path);
     recent.addFirst(path);
-    return new GuiState(path, recent.subList(0, Math.min(recent.size(), MAX_RECENT)), dark, window);
+    return new GuiState(
+        openFiles, path, recent.subList(0, Math.min(recent.size(), MAX_RECENT)), dark, window);
   }
 }

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
@@ -86,6 +87,7 @@ public final class MainWindow {
   @FXML private TreeTableColumn<Row, String> uptimeColumn;
   @FXML private TreeTableColumn<Row, String> restartsColumn;
   @FXML private TreeTableColumn<Row, String> cpuColumn;
+  @FXML private MenuItem closeFileItem;
   @FXML private TreeTableColumn<Row, String> memoryColumn;
   @FXML private TreeTableColumn<Row, String> exitColumn;
   @FXML private TreeTableColumn<Row, String> scriptColumn;
@@ -183,12 +185,12 @@ public final class MainWindow {
               countMatches();
             });
     configList.setCellFactory(list -> new ConfigCell());
+    processTable.setContextMenu(contextMenu());
     rebuild();
     processTable
         .getSelectionModel()
         .selectedItemProperty()
         .addListener((o, was, now) -> selected());
-    processTable.setContextMenu(contextMenu());
     selected();
 
     logList.setCellFactory(list -> new LogCell());
@@ -202,7 +204,10 @@ public final class MainWindow {
         .textProperty()
         .bind(viewModel.fileProperty().map(f -> f.getFileName() + " did not load"));
 
-    fileLabel.textProperty().bind(viewModel.fileProperty().map(Path::toString).orElse(""));
+    fileLabel
+        .textProperty()
+        .bind(Bindings.createStringBinding(this::openFilesText, viewModel.openFiles()));
+    closeFileItem.disableProperty().bind(Bindings.isEmpty(viewModel.openFiles()));
     statusLabel.textProperty().bind(viewModel.statusProperty());
     viewModel.recentFiles().addListener((ListChangeListener<Path>) change -> fillRecentMenu());
     fillRecentMenu();
@@ -405,6 +410,10 @@ public final class MainWindow {
   }
 
   private Row shown;
+
+  /** The context menu's Start, Stop, Restart, Reload and Delete, in that order. */
+  private List<MenuItem> contextItems = List.of();
+
   private final ListChangeListener<LogEntry> following = change -> follow();
 
   /** The detail pane follows the selection; actions are enabled for what they can act on. */
@@ -414,17 +423,15 @@ public final class MainWindow {
     boolean busy = row.map(r -> !r.actionProperty().get().isEmpty()).orElse(false);
     boolean notStarted =
         row.map(r -> r instanceof AppItem a && !a.knownProperty().get()).orElse(false);
-    for (var control :
-        List.of(startButton, stopButton, restartButton, reloadButton, deleteButton)) {
-      control.setDisable(none || busy);
+    List<Button> buttons =
+        List.of(startButton, stopButton, restartButton, reloadButton, deleteButton);
+    List<MenuItem> items = List.of(startItem, stopItem, restartItem, reloadItem, deleteItem);
+    for (int i = 0; i < buttons.size(); i++) {
+      boolean off = none || busy || (i > 0 && notStarted); // all but Start need a started app
+      buttons.get(i).setDisable(off);
+      items.get(i).setDisable(off);
+      contextItems.get(i).setDisable(off);
     }
-    for (MenuItem item : List.of(startItem, stopItem, restartItem, reloadItem, deleteItem)) {
-      item.setDisable(none || busy);
-    }
-    stopButton.setDisable(none || busy || notStarted);
-    restartButton.setDisable(none || busy || notStarted);
-    reloadButton.setDisable(none || busy || notStarted);
-    deleteButton.setDisable(none || busy || notStarted);
     if (row.orElse(null) != shown) {
       shown = row.orElse(null);
       logList.getItems().removeListener(following);
@@ -528,6 +535,7 @@ public final class MainWindow {
     reload.setOnAction(e -> onReload());
     MenuItem delete = new MenuItem("Delete", new FontIcon("fth-trash-2"));
     delete.setOnAction(e -> onDelete());
+    contextItems = List.of(start, stop, restart, reload, delete);
     return new ContextMenu(start, stop, restart, reload, delete);
   }
 
@@ -610,7 +618,7 @@ public final class MainWindow {
   @FXML
   private void onOpen() {
     FileChooser chooser = new FileChooser();
-    chooser.setTitle("Open Ecosystem File");
+    chooser.setTitle("Open Ecosystem Files");
     chooser
         .getExtensionFilters()
         .addAll(
@@ -623,9 +631,9 @@ public final class MainWindow {
         && current.getParent().toFile().isDirectory()) {
       chooser.setInitialDirectory(current.getParent().toFile());
     }
-    File chosen = chooser.showOpenDialog(root.getScene().getWindow());
+    List<File> chosen = chooser.showOpenMultipleDialog(root.getScene().getWindow());
     if (chosen != null) {
-      viewModel.open(chosen.toPath());
+      chosen.forEach(f -> viewModel.open(f.toPath()));
     }
   }
 
@@ -636,7 +644,42 @@ public final class MainWindow {
 
   @FXML
   private void onRetry() {
-    viewModel.retry();
+    fileOfSelection().ifPresentOrElse(viewModel::open, viewModel::retry);
+  }
+
+  /** Closes the file of the selected app, or the one opened last. */
+  @FXML
+  private void onCloseFile() {
+    fileOfSelection()
+        .or(() -> Optional.ofNullable(viewModel.fileProperty().get()))
+        .ifPresent(viewModel::close);
+  }
+
+  @FXML
+  private void onCloseFailedFile() {
+    Optional.ofNullable(viewModel.fileProperty().get()).ifPresent(viewModel::close);
+  }
+
+  private Optional<Path> fileOfSelection() {
+    if (viewModel.failedProperty().get()) {
+      return Optional.empty(); // the errors on screen are the current file's
+    }
+    return selectedRow()
+        .map(row -> row instanceof WorkerItem w ? w.status().name() : ((AppItem) row).name())
+        .flatMap(viewModel::fileOf);
+  }
+
+  /** The status bar's list of open files: the path of one, the names of several. */
+  private String openFilesText() {
+    List<Path> files = viewModel.openFiles();
+    return switch (files.size()) {
+      case 0 -> "";
+      case 1 -> files.getFirst().toString();
+      default ->
+          files.size()
+              + " files: "
+              + String.join(", ", files.stream().map(f -> f.getFileName().toString()).toList());
+    };
   }
 
   @FXML
@@ -673,7 +716,7 @@ public final class MainWindow {
   private void onDragDropped(DragEvent event) {
     boolean opened = false;
     if (event.getDragboard().hasFiles() && !event.getDragboard().getFiles().isEmpty()) {
-      viewModel.open(event.getDragboard().getFiles().getFirst().toPath());
+      event.getDragboard().getFiles().forEach(f -> viewModel.open(f.toPath()));
       opened = true;
     }
     event.setDropCompleted(opened);

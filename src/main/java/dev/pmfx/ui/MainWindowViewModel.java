@@ -66,7 +66,15 @@ public final class MainWindowViewModel {
   private final Background background;
   private final PmfxHome home;
   private GuiState state;
-  private Ecosystem ecosystem;
+
+  /** The open files in the order they were opened, with what their last load gave. */
+  private final ObservableList<Path> openFiles = FXCollections.observableArrayList();
+
+  private final Map<Path, LoadResult> results = new java.util.HashMap<>();
+  private int loads;
+
+  /** Each open file's apps as last loaded; a file that never loaded has none. */
+  private final Map<Path, Ecosystem> ecosystems = new java.util.HashMap<>();
 
   public MainWindowViewModel(
       EcosystemLoader loader, Engine engine, Background background, PmfxHome home) {
@@ -203,65 +211,167 @@ public final class MainWindowViewModel {
 
   // Commands: files
 
-  /** Opens what the window should show first: the given file, else the last one, else the demo. */
+  /** The open files, in the order they were opened; their apps appear together. */
+  public ObservableList<Path> openFiles() {
+    return openFiles;
+  }
+
+  /**
+   * Opens what the window should show first: the given file; else the files open when it last
+   * closed; else the demo.
+   */
   public void openAtStart(Optional<Path> requested) {
-    Optional<Path> last = state.last().filter(Files::isRegularFile);
-    open(requested.or(() -> last).orElseGet(() -> Demo.install(home)));
+    if (requested.isPresent()) {
+      open(requested.get());
+      return;
+    }
+    List<Path> last = state.openPaths().stream().filter(Files::isRegularFile).toList();
+    if (last.isEmpty()) {
+      open(Demo.install(home));
+    } else {
+      last.forEach(this::open);
+    }
   }
 
   public void openDemo() {
     open(Demo.install(home));
   }
 
-  /** Loads {@code path} in the background; nothing that runs is touched, whatever it holds. */
+  /**
+   * Loads {@code path} in the background and shows its apps beside those of the files already open
+   * (or again, when it is open already); nothing that runs is touched, whatever it holds.
+   */
   public void open(Path path) {
     Path target = path.toAbsolutePath().normalize();
+    if (!openFiles.contains(target)) {
+      openFiles.add(target); // in the order asked, however the loads finish
+    }
+    loads++;
     loading.set(true);
     status.set("Loading " + target.getFileName() + "…");
     background.run(() -> loader.load(target), result -> show(target, result));
   }
 
-  /** Loads the opened file again, after its errors were fixed. */
+  /** Loads the current file again, after its errors were fixed. */
   public void retry() {
     if (file.get() != null) {
       open(file.get());
     }
   }
 
-  private void show(Path requested, LoadResult result) {
-    loading.set(false);
-    file.set(result.file());
-    diagnostics.setAll(result.diagnostics());
+  /**
+   * Closes a file: its apps leave the table, except those running, which stay until stopped or
+   * deleted. The file is no longer reopened at start.
+   */
+  public void close(Path path) {
+    if (!openFiles.remove(path)) {
+      return;
+    }
+    results.remove(path);
+    ecosystems.remove(path);
+    if (path.equals(file.get())) {
+      Path next = openFiles.isEmpty() ? null : openFiles.getLast();
+      file.set(next);
+      LoadResult result = next == null ? null : results.get(next);
+      diagnostics.setAll(result == null ? List.of() : result.diagnostics());
+      failed.set(result instanceof LoadResult.Failed);
+    }
+    arrange();
+    summarize();
+    rememberOpenFiles();
+  }
+
+  /** The open file that declares the app, if one does. */
+  public Optional<Path> fileOf(String app) {
+    return openFiles.stream()
+        .filter(f -> ecosystems.containsKey(f) && ecosystems.get(f).app(app).isPresent())
+        .findFirst();
+  }
+
+  private void show(Path opened, LoadResult result) {
+    loads--;
+    loading.set(loads > 0);
+    if (!openFiles.contains(opened)) {
+      return; // closed while it loaded
+    }
+    file.set(opened);
+    results.put(opened, result);
     switch (result) {
       case LoadResult.Loaded loaded -> {
+        ecosystems.put(opened, loaded.ecosystem());
+        List<Diagnostic> found = new ArrayList<>(loaded.diagnostics());
+        found.addAll(nameClashes(loaded.ecosystem()));
+        diagnostics.setAll(found);
         failed.set(false);
-        ecosystem = loaded.ecosystem();
-        List<AppItem> ordered = new ArrayList<>();
-        for (AppSpec spec : ecosystem.apps()) {
-          AppItem item = item(spec.name()).orElseGet(() -> new AppItem(spec));
-          if (!item.knownProperty().get()) {
-            item.specProperty().set(spec);
-          }
-          ordered.add(item);
-        }
-        apps.stream()
-            .filter(a -> a.knownProperty().get() && !ordered.contains(a))
-            .forEach(ordered::add);
-        apps.setAll(ordered);
+        arrange();
         summarize();
-        remember(result.file());
+        remember(opened);
       }
       case LoadResult.Failed failure -> {
+        diagnostics.setAll(result.diagnostics());
         failed.set(true);
         int errors = failure.errors().size();
         status.set(
             errors
                 + (errors == 1 ? " error" : " errors")
                 + " in "
-                + requested.getFileName()
+                + opened.getFileName()
                 + "; nothing was started or stopped");
       }
     }
+  }
+
+  /** Apps of this file whose names an earlier open file has: the earlier one wins. */
+  private List<Diagnostic> nameClashes(Ecosystem ecosystem) {
+    List<Diagnostic> clashes = new ArrayList<>();
+    for (AppSpec spec : ecosystem.apps()) {
+      fileOf(spec.name())
+          .filter(other -> !other.equals(ecosystem.file()))
+          .ifPresent(
+              other ->
+                  clashes.add(
+                      new Diagnostic(
+                          Diagnostic.Severity.WARNING,
+                          ecosystem.file(),
+                          spec.location(),
+                          "name",
+                          "app '"
+                              + spec.name()
+                              + "' is also in "
+                              + other
+                              + ", which was open first",
+                          "",
+                          "pmfx shows and starts the one from "
+                              + other.getFileName()
+                              + "; rename one of them to have both")));
+    }
+    return clashes;
+  }
+
+  /** Orders the table: each open file's apps in file order, then apps only the engine knows. */
+  private void arrange() {
+    List<AppItem> ordered = new ArrayList<>();
+    java.util.Set<String> placed = new java.util.HashSet<>();
+    for (Path open : openFiles) {
+      Ecosystem ecosystem = ecosystems.get(open);
+      if (ecosystem == null) {
+        continue;
+      }
+      for (AppSpec spec : ecosystem.apps()) {
+        if (!placed.add(spec.name())) {
+          continue;
+        }
+        AppItem item = item(spec.name()).orElseGet(() -> new AppItem(spec));
+        if (!item.knownProperty().get()) {
+          item.specProperty().set(spec);
+        }
+        ordered.add(item);
+      }
+    }
+    apps.stream()
+        .filter(a -> a.knownProperty().get() && !placed.contains(a.name()))
+        .forEach(ordered::add);
+    apps.setAll(ordered);
   }
 
   private void summarize() {
@@ -320,20 +430,26 @@ public final class MainWindowViewModel {
   }
 
   private void remember(Path opened) {
-    state = state.opened(opened);
+    state = state.opened(opened).withOpenFiles(openFiles);
     recentFiles.setAll(state.recentFiles().stream().map(Path::of).toList());
-    try {
-      state.save(home);
-    } catch (IOException e) {
-      status.set(status.get() + " · could not save " + GuiState.file(home) + ": " + e.getMessage());
-    }
+    save();
+  }
+
+  private void rememberOpenFiles() {
+    state = state.withOpenFiles(openFiles);
+    save();
   }
 
   // Commands: processes
 
   public void start(Row row) {
-    if (row instanceof AppItem app && !app.knownProperty().get() && ecosystem != null) {
-      act(row, "starting", () -> engine.start(ecosystem, Optional.empty(), Set.of(app.name())));
+    Optional<Ecosystem> file =
+        row instanceof AppItem app && !app.knownProperty().get()
+            ? fileOf(app.name()).map(ecosystems::get)
+            : Optional.empty();
+    if (file.isPresent()) {
+      AppItem app = (AppItem) row;
+      act(row, "starting", () -> engine.start(file.get(), Optional.empty(), Set.of(app.name())));
     } else {
       act(row, "starting", () -> engine.start(row.target()));
     }
@@ -355,16 +471,19 @@ public final class MainWindowViewModel {
     act(row, "deleting", () -> engine.delete(row.target()));
   }
 
-  /** Starts every app of the file that is not running, and every stopped worker. */
+  /** Starts every app of the open files that is not running, and every stopped worker. */
   public void startAll() {
-    if (ecosystem == null) {
-      return;
+    Map<Path, Set<String>> fresh = new LinkedHashMap<>();
+    for (AppItem app : apps) {
+      if (!app.knownProperty().get()) {
+        fileOf(app.name())
+            .ifPresent(
+                f -> fresh.computeIfAbsent(f, k -> new java.util.HashSet<>()).add(app.name()));
+      }
     }
-    Set<String> fresh = new java.util.HashSet<>();
-    apps.stream().filter(a -> !a.knownProperty().get()).forEach(a -> fresh.add(a.name()));
-    if (!fresh.isEmpty()) {
-      command("start all", () -> engine.start(ecosystem, Optional.empty(), fresh));
-    }
+    fresh.forEach(
+        (f, names) ->
+            command("start all", () -> engine.start(ecosystems.get(f), Optional.empty(), names)));
     command("start all", () -> engine.start("all"));
   }
 
@@ -477,9 +596,9 @@ public final class MainWindowViewModel {
             item -> {
               item.workers().clear();
               item.knownProperty().set(false);
-              boolean inFile = ecosystem != null && ecosystem.app(name).isPresent();
-              if (inFile) {
-                item.specProperty().set(ecosystem.app(name).get());
+              Optional<AppSpec> inFile = fileOf(name).flatMap(f -> ecosystems.get(f).app(name));
+              if (inFile.isPresent()) {
+                item.specProperty().set(inFile.get());
               } else {
                 apps.remove(item);
               }

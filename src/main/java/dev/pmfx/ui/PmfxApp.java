@@ -83,7 +83,15 @@ public final class PmfxApp extends Application {
             });
     stage
         .titleProperty()
-        .bind(viewModel.fileProperty().map(f -> "pmfx — " + f.getFileName()).orElse("pmfx"));
+        .bind(
+            javafx.beans.binding.Bindings.createStringBinding(
+                () ->
+                    switch (viewModel.openFiles().size()) {
+                      case 0 -> "pmfx";
+                      case 1 -> "pmfx — " + viewModel.openFiles().getFirst().getFileName();
+                      default -> "pmfx — " + viewModel.openFiles().size() + " files";
+                    },
+                viewModel.openFiles()));
     stage.setMinWidth(720);
     stage.setMinHeight(420);
     stage.setOnCloseRequest(

@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableView;
+import javafx.scene.input.KeyCode;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -239,6 +241,92 @@ class MainWindowTest {
     waitFor(() -> rowButton(robot, "Stop") != null);
     robot.interact(() -> rowButton(robot, "Stop").fire());
     waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
+  }
+
+  @Test
+  void shortcutsAndTheContextMenuActOnTheSelectedRow(FxRobot robot) throws Exception {
+    Path config = sleeperConfig();
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get());
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    robot.interact(() -> table(robot).getSelectionModel().select(app));
+    robot.clickOn("#processTable");
+    robot.interact(() -> table(robot).getSelectionModel().select(app));
+
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.S)
+        .release(KeyCode.S, KeyCode.SHIFT, KeyCode.CONTROL);
+    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    long firstPid = viewModel.apps().getFirst().workers().getFirst().status().pid().getAsLong();
+
+    javafx.scene.Node row =
+        robot
+            .lookup(".tree-table-row-cell")
+            .match(
+                n ->
+                    n instanceof javafx.scene.control.TreeTableRow<?> r
+                        && r.getScene() != null
+                        && r.getItem() == app.getValue())
+            .queryAs(javafx.scene.Node.class);
+    // Monocle turns no secondary click into a context-menu request (TestFX/Monocle#12), so the
+    // test sends the request a right click makes on a real display.
+    robot.moveTo(row);
+    javafx.geometry.Point2D at = row.localToScreen(20, 5);
+    robot.interact(
+        () ->
+            row.fireEvent(
+                new javafx.scene.input.ContextMenuEvent(
+                    javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED,
+                    20,
+                    5,
+                    at.getX(),
+                    at.getY(),
+                    false,
+                    null)));
+    waitFor(() -> table(robot).getContextMenu().isShowing());
+    MenuItem restart =
+        table(robot).getContextMenu().getItems().stream()
+            .filter(i -> i.getText().equals("Restart"))
+            .findFirst()
+            .orElseThrow();
+    assertFalse(restart.isDisable(), "Restart is on for a running app");
+    robot.clickOn(restart.getStyleableNode());
+    waitFor(
+        () ->
+            viewModel.apps().getFirst().workers().getFirst().status().pid().orElse(firstPid)
+                    != firstPid
+                && MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X)
+        .release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
+    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
+  }
+
+  @Test
+  void aSecondFileAddsItsAppsAndCtrlWClosesIt(FxRobot robot) throws Exception {
+    Path first = sleeperConfig();
+    Path second =
+        Files.writeString(
+            dir.resolve("second.yaml"), "apps:\n  - name: mailer\n    script: mail.sh\n");
+    robot.interact(() -> viewModel.open(first));
+    robot.interact(() -> viewModel.open(second));
+    waitFor(() -> !viewModel.loadingProperty().get() && viewModel.openFiles().size() == 2);
+    waitFor(() -> table(robot).getRoot().getChildren().size() == 2);
+
+    assertEquals(
+        "2 files: ecosystem.yaml, second.yaml",
+        robot.lookup("#fileLabel").queryAs(Label.class).getText());
+    robot.interact(
+        () -> table(robot).getSelectionModel().select(table(robot).getRoot().getChildren().get(1)));
+    robot.clickOn("#processTable");
+    robot.interact(
+        () -> table(robot).getSelectionModel().select(table(robot).getRoot().getChildren().get(1)));
+    robot.press(KeyCode.CONTROL, KeyCode.W).release(KeyCode.W, KeyCode.CONTROL);
+
+    waitFor(() -> table(robot).getRoot().getChildren().size() == 1);
+    assertEquals(List.of(first), List.copyOf(viewModel.openFiles()));
+    assertEquals(first.toString(), robot.lookup("#fileLabel").queryAs(Label.class).getText());
   }
 
   /** The first enabled row button with this tooltip that is on screen, or null. */

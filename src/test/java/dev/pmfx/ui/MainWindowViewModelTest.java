@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pmfx.PmfxHome;
+import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.engine.EngineEvent;
@@ -108,6 +109,130 @@ class MainWindowViewModelTest {
 
     assertFalse(viewModel.failedProperty().get());
     assertEquals("api", viewModel.apps().getFirst().name());
+  }
+
+  @Test
+  void severalFilesShowTheirAppsTogetherAndAreReopenedTogether() throws Exception {
+    PmfxHome home = new PmfxHome(dir.resolve("home"));
+    Path one = write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n");
+    Path two =
+        write(
+            "two.yaml",
+            "apps:\n  - name: mailer\n    script: mail.sh\n  - name: api\n    script: other.sh\n");
+    MainWindowViewModel first = viewModel(home);
+
+    first.open(one);
+    first.open(two);
+
+    assertEquals(List.of("api:fork:0", "mailer:fork:0"), rows(first));
+    assertEquals("api.sh", first.apps().getFirst().specProperty().get().script());
+    assertEquals(List.of(one, two), List.copyOf(first.openFiles()));
+    assertEquals(Optional.of(two), first.fileOf("mailer"));
+    Diagnostic clash = first.diagnostics().getLast();
+    assertEquals(two, clash.file());
+    assertEquals(4, clash.location().line(), "the line of the second api in two.yaml");
+    assertTrue(clash.message().contains("'api' is also in " + one), clash.message());
+    engine.close();
+
+    MainWindowViewModel next = viewModel(home);
+    next.openAtStart(Optional.empty());
+
+    assertEquals(List.of(one, two), List.copyOf(next.openFiles()));
+    assertEquals(List.of("api:fork:0", "mailer:fork:0"), rows(next));
+  }
+
+  @Test
+  void closingAFileDropsItsAppsButKeepsThoseRunning() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    write("run.sh", "exec sleep 60\n");
+    Path one = write("one.yaml", "apps:\n  - name: api\n    script: run.sh\n");
+    Path two =
+        write(
+            "two.yaml",
+            "apps:\n  - name: mailer\n    script: run.sh\n  - name: idle\n    script: run.sh\n");
+    viewModel.open(one);
+    viewModel.open(two);
+    viewModel.start(viewModel.apps().get(1)); // mailer
+    for (int i = 0; i < 300 && engine.snapshot().isEmpty(); i++) {
+      Thread.sleep(10);
+    }
+    viewModel.apply(new EngineBridge.Batch(engine.snapshot(), List.of()));
+
+    viewModel.close(two);
+
+    assertEquals(List.of("api:fork:0", "mailer:fork:1"), rows(viewModel));
+    assertEquals(List.of(one), List.copyOf(viewModel.openFiles()));
+    assertEquals(one, viewModel.fileProperty().get());
+  }
+
+  @Test
+  void aSecondFileThatFailsShowsItsErrorsAndClosingItShowsTheFirstAgain() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    Path good = write("good.yaml", "apps:\n  - name: api\n    script: api.sh\n");
+    Path bad = write("bad.yaml", "apps:\n  - name: web\n    scirpt: web.sh\n");
+    viewModel.open(good);
+
+    viewModel.open(bad);
+
+    assertTrue(viewModel.failedProperty().get());
+    assertEquals(bad, viewModel.diagnostics().getFirst().file());
+    assertEquals(List.of("api:fork:0"), rows(viewModel), "the good file's apps are untouched");
+
+    viewModel.close(bad);
+
+    assertFalse(viewModel.failedProperty().get());
+    assertEquals(good, viewModel.fileProperty().get());
+    assertEquals(List.of(good), List.copyOf(viewModel.openFiles()));
+  }
+
+  @Test
+  void metricsSamplesFillWorkerRowsAndAddUpOnTheAppRow() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null,
+            List.of(
+                new EngineEvent.WorkerChanged(
+                    Instant.EPOCH, WorkerState.LAUNCHING, worker(1, 0, WorkerState.ONLINE), "up"),
+                new EngineEvent.WorkerChanged(
+                    Instant.EPOCH, WorkerState.LAUNCHING, worker(2, 1, WorkerState.ONLINE), "up"),
+                new EngineEvent.MetricsSample(
+                    Instant.EPOCH,
+                    List.of(
+                        new EngineEvent.MetricsSample.WorkerUsage(1, "api", 0, 12.5, 1_000),
+                        new EngineEvent.MetricsSample.WorkerUsage(2, "api", 1, 30, 3_000))))));
+    AppItem api = viewModel.apps().getFirst();
+
+    assertEquals(42.5, api.usage().orElseThrow().cpuPercent());
+    assertEquals(4_000, api.usage().orElseThrow().memoryBytes());
+
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null,
+            List.of(
+                new EngineEvent.WorkerChanged(
+                    Instant.EPOCH, WorkerState.STOPPING, worker(2, 1, WorkerState.STOPPED), "0"))));
+
+    assertEquals(null, api.worker(2).usageProperty().get(), "no figures without a process");
+    assertEquals(1_000, api.usage().orElseThrow().memoryBytes());
+  }
+
+  private static WorkerStatus worker(int id, int instance, WorkerState state) {
+    return new WorkerStatus(
+        id,
+        "api",
+        "default",
+        ExecMode.FORK,
+        instance,
+        state.running() ? OptionalLong.of(4000 + id) : OptionalLong.empty(),
+        state,
+        Instant.EPOCH,
+        Optional.of(Instant.EPOCH),
+        0,
+        OptionalInt.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   @Test
