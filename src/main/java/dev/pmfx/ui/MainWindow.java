@@ -88,6 +88,9 @@ public final class MainWindow {
   @FXML private TreeTableColumn<Row, String> restartsColumn;
   @FXML private TreeTableColumn<Row, String> cpuColumn;
   @FXML private MenuItem closeFileItem;
+  @FXML private javafx.scene.layout.StackPane quitPane;
+  @FXML private javafx.scene.control.ProgressBar quitProgress;
+  @FXML private Label quitLabel;
   @FXML private TreeTableColumn<Row, String> memoryColumn;
   @FXML private TreeTableColumn<Row, String> exitColumn;
   @FXML private TreeTableColumn<Row, String> scriptColumn;
@@ -98,6 +101,8 @@ public final class MainWindow {
   @FXML private Label matchesLabel;
   @FXML private ListView<MainWindowViewModel.ConfigEntry> configList;
   @FXML private javafx.scene.control.SplitPane split;
+  @FXML private javafx.scene.control.MenuBar menuBar;
+  @FXML private javafx.scene.control.ToolBar toolBar;
   @FXML private javafx.scene.control.TabPane detailTabs;
   @FXML private CheckBox followBox;
   @FXML private ListView<LogEntry> logList;
@@ -208,6 +213,13 @@ public final class MainWindow {
         .textProperty()
         .bind(Bindings.createStringBinding(this::openFilesText, viewModel.openFiles()));
     closeFileItem.disableProperty().bind(Bindings.isEmpty(viewModel.openFiles()));
+    quitPane.visibleProperty().bind(viewModel.quittingProperty());
+    quitPane.managedProperty().bind(viewModel.quittingProperty());
+    quitProgress.progressProperty().bind(viewModel.quitProgressProperty());
+    quitLabel.textProperty().bind(viewModel.quitTextProperty());
+    menuBar.disableProperty().bind(viewModel.quittingProperty());
+    toolBar.disableProperty().bind(viewModel.quittingProperty());
+    split.disableProperty().bind(viewModel.quittingProperty());
     statusLabel.textProperty().bind(viewModel.statusProperty());
     viewModel.recentFiles().addListener((ListChangeListener<Path>) change -> fillRecentMenu());
     fillRecentMenu();

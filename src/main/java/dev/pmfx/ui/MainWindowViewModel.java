@@ -58,6 +58,11 @@ public final class MainWindowViewModel {
   private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper();
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
   private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
+  private final ReadOnlyBooleanWrapper quitting = new ReadOnlyBooleanWrapper();
+  private final javafx.beans.property.ReadOnlyDoubleWrapper quitProgress =
+      new javafx.beans.property.ReadOnlyDoubleWrapper();
+  private final ReadOnlyStringWrapper quitText = new ReadOnlyStringWrapper("");
+  private int quitTotal;
   private final javafx.beans.property.ReadOnlyLongWrapper revision =
       new javafx.beans.property.ReadOnlyLongWrapper();
 
@@ -495,11 +500,53 @@ public final class MainWindowViewModel {
     command("restart all", () -> engine.restart("all"));
   }
 
-  /** Whether any worker has a process: closing the window would leave it running. */
-  public boolean anyRunning() {
+  // Quitting
+
+  /** True once the window began to close and the workers are stopping. */
+  public ReadOnlyBooleanProperty quittingProperty() {
+    return quitting.getReadOnlyProperty();
+  }
+
+  /** The share of the workers that had a process when quitting began and have stopped since. */
+  public javafx.beans.property.ReadOnlyDoubleProperty quitProgressProperty() {
+    return quitProgress.getReadOnlyProperty();
+  }
+
+  /** How far quitting is, in words: how many stopped, and which are still stopping. */
+  public ReadOnlyStringProperty quitTextProperty() {
+    return quitText.getReadOnlyProperty();
+  }
+
+  /** Marks the start of quitting; the engine's stop events move the progress from here. */
+  public void beginQuit() {
+    quitTotal = (int) runningWorkers().count();
+    quitting.set(true);
+    showQuitProgress();
+  }
+
+  private void showQuitProgress() {
+    List<String> left =
+        runningWorkers().map(w -> w.status().name() + "-" + w.status().instance()).toList();
+    int stopped = Math.max(0, quitTotal - left.size());
+    quitProgress.set(quitTotal == 0 ? 1 : (double) stopped / quitTotal);
+    String waiting =
+        left.isEmpty()
+            ? ""
+            : " · waiting for "
+                + String.join(", ", left.subList(0, Math.min(4, left.size())))
+                + (left.size() > 4 ? " and " + (left.size() - 4) + " more" : "");
+    quitText.set(stopped + " of " + quitTotal + " stopped" + waiting);
+  }
+
+  private java.util.stream.Stream<WorkerItem> runningWorkers() {
     return apps.stream()
         .flatMap(a -> a.workers().stream())
-        .anyMatch(w -> w.status().state().running() || w.status().state() == WorkerState.CRASHED);
+        .filter(w -> w.status().state().running() || w.status().state() == WorkerState.CRASHED);
+  }
+
+  /** Whether any worker has a process: closing the window would leave it running. */
+  public boolean anyRunning() {
+    return runningWorkers().findAny().isPresent();
   }
 
   private void act(Row row, String doing, Supplier<CompletableFuture<CommandResult>> command) {
@@ -560,6 +607,9 @@ public final class MainWindowViewModel {
     }
     lines.forEach(Row::addLogs);
     if (!batch.events().isEmpty() || batch.snapshot() != null) {
+      if (quitting.get()) {
+        showQuitProgress();
+      }
       summarize();
       revision.set(revision.get() + 1);
     }

@@ -97,6 +97,9 @@ public final class PmfxApp extends Application {
     stage.setOnCloseRequest(
         event -> {
           event.consume();
+          if (viewModel.quittingProperty().get()) {
+            return; // already stopping
+          }
           if (viewModel.anyRunning() && !confirmStop(stage)) {
             return;
           }
@@ -109,7 +112,7 @@ public final class PmfxApp extends Application {
                   stage.isMaximized(),
                   window.controller().divider(),
                   window.controller().tab()));
-          stage.getScene().getRoot().setDisable(true);
+          viewModel.beginQuit();
           stage.titleProperty().unbind();
           stage.setTitle("pmfx — stopping every worker…");
           Thread.ofVirtual()

@@ -259,30 +259,23 @@ class MainWindowTest {
     waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
     long firstPid = viewModel.apps().getFirst().workers().getFirst().status().pid().getAsLong();
 
-    javafx.scene.Node row =
-        robot
-            .lookup(".tree-table-row-cell")
-            .match(
-                n ->
-                    n instanceof javafx.scene.control.TreeTableRow<?> r
-                        && r.getScene() != null
-                        && r.getItem() == app.getValue())
-            .queryAs(javafx.scene.Node.class);
     // Monocle turns no secondary click into a context-menu request (TestFX/Monocle#12), so the
-    // test sends the request a right click makes on a real display.
-    robot.moveTo(row);
-    javafx.geometry.Point2D at = row.localToScreen(20, 5);
+    // test sends the request a right click on the selected row makes on a real display. Rows
+    // are redrawn as workers change; the table is the node that stays.
+    TreeTableView<Row> table = table(robot);
     robot.interact(
-        () ->
-            row.fireEvent(
-                new javafx.scene.input.ContextMenuEvent(
-                    javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED,
-                    20,
-                    5,
-                    at.getX(),
-                    at.getY(),
-                    false,
-                    null)));
+        () -> {
+          javafx.geometry.Point2D at = table.localToScreen(60, 40);
+          table.fireEvent(
+              new javafx.scene.input.ContextMenuEvent(
+                  javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED,
+                  60,
+                  40,
+                  at.getX(),
+                  at.getY(),
+                  false,
+                  null));
+        });
     waitFor(() -> table(robot).getContextMenu().isShowing());
     MenuItem restart =
         table(robot).getContextMenu().getItems().stream()

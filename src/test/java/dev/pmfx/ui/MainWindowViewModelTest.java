@@ -218,6 +218,42 @@ class MainWindowViewModelTest {
     assertEquals(1_000, api.usage().orElseThrow().memoryBytes());
   }
 
+  @Test
+  void quittingCountsTheWorkersAsTheyStop() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null,
+            List.of(
+                new EngineEvent.WorkerChanged(
+                    Instant.EPOCH, WorkerState.LAUNCHING, worker(1, 0, WorkerState.ONLINE), "up"),
+                new EngineEvent.WorkerChanged(
+                    Instant.EPOCH,
+                    WorkerState.LAUNCHING,
+                    worker(2, 1, WorkerState.ONLINE),
+                    "up"))));
+
+    viewModel.beginQuit();
+
+    assertTrue(viewModel.quittingProperty().get());
+    assertEquals(0, viewModel.quitProgressProperty().get());
+    assertEquals("0 of 2 stopped · waiting for api-0, api-1", viewModel.quitTextProperty().get());
+
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null,
+            List.of(
+                new EngineEvent.WorkerChanged(
+                    Instant.EPOCH,
+                    WorkerState.STOPPING,
+                    worker(1, 0, WorkerState.STOPPED),
+                    "exited with code 0"))));
+
+    assertEquals(0.5, viewModel.quitProgressProperty().get());
+    assertEquals("1 of 2 stopped · waiting for api-1", viewModel.quitTextProperty().get());
+  }
+
   private static WorkerStatus worker(int id, int instance, WorkerState state) {
     return new WorkerStatus(
         id,
