@@ -41,6 +41,13 @@ public interface Engine extends AutoCloseable {
   /** The last lines a worker wrote, oldest first. */
   List<EngineEvent.LogLine> tail(int workerId, int lines);
 
+  /**
+   * The last lines of the app's log files, written by this pmfx or an earlier one: what the window
+   * shows for an app before it writes again. Per instance, stdout's lines then stderr's (the files
+   * hold no order between them); each line's time is its file's last change.
+   */
+  CompletableFuture<List<EngineEvent.LogLine>> logHistory(dev.pmfx.config.AppSpec spec, int lines);
+
   /** Registers a listener: it gets the current state, then every later event. */
   Subscription subscribe(EngineListener listener);
 

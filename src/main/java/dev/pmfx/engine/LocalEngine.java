@@ -1115,16 +1115,52 @@ public final class LocalEngine implements Engine {
   }
 
   private List<LogFile> logFilesFor(AppSpec spec, int instance, LogLine.Stream stream) {
-    String kind = stream == LogLine.Stream.OUT ? "out" : "error";
-    String suffix = spec.mergeLogs() || spec.instances() == 1 ? "" : "-" + instance;
-    Path logs = home.dir().resolve("logs");
-    Path main =
-        (stream == LogLine.Stream.OUT ? spec.outFile() : spec.errorFile())
-            .orElse(logs.resolve(spec.name() + "-" + kind + suffix + ".log"));
     List<LogFile> files = new ArrayList<>();
-    files.add(logFile(main, spec));
+    files.add(logFile(logPath(spec, instance, stream), spec));
     spec.logFile().ifPresent(combined -> files.add(logFile(combined, spec)));
     return files;
+  }
+
+  /** Where a worker's stdout or stderr goes, as PM2 names it: out_file/error_file or the home's. */
+  private Path logPath(AppSpec spec, int instance, LogLine.Stream stream) {
+    String kind = stream == LogLine.Stream.OUT ? "out" : "error";
+    String suffix = spec.mergeLogs() || spec.instances() == 1 ? "" : "-" + instance;
+    return (stream == LogLine.Stream.OUT ? spec.outFile() : spec.errorFile())
+        .orElse(home.dir().resolve("logs").resolve(spec.name() + "-" + kind + suffix + ".log"));
+  }
+
+  @Override
+  public CompletableFuture<List<LogLine>> logHistory(AppSpec spec, int lines) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<LogLine> history = new ArrayList<>();
+          int files = spec.mergeLogs() ? 1 : spec.instances();
+          for (int instance = 0; instance < files; instance++) {
+            for (LogLine.Stream stream : LogLine.Stream.values()) {
+              Path path = logPath(spec, instance, stream);
+              try {
+                if (!Files.isRegularFile(path)) {
+                  continue;
+                }
+                Instant changed = Files.getLastModifiedTime(path).toInstant();
+                for (String text : LogFile.lastLines(path, lines)) {
+                  history.add(new LogLine(changed, -1, spec.name(), instance, stream, text));
+                }
+              } catch (IOException e) {
+                history.add(
+                    new LogLine(
+                        now(),
+                        -1,
+                        spec.name(),
+                        instance,
+                        LogLine.Stream.ERR,
+                        "pmfx: cannot read " + path + ": " + e.getMessage()));
+              }
+            }
+          }
+          return List.copyOf(history);
+        },
+        Thread::startVirtualThread);
   }
 
   private LogFile logFile(Path path, AppSpec spec) {

@@ -48,6 +48,39 @@ public final class LogFile implements AutoCloseable {
     return path;
   }
 
+  /**
+   * The last {@code max} lines of a file, oldest first, read from its end: a 10 MiB log costs what
+   * its last lines cost. Empty when the file does not exist.
+   */
+  public static java.util.List<String> lastLines(Path file, int max) throws IOException {
+    if (max <= 0 || !Files.isRegularFile(file)) {
+      return java.util.List.of();
+    }
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+      long end = channel.size();
+      long start = end;
+      int newlines = 0;
+      java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(64 * 1024);
+      // Walk back until max lines and the newline before them are in view, or the file's start.
+      while (start > 0 && newlines <= max) {
+        int length = (int) Math.min(chunk.capacity(), start);
+        start -= length;
+        chunk.clear().limit(length);
+        channel.read(chunk, start);
+        for (int i = length - 1; i >= 0; i--) {
+          if (chunk.get(i) == '\n' && start + i != end - 1) {
+            newlines++;
+          }
+        }
+      }
+      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate((int) (end - start));
+      channel.read(tail, start);
+      java.util.List<String> lines =
+          new String(tail.array(), StandardCharsets.UTF_8).lines().toList();
+      return lines.subList(Math.max(0, lines.size() - max), lines.size());
+    }
+  }
+
   private void open() throws IOException {
     size = Files.exists(path) ? Files.size(path) : 0;
     writer =

@@ -446,6 +446,9 @@ public final class MainWindow {
     }
     if (row.orElse(null) != shown) {
       shown = row.orElse(null);
+      if (shown instanceof AppItem app) {
+        viewModel.showEarlierLogs(app);
+      }
       logList.getItems().removeListener(following);
       ObservableList<LogEntry> logs =
           row.map(Row::logs).orElse(FXCollections.observableArrayList());
@@ -823,8 +826,12 @@ public final class MainWindow {
         setText(null);
         return;
       }
+      getStyleClass().remove("earlier");
+      if (entry.earlier()) {
+        getStyleClass().add("earlier");
+      }
       setText(
-          TIME.format(entry.at())
+          (entry.earlier() ? "earlier " : TIME.format(entry.at()))
               + " "
               + entry.source()
               + (entry.error() ? " ! " : " | ")

@@ -500,6 +500,47 @@ public final class MainWindowViewModel {
     command("restart all", () -> engine.restart("all"));
   }
 
+  /** Lines read back from an app's log files, at most, when its logs are first shown. */
+  static final int EARLIER_LINES = 200;
+
+  /**
+   * Shows what the app's log files hold from before this session, once, when its log pane opens
+   * with nothing in it yet: a crash at 3 a.m. can still be read after pmfx was restarted.
+   */
+  public void showEarlierLogs(AppItem app) {
+    if (app.earlierLogsAsked || !app.logs().isEmpty()) {
+      return;
+    }
+    app.earlierLogsAsked = true;
+    engine
+        .logHistory(app.specProperty().get(), EARLIER_LINES)
+        .thenAccept(
+            lines ->
+                background.later(
+                    () -> {
+                      if (lines.isEmpty()) {
+                        return;
+                      }
+                      List<LogEntry> earlier = new ArrayList<>();
+                      earlier.add(
+                          new LogEntry(
+                              lines.getFirst().at(),
+                              "pmfx",
+                              false,
+                              "── the last lines of "
+                                  + app.name()
+                                  + "'s log files, from before this session ──",
+                              true));
+                      for (EngineEvent.LogLine line : lines) {
+                        LogEntry entry = ProcessItems.entry(line);
+                        earlier.add(
+                            new LogEntry(
+                                entry.at(), entry.source(), entry.error(), entry.text(), true));
+                      }
+                      app.addEarlierLogs(earlier);
+                    }));
+  }
+
   // Quitting
 
   /** True once the window began to close and the workers are stopping. */

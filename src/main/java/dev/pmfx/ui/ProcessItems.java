@@ -25,8 +25,16 @@ public final class ProcessItems {
 
   private ProcessItems() {}
 
-  /** One line of output, as the log pane shows it. */
-  public record LogEntry(Instant at, String source, boolean error, String text) {}
+  /**
+   * One line of output, as the log pane shows it.
+   *
+   * @param earlier read back from the log files: written before this session, at no known time
+   */
+  public record LogEntry(Instant at, String source, boolean error, String text, boolean earlier) {
+    public LogEntry(Instant at, String source, boolean error, String text) {
+      this(at, source, error, text, false);
+    }
+  }
 
   /** One lifecycle step, as the events pane shows it. */
   public record HistoryEntry(Instant at, String source, String from, String to, String reason) {}
@@ -54,6 +62,11 @@ public final class ProcessItems {
     /** What commands call this row: an app name or a worker id. */
     public abstract String target();
 
+    /** Puts lines read back from the log files before the ones this session saw. */
+    void addEarlierLogs(List<LogEntry> lines) {
+      logs.addAll(0, lines.subList(0, Math.min(lines.size(), LOG_LINES - logs.size())));
+    }
+
     void addLogs(List<LogEntry> lines) {
       logs.addAll(lines);
       if (logs.size() > LOG_LINES) {
@@ -75,6 +88,7 @@ public final class ProcessItems {
     private final ObjectProperty<AppSpec> spec = new SimpleObjectProperty<>();
     private final ObservableList<WorkerItem> workers = FXCollections.observableArrayList();
     private final BooleanProperty known = new SimpleBooleanProperty();
+    boolean earlierLogsAsked;
 
     AppItem(AppSpec spec) {
       this.name = spec.name();

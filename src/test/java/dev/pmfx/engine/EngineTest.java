@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.EngineEvent.WorkerChanged;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -353,6 +354,18 @@ class EngineTest {
     Path logs = pmfx.home.dir().resolve("logs");
     assertTrue(Files.readString(logs.resolve("logged-out.log")).startsWith("crasher up, pid "));
     assertEquals("crasher about to fail\n", Files.readString(logs.resolve("logged-error.log")));
+
+    try (LocalEngine later = LocalEngine.create(pmfx.home)) { // pmfx started again
+      AppSpec spec =
+          pmfx.ecosystem("apps:\n  - name: logged\n    script: Crasher.java\n").apps().getFirst();
+      List<EngineEvent.LogLine> earlier = later.logHistory(spec, 10).get();
+
+      assertEquals(
+          List.of("OUT crasher up", "ERR crasher about to fail"),
+          earlier.stream()
+              .map(l -> l.stream() + " " + l.text().replaceAll(", pid.*", ""))
+              .toList());
+    }
   }
 
   @Test

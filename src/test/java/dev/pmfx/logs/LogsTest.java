@@ -36,6 +36,24 @@ class LogsTest {
   }
 
   @Test
+  void lastLinesReadsTheEndOfAFileWhateverItsSize() throws Exception {
+    Path big = dir.resolve("big.log");
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 100_000; i++) {
+      text.append("line ").append(i).append('\n');
+    }
+    Files.writeString(big, text);
+    Path longLines = dir.resolve("long.log");
+    String wide = "é".repeat(70_000); // two bytes each: lines wider than a read
+    Files.writeString(longLines, "first\n" + wide + "\n" + wide + "x\nlast without newline");
+
+    assertEquals(List.of("line 99998", "line 99999", "line 100000"), LogFile.lastLines(big, 3));
+    assertEquals(List.of(wide + "x", "last without newline"), LogFile.lastLines(longLines, 2));
+    assertEquals(4, LogFile.lastLines(longLines, 10).size(), "a file shorter than asked: all");
+    assertEquals(List.of(), LogFile.lastLines(dir.resolve("missing.log"), 5));
+  }
+
+  @Test
   void linesSplitAcrossReadsArriveWholeWithCrLfAndLastLineKept() throws Exception {
     byte[] text = "one\r\ntwo\nthree without newline".getBytes(StandardCharsets.UTF_8);
 

@@ -254,6 +254,31 @@ class MainWindowViewModelTest {
     assertEquals("1 of 2 stopped · waiting for api-1", viewModel.quitTextProperty().get());
   }
 
+  @Test
+  void anAppsLogPaneStartsWithWhatItsLogFilesHoldFromBefore() throws Exception {
+    PmfxHome home = new PmfxHome(dir.resolve("home"));
+    Files.createDirectories(home.dir().resolve("logs"));
+    Files.writeString(home.dir().resolve("logs/api-out.log"), "listening on 3000\n");
+    Files.writeString(home.dir().resolve("logs/api-error.log"), "TypeError: boom\n");
+    MainWindowViewModel viewModel = viewModel(home);
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
+    AppItem api = viewModel.apps().getFirst();
+
+    viewModel.showEarlierLogs(api);
+    for (int i = 0; i < 500 && api.logs().isEmpty(); i++) {
+      Thread.sleep(10);
+    }
+
+    assertEquals(
+        List.of(
+            "── the last lines of api's log files, from before this session ──",
+            "listening on 3000",
+            "TypeError: boom"),
+        api.logs().stream().map(ProcessItems.LogEntry::text).toList());
+    assertTrue(api.logs().stream().allMatch(ProcessItems.LogEntry::earlier));
+    assertTrue(api.logs().getLast().error());
+  }
+
   private static WorkerStatus worker(int id, int instance, WorkerState state) {
     return new WorkerStatus(
         id,
