@@ -19,6 +19,7 @@ class SeamTest {
   void snapshotsAndEventsRoundTripThroughJson() throws Exception {
     ObjectMapper json = EngineJson.mapper();
     try (EngineHarness pmfx = new EngineHarness(dir)) {
+      pmfx.engine.sampleEvery(java.time.Duration.ofMillis(200));
       pmfx.engine
           .start(
               pmfx.ecosystem(
@@ -35,6 +36,7 @@ class SeamTest {
               Set.of())
           .get();
       pmfx.events.awaitState("api", WorkerState.ONLINE);
+      pmfx.events.await(EngineEvent.MetricsSample.class, sample -> true);
 
       List<AppStatus> snapshot = pmfx.engine.snapshot();
       List<EngineEvent> events = pmfx.events.all();
