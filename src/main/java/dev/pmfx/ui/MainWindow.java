@@ -246,6 +246,24 @@ public final class MainWindow {
     if (message == null || message.isEmpty()) {
       return;
     }
+    javafx.stage.Window window = root.getScene() == null ? null : root.getScene().getWindow();
+    if (window instanceof javafx.stage.Stage stage
+        && stage.isShowing()
+        && (!stage.isFocused() || stage.isIconified())) {
+      // Someone looking elsewhere: a notification in the screen's corner, which brings pmfx back.
+      org.controlsfx.control.Notifications.create()
+          .title("pmfx")
+          .text(message)
+          .position(javafx.geometry.Pos.BOTTOM_RIGHT)
+          .hideAfter(javafx.util.Duration.seconds(8))
+          .onAction(
+              e -> {
+                stage.setIconified(false);
+                stage.toFront();
+                stage.requestFocus();
+              })
+          .showWarning();
+    }
     toast.setText(message);
     toast.setVisible(true);
     toastTimer.playFromStart();

@@ -69,7 +69,10 @@ public final class PmfxApp extends Application {
             });
     bridge = new EngineBridge(FxThread::run, viewModel::apply);
     engine.subscribe(bridge);
-    stage.setScene(new Scene(window.root()));
+    Scene scene = new Scene(window.root());
+    // On the scene too, not only the root: popups such as notifications take the scene's sheets.
+    scene.getStylesheets().add(PmfxApp.class.getResource("/dev/pmfx/pmfx.css").toExternalForm());
+    stage.setScene(scene);
     viewModel
         .windowPlace()
         .ifPresent(
