@@ -814,8 +814,18 @@ public final class MainWindow {
   }
 
   /** The status as a coloured badge. */
+  /** The state as a coloured badge; a warning sign beside it when the row's last action failed. */
   private static final class BadgeCell extends TreeTableCell<Row, String> {
     private final Label badge = new Label();
+    private final Label failed = new Label(null, new FontIcon("fth-alert-triangle"));
+    private final javafx.scene.control.Tooltip why = new javafx.scene.control.Tooltip();
+    private final javafx.scene.layout.HBox both = new javafx.scene.layout.HBox(6, badge, failed);
+
+    BadgeCell() {
+      failed.getStyleClass().add("action-failed");
+      failed.setTooltip(why);
+      both.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+    }
 
     @Override
     protected void updateItem(String status, boolean empty) {
@@ -830,7 +840,12 @@ public final class MainWindow {
               ? "badge-stopping"
               : status.contains("/") ? "badge-partly" : "badge-" + status.replace(' ', '-');
       badge.getStyleClass().setAll("label", "badge", style);
-      setGraphic(badge);
+      Row row = getTableRow() == null ? null : getTableRow().getItem();
+      String failure = row == null ? "" : row.failureProperty().get();
+      failed.setVisible(!failure.isEmpty());
+      failed.setManaged(!failure.isEmpty());
+      why.setText(failure);
+      setGraphic(both);
     }
   }
 

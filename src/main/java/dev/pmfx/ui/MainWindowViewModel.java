@@ -592,8 +592,24 @@ public final class MainWindowViewModel {
 
   private void act(Row row, String doing, Supplier<CompletableFuture<CommandResult>> command) {
     row.actionProperty().set(doing + "…");
+    row.failureProperty().set("");
     command(doing + " " + row.target(), command)
-        .whenComplete((r, e) -> background.later(() -> row.actionProperty().set("")));
+        .whenComplete(
+            (result, error) ->
+                background.later(
+                    () -> {
+                      row.actionProperty().set("");
+                      row.failureProperty().set(failure(doing, result, error));
+                    }));
+  }
+
+  /** Why a command failed, in words; empty when it did not. */
+  private static String failure(String doing, CommandResult result, Throwable error) {
+    if (error != null) {
+      return doing + " failed: " + error.getMessage();
+    }
+    return String.join(
+        "\n", result.problems().stream().map(p -> p.app() + ": " + p.message()).toList());
   }
 
   private CompletableFuture<CommandResult> command(
@@ -604,15 +620,10 @@ public final class MainWindowViewModel {
             (result, error) ->
                 background.later(
                     () -> {
-                      if (error != null) {
-                        problem.set(what + " failed: " + error.getMessage());
-                      } else if (!result.ok()) {
-                        problem.set(
-                            String.join(
-                                "\n",
-                                result.problems().stream()
-                                    .map(p -> p.app() + ": " + p.message())
-                                    .toList()));
+                      String failed = failure(what, result, error);
+                      if (!failed.isEmpty()) {
+                        problem.set(""); // the same words again are news again
+                        problem.set(failed);
                       }
                     }));
   }

@@ -44,6 +44,7 @@ public final class ProcessItems {
     private final ObservableList<LogEntry> logs = FXCollections.observableArrayList();
     private final ObservableList<HistoryEntry> history = FXCollections.observableArrayList();
     private final StringProperty action = new SimpleStringProperty("");
+    private final StringProperty failure = new SimpleStringProperty("");
 
     public ObservableList<LogEntry> logs() {
       return logs;
@@ -57,6 +58,11 @@ public final class ProcessItems {
     /** The action running on this row ("stopping…"), empty when none. */
     public StringProperty actionProperty() {
       return action;
+    }
+
+    /** Why the last action on this row failed, in words; empty when it did not. */
+    public StringProperty failureProperty() {
+      return failure;
     }
 
     /** What commands call this row: an app name or a worker id. */

@@ -136,10 +136,10 @@ class MainWindowTest {
     robot.clickOn("#startButton");
 
     waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    // two worker badges and the app's, once the table has drawn the batch that said online
+    waitFor(() -> robot.lookup(".badge-online").queryAll().size() == 3);
     TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
     assertEquals(2, app.getChildren().size());
-    assertEquals(
-        2, robot.lookup(".badge-online").queryAll().size() - 1, "two worker badges and the app's");
     @SuppressWarnings("unchecked")
     ListView<LogEntry> logs = robot.lookup("#logList").queryAs(ListView.class);
     waitFor(

@@ -279,6 +279,22 @@ class MainWindowViewModelTest {
     assertTrue(api.logs().getLast().error());
   }
 
+  @Test
+  void aFailedActionStaysOnItsRowAndIsNotified() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: missing.sh\n"));
+    AppItem api = viewModel.apps().getFirst();
+
+    viewModel.start(api);
+    for (int i = 0; i < 500 && api.failureProperty().get().isEmpty(); i++) {
+      Thread.sleep(10);
+    }
+
+    assertTrue(api.failureProperty().get().contains("missing.sh"), api.failureProperty().get());
+    assertEquals(api.failureProperty().get(), viewModel.problemProperty().get());
+    assertEquals("", api.actionProperty().get(), "the action is over");
+  }
+
   private static WorkerStatus worker(int id, int instance, WorkerState state) {
     return new WorkerStatus(
         id,
