@@ -46,6 +46,7 @@ public class UiPulse extends Application {
             + "\n    exec_mode: fork\n  - name: flood\n    script: flood.sh\n");
     PmfxHome home = new PmfxHome(dir.resolve("home"));
     LocalEngine engine = LocalEngine.create(home);
+    if (System.getenv("NO_METRICS") != null) engine.sampleEvery(java.time.Duration.ofDays(1));
     MainWindowViewModel viewModel =
         new MainWindowViewModel(EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
     Parent root = MainWindow.load(viewModel);
