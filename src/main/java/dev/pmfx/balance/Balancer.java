@@ -1,0 +1,277 @@
+package dev.pmfx.balance;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One public port of a cluster app, shared by its workers. Each request (HTTP mode) or connection
+ * (TCP mode) goes to one worker that is in rotation, chosen by the strategy; one that could not be
+ * delivered goes to another; with none in rotation it waits a bounded time for one, then gets 503.
+ * A worker leaves the rotation by {@link #drain} (its requests in flight finish first) or {@link
+ * #remove} (it is gone).
+ */
+public final class Balancer implements AutoCloseable {
+
+  public enum Mode {
+    /** Routes each request; keep-alive on both sides; WebSocket and other upgrades tunnelled. */
+    HTTP,
+    /** Splices each connection to one worker, for protocols other than HTTP/1.1. */
+    TCP
+  }
+
+  public enum Strategy {
+    ROUND_ROBIN,
+    LEAST_CONNECTIONS,
+    /** The same client address goes to the same worker while it is in rotation. */
+    STICKY
+  }
+
+  /**
+   * @param waitForWorker how long a request waits for a worker while none is in rotation
+   */
+  public record Options(Mode mode, Strategy strategy, Duration waitForWorker) {
+    public static Options defaults() {
+      return new Options(Mode.HTTP, Strategy.ROUND_ROBIN, Duration.ofSeconds(10));
+    }
+
+    public Options with(Strategy strategy) {
+      return new Options(mode, strategy, waitForWorker);
+    }
+
+    public Options with(Mode mode) {
+      return new Options(mode, strategy, waitForWorker);
+    }
+  }
+
+  private final Loops loops;
+  private final Options options;
+  private final Channel server;
+  private final List<Backend> backends = new CopyOnWriteArrayList<>();
+  private final AtomicInteger turn = new AtomicInteger();
+  private volatile boolean closed;
+
+  private Balancer(Loops loops, Options options, SocketAddress bind) throws IOException {
+    this.loops = loops;
+    this.options = options;
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(loops.group())
+            .channel(loops.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.AUTO_READ, options.mode() == Mode.HTTP)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel channel) {
+                    if (options.mode() == Mode.HTTP) {
+                      channel
+                          .pipeline()
+                          .addLast("http", new HttpServerCodec())
+                          .addLast("front", new HttpFrontend(Balancer.this));
+                    } else {
+                      channel.pipeline().addLast("front", new TcpFrontend(Balancer.this));
+                    }
+                  }
+                });
+    try {
+      this.server = bootstrap.bind(bind).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      throw new IOException("cannot listen on " + describe(bind) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Listens on {@code port} of every interface (0: any free port). */
+  public static Balancer open(Loops loops, int port, Options options) throws IOException {
+    return new Balancer(loops, options, new InetSocketAddress(port));
+  }
+
+  /** Listens on one address, such as the loopback one an app asked for. */
+  public static Balancer open(Loops loops, InetSocketAddress bind, Options options)
+      throws IOException {
+    return new Balancer(loops, options, bind);
+  }
+
+  private static String describe(SocketAddress address) {
+    return address instanceof InetSocketAddress inet
+        ? (inet.getAddress() != null && inet.getAddress().isAnyLocalAddress()
+            ? "port " + inet.getPort()
+            : inet.getHostString() + ":" + inet.getPort())
+        : address.toString();
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  Loops loops() {
+    return loops;
+  }
+
+  /** Puts a worker listening at {@code address} into rotation. */
+  public void add(int workerId, InetSocketAddress address) {
+    remove(workerId);
+    backends.add(new Backend(workerId, address));
+  }
+
+  /** Whether the worker is in rotation (added and not draining). */
+  public boolean routes(int workerId) {
+    return backends.stream().anyMatch(b -> b.workerId == workerId && !b.draining);
+  }
+
+  /**
+   * Takes a worker out of rotation and completes once its requests in flight have finished (true)
+   * or {@code timeout} passed (false); then closes its idle connections and forgets it.
+   */
+  public CompletableFuture<Boolean> drain(int workerId, Duration timeout) {
+    Backend backend =
+        backends.stream().filter(b -> b.workerId == workerId).findFirst().orElse(null);
+    if (backend == null) {
+      return CompletableFuture.completedFuture(true);
+    }
+    backend.draining = true;
+    backend.closeIdle();
+    if (backend.inFlight.get() == 0) {
+      backend.drained.complete(null);
+    }
+    return backend
+        .drained
+        .thenApply(done -> true)
+        .completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((finished, e) -> forget(backend));
+  }
+
+  /** Takes a worker out at once: it exited, so nothing of it can be waited for. */
+  public void remove(int workerId) {
+    backends.stream().filter(b -> b.workerId == workerId).toList().forEach(this::forget);
+  }
+
+  private void forget(Backend backend) {
+    backend.gone = true;
+    backends.remove(backend);
+    backend.closeIdle();
+  }
+
+  /** Each worker's counts, by worker id. */
+  public List<BackendStats> stats() {
+    return backends.stream()
+        .map(Backend::stats)
+        .sorted(Comparator.comparingInt(BackendStats::workerId))
+        .toList();
+  }
+
+  // ---------------------------------------------------------------- choosing
+
+  /**
+   * Calls {@code use} with a worker in rotation that is not in {@code tried}, on the client's event
+   * loop; while there is none, tries again every 25 ms until {@code deadlineNanos}, then calls
+   * {@code unavailable}.
+   */
+  void pick(
+      Channel client,
+      Set<Backend> tried,
+      long deadlineNanos,
+      Consumer<Backend> use,
+      Runnable unavailable) {
+    Backend chosen = closed ? null : choose(client.remoteAddress(), tried);
+    if (chosen != null) {
+      use.accept(chosen);
+    } else if (closed || System.nanoTime() >= deadlineNanos || !client.isActive()) {
+      unavailable.run();
+    } else {
+      client
+          .eventLoop()
+          .schedule(
+              () -> pick(client, tried, deadlineNanos, use, unavailable),
+              25,
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  long deadline() {
+    return System.nanoTime() + options.waitForWorker().toNanos();
+  }
+
+  private Backend choose(SocketAddress client, Set<Backend> tried) {
+    List<Backend> candidates =
+        backends.stream().filter(b -> !b.draining && !b.gone && !tried.contains(b)).toList();
+    if (candidates.isEmpty()) {
+      return null;
+    }
+    long now = System.nanoTime();
+    List<Backend> willing = candidates.stream().filter(b -> b.refusedUntil - now <= 0).toList();
+    List<Backend> open = willing.isEmpty() ? candidates : willing;
+    int next = Math.floorMod(turn.getAndIncrement(), open.size());
+    return switch (options.strategy()) {
+      case ROUND_ROBIN -> open.get(next);
+      case LEAST_CONNECTIONS -> {
+        Backend least = open.get(next);
+        for (Backend b : open) {
+          if (b.inFlight.get() < least.inFlight.get()) {
+            least = b;
+          }
+        }
+        yield least;
+      }
+      case STICKY -> {
+        // Rendezvous hashing: a client keeps its worker while that worker stays in rotation,
+        // whoever else joins or leaves.
+        String who = clientKey(client);
+        Backend best = null;
+        long bestScore = Long.MIN_VALUE;
+        for (Backend b : open) {
+          long score = mix(who.hashCode() * 31L + b.workerId);
+          if (best == null || score > bestScore) {
+            best = b;
+            bestScore = score;
+          }
+        }
+        yield best;
+      }
+    };
+  }
+
+  private static String clientKey(SocketAddress client) {
+    if (client instanceof InetSocketAddress inet) {
+      InetAddress address = inet.getAddress();
+      return address == null ? inet.getHostString() : address.getHostAddress();
+    }
+    return String.valueOf(client);
+  }
+
+  /** SplitMix64's finaliser: spreads nearby keys over the whole range. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    server.close().syncUninterruptibly();
+    backends.forEach(this::forget);
+  }
+}

@@ -1,0 +1,559 @@
+package dev.pmfx.balance;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One client connection in HTTP mode. Requests on it are answered one at a time and in order
+ * (pipelined ones wait their turn); each goes to a worker chosen for it, over a keep-alive
+ * connection of this event loop's pool, and its body and response stream through as they come. An
+ * {@code Upgrade} request (WebSocket) gets a connection of its own, spliced to the client once the
+ * worker answers 101.
+ */
+final class HttpFrontend extends ChannelInboundHandlerAdapter {
+
+  /** Request body held while the worker's connection opens, at most, before reading pauses. */
+  private static final int HELD_BODY = 1 << 20;
+
+  private final Balancer balancer;
+  private Channel client;
+  private Exchange current;
+
+  /** Messages of pipelined requests, read before the current one was answered. */
+  private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+
+  /** The rest of a request body whose response already went out: read and dropped. */
+  private boolean discarding;
+
+  HttpFrontend(Balancer balancer) {
+    this.balancer = balancer;
+  }
+
+  /** One request and its response. */
+  private final class Exchange {
+    final HttpRequest request;
+    final boolean keepAlive;
+    final boolean upgrade;
+    final boolean bodyless;
+    final long started = System.nanoTime();
+    final long deadline = balancer.deadline();
+    final Set<Backend> tried = new HashSet<>();
+    final List<HttpContent> held = new ArrayList<>();
+    int heldBytes;
+    Backend backend;
+    Channel upstream;
+    boolean pooled;
+    boolean requestDone;
+    boolean responseStarted;
+    boolean responseKeepAlive;
+    boolean clientKeepAlive;
+    boolean over;
+
+    Exchange(HttpRequest request, boolean keepAlive) {
+      this.request = request;
+      this.keepAlive = keepAlive;
+      this.upgrade = request.headers().contains(HttpHeaderNames.UPGRADE);
+      this.bodyless =
+          !HttpUtil.isTransferEncodingChunked(request)
+              && HttpUtil.getContentLength(request, 0L) == 0;
+      this.clientKeepAlive = keepAlive;
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    client = ctx.channel();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (current != null && current.requestDone && !discarding) {
+      waiting.add(msg); // a pipelined request: its turn comes when this one is answered
+      client.config().setAutoRead(false);
+      return;
+    }
+    handle(msg);
+  }
+
+  private void handle(Object msg) {
+    if (discarding) {
+      if (msg instanceof LastHttpContent) {
+        discarding = false;
+      }
+      ReferenceCountUtil.release(msg);
+      if (!discarding) {
+        next();
+      }
+      return;
+    }
+    if (msg instanceof HttpRequest request) {
+      if (request.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        answer(null, HttpResponseStatus.BAD_REQUEST, "bad request\n", false);
+        return;
+      }
+      boolean keepAlive = HttpUtil.isKeepAlive(request); // before its Connection header goes
+      forwardHeaders(request);
+      Exchange exchange = new Exchange(request, keepAlive);
+      current = exchange;
+      route(exchange);
+    }
+    if (msg instanceof HttpContent content) {
+      body(content);
+    } else if (!(msg instanceof HttpRequest)) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void body(HttpContent content) {
+    Exchange exchange = current;
+    if (exchange == null || exchange.over) {
+      content.release();
+      return;
+    }
+    if (content instanceof LastHttpContent) {
+      exchange.requestDone = true;
+      if (exchange.upgrade) {
+        client.config().setAutoRead(false); // nothing more until the worker says yes or no
+      }
+    }
+    if (exchange.upstream == null) {
+      exchange.held.add(content);
+      exchange.heldBytes += content.content().readableBytes();
+      if (exchange.heldBytes > HELD_BODY) {
+        client.config().setAutoRead(false);
+      }
+      return;
+    }
+    exchange.upstream.writeAndFlush(content);
+    if (!exchange.upstream.isWritable()) {
+      client.config().setAutoRead(false);
+    }
+  }
+
+  /** The request as the worker gets it: its own keep-alive, and who asked, in X-Forwarded-*. */
+  private void forwardHeaders(HttpRequest request) {
+    HttpHeaders headers = request.headers();
+    String upgradeTo = headers.get(HttpHeaderNames.UPGRADE);
+    // h2c would pin the client to one worker for good: it stays HTTP/1.1, balanced per request.
+    boolean upgrade = upgradeTo != null && !upgradeTo.strip().equalsIgnoreCase("h2c");
+    for (String named : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : named.split(",")) {
+        headers.remove(token.strip());
+      }
+    }
+    headers.remove(HttpHeaderNames.CONNECTION);
+    headers.remove(HttpHeaderNames.KEEP_ALIVE);
+    headers.remove("Proxy-Connection");
+    headers.remove(HttpHeaderNames.TE);
+    headers.remove(HttpHeaderNames.UPGRADE);
+    if (upgrade) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
+    } else {
+      headers.remove("HTTP2-Settings");
+    }
+    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    String address =
+        client.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+            ? inet.getAddress().getHostAddress()
+            : String.valueOf(client.remoteAddress());
+    String before = headers.get("X-Forwarded-For");
+    headers.set("X-Forwarded-For", before == null ? address : before + ", " + address);
+    if (!headers.contains("X-Forwarded-Proto")) {
+      headers.set("X-Forwarded-Proto", "http");
+    }
+    if (!headers.contains("X-Forwarded-Host") && headers.contains(HttpHeaderNames.HOST)) {
+      headers.set("X-Forwarded-Host", headers.get(HttpHeaderNames.HOST));
+    }
+  }
+
+  // ---------------------------------------------------------------- to a worker
+
+  private void route(Exchange exchange) {
+    balancer.pick(
+        client,
+        exchange.tried,
+        exchange.deadline,
+        backend -> send(exchange, backend),
+        () -> unavailable(exchange));
+  }
+
+  private void send(Exchange exchange, Backend backend) {
+    if (exchange.over) {
+      return;
+    }
+    backend.begin();
+    exchange.backend = backend;
+    Channel pooled = exchange.upgrade ? null : backend.pooled(client.eventLoop());
+    if (pooled != null) {
+      exchange.pooled = true;
+      attach(exchange, pooled);
+      return;
+    }
+    exchange.pooled = false;
+    new Bootstrap()
+        .group(client.eventLoop())
+        .channel(balancer.loops().clientChannel())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(
+            new io.netty.channel.ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel channel) {
+                channel
+                    .pipeline()
+                    .addLast("http", new HttpClientCodec())
+                    .addLast("back", new Upstream());
+              }
+            })
+        .connect(backend.address)
+        .addListener(
+            (ChannelFutureListener)
+                connected -> {
+                  if (connected.isSuccess()) {
+                    attach(exchange, connected.channel());
+                  } else {
+                    // Nothing reached the worker: another one gets the request.
+                    backend.refused();
+                    exchange.tried.add(backend);
+                    exchange.backend = null;
+                    if (!exchange.over) {
+                      route(exchange);
+                    }
+                  }
+                });
+  }
+
+  private void attach(Exchange exchange, Channel upstream) {
+    if (exchange.over || !client.isActive()) {
+      exchange.backend.end(System.nanoTime() - exchange.started, false);
+      upstream.close();
+      return;
+    }
+    exchange.upstream = upstream;
+    ((Upstream) upstream.pipeline().get("back")).frontend = this;
+    upstream.write(exchange.request);
+    // The request object is written once; a retry on a fresh connection needs it again.
+    ReferenceCountUtil.retain(exchange.request);
+    for (HttpContent content : exchange.held) {
+      upstream.write(content);
+    }
+    exchange.held.clear();
+    upstream.flush();
+    if (!exchange.upgrade || !exchange.requestDone) {
+      client.config().setAutoRead(true);
+    }
+  }
+
+  private void unavailable(Exchange exchange) {
+    if (exchange.over) {
+      return;
+    }
+    answer(
+        exchange,
+        HttpResponseStatus.SERVICE_UNAVAILABLE,
+        "no worker of this app is online; try again shortly\n",
+        true);
+  }
+
+  /** Answers on pmfx's own behalf (400, 502, 503) and ends the exchange. */
+  private void answer(Exchange exchange, HttpResponseStatus status, String text, boolean retry) {
+    boolean keepAlive = exchange != null && exchange.keepAlive && exchange.requestDone;
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    HttpUtil.setKeepAlive(response, keepAlive);
+    if (retry) {
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+    }
+    if (exchange != null) {
+      exchange.over = true;
+      exchange.held.forEach(HttpContent::release);
+      exchange.held.clear();
+      discarding = !exchange.requestDone;
+      current = null;
+    }
+    client
+        .writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (!keepAlive) {
+                    client.close();
+                  } else {
+                    next();
+                  }
+                });
+  }
+
+  // ---------------------------------------------------------------- from a worker
+
+  /** The handler on a worker connection; it serves whichever exchange holds the connection. */
+  static final class Upstream extends ChannelInboundHandlerAdapter {
+    HttpFrontend frontend;
+
+    /** Between the worker's 101 and the splice: what it sends meanwhile waits here. */
+    boolean switching;
+
+    final List<Object> early = new ArrayList<>();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (switching) {
+        if (msg instanceof LastHttpContent last && !last.content().isReadable()) {
+          last.release(); // the end of the 101 itself
+        } else {
+          early.add(msg);
+        }
+        return;
+      }
+      HttpFrontend owner = frontend;
+      if (owner == null || owner.current == null || owner.current.upstream != ctx.channel()) {
+        ReferenceCountUtil.release(msg); // an idle connection has nothing to say
+        ctx.close();
+        return;
+      }
+      owner.response(owner.current, (HttpObject) msg);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      HttpFrontend owner = frontend;
+      if (owner != null && ctx.channel().isWritable() && owner.client != null) {
+        owner.client.config().setAutoRead(true);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      HttpFrontend owner = frontend;
+      if (owner != null
+          && owner.current != null
+          && owner.current.upstream == ctx.channel()
+          && !owner.current.over) {
+        owner.upstreamLost(owner.current);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  private void response(Exchange exchange, HttpObject msg) {
+    if (msg instanceof HttpResponse response) {
+      int code = response.status().code();
+      if (code == 101 && exchange.upgrade) {
+        upgraded(exchange, response);
+        return;
+      }
+      if (code >= 100 && code < 200) {
+        client.writeAndFlush(msg); // 100 Continue and the like: the real answer follows
+        return;
+      }
+      exchange.responseStarted = true;
+      exchange.responseKeepAlive = HttpUtil.isKeepAlive(response);
+      boolean framed =
+          HttpUtil.isContentLengthSet(response)
+              || HttpUtil.isTransferEncodingChunked(response)
+              || code == 204
+              || code == 304
+              || exchange.request.method().name().equals("HEAD");
+      // A response that ends when the worker closes cannot share the client's connection.
+      exchange.clientKeepAlive = exchange.keepAlive && framed;
+      HttpHeaders headers = response.headers();
+      headers.remove(HttpHeaderNames.KEEP_ALIVE);
+      headers.remove("Proxy-Connection");
+      HttpUtil.setKeepAlive(response, exchange.clientKeepAlive);
+    } else if (msg instanceof HttpContent content && !exchange.responseStarted) {
+      content.release(); // the empty end of an interim response
+      return;
+    }
+    if (msg instanceof LastHttpContent) {
+      finish(exchange, client.writeAndFlush(msg));
+    } else {
+      client.writeAndFlush(msg);
+      if (!client.isWritable()) {
+        exchange.upstream.config().setAutoRead(false);
+      }
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (client.isWritable() && current != null && current.upstream != null) {
+      current.upstream.config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void finish(Exchange exchange, io.netty.channel.ChannelFuture written) {
+    exchange.over = true;
+    current = null;
+    Backend backend = exchange.backend;
+    Channel upstream = exchange.upstream;
+    ((Upstream) upstream.pipeline().get("back")).frontend = null;
+    upstream.config().setAutoRead(true);
+    boolean reusable = exchange.responseKeepAlive && exchange.requestDone;
+    ReferenceCountUtil.release(exchange.request);
+    if (reusable) {
+      backend.release(upstream);
+    } else {
+      upstream.close();
+    }
+    backend.end(System.nanoTime() - exchange.started, false);
+    discarding = !exchange.requestDone;
+    if (exchange.clientKeepAlive) {
+      next();
+    } else {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** The worker's connection closed before the response ended. */
+  private void upstreamLost(Exchange exchange) {
+    Backend backend = exchange.backend;
+    if (!exchange.responseStarted
+        && exchange.pooled
+        && exchange.bodyless
+        && exchange.requestDone
+        && !exchange.upgrade) {
+      // A kept-alive connection the worker had just closed: the request goes again, on a
+      // fresh connection, as it could not have been acted on.
+      backend.end(0, false);
+      exchange.upstream = null;
+      exchange.backend = null;
+      exchange.tried.clear();
+      send(exchange, backend);
+      return;
+    }
+    backend.end(System.nanoTime() - exchange.started, true);
+    if (exchange.responseStarted) {
+      exchange.over = true;
+      current = null;
+      ReferenceCountUtil.release(exchange.request);
+      client.close(); // the response was cut off; the client must see it end
+    } else {
+      ReferenceCountUtil.release(exchange.request);
+      answer(exchange, HttpResponseStatus.BAD_GATEWAY, "the worker closed the connection\n", false);
+    }
+  }
+
+  /** The worker switched protocols: from now on the two connections are spliced. */
+  private void upgraded(Exchange exchange, HttpResponse response) {
+    exchange.over = true;
+    current = null;
+    Channel upstream = exchange.upstream;
+    Backend backend = exchange.backend;
+    ReferenceCountUtil.release(exchange.request);
+    java.util.concurrent.atomic.AtomicBoolean ended =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable end =
+        () -> {
+          if (ended.compareAndSet(false, true)) {
+            backend.end(System.nanoTime() - exchange.started, false);
+          }
+        };
+    upstream.config().setAutoRead(false);
+    Upstream back = (Upstream) upstream.pipeline().get("back");
+    back.switching = true;
+    back.frontend = null;
+    client
+        .writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (!written.isSuccess()) {
+                    end.run();
+                    upstream.close();
+                    return;
+                  }
+                  client.pipeline().remove(this);
+                  client.pipeline().addLast("relay", new Relay(upstream, end));
+                  client.pipeline().remove("http");
+                  upstream.pipeline().remove("back");
+                  for (Object msg : back.early) {
+                    client.writeAndFlush(msg); // sent by the worker right after its 101
+                  }
+                  back.early.clear();
+                  upstream.pipeline().addLast("relay", new Relay(client, end));
+                  upstream.pipeline().remove("http"); // what it read past the 101 goes on
+                  for (Object msg : waiting) {
+                    client.pipeline().fireChannelRead(msg);
+                  }
+                  waiting.clear();
+                  upstream.config().setAutoRead(true);
+                  client.config().setAutoRead(true);
+                });
+  }
+
+  /** Takes the next pipelined request, if one is waiting, else reads on. */
+  private void next() {
+    while (current == null || !current.requestDone) {
+      Object msg = waiting.poll();
+      if (msg == null) {
+        break;
+      }
+      handle(msg);
+      if (discarding) {
+        continue;
+      }
+    }
+    if (client.isActive() && (current == null || !current.upgrade || !current.requestDone)) {
+      client.config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Exchange exchange = current;
+    if (exchange != null && !exchange.over) {
+      exchange.over = true;
+      if (exchange.upstream != null) {
+        exchange.upstream.close(); // the worker's answer has nobody to go to
+        exchange.backend.end(System.nanoTime() - exchange.started, false);
+        ReferenceCountUtil.release(exchange.request);
+      }
+      exchange.held.forEach(HttpContent::release);
+    }
+    waiting.forEach(ReferenceCountUtil::release);
+    waiting.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}
