@@ -15,7 +15,7 @@ import java.util.Optional;
  * How one worker of an app is started: the command line (interpreter from the script's extension,
  * as PM2 picks it), its folder and its environment.
  */
-record Launch(List<String> command, Path cwd, Map<String, String> environment) {
+record Launch(List<String> command, Path cwd, Map<String, String> environment, boolean node) {
 
   /** Interpreters by script extension; {@code java} means the runtime pmfx runs on. */
   static final Map<String, List<String>> INTERPRETERS =
@@ -58,6 +58,7 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment) {
         app.interpreter()
             .map(i -> i.equals("none") ? List.<String>of() : List.of(i))
             .orElse(INTERPRETERS.getOrDefault(extension, List.of()));
+    boolean node = false;
     if (interpreter.isEmpty()) {
       command.add(executable(app.script(), cwd, path));
     } else {
@@ -65,6 +66,7 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment) {
       command.addAll(interpreter.subList(1, interpreter.size()));
       command.addAll(app.interpreterArgs());
       if (isNode(interpreter.getFirst())) {
+        node = true;
         command.add("--require");
         command.add(nodeShim.toString());
       }
@@ -85,14 +87,18 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment) {
     app.incrementVar().ifPresent(var -> env.put(var, incremented(env.get(var), instance)));
     if (privatePort.isPresent()) {
       // Cluster mode: the app's PORT is the public one, which pmfx's balancer serves; each
-      // worker listens on a private loopback port of its own.
-      app.environment(envName).entrySet().stream()
-          .filter(e -> e.getKey().equals("PORT"))
-          .findFirst()
-          .ifPresent(e -> env.put("PMFX_PUBLIC_PORT", e.getValue()));
-      env.put("PORT", String.valueOf(privatePort.getAsInt()));
+      // worker listens on a private loopback port of its own. Node apps keep PORT: the shim
+      // moves whatever port they listen on. Other programs get the private one as PORT.
+      env.put("PMFX_PRIVATE_PORT", String.valueOf(privatePort.getAsInt()));
+      if (!node) {
+        app.environment(envName).entrySet().stream()
+            .filter(e -> e.getKey().equals("PORT"))
+            .findFirst()
+            .ifPresent(e -> env.put("PMFX_PUBLIC_PORT", e.getValue()));
+        env.put("PORT", String.valueOf(privatePort.getAsInt()));
+      }
     }
-    return new Launch(List.copyOf(command), cwd, env);
+    return new Launch(List.copyOf(command), cwd, env, node);
   }
 
   private static String incremented(String base, int instance) {

@@ -98,6 +98,16 @@ public final class LocalEngine implements Engine {
   private record Sampled(long pid, String app, int instance) {}
 
   private volatile Duration sampleInterval = Duration.ofSeconds(1);
+
+  /** Cluster apps' balancers, by app name; opened when the app's public port is known. */
+  private final Map<String, dev.pmfx.balance.Balancer> balancers = new ConcurrentHashMap<>();
+
+  /** The balancers' event loops, started with the first cluster app. */
+  private dev.pmfx.balance.Loops loops;
+
+  /** How long a stopping cluster worker's requests in flight may take before it is signalled. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
   private final Thread sampler;
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
   private volatile boolean closed;
@@ -105,6 +115,9 @@ public final class LocalEngine implements Engine {
   private static final class AppEntry {
     AppSpec spec;
     final List<Worker> workers = new ArrayList<>();
+
+    /** Notes already published about the app, so each is said once. */
+    final Set<String> noted = new HashSet<>();
 
     AppEntry(AppSpec spec) {
       this.spec = spec;
@@ -292,12 +305,6 @@ public final class LocalEngine implements Engine {
             unsupervise(spec.name());
             if (spec.autostart()) {
               supervise(entry);
-              if (spec.execMode() == dev.pmfx.config.ExecMode.CLUSTER) {
-                publishNote(
-                    entry,
-                    "cluster mode: pmfx's balancer is not built yet, so nothing serves the app's"
-                        + " own PORT; each worker listens on a private PORT of its own");
-              }
             }
           }
           unknown.forEach(
@@ -631,7 +638,11 @@ public final class LocalEngine implements Engine {
           loop.submit(
                   () ->
                       workers.values().stream()
-                          .map(w -> w.spec.killTimeout())
+                          .map(
+                              w ->
+                                  balancers.containsKey(w.spec.name())
+                                      ? w.spec.killTimeout().plus(DRAIN_TIMEOUT)
+                                      : w.spec.killTimeout())
                           .max(Duration::compareTo)
                           .orElse(Duration.ZERO))
               .get(5, TimeUnit.SECONDS);
@@ -677,6 +688,10 @@ public final class LocalEngine implements Engine {
     }
     loop.shutdownNow();
     timers.shutdownNow();
+    List.copyOf(balancers.keySet()).forEach(this::closeBalancer);
+    if (loops != null) {
+      loops.close();
+    }
     deliveries.add(STOP_DISPATCH);
     try {
       dispatcher.join(10_000);
@@ -708,6 +723,7 @@ public final class LocalEngine implements Engine {
           WorkerChannel.open(socket, message -> post(() -> onMessage(w, generation, message)));
       OptionalInt port =
           w.spec.execMode() == ExecMode.CLUSTER ? OptionalInt.of(freePort()) : OptionalInt.empty();
+      w.privatePort = port.orElse(0);
       Launch plan =
           Launch.plan(
               w.spec,
@@ -718,6 +734,7 @@ public final class LocalEngine implements Engine {
               w.channel.path(),
               nodeShim,
               port);
+      w.node = plan.node();
       List<LogFile> out = logFilesFor(w.spec, w.instance, LogLine.Stream.OUT);
       List<LogFile> err = logFilesFor(w.spec, w.instance, LogLine.Stream.ERR);
       List<String> command = new ArrayList<>(plan.command());
@@ -764,6 +781,15 @@ public final class LocalEngine implements Engine {
             WorkerState.WAITING_READY,
             "pid " + process.pid() + ", waiting for its ready signal");
         w.timer = after(w.spec.listenTimeout(), () -> onListenTimeout(w, generation));
+      } else if (w.privatePort > 0) {
+        // Cluster mode: online once it listens, which the Node shim reports and a connection to
+        // its private port shows for any program.
+        move(
+            w,
+            WorkerState.WAITING_READY,
+            "pid " + process.pid() + ", waiting until it listens on 127.0.0.1:" + w.privatePort);
+        w.timer = after(w.spec.listenTimeout(), () -> onListenTimeout(w, generation));
+        probeListening(w, generation, w.privatePort);
       } else {
         w.readyAt = now();
         move(w, WorkerState.ONLINE, "pid " + process.pid());
@@ -827,12 +853,143 @@ public final class LocalEngine implements Engine {
   }
 
   private void onMessage(Worker w, int generation, String message) {
-    if (generation != w.generation || !message.equals("ready")) {
+    if (generation != w.generation) {
       return;
     }
-    if (w.state == WorkerState.WAITING_READY) {
+    if (message.equals("ready") && w.state == WorkerState.WAITING_READY) {
       w.readyAt = now();
       move(w, WorkerState.ONLINE, "ready");
+    } else if (message.startsWith("listening ") && w.privatePort > 0) {
+      try {
+        w.publicPort = Integer.parseInt(message.substring("listening ".length()).strip());
+      } catch (NumberFormatException notAPort) {
+        return;
+      }
+      onListening(w, generation);
+    }
+  }
+
+  /** Tries to connect to a cluster worker's private port every 100 ms while it is launching. */
+  private void probeListening(Worker w, int generation, int port) {
+    timers.schedule(
+        () ->
+            Thread.startVirtualThread(
+                () -> {
+                  try (java.net.Socket probe = new java.net.Socket()) {
+                    probe.connect(
+                        new java.net.InetSocketAddress(
+                            java.net.InetAddress.getLoopbackAddress(), port),
+                        500);
+                    post(() -> onListening(w, generation));
+                  } catch (IOException notYet) {
+                    post(
+                        () -> {
+                          if (generation == w.generation
+                              && w.state == WorkerState.WAITING_READY
+                              && !w.spec.waitReady()) {
+                            probeListening(w, generation, port);
+                          }
+                        });
+                  }
+                }),
+        100,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** A cluster worker listens: online now, unless it is to say ready itself. */
+  private void onListening(Worker w, int generation) {
+    if (generation != w.generation) {
+      return;
+    }
+    if (w.state == WorkerState.WAITING_READY && !w.spec.waitReady()) {
+      w.readyAt = now();
+      move(
+          w,
+          WorkerState.ONLINE,
+          "listening on 127.0.0.1:"
+              + w.privatePort
+              + (w.publicPort > 0 ? " for port " + w.publicPort : ""));
+    } else if (w.state == WorkerState.ONLINE) {
+      route(w); // the port it reported may be news to the balancer
+    }
+  }
+
+  // ---------------------------------------------------------------- the balancer
+
+  /** Puts an online cluster worker into its app's balancer, opening it on first use. */
+  private void route(Worker w) {
+    if (w.privatePort == 0) {
+      return;
+    }
+    balancerFor(w)
+        .ifPresent(
+            b ->
+                b.add(
+                    w.id,
+                    new java.net.InetSocketAddress(
+                        java.net.InetAddress.getLoopbackAddress(), w.privatePort)));
+  }
+
+  private Optional<dev.pmfx.balance.Balancer> balancerFor(Worker w) {
+    String app = w.spec.name();
+    dev.pmfx.balance.Balancer open = balancers.get(app);
+    if (open != null) {
+      return Optional.of(open);
+    }
+    int port = w.publicPort > 0 ? w.publicPort : configuredPort(w);
+    AppEntry entry = apps.get(app);
+    if (port <= 0) {
+      if (w.node) {
+        return Optional.empty(); // its listen() call will say the port
+      }
+      if (entry != null && entry.noted.add("no public port")) {
+        publishNote(
+            entry,
+            "cluster mode needs the app's public port: set env.PORT (a Node app's own listen()"
+                + " call says it); until then each worker serves only its private PORT");
+      }
+      return Optional.empty();
+    }
+    try {
+      if (loops == null) {
+        loops = new dev.pmfx.balance.Loops();
+      }
+      dev.pmfx.balance.Balancer balancer =
+          dev.pmfx.balance.Balancer.open(loops, port, dev.pmfx.balance.Balancer.Options.defaults());
+      balancers.put(app, balancer);
+      if (entry != null) {
+        entry.noted.remove("cannot listen");
+      }
+      return Optional.of(balancer);
+    } catch (IOException e) {
+      if (entry != null && entry.noted.add("cannot listen")) {
+        publishNote(entry, "the balancer " + e.getMessage());
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** The app's own PORT, from env or env_<name>: the public port of a cluster app. */
+  private static int configuredPort(Worker w) {
+    String value = w.spec.environment(w.envName).get("PORT");
+    try {
+      return value == null ? 0 : Integer.parseInt(value.strip());
+    } catch (NumberFormatException notAPort) {
+      return 0;
+    }
+  }
+
+  private void unroute(Worker w) {
+    dev.pmfx.balance.Balancer balancer = balancers.get(w.spec.name());
+    if (balancer != null) {
+      balancer.remove(w.id);
+    }
+  }
+
+  private void closeBalancer(String app) {
+    dev.pmfx.balance.Balancer balancer = balancers.remove(app);
+    if (balancer != null) {
+      balancer.close();
     }
   }
 
@@ -932,34 +1089,62 @@ public final class LocalEngine implements Engine {
       }
       case LAUNCHING, WAITING_READY, ONLINE -> {
         w.waitingForRest.add(rest);
-        w.tree = treeOf(w.process);
-        String signal = Signals.known(w.spec.killSignal()) ? w.spec.killSignal() : "SIGTERM";
-        boolean byMessage =
-            w.spec.shutdownWithMessage() && w.channel != null && w.channel.send("shutdown");
-        // ONLINE -> STOPPING: signal now, SIGKILL when kill_timeout runs out
-        move(
-            w,
-            WorkerState.STOPPING,
-            why
-                + ": "
-                + (byMessage ? "sent the shutdown message" : "sent " + signal)
-                + ", SIGKILL after "
-                + w.spec.killTimeout().toMillis()
-                + " ms");
-        int generation = w.generation;
-        w.timer = after(w.spec.killTimeout(), () -> onKillTimeout(w, generation));
-        if (!byMessage) {
-          if (w.spec.treekill() && SETSID != null) {
-            Signals.sendGroup(w.process.pid(), signal);
-          }
-          for (ProcessHandle p : w.spec.treekill() ? w.tree : List.of(w.process.toHandle())) {
-            Signals.send(p.pid(), signal);
-          }
+        dev.pmfx.balance.Balancer balancer = balancers.get(w.spec.name());
+        if (balancer != null && balancer.routes(w.id)) {
+          // Cluster mode: no new request goes to it, and those in flight finish first.
+          move(
+              w,
+              WorkerState.STOPPING,
+              why
+                  + ": draining its requests in flight (at most "
+                  + DRAIN_TIMEOUT.toSeconds()
+                  + " s)");
+          int generation = w.generation;
+          balancer
+              .drain(w.id, DRAIN_TIMEOUT)
+              .thenAccept(
+                  finished ->
+                      post(
+                          () -> {
+                            if (generation == w.generation && w.state == WorkerState.STOPPING) {
+                              signalStop(w, finished ? "drained" : "drain timed out");
+                            }
+                          }));
+          return rest;
         }
+        signalStop(w, why);
         return rest;
       }
     }
     return rest;
+  }
+
+  /** Sends the stop signal (or message) now and SIGKILL when kill_timeout runs out. */
+  private void signalStop(Worker w, String why) {
+    w.tree = treeOf(w.process);
+    String signal = Signals.known(w.spec.killSignal()) ? w.spec.killSignal() : "SIGTERM";
+    boolean byMessage =
+        w.spec.shutdownWithMessage() && w.channel != null && w.channel.send("shutdown");
+    // ONLINE -> STOPPING: signal now, SIGKILL when kill_timeout runs out
+    move(
+        w,
+        WorkerState.STOPPING,
+        why
+            + ": "
+            + (byMessage ? "sent the shutdown message" : "sent " + signal)
+            + ", SIGKILL after "
+            + w.spec.killTimeout().toMillis()
+            + " ms");
+    int generation = w.generation;
+    w.timer = after(w.spec.killTimeout(), () -> onKillTimeout(w, generation));
+    if (!byMessage) {
+      if (w.spec.treekill() && SETSID != null) {
+        Signals.sendGroup(w.process.pid(), signal);
+      }
+      for (ProcessHandle p : w.spec.treekill() ? w.tree : List.of(w.process.toHandle())) {
+        Signals.send(p.pid(), signal);
+      }
+    }
   }
 
   /** What a stop was for, once the worker is stopped: nothing, a start, or its removal. */
@@ -1030,6 +1215,7 @@ public final class LocalEngine implements Engine {
       entry.workers.remove(w);
       if (entry.workers.isEmpty()) {
         apps.remove(w.spec.name());
+        closeBalancer(w.spec.name());
         publish(new EngineEvent.AppRemoved(now(), w.spec.name()));
       }
     }
@@ -1047,6 +1233,11 @@ public final class LocalEngine implements Engine {
       sampled.remove(w.id);
     }
     publish(new EngineEvent.WorkerChanged(w.since, from, w.status(), reason));
+    if (to == WorkerState.ONLINE && from != WorkerState.ONLINE) {
+      route(w);
+    } else if (!to.running()) {
+      unroute(w);
+    }
     if (w.atRest()) {
       w.waitingForRest.forEach(f -> f.complete(to));
       w.waitingForRest.clear();

@@ -53,6 +53,15 @@ final class Worker {
   /** Restarts waiting for the new process: completed with ONLINE, or how it failed. */
   final List<CompletableFuture<WorkerState>> waitingForLaunch = new ArrayList<>();
 
+  /** Cluster mode: the loopback port the current process listens on; 0 otherwise. */
+  int privatePort;
+
+  /** Whether it runs on Node.js with pmfx's shim, which reports the port the app listens on. */
+  boolean node;
+
+  /** Cluster mode: the public port the app asked for, as a Node worker reported it; 0 unknown. */
+  int publicPort;
+
   /** The process and its descendants when the stop began: all of them end with the stop. */
   List<ProcessHandle> tree = List.of();
 

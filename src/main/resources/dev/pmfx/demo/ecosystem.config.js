@@ -4,10 +4,12 @@
 module.exports = {
   apps: [
     {
-      // An HTTP service on http://localhost:8080 that says 'ready' when it serves.
-      // (Cluster mode, with pmfx's own balancer spreading requests over workers, comes next.)
+      // An HTTP service on http://localhost:8080 in cluster mode: two workers, each on a
+      // private port, each saying 'ready' when it serves; pmfx's balancer spreads the requests.
       name: 'web',
       script: 'DemoWeb.java',
+      instances: 2,
+      exec_mode: 'cluster',
       wait_ready: true,
       listen_timeout: 8000,
       env: {

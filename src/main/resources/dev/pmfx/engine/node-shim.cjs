@@ -3,36 +3,87 @@
 // them as plain processes and gives each a private Unix socket in PMFX_IPC instead; this shim
 // makes process.send write there, and turns what pmfx writes back ('shutdown', for
 // shutdown_with_message) into process 'message' events, as PM2 does.
+//
+// In cluster mode (PMFX_PRIVATE_PORT set) it also moves the app's server: listen(3000), in any
+// of its call forms, listens on the worker's private loopback port instead, and tells pmfx
+// "listening 3000", so pmfx's balancer serves port 3000 for all the workers. Listening on a
+// Unix socket or a handle is left alone, as is every server after the first.
 'use strict';
 
-if (process.env.PMFX_IPC && typeof process.send !== 'function') {
+if (process.env.PMFX_IPC) {
   const net = require('net');
   const socket = net.createConnection(process.env.PMFX_IPC);
   socket.setEncoding('utf8');
   socket.on('error', () => {}); // pmfx gone: the app goes on without it
   socket.unref(); // never what keeps the app alive
 
-  let pending = '';
-  socket.on('data', (chunk) => {
-    pending += chunk;
-    let newline;
-    while ((newline = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      let message = line;
-      try {
-        message = JSON.parse(line);
-      } catch (notJson) {
-        // a plain word, such as shutdown
-      }
-      process.emit('message', message);
-    }
-  });
+  const tell = (line, callback) => socket.write(line + '\n', callback);
 
-  process.send = function send(message, ...rest) {
-    const callback = rest.find((arg) => typeof arg === 'function');
-    socket.write(JSON.stringify(message) + '\n', callback);
-    return true;
-  };
-  process.connected = true;
+  if (typeof process.send !== 'function') {
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk;
+      let newline;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        let message = line;
+        try {
+          message = JSON.parse(line);
+        } catch (notJson) {
+          // a plain word, such as shutdown
+        }
+        process.emit('message', message);
+      }
+    });
+
+    process.send = function send(message, ...rest) {
+      const callback = rest.find((arg) => typeof arg === 'function');
+      tell(JSON.stringify(message), callback);
+      return true;
+    };
+    process.connected = true;
+  }
+
+  const privatePort = Number(process.env.PMFX_PRIVATE_PORT);
+  if (privatePort > 0) {
+    const listen = net.Server.prototype.listen;
+    let moved = false;
+    const isPort = (value) =>
+      (typeof value === 'number' && value > 0) ||
+      (typeof value === 'string' && /^[0-9]+$/.test(value) && Number(value) > 0);
+
+    net.Server.prototype.listen = function pmfxListen(...args) {
+      if (moved) {
+        return listen.apply(this, args);
+      }
+      const callback = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+      let port;
+      let backlog;
+      const first = args[0];
+      if (first !== null && typeof first === 'object') {
+        // listen({ port, host, backlog, ... }); a handle or { path } is not a port
+        if (first._handle || first.fd !== undefined || first.path !== undefined) {
+          return listen.apply(this, callback ? [...args, callback] : args);
+        }
+        port = first.port;
+        backlog = first.backlog;
+      } else {
+        // listen(port[, host][, backlog]); listen(path) is a Unix socket
+        port = first;
+        backlog = typeof args[1] === 'number' ? args[1] : args[2];
+      }
+      if (!isPort(port)) {
+        return listen.apply(this, callback ? [...args, callback] : args);
+      }
+      moved = true;
+      const publicPort = Number(port);
+      this.once('listening', () => tell('listening ' + publicPort));
+      const options = { port: privatePort, host: '127.0.0.1' };
+      if (typeof backlog === 'number') {
+        options.backlog = backlog;
+      }
+      return listen.call(this, options, callback);
+    };
+  }
 }

@@ -78,7 +78,7 @@ class BinPmfxTest {
         pmfx("check", PROJECT.resolve("src/test/resources/configs/invalid/syntax.json").toString());
 
     assertEquals(0, demo.code(), demo.err());
-    assertTrue(demo.out().contains("web     fork     1 instance"), demo.out());
+    assertTrue(demo.out().contains("web     cluster  2 instances"), demo.out());
     assertEquals(1, broken.code());
     assertTrue(broken.err().contains("syntax.json:4:5: error: JSON syntax"), broken.err());
   }

@@ -66,7 +66,7 @@ class MainWindowViewModelTest {
     viewModel.openAtStart(Optional.empty());
 
     assertEquals(home.dir().resolve("demo/ecosystem.config.js"), viewModel.fileProperty().get());
-    assertEquals(List.of("web:fork:0", "worker:fork:0", "flaky:fork:0"), rows(viewModel));
+    assertEquals(List.of("web:cluster:0", "worker:fork:0", "flaky:fork:0"), rows(viewModel));
     assertFalse(viewModel.failedProperty().get());
     assertEquals("3 apps, not started", viewModel.statusProperty().get());
     assertTrue(Files.isRegularFile(home.dir().resolve("demo/DemoWeb.java")));

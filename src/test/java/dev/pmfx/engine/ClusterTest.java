@@ -1,0 +1,237 @@
+package dev.pmfx.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cluster mode end to end: real workers behind pmfx's balancer on the app's own port. */
+@Timeout(120)
+class ClusterTest {
+
+  @TempDir Path dir;
+  private EngineHarness pmfx;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void engine() {
+    pmfx = new EngineHarness(dir);
+  }
+
+  @AfterEach
+  void close() {
+    pmfx.close();
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A Node app as PM2 users write it: a hard-coded port, process.send('ready') when listening. */
+  private Path nodeApp(int port, int delayMs) throws Exception {
+    return Files.writeString(
+        dir.resolve("app.js"),
+        """
+        const http = require('http');
+        http
+          .createServer((req, res) => {
+            if (req.url === '/slow') console.log('got /slow');
+            setTimeout(() => res.end('node pid ' + process.pid + '\\n'), req.url === '/slow' ? 1000 : %d);
+          })
+          .listen(%d, () => console.log('app listening'));
+        """
+            .formatted(delayMs, port));
+  }
+
+  private String get(int port, String path) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return response.body();
+  }
+
+  private void awaitOnline(String app, int workers) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (pmfx.engine.snapshot().stream()
+            .filter(a -> a.name().equals(app))
+            .flatMap(a -> a.workers().stream())
+            .filter(w -> w.state() == WorkerState.ONLINE)
+            .count()
+        < workers) {
+      assertTrue(System.nanoTime() < deadline, "workers online: " + pmfx.engine.snapshot());
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aNodeAppWithAHardCodedPortAnswersFromEveryWorker() throws Exception {
+    int port = freePort();
+    nodeApp(port, 0);
+    pmfx.start(
+        """
+        apps:
+          - name: hello
+            script: app.js
+            cwd: %s
+            instances: 2
+        """
+            .formatted(dir));
+    awaitOnline("hello", 2);
+
+    Set<String> pids = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      pids.add(get(port, "/"));
+    }
+
+    assertEquals(2, pids.size(), "answers: " + pids);
+    WorkerStatus first = pmfx.engine.snapshot().getFirst().workers().getFirst();
+    assertTrue(pids.contains("node pid " + first.pid().getAsLong() + "\n"), pids.toString());
+    assertTrue(
+        pmfx.events.changes("hello").stream()
+            .anyMatch(c -> c.reason().contains("for port " + port)),
+        "online once listening");
+  }
+
+  @Test
+  void aJavaWorkerServesThePrivatePortItGetsAsPort() throws Exception {
+    int port = freePort();
+    pmfx.start(
+        """
+        apps:
+          - name: java-web
+            script: PortServer.java
+            cwd: ${workers}
+            exec_mode: cluster
+            instances: 2
+            env:
+              PORT: %d
+        """
+            .formatted(port));
+    awaitOnline("java-web", 2);
+
+    Set<String> pids = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      pids.add(get(port, "/"));
+    }
+
+    assertEquals(2, pids.size(), "answers: " + pids);
+    assertTrue(pids.stream().allMatch(p -> p.startsWith("java pid ")));
+  }
+
+  @Test
+  void stoppingDrainsTheRequestsInFlightFirst() throws Exception {
+    int port = freePort();
+    nodeApp(port, 0);
+    pmfx.start(
+        """
+        apps:
+          - name: hello
+            script: app.js
+            cwd: %s
+            instances: 1
+            exec_mode: cluster
+        """
+            .formatted(dir));
+    awaitOnline("hello", 1);
+    CompletableFuture<String> slow =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return get(port, "/slow");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    pmfx.events.awaitLine("hello", "got /slow"::equals); // the request is at the worker
+
+    pmfx.engine.stop("hello").get(30, TimeUnit.SECONDS);
+
+    String answer = slow.get(10, TimeUnit.SECONDS);
+    assertTrue(answer.startsWith("node pid "));
+    List<String> stopping =
+        pmfx.events.changes("hello").stream()
+            .filter(c -> c.worker().state() == WorkerState.STOPPING)
+            .map(EngineEvent.WorkerChanged::reason)
+            .toList();
+    assertTrue(stopping.getFirst().contains("draining"), stopping.toString());
+    assertTrue(stopping.get(1).startsWith("drained: sent SIGINT"), stopping.toString());
+  }
+
+  @Test
+  void aWorkerKilledUnderLoadLosesOnlyWhatItHeld() throws Exception {
+    int port = freePort();
+    nodeApp(port, 2);
+    pmfx.start(
+        """
+        apps:
+          - name: hello
+            script: app.js
+            cwd: %s
+            instances: 2
+            min_uptime: 100
+        """
+            .formatted(dir));
+    awaitOnline("hello", 2);
+    int clients = 4;
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger ok = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    List<Thread> load =
+        java.util.stream.IntStream.range(0, clients)
+            .mapToObj(
+                i ->
+                    Thread.ofPlatform()
+                        .start(
+                            () -> {
+                              while (running.get()) {
+                                try {
+                                  get(port, "/");
+                                  ok.incrementAndGet();
+                                } catch (Exception | AssertionError e) {
+                                  failed.incrementAndGet();
+                                }
+                              }
+                            }))
+            .toList();
+    Thread.sleep(500);
+    long victim = pmfx.engine.snapshot().getFirst().workers().getFirst().pid().getAsLong();
+
+    Signals.send(victim, "SIGKILL");
+    Thread.sleep(1_500);
+    running.set(false);
+    for (Thread t : load) {
+      t.join();
+    }
+
+    assertTrue(ok.get() > 100, "requests answered: " + ok.get());
+    assertTrue(
+        failed.get() <= clients,
+        failed.get() + " failed; only those the killed worker held may (one per client at most)");
+  }
+}
