@@ -130,10 +130,19 @@ public final class Balancer implements AutoCloseable {
     return loops;
   }
 
-  /** Puts a worker listening at {@code address} into rotation. */
+  /**
+   * Puts a worker listening at {@code address} into rotation; a worker already there at that
+   * address keeps its place and its counts.
+   */
   public void add(int workerId, InetSocketAddress address) {
-    remove(workerId);
-    backends.add(new Backend(workerId, address));
+    boolean there =
+        backends.stream()
+            .anyMatch(
+                b -> b.workerId == workerId && b.address.equals(address) && !b.draining && !b.gone);
+    if (!there) {
+      remove(workerId);
+      backends.add(new Backend(workerId, address));
+    }
   }
 
   /** Whether the worker is in rotation (added and not draining). */

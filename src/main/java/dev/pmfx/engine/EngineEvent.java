@@ -40,9 +40,12 @@ public sealed interface EngineEvent {
 
   /**
    * CPU and memory of every running worker's process tree, once per sampling interval (1 s by
-   * default); workers without a process are left out.
+   * default), and the request counts of cluster workers in a balancer; workers without a process
+   * are left out.
    */
-  record MetricsSample(Instant at, java.util.List<WorkerUsage> workers) implements EngineEvent {
+  record MetricsSample(
+      Instant at, java.util.List<WorkerUsage> workers, java.util.List<WorkerRequests> requests)
+      implements EngineEvent {
 
     /**
      * @param cpuPercent percent of one core, as {@code top} shows it (busy on two cores: 200)
@@ -50,5 +53,22 @@ public sealed interface EngineEvent {
      */
     public record WorkerUsage(
         int workerId, String app, int instance, double cpuPercent, long memoryBytes) {}
+
+    /**
+     * What a cluster app's balancer counted for one worker since it joined the rotation.
+     *
+     * @param requests requests it was given (connections, for {@code balancer: tcp})
+     * @param inFlight those not answered yet
+     * @param errors those that failed: refused, cut off, or answered 502 on its behalf
+     * @param p50Millis median latency of its recent requests, to the response's end
+     */
+    public record WorkerRequests(
+        int workerId,
+        String app,
+        long requests,
+        int inFlight,
+        long errors,
+        double p50Millis,
+        double p99Millis) {}
   }
 }

@@ -193,6 +193,21 @@ public final class LocalEngine implements Engine {
         continue; // closing, or a new interval
       }
       Map<Integer, Sampled> now = Map.copyOf(sampled);
+      List<EngineEvent.MetricsSample.WorkerRequests> requests = new ArrayList<>();
+      balancers.forEach(
+          (app, balancer) ->
+              balancer.stats().stream()
+                  .map(
+                      s ->
+                          new EngineEvent.MetricsSample.WorkerRequests(
+                              s.workerId(),
+                              app,
+                              s.requests(),
+                              s.inFlight(),
+                              s.errors(),
+                              s.p50Millis(),
+                              s.p99Millis()))
+                  .forEach(requests::add));
       if (now.isEmpty()) {
         trees.sample(List.of());
         continue;
@@ -213,10 +228,10 @@ public final class LocalEngine implements Engine {
                       id, s.app(), s.instance(), u.cpuPercent(), u.residentBytes()));
             }
           });
-      if (!workers.isEmpty()) {
+      if (!workers.isEmpty() || !requests.isEmpty()) {
         workers.sort(
             java.util.Comparator.comparingInt(EngineEvent.MetricsSample.WorkerUsage::workerId));
-        publish(new EngineEvent.MetricsSample(now(), List.copyOf(workers)));
+        publish(new EngineEvent.MetricsSample(now(), List.copyOf(workers), List.copyOf(requests)));
       }
     }
   }

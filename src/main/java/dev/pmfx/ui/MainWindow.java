@@ -92,6 +92,7 @@ public final class MainWindow {
   @FXML private javafx.scene.control.ProgressBar quitProgress;
   @FXML private Label quitLabel;
   @FXML private TreeTableColumn<Row, String> memoryColumn;
+  @FXML private TreeTableColumn<Row, String> requestsColumn;
   @FXML private TreeTableColumn<Row, String> exitColumn;
   @FXML private TreeTableColumn<Row, String> scriptColumn;
   @FXML private TreeTableColumn<Row, String> actionsColumn;
@@ -310,11 +311,12 @@ public final class MainWindow {
                 : String.valueOf(restarts(r)));
     column(cpuColumn, r -> usage(r).map(u -> Amounts.cpu(u.cpuPercent())).orElse(""));
     column(memoryColumn, r -> usage(r).map(u -> Amounts.memory(u.memoryBytes())).orElse(""));
+    column(requestsColumn, MainWindow::requests);
     column(exitColumn, r -> r instanceof WorkerItem w ? lastExit(w.status()) : "");
     column(scriptColumn, r -> r instanceof AppItem a ? a.specProperty().get().script() : "");
     statusColumn.setCellFactory(c -> new BadgeCell());
     for (TreeTableColumn<Row, String> numeric :
-        List.of(idColumn, pidColumn, restartsColumn, cpuColumn, memoryColumn)) {
+        List.of(idColumn, pidColumn, restartsColumn, cpuColumn, memoryColumn, requestsColumn)) {
       numeric.setComparator(Amounts::compare);
       numeric.getStyleClass().add("numeric");
     }
@@ -329,6 +331,17 @@ public final class MainWindow {
                 cell.getValue() == null || cell.getValue().getValue() == null
                     ? ""
                     : value.apply(cell.getValue().getValue())));
+  }
+
+  /** Requests the balancer gave a cluster worker, or an app's workers together. */
+  private static String requests(Row row) {
+    return switch (row) {
+      case WorkerItem w ->
+          w.requestsProperty().get() == null
+              ? ""
+              : String.valueOf(w.requestsProperty().get().requests());
+      case AppItem a -> a.requests().isPresent() ? String.valueOf(a.requests().getAsLong()) : "";
+    };
   }
 
   private static Optional<EngineEvent.MetricsSample.WorkerUsage> usage(Row row) {

@@ -713,6 +713,11 @@ public final class MainWindowViewModel {
           .map(app -> app.worker(usage.workerId()))
           .ifPresent(worker -> worker.usageProperty().set(usage));
     }
+    for (EngineEvent.MetricsSample.WorkerRequests requests : sample.requests()) {
+      item(requests.app())
+          .map(app -> app.worker(requests.workerId()))
+          .ifPresent(worker -> worker.requestsProperty().set(requests));
+    }
   }
 
   private void changed(EngineEvent.WorkerChanged changed) {

@@ -2,6 +2,7 @@ package dev.pmfx.ui;
 
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineEvent.MetricsSample.WorkerRequests;
 import dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage;
 import dev.pmfx.engine.WorkerStatus;
 import java.time.Instant;
@@ -127,6 +128,15 @@ public final class ProcessItems {
       return workers.stream().filter(w -> w.id() == id).findFirst().orElse(null);
     }
 
+    /** Requests its balancer gave its workers, added up; empty outside cluster mode. */
+    public java.util.OptionalLong requests() {
+      List<WorkerRequests> counts =
+          workers.stream().map(w -> w.requestsProperty().get()).filter(r -> r != null).toList();
+      return counts.isEmpty()
+          ? java.util.OptionalLong.empty()
+          : java.util.OptionalLong.of(counts.stream().mapToLong(WorkerRequests::requests).sum());
+    }
+
     /** Its workers' CPU and memory added up; empty while none has a sample. */
     public java.util.Optional<WorkerUsage> usage() {
       List<WorkerUsage> samples =
@@ -149,6 +159,7 @@ public final class ProcessItems {
     private final int id;
     private final ObjectProperty<WorkerStatus> status = new SimpleObjectProperty<>();
     private final ObjectProperty<WorkerUsage> usage = new SimpleObjectProperty<>();
+    private final ObjectProperty<WorkerRequests> requests = new SimpleObjectProperty<>();
 
     WorkerItem(WorkerStatus status) {
       this.id = status.id();
@@ -165,6 +176,11 @@ public final class ProcessItems {
 
     public WorkerStatus status() {
       return status.get();
+    }
+
+    /** What the balancer counted for it (cluster mode); null outside a balancer. */
+    public ObjectProperty<WorkerRequests> requestsProperty() {
+      return requests;
     }
 
     /** The last sample of its process tree; null while it has no process. */

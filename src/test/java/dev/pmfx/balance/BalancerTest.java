@@ -120,7 +120,8 @@ class BalancerTest {
   @Test
   void roundRobinSpreadsRequestsOverKeepAliveConnections() throws Exception {
     Balancer balancer = balancer(Balancer.Options.defaults());
-    balancer.add(1, worker(1));
+    InetSocketAddress worker1 = worker(1);
+    balancer.add(1, worker1);
     balancer.add(2, worker(2));
 
     Map<String, Long> counts =
@@ -131,7 +132,8 @@ class BalancerTest {
     assertEquals(Map.of("worker 1", 5L, "worker 2", 5L), counts);
     HttpResponse<String> one = get(balancer, "/");
     assertTrue(one.body().endsWith(" for 127.0.0.1\n"), "X-Forwarded-For: " + one.body());
-    assertEquals(11, balancer.stats().stream().mapToLong(BackendStats::requests).sum());
+    balancer.add(1, worker1); // again, as when a worker says twice that it listens
+    assertEquals(11, balancer.stats().stream().mapToLong(BackendStats::requests).sum(), "kept");
     assertTrue(balancer.stats().getFirst().p50Millis() > 0);
   }
 

@@ -110,6 +110,13 @@ class ClusterTest {
     }
 
     assertEquals(2, pids.size(), "answers: " + pids);
+    pmfx.engine.sampleEvery(Duration.ofMillis(200));
+    EngineEvent.MetricsSample sample =
+        pmfx.events.await(
+            EngineEvent.MetricsSample.class,
+            s -> s.requests().stream().mapToLong(r -> r.requests()).sum() == 10);
+    assertEquals(2, sample.requests().size(), "both workers counted: " + sample);
+    assertTrue(sample.requests().stream().allMatch(r -> r.requests() == 5 && r.errors() == 0));
     WorkerStatus first = pmfx.engine.snapshot().getFirst().workers().getFirst();
     assertTrue(pids.contains("node pid " + first.pid().getAsLong() + "\n"), pids.toString());
     assertTrue(

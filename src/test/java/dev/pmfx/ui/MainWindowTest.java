@@ -322,6 +322,45 @@ class MainWindowTest {
     assertEquals(first.toString(), robot.lookup("#fileLabel").queryAs(Label.class).getText());
   }
 
+  @Test
+  void clusterRowsShowTheRequestsTheirWorkersServed(FxRobot robot) throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path config =
+        Files.writeString(
+            dir.resolve("cluster.yaml"),
+            """
+            apps:
+              - name: web
+                script: PortServer.java
+                cwd: %s
+                exec_mode: cluster
+                instances: 2
+                env: { PORT: %d }
+            """
+                .formatted(workers(), port));
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get());
+    robot.clickOn("#startAllButton");
+    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (int i = 0; i < 6; i++) {
+      http.send(
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + port + "/"))
+              .build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+    }
+
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    waitFor(() -> cell(robot, "Requests", app).equals("6"));
+    assertEquals("3", cell(robot, "Requests", app.getChildren().getFirst()), "round-robin");
+    assertEquals("cluster", cell(robot, "Mode", app));
+  }
+
   /** The first enabled row button with this tooltip that is on screen, or null. */
   private static javafx.scene.control.Button rowButton(FxRobot robot, String tooltip) {
     return robot

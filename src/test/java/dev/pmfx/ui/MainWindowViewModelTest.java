@@ -201,11 +201,15 @@ class MainWindowViewModelTest {
                     Instant.EPOCH,
                     List.of(
                         new EngineEvent.MetricsSample.WorkerUsage(1, "api", 0, 12.5, 1_000),
-                        new EngineEvent.MetricsSample.WorkerUsage(2, "api", 1, 30, 3_000))))));
+                        new EngineEvent.MetricsSample.WorkerUsage(2, "api", 1, 30, 3_000)),
+                    List.of(
+                        new EngineEvent.MetricsSample.WorkerRequests(1, "api", 40, 1, 0, 2, 9),
+                        new EngineEvent.MetricsSample.WorkerRequests(2, "api", 38, 0, 1, 2, 8))))));
     AppItem api = viewModel.apps().getFirst();
 
     assertEquals(42.5, api.usage().orElseThrow().cpuPercent());
     assertEquals(4_000, api.usage().orElseThrow().memoryBytes());
+    assertEquals(78, api.requests().orElseThrow(), "requests through the balancer, added up");
 
     viewModel.apply(
         new EngineBridge.Batch(
