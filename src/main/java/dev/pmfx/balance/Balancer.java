@@ -84,7 +84,11 @@ public final class Balancer implements AutoCloseable {
                     if (options.mode() == Mode.HTTP) {
                       channel
                           .pipeline()
-                          .addLast("http", new HttpServerCodec())
+                          .addLast(
+                              "http",
+                              new HttpServerCodec(
+                                  new io.netty.handler.codec.http.HttpDecoderConfig()
+                                      .setValidateHeaders(false)))
                           .addLast("front", new HttpFrontend(Balancer.this));
                     } else {
                       channel.pipeline().addLast("front", new TcpFrontend(Balancer.this));
@@ -224,13 +228,21 @@ public final class Balancer implements AutoCloseable {
   }
 
   private Backend choose(SocketAddress client, Set<Backend> tried) {
-    List<Backend> candidates =
-        backends.stream().filter(b -> !b.draining && !b.gone && !tried.contains(b)).toList();
+    // Called for every request: plain loops, no streams.
+    List<Backend> candidates = new java.util.ArrayList<>(backends.size());
+    List<Backend> willing = new java.util.ArrayList<>(backends.size());
+    long now = System.nanoTime();
+    for (Backend b : backends) {
+      if (!b.draining && !b.gone && !tried.contains(b)) {
+        candidates.add(b);
+        if (b.refusedUntil - now <= 0) {
+          willing.add(b);
+        }
+      }
+    }
     if (candidates.isEmpty()) {
       return null;
     }
-    long now = System.nanoTime();
-    List<Backend> willing = candidates.stream().filter(b -> b.refusedUntil - now <= 0).toList();
     List<Backend> open = willing.isEmpty() ? candidates : willing;
     int next = Math.floorMod(turn.getAndIncrement(), open.size());
     return switch (options.strategy()) {

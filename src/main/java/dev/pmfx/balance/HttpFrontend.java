@@ -153,10 +153,25 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    exchange.upstream.writeAndFlush(content);
-    if (!exchange.upstream.isWritable()) {
-      client.config().setAutoRead(false);
+    if (content instanceof LastHttpContent) {
+      exchange.upstream.writeAndFlush(content);
+    } else {
+      exchange.upstream.write(content); // flushed when this read from the client ends
+      if (!exchange.upstream.isWritable()) {
+        exchange.upstream.flush();
+        if (!exchange.upstream.isWritable()) { // a flush that drained it said so already
+          client.config().setAutoRead(false);
+        }
+      }
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (current != null && current.upstream != null) {
+      current.upstream.flush();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   /** The request as the worker gets it: its own keep-alive, and who asked, in X-Forwarded-*. */
@@ -347,6 +362,14 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      HttpFrontend owner = frontend;
+      if (owner != null && owner.client != null) {
+        owner.client.flush(); // what this read brought of a response still being streamed
+      }
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       HttpFrontend owner = frontend;
       if (owner != null && ctx.channel().isWritable() && owner.client != null) {
@@ -403,9 +426,12 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
     if (msg instanceof LastHttpContent) {
       finish(exchange, client.writeAndFlush(msg));
     } else {
-      client.writeAndFlush(msg);
+      client.write(msg); // flushed with the last part, or when this read from the worker ends
       if (!client.isWritable()) {
-        exchange.upstream.config().setAutoRead(false);
+        client.flush();
+        if (!client.isWritable()) { // a flush that drained it said so already
+          exchange.upstream.config().setAutoRead(false);
+        }
       }
     }
   }

@@ -59,6 +59,8 @@ public record AppSpec(
     String instanceVar,
     Optional<String> incrementVar,
     boolean treekill,
+    String balancer,
+    String balancerStrategy,
     Location location) {
 
   // PM2's defaults, which its users expect.

@@ -68,7 +68,9 @@ final class EcosystemReader {
           "namespace",
           "instance_var",
           "increment_var",
-          "treekill");
+          "treekill",
+          "balancer",
+          "balancer_strategy");
 
   /** PM2's other spellings of the same options. */
   static final Map<String, String> ALIASES =
@@ -333,6 +335,8 @@ final class EcosystemReader {
     private String instanceVar = AppSpec.DEFAULT_INSTANCE_VAR;
     private Optional<String> incrementVar = Optional.empty();
     private boolean treekill = true;
+    private String balancer = "http";
+    private String balancerStrategy = "round-robin";
     private int errorsBefore;
 
     AppReader(ObjectNode object, int index) {
@@ -415,6 +419,8 @@ final class EcosystemReader {
               instanceVar,
               incrementVar,
               treekill,
+              balancer,
+              balancerStrategy,
               object.location()));
     }
 
@@ -459,6 +465,28 @@ final class EcosystemReader {
         case "instance_var" -> envName(m).ifPresent(v -> instanceVar = v);
         case "increment_var" -> envName(m).ifPresent(v -> incrementVar = Optional.of(v));
         case "treekill" -> bool(m).ifPresent(v -> treekill = v);
+        case "balancer" ->
+            text(m)
+                .flatMap(
+                    v ->
+                        oneOf(
+                            m,
+                            v,
+                            Optional.of(v).filter(Set.of("http", "tcp")::contains),
+                            "'http' (requests, the default) or 'tcp' (connections)"))
+                .ifPresent(v -> balancer = v);
+        case "balancer_strategy" ->
+            text(m)
+                .flatMap(
+                    v ->
+                        oneOf(
+                            m,
+                            v,
+                            Optional.of(v)
+                                .filter(
+                                    Set.of("round-robin", "least-connections", "sticky")::contains),
+                            "'round-robin' (the default), 'least-connections' or 'sticky'"))
+                .ifPresent(v -> balancerStrategy = v);
         default -> other(m);
       }
     }

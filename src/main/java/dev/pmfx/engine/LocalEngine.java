@@ -970,7 +970,7 @@ public final class LocalEngine implements Engine {
         loops = new dev.pmfx.balance.Loops();
       }
       dev.pmfx.balance.Balancer balancer =
-          dev.pmfx.balance.Balancer.open(loops, port, dev.pmfx.balance.Balancer.Options.defaults());
+          dev.pmfx.balance.Balancer.open(loops, port, balancerOptions(w.spec));
       balancers.put(app, balancer);
       if (entry != null) {
         entry.noted.remove("cannot listen");
@@ -982,6 +982,21 @@ public final class LocalEngine implements Engine {
       }
       return Optional.empty();
     }
+  }
+
+  private static dev.pmfx.balance.Balancer.Options balancerOptions(AppSpec spec) {
+    dev.pmfx.balance.Balancer.Options options = dev.pmfx.balance.Balancer.Options.defaults();
+    return options
+        .with(
+            spec.balancer().equals("tcp")
+                ? dev.pmfx.balance.Balancer.Mode.TCP
+                : dev.pmfx.balance.Balancer.Mode.HTTP)
+        .with(
+            switch (spec.balancerStrategy()) {
+              case "least-connections" -> dev.pmfx.balance.Balancer.Strategy.LEAST_CONNECTIONS;
+              case "sticky" -> dev.pmfx.balance.Balancer.Strategy.STICKY;
+              default -> dev.pmfx.balance.Balancer.Strategy.ROUND_ROBIN;
+            });
   }
 
   /** The app's own PORT, from env or env_<name>: the public port of a cluster app. */

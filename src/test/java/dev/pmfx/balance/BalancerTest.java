@@ -73,6 +73,15 @@ class BalancerTest {
           if (ms.find()) {
             sleep(Long.parseLong(ms.group(1)));
           }
+          java.util.regex.Matcher size =
+              java.util.regex.Pattern.compile("size=(\\d+)").matcher(query);
+          if (size.find()) {
+            byte[] big = new byte[Integer.parseInt(size.group(1))];
+            exchange.sendResponseHeaders(200, big.length);
+            exchange.getResponseBody().write(big);
+            exchange.close();
+            return;
+          }
           byte[] body = exchange.getRequestBody().readAllBytes();
           String text =
               "worker "
@@ -246,6 +255,13 @@ class BalancerTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertTrue(posted.body().endsWith("got 3145728 bytes\n"), posted.body());
+    HttpResponse<byte[]> big =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + balancer.port() + "/?size=30000000"))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(30_000_000, big.body().length, "a body larger than any buffer, in full");
 
     try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
       socket.setSoTimeout(10_000);

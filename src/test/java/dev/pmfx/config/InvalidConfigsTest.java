@@ -67,7 +67,7 @@ class InvalidConfigsTest {
         failure.errors().stream()
             .map(d -> d.location().line() + " " + d.key() + ": " + d.message())
             .toList();
-    assertEquals(7, found.size(), String.join("\n", found));
+    assertEquals(9, found.size(), String.join("\n", found));
     assertEquals(
         List.of(
             "6 apps[0].instances: app 'api': instances must be a whole number, 'max', 0 (all cores) or -N (all cores but N); found \"four\"",
@@ -76,7 +76,9 @@ class InvalidConfigsTest {
             "9 apps[0].kill_timeout: app 'api': kill_timeout must be a duration up to 30 days: milliseconds (1600) or a number with ms, s, m, h or d ('1.6s'); found -5",
             "10 apps[0].exec_mode: app 'api': exec_mode must be 'fork' or 'cluster'; found \"parallel\"",
             "11 apps[0].kill_signal: app 'api': kill_signal must be a signal a program can handle, such as 'SIGINT' or 'SIGTERM'; found \"SIGTREM\"",
-            "12 apps[0].env: app 'api': env must be an object of variables, such as {NODE_ENV: 'production', PORT: 3000}; found a list"),
+            "12 apps[0].env: app 'api': env must be an object of variables, such as {NODE_ENV: 'production', PORT: 3000}; found a list",
+            "13 apps[0].balancer: app 'api': balancer must be 'http' (requests, the default) or 'tcp' (connections); found \"udp\"",
+            "14 apps[0].balancer_strategy: app 'api': balancer_strategy must be 'round-robin' (the default), 'least-connections' or 'sticky'; found \"random\""),
         found);
     assertEquals("did you mean 'SIGTERM'?", failure.errors().get(5).hint());
   }
