@@ -1,7 +1,8 @@
 #!/bin/sh
 # Cluster mode against PM2: the same Node app (bench/hello.js) as one process, under PM2's
 # cluster mode, and under pmfx's cluster mode, with 2 workers each, loaded by wrk (keep-alive,
-# 64 connections, 2 threads) for DURATION seconds; handlers of 0 ms and 1 ms of CPU.
+# 64 connections, 2 threads) for DURATION seconds after 5 s of warm-up; handlers of 0 ms and
+# 1 ms of CPU.
 # PM2 comes from npm into bench/.pm2 (not committed). Needs wrk (apt install wrk).
 # Usage: bench/cluster.sh [RUNS] [DURATION]   (defaults 3 and 10; figures are medians of runs)
 set -eu
@@ -24,7 +25,7 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,()=>{conso
 wait_port() { i=0; until curl -s -o /dev/null "http://127.0.0.1:$1/"; do i=$((i+1)); [ $i -lt 300 ] || { echo "nothing answers on $1" >&2; exit 1; }; sleep 0.1; done; }
 # prints "requests/s p99-ms"
 load() {
-  wrk -t2 -c64 -d2s "http://127.0.0.1:$1/" >/dev/null # warm up
+  wrk -t2 -c64 -d5s "http://127.0.0.1:$1/" >/dev/null # warm up: JIT, pools, caches
   wrk -t2 -c64 -d"${duration}s" --latency "http://127.0.0.1:$1/" | awk '
     /Requests\/sec/ { rps = $2 }
     /^ +99%/ { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v = v * 1000 }; p99 = v }

@@ -52,6 +52,22 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .haveFullyQualifiedName("java.lang.Process");
 
+  /** The balancer knows a worker by its address alone: no processes, no engine, no config. */
+  @ArchTest
+  static final ArchRule balancerKnowsOnlyAddresses =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.pmfx.balance..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.pmfx.engine..", "dev.pmfx.config..", "dev.pmfx.metrics..")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.lang.Process")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.lang.ProcessHandle");
+
   @ArchTest
   static final ArchRule onlyFxThreadCallsRunLater =
       noClasses()
