@@ -126,6 +126,107 @@ class ClusterTest {
   }
 
   @Test
+  void stickyKeepsAClientOnOneWorkerAndUpgradesAreTunnelled() throws Exception {
+    int port = freePort();
+    Files.writeString(
+        dir.resolve("upgrade.js"),
+        """
+        const http = require('http');
+        const server = http.createServer((req, res) => res.end('node pid ' + process.pid + '\\n'));
+        // A protocol switch as WebSocket servers make it; then every byte comes back.
+        server.on('upgrade', (req, socket) => {
+          socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: echo\\r\\nConnection: Upgrade\\r\\n\\r\\n');
+          socket.write('hello from ' + process.pid + '\\n');
+          socket.pipe(socket);
+        });
+        server.listen(%d);
+        """
+            .formatted(port));
+    pmfx.start(
+        """
+        apps:
+          - name: sticky
+            script: upgrade.js
+            cwd: %s
+            instances: 2
+            balancer_strategy: sticky
+        """
+            .formatted(dir));
+    awaitOnline("sticky", 2);
+
+    Set<String> pids = new HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      pids.add(get(port, "/"));
+    }
+    assertEquals(1, pids.size(), "one client, one worker: " + pids);
+
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET /chat HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.BufferedReader in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals("HTTP/1.1 101 Switching Protocols", in.readLine());
+      String line;
+      while (!(line = in.readLine()).isEmpty()) {
+        // the 101's headers
+      }
+      assertTrue(in.readLine().startsWith("hello from "), "sent right after the 101");
+      socket.getOutputStream().write("ping\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals("ping", in.readLine());
+    }
+  }
+
+  @Test
+  void tcpBalancerSplicesConnections() throws Exception {
+    int port = freePort();
+    Files.writeString(
+        dir.resolve("echo.js"),
+        """
+        require('net')
+          .createServer((socket) => {
+            socket.write('echo ' + process.pid + '\\n');
+            socket.pipe(socket);
+          })
+          .listen(%d);
+        """
+            .formatted(port));
+    pmfx.start(
+        """
+        apps:
+          - name: echo
+            script: echo.js
+            cwd: %s
+            instances: 2
+            balancer: tcp
+        """
+            .formatted(dir));
+    awaitOnline("echo", 2);
+
+    Set<String> greetings = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        java.io.BufferedReader in =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        greetings.add(in.readLine());
+        socket
+            .getOutputStream()
+            .write("not http\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("not http", in.readLine());
+      }
+    }
+    assertEquals(2, greetings.size(), "connections over both workers: " + greetings);
+  }
+
+  @Test
   void aJavaWorkerServesThePrivatePortItGetsAsPort() throws Exception {
     int port = freePort();
     pmfx.start(
