@@ -80,7 +80,7 @@ class CheckCommandTest {
             fixture("invalid/wrong-types.json") + ":6:20: error: app 'api': instances must be"),
         errors);
     assertTrue(errors.contains("  6 |       \"instances\": \"four\","), errors);
-    assertTrue(errors.endsWith("7 errors; nothing loaded\n"), errors);
+    assertTrue(errors.endsWith("9 errors; nothing loaded\n"), errors);
   }
 
   @Test
