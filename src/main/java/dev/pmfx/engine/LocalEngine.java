@@ -124,7 +124,8 @@ public final class LocalEngine implements Engine {
     }
 
     AppStatus status() {
-      return new AppStatus(spec, workers.stream().map(Worker::status).toList());
+      return new AppStatus(
+          spec, workers.stream().map(Worker::status).toList(), OptionalInt.empty(), List.of());
     }
   }
 
@@ -194,20 +195,7 @@ public final class LocalEngine implements Engine {
       }
       Map<Integer, Sampled> now = Map.copyOf(sampled);
       List<EngineEvent.MetricsSample.WorkerRequests> requests = new ArrayList<>();
-      balancers.forEach(
-          (app, balancer) ->
-              balancer.stats().stream()
-                  .map(
-                      s ->
-                          new EngineEvent.MetricsSample.WorkerRequests(
-                              s.workerId(),
-                              app,
-                              s.requests(),
-                              s.inFlight(),
-                              s.errors(),
-                              s.p50Millis(),
-                              s.p99Millis()))
-                  .forEach(requests::add));
+      balancers.forEach((app, balancer) -> requests.addAll(requestsOf(app, balancer)));
       if (now.isEmpty()) {
         trees.sample(List.of());
         continue;
@@ -350,7 +338,7 @@ public final class LocalEngine implements Engine {
       tails.remove(extra.id);
     }
     if (added) {
-      AppStatus status = entry.status();
+      AppStatus status = status(entry);
       publish(new EngineEvent.AppAdded(now(), status));
     }
     return entry;
@@ -599,7 +587,7 @@ public final class LocalEngine implements Engine {
   }
 
   private List<AppStatus> snapshotNow() {
-    return apps.values().stream().map(AppEntry::status).toList();
+    return apps.values().stream().map(this::status).toList();
   }
 
   @Override
@@ -997,6 +985,35 @@ public final class LocalEngine implements Engine {
               case "sticky" -> dev.pmfx.balance.Balancer.Strategy.STICKY;
               default -> dev.pmfx.balance.Balancer.Strategy.ROUND_ROBIN;
             });
+  }
+
+  /** An app's snapshot, with its balancer's port and counts in cluster mode. */
+  private AppStatus status(AppEntry entry) {
+    AppStatus plain = entry.status();
+    dev.pmfx.balance.Balancer balancer = balancers.get(entry.spec.name());
+    return balancer == null
+        ? plain
+        : new AppStatus(
+            plain.spec(),
+            plain.workers(),
+            OptionalInt.of(balancer.port()),
+            requestsOf(entry.spec.name(), balancer));
+  }
+
+  private static List<EngineEvent.MetricsSample.WorkerRequests> requestsOf(
+      String app, dev.pmfx.balance.Balancer balancer) {
+    return balancer.stats().stream()
+        .map(
+            s ->
+                new EngineEvent.MetricsSample.WorkerRequests(
+                    s.workerId(),
+                    app,
+                    s.requests(),
+                    s.inFlight(),
+                    s.errors(),
+                    s.p50Millis(),
+                    s.p99Millis()))
+        .toList();
   }
 
   /** The app's own PORT, from env or env_<name>: the public port of a cluster app. */

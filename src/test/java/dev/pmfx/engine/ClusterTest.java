@@ -117,6 +117,9 @@ class ClusterTest {
             s -> s.requests().stream().mapToLong(r -> r.requests()).sum() == 10);
     assertEquals(2, sample.requests().size(), "both workers counted: " + sample);
     assertTrue(sample.requests().stream().allMatch(r -> r.requests() == 5 && r.errors() == 0));
+    AppStatus hello = pmfx.engine.snapshot().getFirst();
+    assertEquals(java.util.OptionalInt.of(port), hello.publicPort());
+    assertEquals(10, hello.requests().stream().mapToLong(r -> r.requests()).sum(), "snapshot");
     WorkerStatus first = pmfx.engine.snapshot().getFirst().workers().getFirst();
     assertTrue(pids.contains("node pid " + first.pid().getAsLong() + "\n"), pids.toString());
     assertTrue(
