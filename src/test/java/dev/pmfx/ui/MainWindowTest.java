@@ -356,8 +356,8 @@ class MainWindowTest {
     }
 
     TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
-    waitFor(() -> cell(robot, "Requests", app).equals("6"));
-    assertEquals("3", cell(robot, "Requests", app.getChildren().getFirst()), "round-robin");
+    waitFor(() -> cell(robot, "Req", app).equals("6"));
+    assertEquals("3", cell(robot, "Req", app.getChildren().getFirst()), "round-robin");
     assertEquals("cluster", cell(robot, "Mode", app));
   }
 
