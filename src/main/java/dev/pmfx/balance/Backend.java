@@ -34,7 +34,7 @@ final class Backend {
   final CompletableFuture<Void> drained = new CompletableFuture<>();
 
   private final long[] latencies = new long[RECENT];
-  private int recorded;
+  private long recorded;
 
   Backend(int workerId, InetSocketAddress address) {
     this.workerId = workerId;
@@ -52,7 +52,7 @@ final class Backend {
       errors.increment();
     } else {
       synchronized (latencies) {
-        latencies[recorded++ % RECENT] = nanos;
+        latencies[(int) (recorded++ % RECENT)] = nanos;
       }
     }
     if (inFlight.decrementAndGet() == 0 && draining) {
@@ -115,7 +115,7 @@ final class Backend {
   BackendStats stats() {
     long[] recent;
     synchronized (latencies) {
-      recent = Arrays.copyOf(latencies, Math.min(recorded, RECENT));
+      recent = Arrays.copyOf(latencies, (int) Math.min(recorded, RECENT));
     }
     Arrays.sort(recent);
     return new BackendStats(

@@ -39,6 +39,18 @@ import java.util.Set;
  */
 final class HttpFrontend extends ChannelInboundHandlerAdapter {
 
+  private static final Set<String> IDEMPOTENT =
+      Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+
+  private static final Set<String> PROTECTED =
+      Set.of(
+          "content-length",
+          "transfer-encoding",
+          "host",
+          "x-forwarded-for",
+          "x-forwarded-proto",
+          "x-forwarded-host");
+
   /** Request body held while the worker's connection opens, at most, before reading pauses. */
   private static final int HELD_BODY = 1 << 20;
 
@@ -62,6 +74,7 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
     final boolean keepAlive;
     final boolean upgrade;
     final boolean bodyless;
+    final HttpVersion version;
     final long started = System.nanoTime();
     final long deadline = balancer.deadline();
     final Set<Backend> tried = new HashSet<>();
@@ -76,13 +89,12 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
     boolean clientKeepAlive;
     boolean over;
 
-    Exchange(HttpRequest request, boolean keepAlive) {
+    Exchange(HttpRequest request, boolean keepAlive, boolean bodyless, HttpVersion version) {
       this.request = request;
       this.keepAlive = keepAlive;
       this.upgrade = request.headers().contains(HttpHeaderNames.UPGRADE);
-      this.bodyless =
-          !HttpUtil.isTransferEncodingChunked(request)
-              && HttpUtil.getContentLength(request, 0L) == 0;
+      this.bodyless = bodyless;
+      this.version = version;
       this.clientKeepAlive = keepAlive;
     }
   }
@@ -95,7 +107,7 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (current != null && current.requestDone && !discarding) {
+    if ((current != null && current.requestDone && !discarding) || !waiting.isEmpty()) {
       waiting.add(msg); // a pipelined request: its turn comes when this one is answered
       client.config().setAutoRead(false);
       return;
@@ -120,9 +132,14 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
         answer(null, HttpResponseStatus.BAD_REQUEST, "bad request\n", false);
         return;
       }
-      boolean keepAlive = HttpUtil.isKeepAlive(request); // before its Connection header goes
+      // What the client asked, before its Connection header and version are rewritten.
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      boolean bodyless =
+          !HttpUtil.isTransferEncodingChunked(request)
+              && HttpUtil.getContentLength(request, 0L) == 0;
+      HttpVersion version = request.protocolVersion();
       forwardHeaders(request);
-      Exchange exchange = new Exchange(request, keepAlive);
+      Exchange exchange = new Exchange(request, keepAlive, bodyless, version);
       current = exchange;
       route(exchange);
     }
@@ -134,6 +151,11 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private void body(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      content.release(); // a broken body: the connection cannot be trusted to frame the next one
+      client.close();
+      return;
+    }
     Exchange exchange = current;
     if (exchange == null || exchange.over) {
       content.release();
@@ -182,7 +204,12 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
     boolean upgrade = upgradeTo != null && !upgradeTo.strip().equalsIgnoreCase("h2c");
     for (String named : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : named.split(",")) {
-        headers.remove(token.strip());
+        String name = token.strip().toLowerCase(java.util.Locale.ROOT);
+        // The headers that frame and address the message stay, whatever Connection names:
+        // dropping Content-Length would turn a body into a second request at the worker.
+        if (!PROTECTED.contains(name)) {
+          headers.remove(name);
+        }
       }
     }
     headers.remove(HttpHeaderNames.CONNECTION);
@@ -203,11 +230,12 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
             : String.valueOf(client.remoteAddress());
     String before = headers.get("X-Forwarded-For");
     headers.set("X-Forwarded-For", before == null ? address : before + ", " + address);
-    if (!headers.contains("X-Forwarded-Proto")) {
-      headers.set("X-Forwarded-Proto", "http");
-    }
-    if (!headers.contains("X-Forwarded-Host") && headers.contains(HttpHeaderNames.HOST)) {
+    // pmfx is the edge: what a client claims about the scheme and host is not passed on.
+    headers.set("X-Forwarded-Proto", "http");
+    if (headers.contains(HttpHeaderNames.HOST)) {
       headers.set("X-Forwarded-Host", headers.get(HttpHeaderNames.HOST));
+    } else {
+      headers.remove("X-Forwarded-Host");
     }
   }
 
@@ -234,6 +262,11 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
       attach(exchange, pooled);
       return;
     }
+    connect(exchange, backend);
+  }
+
+  /** A fresh connection to the worker; the request is already counted on it. */
+  private void connect(Exchange exchange, Backend backend) {
     exchange.pooled = false;
     new Bootstrap()
         .group(client.eventLoop())
@@ -395,6 +428,23 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
   }
 
   private void response(Exchange exchange, HttpObject msg) {
+    if (msg.decoderResult().isFailure()) {
+      // Not HTTP: the worker's answer cannot be passed on, and its connection not reused.
+      ReferenceCountUtil.release(msg);
+      Channel upstream = exchange.upstream;
+      ((Upstream) upstream.pipeline().get("back")).frontend = null;
+      upstream.close();
+      exchange.backend.end(System.nanoTime() - exchange.started, true);
+      if (exchange.responseStarted) {
+        exchange.over = true;
+        current = null;
+        client.close();
+      } else {
+        answer(
+            exchange, HttpResponseStatus.BAD_GATEWAY, "the worker's answer was not HTTP\n", false);
+      }
+      return;
+    }
     if (msg instanceof HttpResponse response) {
       int code = response.status().code();
       if (code == 101 && exchange.upgrade) {
@@ -418,9 +468,17 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
       HttpHeaders headers = response.headers();
       headers.remove(HttpHeaderNames.KEEP_ALIVE);
       headers.remove("Proxy-Connection");
+      if (exchange.version.equals(HttpVersion.HTTP_1_0)) {
+        // A 1.0 client cannot read chunks: the body runs to the close instead.
+        response.setProtocolVersion(HttpVersion.HTTP_1_0);
+        if (HttpUtil.isTransferEncodingChunked(response)) {
+          HttpUtil.setTransferEncodingChunked(response, false);
+          exchange.clientKeepAlive = false;
+        }
+      }
       HttpUtil.setKeepAlive(response, exchange.clientKeepAlive);
     } else if (msg instanceof HttpContent content && !exchange.responseStarted) {
-      content.release(); // the empty end of an interim response
+      client.writeAndFlush(content); // the end of an interim response such as 100 Continue
       return;
     }
     if (msg instanceof LastHttpContent) {
@@ -474,14 +532,20 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
         && exchange.pooled
         && exchange.bodyless
         && exchange.requestDone
-        && !exchange.upgrade) {
-      // A kept-alive connection the worker had just closed: the request goes again, on a
-      // fresh connection, as it could not have been acted on.
-      backend.end(0, false);
+        && !exchange.upgrade
+        && IDEMPOTENT.contains(exchange.request.method().name())) {
+      // A kept-alive connection the worker had closed as the request went out: it goes again,
+      // whole, on a fresh connection (only a request that may be repeated: the worker could
+      // have read it before it closed).
       exchange.upstream = null;
-      exchange.backend = null;
-      exchange.tried.clear();
-      send(exchange, backend);
+      exchange.held.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (backend.draining || backend.gone) {
+        backend.end(System.nanoTime() - exchange.started, false);
+        exchange.backend = null;
+        route(exchange);
+      } else {
+        connect(exchange, backend);
+      }
       return;
     }
     backend.end(System.nanoTime() - exchange.started, true);
@@ -520,9 +584,12 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
         .addListener(
             (ChannelFutureListener)
                 written -> {
-                  if (!written.isSuccess()) {
-                    end.run();
+                  if (!written.isSuccess() || !upstream.isActive()) {
+                    end.run(); // the worker's side closed between its 101 and the splice
+                    back.early.forEach(ReferenceCountUtil::release);
+                    back.early.clear();
                     upstream.close();
+                    client.close();
                     return;
                   }
                   client.pipeline().remove(this);
@@ -535,9 +602,8 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
                   back.early.clear();
                   upstream.pipeline().addLast("relay", new Relay(client, end));
                   upstream.pipeline().remove("http"); // what it read past the 101 goes on
-                  for (Object msg : waiting) {
-                    client.pipeline().fireChannelRead(msg);
-                  }
+                  // Nothing may follow an upgrade request before its answer; drop what did.
+                  waiting.forEach(ReferenceCountUtil::release);
                   waiting.clear();
                   upstream.config().setAutoRead(true);
                   client.config().setAutoRead(true);

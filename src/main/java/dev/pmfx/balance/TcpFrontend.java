@@ -62,12 +62,13 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
                           backend.end(System.nanoTime() - started, false);
                         }
                       };
-                  upstream.pipeline().addLast(new Relay(client, end));
-                  client.pipeline().replace(this, "relay", new Relay(upstream, end));
-                  if (!client.isActive()) {
+                  if (!client.isActive()) { // the client left while the worker answered
+                    end.run();
                     upstream.close();
                     return;
                   }
+                  upstream.pipeline().addLast(new Relay(client, end));
+                  client.pipeline().replace(this, "relay", new Relay(upstream, end));
                   upstream.config().setAutoRead(true);
                   client.config().setAutoRead(true);
                 });
