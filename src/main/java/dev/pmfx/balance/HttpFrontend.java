@@ -39,6 +39,9 @@ import java.util.Set;
  */
 final class HttpFrontend extends ChannelInboundHandlerAdapter {
 
+  /** Seconds an unused connection to a worker stays in the pool. */
+  private static final int IDLE_SECONDS = 4;
+
   private static final Set<String> IDEMPOTENT =
       Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
@@ -278,6 +281,8 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
               protected void initChannel(Channel channel) {
                 channel
                     .pipeline()
+                    .addLast(
+                        "idle", new io.netty.handler.timeout.IdleStateHandler(0, 0, IDLE_SECONDS))
                     .addLast("http", new HttpClientCodec())
                     .addLast("back", new Upstream());
               }
@@ -392,6 +397,19 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
         return;
       }
       owner.response(owner.current, (HttpObject) msg);
+    }
+
+    /**
+     * An idle pooled connection is closed before the worker would close it (Node closes idle
+     * keep-alive connections after 5 s), so a request rarely meets one closing under it.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof io.netty.handler.timeout.IdleStateEvent && frontend == null) {
+        ctx.close();
+      } else {
+        ctx.fireUserEventTriggered(event);
+      }
     }
 
     @Override
@@ -596,6 +614,7 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
                   client.pipeline().addLast("relay", new Relay(upstream, end));
                   client.pipeline().remove("http");
                   upstream.pipeline().remove("back");
+                  upstream.pipeline().remove("idle"); // a quiet WebSocket is still in use
                   for (Object msg : back.early) {
                     client.writeAndFlush(msg); // sent by the worker right after its 101
                   }

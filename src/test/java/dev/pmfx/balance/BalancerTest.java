@@ -147,6 +147,34 @@ class BalancerTest {
   }
 
   @Test
+  void idlePooledConnectionsCloseBeforeTheWorkerWould() throws Exception {
+    List<java.net.SocketAddress> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    server.createContext(
+        "/",
+        exchange -> {
+          accepted.add(exchange.getRemoteAddress());
+          byte[] out = "ok\n".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, out.length);
+          exchange.getResponseBody().write(out);
+          exchange.close();
+        });
+    server.start();
+    open.add(() -> server.stop(0));
+    Balancer balancer = balancer(Balancer.Options.defaults());
+    balancer.add(1, server.getAddress());
+
+    get(balancer, "/");
+    get(balancer, "/");
+    assertEquals(1, accepted.stream().distinct().count(), "the second request reused the first's");
+    Thread.sleep(5_000); // longer than the pool keeps an idle connection (4 s)
+    get(balancer, "/");
+
+    assertEquals(
+        2, accepted.stream().distinct().count(), "a fresh connection after the idle one closed");
+  }
+
+  @Test
   void stickySendsAClientToTheSameWorkerEveryTime() throws Exception {
     Balancer balancer = balancer(Balancer.Options.defaults().with(Balancer.Strategy.STICKY));
     balancer.add(1, worker(1));
