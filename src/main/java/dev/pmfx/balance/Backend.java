@@ -16,7 +16,7 @@ final class Backend {
   private static final int RECENT = 1024;
 
   final int workerId;
-  final InetSocketAddress address;
+  final java.net.SocketAddress address;
   volatile boolean draining;
 
   /** Set when it leaves: connections handed back after that are closed, not kept. */
@@ -36,7 +36,7 @@ final class Backend {
   private final long[] latencies = new long[RECENT];
   private long recorded;
 
-  Backend(int workerId, InetSocketAddress address) {
+  Backend(int workerId, java.net.SocketAddress address) {
     this.workerId = workerId;
     this.address = address;
   }
@@ -120,7 +120,9 @@ final class Backend {
     Arrays.sort(recent);
     return new BackendStats(
         workerId,
-        address.getHostString() + ":" + address.getPort(),
+        address instanceof InetSocketAddress inet
+            ? inet.getHostString() + ":" + inet.getPort()
+            : String.valueOf(address),
         draining,
         requests.sum(),
         inFlight.get(),

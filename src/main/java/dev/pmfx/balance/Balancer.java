@@ -135,10 +135,14 @@ public final class Balancer implements AutoCloseable {
   }
 
   /**
-   * Puts a worker listening at {@code address} into rotation; a worker already there at that
-   * address keeps its place and its counts.
+   * Puts a worker listening at {@code where} (a TCP address, or a Unix socket's) into rotation; a
+   * worker already there at that address keeps its place and its counts.
    */
-  public void add(int workerId, InetSocketAddress address) {
+  public void add(int workerId, SocketAddress where) {
+    SocketAddress address =
+        where instanceof java.net.UnixDomainSocketAddress unix
+            ? new io.netty.channel.unix.DomainSocketAddress(unix.getPath().toFile())
+            : where;
     boolean there =
         backends.stream()
             .anyMatch(

@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -273,8 +272,7 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
     exchange.pooled = false;
     new Bootstrap()
         .group(client.eventLoop())
-        .channel(balancer.loops().clientChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
+        .channel(balancer.loops().clientChannel(backend.address))
         .handler(
             new io.netty.channel.ChannelInitializer<>() {
               @Override

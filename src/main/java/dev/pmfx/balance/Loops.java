@@ -52,6 +52,18 @@ public final class Loops implements AutoCloseable {
     return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
+  /** The channel for connecting to {@code address}: TCP, or a Unix socket. */
+  Class<? extends Channel> clientChannel(java.net.SocketAddress address) {
+    return address instanceof io.netty.channel.unix.DomainSocketAddress
+        ? io.netty.channel.epoll.EpollDomainSocketChannel.class
+        : clientChannel();
+  }
+
+  /** Whether workers may listen on Unix sockets for the balancer (native epoll has them). */
+  public static boolean domainSockets() {
+    return Epoll.isAvailable();
+  }
+
   @Override
   public void close() {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

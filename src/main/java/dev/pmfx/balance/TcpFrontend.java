@@ -40,8 +40,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     long started = System.nanoTime();
     new Bootstrap()
         .group(client.eventLoop())
-        .channel(balancer.loops().clientChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
+        .channel(balancer.loops().clientChannel(backend.address))
         .option(ChannelOption.AUTO_READ, false)
         .handler(new ChannelInboundHandlerAdapter())
         .connect(backend.address)

@@ -36,6 +36,8 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
    * @param ipcSocket the worker's private socket, named to it in {@code PMFX_IPC}
    * @param nodeShim the preload that gives Node.js apps {@code process.send}
    * @param privatePort in cluster mode, the loopback port the worker listens on
+   * @param privateSocket in cluster mode, a Unix socket a Node worker listens on instead, which
+   *     costs the balancer less per request than loopback TCP
    */
   static Launch plan(
       AppSpec app,
@@ -45,7 +47,8 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       Map<String, String> userEnvironment,
       Path ipcSocket,
       Path nodeShim,
-      java.util.OptionalInt privatePort)
+      java.util.OptionalInt privatePort,
+      Optional<Path> privateSocket)
       throws LaunchException {
     Path cwd = app.cwd();
     if (!Files.isDirectory(cwd)) {
@@ -90,7 +93,9 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       // worker listens on a private loopback port of its own. Node apps keep PORT: the shim
       // moves whatever port they listen on. Other programs get the private one as PORT.
       env.put("PMFX_PRIVATE_PORT", String.valueOf(privatePort.getAsInt()));
-      if (!node) {
+      if (node) {
+        privateSocket.ifPresent(socket -> env.put("PMFX_PRIVATE_SOCKET", socket.toString()));
+      } else {
         app.environment(envName).entrySet().stream()
             .filter(e -> e.getKey().equals("PORT"))
             .findFirst()

@@ -727,6 +727,10 @@ public final class LocalEngine implements Engine {
       OptionalInt port =
           w.spec.execMode() == ExecMode.CLUSTER ? OptionalInt.of(freePort()) : OptionalInt.empty();
       w.privatePort = port.orElse(0);
+      Optional<Path> httpSocket =
+          port.isPresent() && dev.pmfx.balance.Loops.domainSockets()
+              ? Optional.of(ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".http.sock"))
+              : Optional.empty();
       Launch plan =
           Launch.plan(
               w.spec,
@@ -736,8 +740,11 @@ public final class LocalEngine implements Engine {
               userEnvironment,
               w.channel.path(),
               nodeShim,
-              port);
+              port,
+              httpSocket);
       w.node = plan.node();
+      deletePrivateSocket(w);
+      w.privateSocket = plan.node() ? httpSocket.orElse(null) : null;
       List<LogFile> out = logFilesFor(w.spec, w.instance, LogLine.Stream.OUT);
       List<LogFile> err = logFilesFor(w.spec, w.instance, LogLine.Stream.ERR);
       List<String> command = new ArrayList<>(plan.command());
@@ -790,9 +797,9 @@ public final class LocalEngine implements Engine {
         move(
             w,
             WorkerState.WAITING_READY,
-            "pid " + process.pid() + ", waiting until it listens on 127.0.0.1:" + w.privatePort);
+            "pid " + process.pid() + ", waiting until it listens on " + privateAddress(w));
         w.timer = after(w.spec.listenTimeout(), () -> onListenTimeout(w, generation));
-        probeListening(w, generation, w.privatePort);
+        probeListening(w, generation);
       } else {
         w.readyAt = now();
         move(w, WorkerState.ONLINE, "pid " + process.pid());
@@ -872,17 +879,15 @@ public final class LocalEngine implements Engine {
     }
   }
 
-  /** Tries to connect to a cluster worker's private port every 100 ms while it is launching. */
-  private void probeListening(Worker w, int generation, int port) {
+  /** Tries to connect to a cluster worker's private address every 100 ms while it launches. */
+  private void probeListening(Worker w, int generation) {
+    java.net.SocketAddress address = privateSocketAddress(w);
     timers.schedule(
         () ->
             Thread.startVirtualThread(
                 () -> {
-                  try (java.net.Socket probe = new java.net.Socket()) {
-                    probe.connect(
-                        new java.net.InetSocketAddress(
-                            java.net.InetAddress.getLoopbackAddress(), port),
-                        500);
+                  try (java.nio.channels.SocketChannel probe =
+                      java.nio.channels.SocketChannel.open(address)) {
                     post(() -> onListening(w, generation));
                   } catch (IOException notYet) {
                     post(
@@ -890,13 +895,35 @@ public final class LocalEngine implements Engine {
                           if (generation == w.generation
                               && w.state == WorkerState.WAITING_READY
                               && !w.spec.waitReady()) {
-                            probeListening(w, generation, port);
+                            probeListening(w, generation);
                           }
                         });
                   }
                 }),
         100,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Where a cluster worker listens: its Unix socket (Node) or its loopback port. */
+  private static java.net.SocketAddress privateSocketAddress(Worker w) {
+    return w.privateSocket != null
+        ? java.net.UnixDomainSocketAddress.of(w.privateSocket)
+        : new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), w.privatePort);
+  }
+
+  private static String privateAddress(Worker w) {
+    return w.privateSocket != null ? w.privateSocket.toString() : "127.0.0.1:" + w.privatePort;
+  }
+
+  private static void deletePrivateSocket(Worker w) {
+    if (w.privateSocket != null) {
+      try {
+        Files.deleteIfExists(w.privateSocket);
+      } catch (IOException ignored) {
+        // a stale socket in pmfx's own folder; the next start replaces its name anyway
+      }
+      w.privateSocket = null;
+    }
   }
 
   /** A cluster worker listens: online now, unless it is to say ready itself. */
@@ -909,8 +936,8 @@ public final class LocalEngine implements Engine {
       move(
           w,
           WorkerState.ONLINE,
-          "listening on 127.0.0.1:"
-              + w.privatePort
+          "listening on "
+              + privateAddress(w)
               + (w.publicPort > 0 ? " for port " + w.publicPort : ""));
     } else if (w.state == WorkerState.ONLINE) {
       route(w); // the port it reported may be news to the balancer
@@ -924,13 +951,7 @@ public final class LocalEngine implements Engine {
     if (w.privatePort == 0) {
       return;
     }
-    balancerFor(w)
-        .ifPresent(
-            b ->
-                b.add(
-                    w.id,
-                    new java.net.InetSocketAddress(
-                        java.net.InetAddress.getLoopbackAddress(), w.privatePort)));
+    balancerFor(w).ifPresent(b -> b.add(w.id, privateSocketAddress(w)));
   }
 
   private Optional<dev.pmfx.balance.Balancer> balancerFor(Worker w) {
@@ -1074,6 +1095,7 @@ public final class LocalEngine implements Engine {
                 : "exited with code " + code + " (" + Signals.name(code - 128) + ")";
     Duration uptime = Duration.between(w.startedAt, now());
     closeChannel(w);
+    deletePrivateSocket(w);
     if (w.spec.treekill()) {
       killLeftovers(w);
     }

@@ -56,6 +56,9 @@ final class Worker {
   /** Cluster mode: the loopback port the current process listens on; 0 otherwise. */
   int privatePort;
 
+  /** Cluster mode, Node workers: the Unix socket the current process listens on; else null. */
+  java.nio.file.Path privateSocket;
+
   /** Whether it runs on Node.js with pmfx's shim, which reports the port the app listens on. */
   boolean node;
 

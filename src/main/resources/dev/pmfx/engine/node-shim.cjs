@@ -5,7 +5,8 @@
 // shutdown_with_message) into process 'message' events, as PM2 does.
 //
 // In cluster mode (PMFX_PRIVATE_PORT set) it also moves the app's server: listen(3000), in any
-// of its call forms, listens on the worker's private loopback port instead, and tells pmfx
+// of its call forms, listens on the worker's private loopback port (or the Unix socket in
+// PMFX_PRIVATE_SOCKET, where pmfx gives one) instead, and tells pmfx
 // "listening 3000", so pmfx's balancer serves port 3000 for all the workers. Listening on a
 // Unix socket or a handle is left alone, as is every server after the first.
 'use strict';
@@ -79,7 +80,16 @@ if (process.env.PMFX_IPC) {
       moved = true;
       const publicPort = Number(port);
       this.once('listening', () => tell('listening ' + publicPort));
-      const options = { port: privatePort, host: '127.0.0.1' };
+      const privateSocket = process.env.PMFX_PRIVATE_SOCKET;
+      if (privateSocket) {
+        // A Unix socket: cheaper for the balancer than loopback TCP.
+        try {
+          require('fs').unlinkSync(privateSocket);
+        } catch (absent) {
+          // nothing stale to remove
+        }
+      }
+      const options = privateSocket ? { path: privateSocket } : { port: privatePort, host: '127.0.0.1' };
       if (typeof backlog === 'number') {
         options.backlog = backlog;
       }
