@@ -793,13 +793,17 @@ public final class LocalEngine implements Engine {
         w.timer = after(w.spec.listenTimeout(), () -> onListenTimeout(w, generation));
       } else if (w.privatePort > 0) {
         // Cluster mode: online once it listens, which the Node shim reports and a connection to
-        // its private port shows for any program.
+        // its private port shows for other programs.
         move(
             w,
             WorkerState.WAITING_READY,
             "pid " + process.pid() + ", waiting until it listens on " + privateAddress(w));
         w.timer = after(w.spec.listenTimeout(), () -> onListenTimeout(w, generation));
-        probeListening(w, generation);
+        if (!w.node) {
+          // A Node worker's shim says when it listens; connecting to it instead could reach
+          // the app's connection handler, and an app that crashes on a reset would crash.
+          probeListening(w, generation);
+        }
       } else {
         w.readyAt = now();
         move(w, WorkerState.ONLINE, "pid " + process.pid());
