@@ -915,8 +915,11 @@ public final class LocalEngine implements Engine {
         : new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), w.privatePort);
   }
 
+  /** Where a cluster worker listens, in words short enough for an event: unix:w0-….sock. */
   private static String privateAddress(Worker w) {
-    return w.privateSocket != null ? w.privateSocket.toString() : "127.0.0.1:" + w.privatePort;
+    return w.privateSocket != null
+        ? "unix:" + w.privateSocket.getFileName()
+        : "127.0.0.1:" + w.privatePort;
   }
 
   private static void deletePrivateSocket(Worker w) {

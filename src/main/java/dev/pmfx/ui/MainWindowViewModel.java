@@ -148,6 +148,10 @@ public final class MainWindowViewModel {
         spec.instances()
             + (spec.instancesSetting().isEmpty() ? "" : " (" + spec.instancesSetting() + ")"));
     add.accept("namespace", spec.namespace());
+    if (spec.execMode() == dev.pmfx.config.ExecMode.CLUSTER) {
+      add.accept("balancer", spec.balancer());
+      add.accept("balancer_strategy", spec.balancerStrategy());
+    }
     add.accept("wait_ready", spec.waitReady());
     add.accept("listen_timeout", spec.listenTimeout().toMillis() + " ms");
     add.accept("kill_signal", spec.killSignal());
@@ -735,6 +739,7 @@ public final class MainWindowViewModel {
     }
     if (!status.state().running()) {
       worker.usageProperty().set(null);
+      worker.requestsProperty().set(null); // its counts start again when it rejoins
     }
     String source = status.name() + "-" + status.instance();
     HistoryEntry entry =

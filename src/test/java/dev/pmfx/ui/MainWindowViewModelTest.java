@@ -219,6 +219,8 @@ class MainWindowViewModelTest {
                     Instant.EPOCH, WorkerState.STOPPING, worker(2, 1, WorkerState.STOPPED), "0"))));
 
     assertEquals(null, api.worker(2).usageProperty().get(), "no figures without a process");
+    assertEquals(null, api.worker(2).requestsProperty().get());
+    assertEquals(40, api.requests().orElseThrow(), "the running worker's requests");
     assertEquals(1_000, api.usage().orElseThrow().memoryBytes());
   }
 
