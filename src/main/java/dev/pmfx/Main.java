@@ -8,6 +8,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // SLF4J set up before any library thread logs, so none of them races it into a warning.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     System.exit(PmfxCommand.commandLine().execute(args));
   }
 }

@@ -98,7 +98,11 @@ public final class Balancer implements AutoCloseable {
     try {
       this.server = bootstrap.bind(bind).syncUninterruptibly().channel();
     } catch (Exception e) {
-      throw new IOException("cannot listen on " + describe(bind) + ": " + e.getMessage(), e);
+      String why =
+          String.valueOf(e.getMessage()).contains("Address already in use")
+              ? "another program (or app) listens there"
+              : e.getMessage();
+      throw new IOException("cannot listen on " + describe(bind) + ": " + why, e);
     }
   }
 

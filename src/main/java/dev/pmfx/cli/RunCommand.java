@@ -103,6 +103,11 @@ final class RunCommand implements Callable<Integer> {
     public void onEvent(EngineEvent event) {
       switch (event) {
         case EngineEvent.LogLine line -> {
+          if (line.stream() == EngineEvent.LogLine.Stream.ERR && line.text().startsWith("pmfx: ")) {
+            // pmfx's own note about the worker, not the worker's output
+            say(err, line.app() + "-" + line.instance() + ": " + line.text().substring(6));
+            return;
+          }
           PrintWriter to = line.stream() == EngineEvent.LogLine.Stream.ERR ? err : out;
           to.println(line.app() + "-" + line.instance() + " | " + line.text());
           to.flush();

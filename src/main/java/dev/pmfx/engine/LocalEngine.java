@@ -995,6 +995,10 @@ public final class LocalEngine implements Engine {
     } catch (IOException e) {
       if (entry != null && entry.noted.add("cannot listen")) {
         publishNote(entry, "the balancer " + e.getMessage());
+        // Online but unreachable would be a lie: the app's workers stop and end errored, as a
+        // server that cannot listen does. Later, outside this transition.
+        String why = "the balancer " + e.getMessage();
+        post(() -> cannotServe(app, why));
       }
       return Optional.empty();
     }
@@ -1042,6 +1046,21 @@ public final class LocalEngine implements Engine {
                     s.p50Millis(),
                     s.p99Millis()))
         .toList();
+  }
+
+  private void cannotServe(String app, String why) {
+    AppEntry entry = apps.get(app);
+    if (entry == null || balancers.containsKey(app)) {
+      return;
+    }
+    entry.noted.remove("cannot listen"); // a later start tries the port again
+    for (Worker w : List.copyOf(entry.workers)) {
+      if (!w.atRest()) {
+        w.afterStop = Worker.AfterStop.ERROR;
+        w.errorReason = why;
+        stopWorker(w, "cannot serve");
+      }
+    }
   }
 
   /** The app's own PORT, from env or env_<name>: the public port of a cluster app. */
@@ -1233,6 +1252,7 @@ public final class LocalEngine implements Engine {
         launch(w, "restarted");
       }
       case DELETE -> remove(w);
+      case ERROR -> move(w, WorkerState.ERRORED, w.errorReason);
       case NOTHING -> {}
     }
   }

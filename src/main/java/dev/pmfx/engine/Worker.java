@@ -21,8 +21,13 @@ final class Worker {
   enum AfterStop {
     NOTHING,
     START,
-    DELETE
+    DELETE,
+    /** Errored once stopped: it runs, but cannot serve (its cluster port is taken). */
+    ERROR
   }
+
+  /** Why it is to end errored, for {@link AfterStop#ERROR}. */
+  String errorReason = "";
 
   final int id;
   final int instance;

@@ -230,6 +230,33 @@ class ClusterTest {
   }
 
   @Test
+  void aPortTakenByAnotherProgramErrorsTheAppInsteadOfShowingItOnline() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      int port = taken.getLocalPort();
+      nodeApp(port, 0);
+      pmfx.start(
+          """
+          apps:
+            - name: hello
+              script: app.js
+              cwd: %s
+              instances: 2
+          """
+              .formatted(dir));
+
+      EngineEvent.WorkerChanged errored = pmfx.events.awaitState("hello", WorkerState.ERRORED);
+
+      assertTrue(errored.reason().contains("cannot listen on port " + port), errored.reason());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!pmfx.engine.snapshot().getFirst().workers().stream()
+          .allMatch(w -> w.state() == WorkerState.ERRORED)) {
+        assertTrue(System.nanoTime() < deadline, pmfx.engine.snapshot().toString());
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  @Test
   void aJavaWorkerServesThePrivatePortItGetsAsPort() throws Exception {
     int port = freePort();
     pmfx.start(
