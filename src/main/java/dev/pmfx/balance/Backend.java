@@ -60,6 +60,20 @@ final class Backend {
     }
   }
 
+  /**
+   * Ends a spliced connection (TCP mode, an upgrade) begun at {@code startedNanos}: whichever of
+   * its two sides closes first runs it, and only that one counts.
+   */
+  Runnable endOnce(long startedNanos) {
+    java.util.concurrent.atomic.AtomicBoolean ended =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (ended.compareAndSet(false, true)) {
+        end(System.nanoTime() - startedNanos, false);
+      }
+    };
+  }
+
   /** Until when (System.nanoTime) it is passed over after refusing a connection. */
   volatile long refusedUntil;
 

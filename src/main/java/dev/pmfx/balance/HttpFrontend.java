@@ -583,14 +583,7 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
     Channel upstream = exchange.upstream;
     Backend backend = exchange.backend;
     ReferenceCountUtil.release(exchange.request);
-    java.util.concurrent.atomic.AtomicBoolean ended =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    Runnable end =
-        () -> {
-          if (ended.compareAndSet(false, true)) {
-            backend.end(System.nanoTime() - exchange.started, false);
-          }
-        };
+    Runnable end = backend.endOnce(exchange.started);
     upstream.config().setAutoRead(false);
     Upstream back = (Upstream) upstream.pipeline().get("back");
     back.switching = true;

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client connection in TCP mode: connected to one worker (another if that one refuses), then
@@ -54,13 +53,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
                     return;
                   }
                   Channel upstream = connected.channel();
-                  AtomicBoolean ended = new AtomicBoolean();
-                  Runnable end =
-                      () -> {
-                        if (ended.compareAndSet(false, true)) {
-                          backend.end(System.nanoTime() - started, false);
-                        }
-                      };
+                  Runnable end = backend.endOnce(started);
                   if (!client.isActive()) { // the client left while the worker answered
                     end.run();
                     upstream.close();

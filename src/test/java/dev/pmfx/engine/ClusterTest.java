@@ -77,14 +77,19 @@ class ClusterTest {
   }
 
   private void awaitOnline(String app, int workers) throws Exception {
+    awaitWorkers(app, WorkerState.ONLINE, workers);
+  }
+
+  /** Waits until {@code workers} of the app's workers are in {@code state}. */
+  private void awaitWorkers(String app, WorkerState state, int workers) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (pmfx.engine.snapshot().stream()
             .filter(a -> a.name().equals(app))
             .flatMap(a -> a.workers().stream())
-            .filter(w -> w.state() == WorkerState.ONLINE)
+            .filter(w -> w.state() == state)
             .count()
         < workers) {
-      assertTrue(System.nanoTime() < deadline, "workers online: " + pmfx.engine.snapshot());
+      assertTrue(System.nanoTime() < deadline, "workers " + state + ": " + pmfx.engine.snapshot());
       Thread.sleep(20);
     }
   }
@@ -247,12 +252,7 @@ class ClusterTest {
       EngineEvent.WorkerChanged errored = pmfx.events.awaitState("hello", WorkerState.ERRORED);
 
       assertTrue(errored.reason().contains("cannot listen on port " + port), errored.reason());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!pmfx.engine.snapshot().getFirst().workers().stream()
-          .allMatch(w -> w.state() == WorkerState.ERRORED)) {
-        assertTrue(System.nanoTime() < deadline, pmfx.engine.snapshot().toString());
-        Thread.sleep(20);
-      }
+      awaitWorkers("hello", WorkerState.ERRORED, 2);
     }
   }
 

@@ -193,10 +193,8 @@ class MainWindowViewModelTest {
         new EngineBridge.Batch(
             null,
             List.of(
-                new EngineEvent.WorkerChanged(
-                    Instant.EPOCH, WorkerState.LAUNCHING, worker(1, 0, WorkerState.ONLINE), "up"),
-                new EngineEvent.WorkerChanged(
-                    Instant.EPOCH, WorkerState.LAUNCHING, worker(2, 1, WorkerState.ONLINE), "up"),
+                cameOnline(1, 0),
+                cameOnline(2, 1),
                 new EngineEvent.MetricsSample(
                     Instant.EPOCH,
                     List.of(
@@ -228,17 +226,7 @@ class MainWindowViewModelTest {
   void quittingCountsTheWorkersAsTheyStop() throws Exception {
     MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
     viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
-    viewModel.apply(
-        new EngineBridge.Batch(
-            null,
-            List.of(
-                new EngineEvent.WorkerChanged(
-                    Instant.EPOCH, WorkerState.LAUNCHING, worker(1, 0, WorkerState.ONLINE), "up"),
-                new EngineEvent.WorkerChanged(
-                    Instant.EPOCH,
-                    WorkerState.LAUNCHING,
-                    worker(2, 1, WorkerState.ONLINE),
-                    "up"))));
+    viewModel.apply(new EngineBridge.Batch(null, List.of(cameOnline(1, 0), cameOnline(2, 1))));
 
     viewModel.beginQuit();
 
@@ -299,6 +287,11 @@ class MainWindowViewModelTest {
     assertTrue(api.failureProperty().get().contains("missing.sh"), api.failureProperty().get());
     assertEquals(api.failureProperty().get(), viewModel.problemProperty().get());
     assertEquals("", api.actionProperty().get(), "the action is over");
+  }
+
+  private static EngineEvent.WorkerChanged cameOnline(int id, int instance) {
+    return new EngineEvent.WorkerChanged(
+        Instant.EPOCH, WorkerState.LAUNCHING, worker(id, instance, WorkerState.ONLINE), "up");
   }
 
   private static WorkerStatus worker(int id, int instance, WorkerState state) {
