@@ -28,7 +28,7 @@ import sun.misc.Signal;
     description =
         "Runs an ecosystem file's apps in the foreground, like pm2-runtime: prints their state"
             + " changes and output, stops them all gracefully on Ctrl-C or SIGTERM (exit 0), and"
-            + " restarts them gracefully on SIGHUP.")
+            + " reloads them on SIGHUP (cluster apps worker by worker, without downtime).")
 final class RunCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "FILE", description = "the ecosystem file (or its folder)")
@@ -122,6 +122,38 @@ final class RunCommand implements Callable<Integer> {
                     + changed.worker().state().label()
                     + ": "
                     + changed.reason());
+        case EngineEvent.RolloutChanged rollout ->
+            say(
+                rollout.phase() == EngineEvent.RolloutChanged.Phase.FAILED ? err : out,
+                rollout.app()
+                    + " "
+                    + rollout.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " "
+                    + rollout.phase().name().toLowerCase(java.util.Locale.ROOT)
+                    + (rollout.detail().isEmpty() ? "" : ": " + rollout.detail()));
+        case EngineEvent.RolloutStep step -> {
+          if (step.status().over()) {
+            // Steps print as they end, with what they took.
+            say(
+                step.status() == EngineEvent.RolloutStep.Status.FAILED ? err : out,
+                step.app()
+                    + "-"
+                    + step.instance()
+                    + " #"
+                    + step.workerId()
+                    + " "
+                    + step.step().name().toLowerCase(java.util.Locale.ROOT)
+                    + " "
+                    + step.status().name().toLowerCase(java.util.Locale.ROOT)
+                    + " in "
+                    + java.time.Duration.between(step.started(), step.at()).toMillis()
+                    + " ms: "
+                    + step.detail());
+          }
+        }
+        case EngineEvent.WorkerRemoved removed ->
+            say(out, removed.app() + " #" + removed.workerId() + " removed: " + removed.reason());
+        case EngineEvent.AppUpdated updated -> {}
         case EngineEvent.AppAdded added -> {}
         case EngineEvent.AppRemoved removed -> {}
         case EngineEvent.MetricsSample sample -> {}

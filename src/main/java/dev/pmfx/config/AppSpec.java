@@ -85,6 +85,51 @@ public record AppSpec(
     ignoreWatch = List.copyOf(ignoreWatch);
   }
 
+  /** The same app with {@code count} workers, as {@code scale} leaves it. */
+  public AppSpec withInstances(int count) {
+    return new AppSpec(
+        name,
+        script,
+        args,
+        interpreter,
+        interpreterArgs,
+        cwd,
+        String.valueOf(count),
+        count,
+        execMode,
+        env,
+        envByName,
+        waitReady,
+        listenTimeout,
+        killTimeout,
+        killSignal,
+        shutdownWithMessage,
+        autorestart,
+        autostart,
+        maxRestarts,
+        minUptime,
+        restartDelay,
+        expBackoffRestartDelay,
+        maxMemoryRestart,
+        stopExitCodes,
+        watch,
+        ignoreWatch,
+        watchDelay,
+        cronRestart,
+        outFile,
+        errorFile,
+        logFile,
+        mergeLogs,
+        logDateFormat,
+        namespace,
+        instanceVar,
+        incrementVar,
+        treekill,
+        balancer,
+        balancerStrategy,
+        location);
+  }
+
   private static Map<String, String> ordered(Map<String, String> map) {
     return Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }

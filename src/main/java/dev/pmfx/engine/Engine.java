@@ -30,8 +30,20 @@ public interface Engine extends AutoCloseable {
   /** Stops the target's workers gracefully, then starts them again. */
   CompletableFuture<CommandResult> restart(String target);
 
-  /** In fork mode, a graceful restart; cluster mode replaces workers one by one (later). */
+  /**
+   * Re-reads each app's ecosystem file, then replaces its workers one at a time: in cluster mode a
+   * new worker starts and becomes ready beside the old one, which is drained and stopped after it;
+   * in fork mode a graceful restart. A new worker that fails leaves the old ones serving and ends
+   * the reload with the reason. Progress comes as {@link EngineEvent.RolloutStep}s; a second reload
+   * or scale of an app waits for the one running.
+   */
   CompletableFuture<CommandResult> reload(String target);
+
+  /**
+   * Adds workers to the app (started and ready one at a time, as a reload's are) or removes its
+   * highest-numbered ones (drained, then stopped gracefully).
+   */
+  CompletableFuture<CommandResult> scale(String app, Scale scale);
 
   /** Stops the target's workers and forgets their apps. */
   CompletableFuture<CommandResult> delete(String target);

@@ -11,7 +11,11 @@ import java.time.Instant;
   @JsonSubTypes.Type(EngineEvent.LogLine.class),
   @JsonSubTypes.Type(EngineEvent.AppAdded.class),
   @JsonSubTypes.Type(EngineEvent.AppRemoved.class),
-  @JsonSubTypes.Type(EngineEvent.MetricsSample.class)
+  @JsonSubTypes.Type(EngineEvent.MetricsSample.class),
+  @JsonSubTypes.Type(EngineEvent.WorkerRemoved.class),
+  @JsonSubTypes.Type(EngineEvent.AppUpdated.class),
+  @JsonSubTypes.Type(EngineEvent.RolloutChanged.class),
+  @JsonSubTypes.Type(EngineEvent.RolloutStep.class)
 })
 public sealed interface EngineEvent {
 
@@ -37,6 +41,97 @@ public sealed interface EngineEvent {
   record AppAdded(Instant at, AppStatus app) implements EngineEvent {}
 
   record AppRemoved(Instant at, String app) implements EngineEvent {}
+
+  /** The app's spec or worker count changed: a reload re-read its file, or it was scaled. */
+  record AppUpdated(Instant at, AppStatus app) implements EngineEvent {}
+
+  /**
+   * A worker left its app for good: a reload replaced it, or a scale removed it. (Workers join with
+   * their first {@link WorkerChanged}.)
+   */
+  record WorkerRemoved(Instant at, String app, int workerId, String reason)
+      implements EngineEvent {}
+
+  /**
+   * A reload or a scale of one app: queued behind another, running, or over.
+   *
+   * @param rollout numbers the rollouts of one engine; its {@link RolloutStep}s carry it
+   * @param fromInstances the app's workers before it
+   * @param toInstances the workers it aims at
+   * @param detail what happened, in words; on failure, where and why
+   */
+  record RolloutChanged(
+      Instant at,
+      String app,
+      long rollout,
+      Kind kind,
+      Phase phase,
+      int fromInstances,
+      int toInstances,
+      String detail)
+      implements EngineEvent {
+    public enum Kind {
+      RELOAD,
+      SCALE
+    }
+
+    public enum Phase {
+      QUEUED,
+      RUNNING,
+      DONE,
+      FAILED
+    }
+  }
+
+  /**
+   * One step of a rollout for one worker, sent when it begins ({@link Status#RUNNING}) and again
+   * when it ends, with the same {@code started}.
+   *
+   * @param workerId the worker the step acts on: the new one, or the one being replaced
+   * @param deadline when the step gives up (listen_timeout, drain, kill_timeout), if it does
+   * @param detail the new pid, what it waits for, how it ended
+   */
+  record RolloutStep(
+      Instant at,
+      String app,
+      long rollout,
+      int instance,
+      int workerId,
+      Step step,
+      Status status,
+      Instant started,
+      java.util.Optional<Instant> deadline,
+      String detail)
+      implements EngineEvent {
+
+    /** The steps, in the order a reload takes them. */
+    public enum Step {
+      /** A new process starts. */
+      START,
+      /** Until it is ready: its ready signal, or listening (cluster); at most listen_timeout. */
+      READY,
+      /** Into the balancer's rotation. */
+      ROUTE,
+      /** Out of rotation; its requests in flight finish. */
+      DRAIN,
+      /** kill_signal sent; until it exits, at most kill_timeout. */
+      SIGNAL,
+      /** SIGKILL, when it outlived kill_timeout. */
+      KILL
+    }
+
+    public enum Status {
+      RUNNING,
+      DONE,
+      /** Over, not as hoped, and the rollout goes on: no ready signal, a drain that timed out. */
+      WARNING,
+      FAILED;
+
+      public boolean over() {
+        return this != RUNNING;
+      }
+    }
+  }
 
   /**
    * CPU and memory of every running worker's process tree, once per sampling interval (1 s by

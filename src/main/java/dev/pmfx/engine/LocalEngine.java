@@ -6,6 +6,9 @@ import dev.pmfx.config.Ecosystem;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.engine.CommandResult.Problem;
 import dev.pmfx.engine.EngineEvent.LogLine;
+import dev.pmfx.engine.EngineEvent.RolloutChanged;
+import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
+import dev.pmfx.engine.EngineEvent.RolloutStep.Step;
 import dev.pmfx.logs.LinePump;
 import dev.pmfx.logs.LogFile;
 import dev.pmfx.logs.LogTail;
@@ -115,6 +118,12 @@ public final class LocalEngine implements Engine {
   private static final class AppEntry {
     AppSpec spec;
     final List<Worker> workers = new ArrayList<>();
+
+    /** The ecosystem file it was started from, which a reload reads again; null if none. */
+    Path file;
+
+    /** Its reloads and scales: the first runs, the others wait their turn. */
+    final java.util.ArrayDeque<Rollout> rollouts = new java.util.ArrayDeque<>();
 
     /** Notes already published about the app, so each is said once. */
     final Set<String> noted = new HashSet<>();
@@ -295,6 +304,7 @@ public final class LocalEngine implements Engine {
               continue;
             }
             entry = place(spec);
+            entry.file = ecosystem.file();
             for (Worker w : entry.workers) {
               w.spec = spec;
               w.envName = envName;
@@ -376,8 +386,11 @@ public final class LocalEngine implements Engine {
           Resolved resolved = resolve(target);
           List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
           wholeApps(resolved.workers).forEach(this::unsupervise);
+          appsOf(resolved.workers).forEach(a -> interrupt(a, command));
           for (Worker w : resolved.workers) {
-            w.afterStop = then;
+            if (w.afterStop != Worker.AfterStop.DELETE) {
+              w.afterStop = then; // one a reload or scale is removing stays removed
+            }
             rest.add(stopWorker(w, command));
           }
           return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
@@ -391,16 +404,11 @@ public final class LocalEngine implements Engine {
     return restartAs("restart", target);
   }
 
-  @Override
-  public CompletableFuture<CommandResult> reload(String target) {
-    // Fork mode: a graceful restart. Cluster mode's one-by-one replacement comes with the balancer.
-    return restartAs("reload", target);
-  }
-
   private CompletableFuture<CommandResult> restartAs(String command, String target) {
     return onLoop(
         () -> {
           Resolved resolved = resolve(target);
+          appsOf(resolved.workers).forEach(a -> interrupt(a, command));
           List<CompletableFuture<WorkerState>> relaunched = new ArrayList<>();
           for (Worker w : resolved.workers) {
             relaunched.add(restartWorker(w, command));
@@ -445,6 +453,602 @@ public final class LocalEngine implements Engine {
       stopWorker(w, why);
     }
     return launched;
+  }
+
+  // ---------------------------------------------------------------- reload and scale
+
+  /** A reload or scale of one app; an app's rollouts run one at a time, in the order asked. */
+  static final class Rollout {
+    final long id;
+    final String app;
+    final RolloutChanged.Kind kind;
+
+    /** Reload: the workers to replace; empty for all the app has when its turn comes. */
+    final Set<Integer> only;
+
+    /** Scale: the count asked for. */
+    final Scale scale;
+
+    final CompletableFuture<CommandResult> result = new CompletableFuture<>();
+    final List<Integer> touched = new ArrayList<>();
+    int from;
+    int to;
+
+    /** Why it must stop where it is (the app was stopped, deleted or restarted); else null. */
+    String interrupted;
+
+    Rollout(long id, String app, RolloutChanged.Kind kind, Set<Integer> only, Scale scale) {
+      this.id = id;
+      this.app = app;
+      this.kind = kind;
+      this.only = only;
+      this.scale = scale;
+    }
+
+    String verb() {
+      return kind == RolloutChanged.Kind.RELOAD ? "reload" : "scale";
+    }
+  }
+
+  private long nextRolloutId = 1;
+
+  @Override
+  public CompletableFuture<CommandResult> reload(String target) {
+    return onLoop(
+        () -> {
+          Resolved resolved = resolve(target);
+          List<CompletableFuture<CommandResult>> each = new ArrayList<>();
+          for (AppEntry entry : appsOf(resolved.workers)) {
+            boolean whole = resolved.workers.containsAll(entry.workers);
+            Set<Integer> ids =
+                whole
+                    ? Set.of()
+                    : Set.copyOf(
+                        ids(resolved.workers.stream().filter(entry.workers::contains).toList()));
+            each.add(enqueue(entry, RolloutChanged.Kind.RELOAD, ids, null));
+          }
+          return combined("reload", each, resolved.problems);
+        });
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> scale(String app, Scale scale) {
+    return onLoop(
+        () -> {
+          AppEntry entry = apps.get(app);
+          if (entry == null) {
+            return CompletableFuture.completedFuture(
+                new CommandResult(
+                    "scale",
+                    List.of(),
+                    List.of(new Problem(app, "no app named '" + app + "' runs here"))));
+          }
+          return enqueue(entry, RolloutChanged.Kind.SCALE, Set.of(), scale);
+        });
+  }
+
+  private static CompletableFuture<CommandResult> combined(
+      String command, List<CompletableFuture<CommandResult>> each, List<Problem> before) {
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<Integer> workers = new ArrayList<>();
+              List<Problem> problems = new ArrayList<>(before);
+              for (CompletableFuture<CommandResult> one : each) {
+                workers.addAll(one.join().workers());
+                problems.addAll(one.join().problems());
+              }
+              return new CommandResult(command, workers, problems);
+            });
+  }
+
+  private CompletableFuture<CommandResult> enqueue(
+      AppEntry entry, RolloutChanged.Kind kind, Set<Integer> only, Scale scale) {
+    Rollout r = new Rollout(nextRolloutId++, entry.spec.name(), kind, only, scale);
+    r.from = entry.workers.size();
+    r.to = scale == null ? r.from : scale.from(r.from);
+    entry.rollouts.add(r);
+    if (entry.rollouts.size() == 1) {
+      begin(entry, r);
+    } else {
+      Rollout running = entry.rollouts.getFirst();
+      announce(r, RolloutChanged.Phase.QUEUED, "waits for the " + running.verb() + " running");
+    }
+    return r.result;
+  }
+
+  private void announce(Rollout r, RolloutChanged.Phase phase, String detail) {
+    publish(new RolloutChanged(now(), r.app, r.id, r.kind, phase, r.from, r.to, detail));
+  }
+
+  private void begin(AppEntry entry, Rollout r) {
+    r.from = entry.workers.size();
+    if (r.kind == RolloutChanged.Kind.SCALE) {
+      scaleNow(entry, r);
+    } else {
+      announce(r, RolloutChanged.Phase.RUNNING, "reading " + describeFile(entry));
+      reread(entry, r);
+    }
+  }
+
+  private static String describeFile(AppEntry entry) {
+    return entry.file == null ? "its spec" : entry.file.getFileName().toString();
+  }
+
+  /** Ends the rollout, and starts the next one of its app. */
+  private void finish(AppEntry entry, Rollout r, String failure) {
+    if (!entry.rollouts.remove(r)) {
+      return; // over already
+    }
+    for (Worker w : entry.workers) {
+      if (w.rollout == r) {
+        w.rollout = null;
+        w.stepsStarted.clear();
+      }
+    }
+    r.to = r.kind == RolloutChanged.Kind.SCALE ? entry.workers.size() : r.to;
+    List<Problem> problems =
+        failure == null ? List.of() : List.of(new Problem(r.app, r.verb() + " failed: " + failure));
+    if (failure == null) {
+      announce(
+          r,
+          RolloutChanged.Phase.DONE,
+          r.kind == RolloutChanged.Kind.SCALE
+              ? "scaled from " + r.from + " to " + r.to + " workers"
+              : "replaced " + r.touched.size() + " of " + r.from + " workers");
+    } else {
+      announce(r, RolloutChanged.Phase.FAILED, failure);
+    }
+    r.result.complete(new CommandResult(r.verb(), r.touched, problems));
+    Rollout next = entry.rollouts.peekFirst();
+    if (next != null && apps.get(entry.spec.name()) == entry) {
+      begin(entry, next);
+    }
+  }
+
+  /**
+   * A stop, restart or delete takes the app over: the running rollout stops at its next step, and
+   * those waiting are dropped.
+   */
+  private void interrupt(AppEntry entry, String command) {
+    boolean first = true;
+    for (Rollout r : List.copyOf(entry.rollouts)) {
+      r.interrupted = "interrupted by " + command;
+      if (!first) {
+        entry.rollouts.remove(r);
+        announce(r, RolloutChanged.Phase.FAILED, "dropped: the app was asked to " + command);
+        r.result.complete(
+            new CommandResult(
+                r.verb(),
+                List.of(),
+                List.of(
+                    new Problem(r.app, r.verb() + " dropped: the app was asked to " + command))));
+      }
+      first = false;
+    }
+  }
+
+  /** Whether the rollout must stop here; if so, it is finished. */
+  private boolean stopsHere(AppEntry entry, Rollout r) {
+    if (r.interrupted != null) {
+      finish(entry, r, r.interrupted);
+      return true;
+    }
+    return false;
+  }
+
+  /** Reads the app's file again, off the loop; a file that no longer loads touches no worker. */
+  private void reread(AppEntry entry, Rollout r) {
+    Path file = entry.file;
+    if (file == null) {
+      reloadWith(entry, r, entry.spec);
+      return;
+    }
+    Thread.startVirtualThread(
+        () -> {
+          dev.pmfx.config.LoadResult loaded = loader().load(file);
+          post(
+              () -> {
+                if (stopsHere(entry, r)) {
+                  return;
+                }
+                switch (loaded) {
+                  case dev.pmfx.config.LoadResult.Failed failed ->
+                      finish(
+                          entry,
+                          r,
+                          file
+                              + " no longer loads, so no worker was touched:\n"
+                              + String.join(
+                                  "\n",
+                                  failed.errors().stream()
+                                      .map(dev.pmfx.config.Diagnostic::format)
+                                      .toList()));
+                  case dev.pmfx.config.LoadResult.Loaded ok -> {
+                    Optional<AppSpec> spec = ok.ecosystem().app(r.app);
+                    if (spec.isEmpty()) {
+                      finish(
+                          entry,
+                          r,
+                          "'" + r.app + "' is no longer in " + file + ", so no worker was touched");
+                    } else if (spec.get().execMode() != entry.spec.execMode()) {
+                      finish(
+                          entry,
+                          r,
+                          "exec_mode changed to "
+                              + spec.get().execMode().name().toLowerCase(java.util.Locale.ROOT)
+                              + " in "
+                              + file
+                              + "; restart the app to apply that");
+                    } else {
+                      reloadWith(entry, r, spec.get().withInstances(entry.spec.instances()));
+                    }
+                  }
+                }
+              });
+        });
+  }
+
+  private dev.pmfx.config.EcosystemLoader loader;
+
+  private dev.pmfx.config.EcosystemLoader loader() {
+    synchronized (this) {
+      if (loader == null) {
+        loader = dev.pmfx.config.EcosystemLoader.forThisMachine();
+      }
+      return loader;
+    }
+  }
+
+  private void reloadWith(AppEntry entry, Rollout r, AppSpec spec) {
+    if (!spec.equals(entry.spec)) {
+      entry.spec = spec;
+      publish(new EngineEvent.AppUpdated(now(), status(entry)));
+    }
+    announce(
+        r,
+        RolloutChanged.Phase.RUNNING,
+        spec.execMode() == ExecMode.CLUSTER
+            ? "replacing workers one at a time"
+            : "restarting workers one at a time");
+    java.util.ArrayDeque<Worker> old =
+        entry.workers.stream()
+            .filter(w -> r.only.isEmpty() || r.only.contains(w.id))
+            .collect(java.util.stream.Collectors.toCollection(java.util.ArrayDeque::new));
+    if (spec.execMode() == ExecMode.CLUSTER) {
+      replaceNext(entry, r, spec, old);
+    } else {
+      restartNext(entry, r, spec, old);
+    }
+  }
+
+  /**
+   * Cluster mode: a new worker for the next old one, ready beside it, then the old one drained and
+   * stopped; a new worker that fails ends the reload with the old one still serving.
+   */
+  private void replaceNext(AppEntry entry, Rollout r, AppSpec spec, java.util.Deque<Worker> old) {
+    if (stopsHere(entry, r)) {
+      return;
+    }
+    Worker previous = old.poll();
+    if (previous == null) {
+      finish(entry, r, null);
+      return;
+    }
+    if (!entry.workers.contains(previous)) {
+      replaceNext(entry, r, spec, old); // removed meanwhile
+      return;
+    }
+    Worker fresh = join(entry, previous.instance, spec, previous.envName);
+    fresh.restarts = previous.restarts + 1;
+    admit(r, fresh, "reload: replaces worker " + previous.id)
+        .thenAccept(
+            admitted ->
+                post(
+                    () -> {
+                      if (!admitted.online()) {
+                        discard(entry, r, fresh, admitted.reason(), previous);
+                        return;
+                      }
+                      r.touched.add(fresh.id);
+                      routed(fresh);
+                      if (stopsHere(entry, r)) {
+                        return;
+                      }
+                      retire(r, previous, "replaced by worker " + fresh.id)
+                          .thenRun(() -> post(() -> replaceNext(entry, r, spec, old)));
+                    }));
+  }
+
+  /** Fork mode: each worker stopped gracefully and started again, one after the other. */
+  private void restartNext(AppEntry entry, Rollout r, AppSpec spec, java.util.Deque<Worker> left) {
+    if (stopsHere(entry, r)) {
+      return;
+    }
+    Worker w = left.poll();
+    if (w == null) {
+      finish(entry, r, null);
+      return;
+    }
+    if (!entry.workers.contains(w)) {
+      restartNext(entry, r, spec, left);
+      return;
+    }
+    w.rollout = r;
+    w.afterStop = Worker.AfterStop.NOTHING;
+    stopWorker(w, "reload")
+        .thenRun(
+            () ->
+                post(
+                    () -> {
+                      if (stopsHere(entry, r) || !entry.workers.contains(w)) {
+                        if (r.interrupted == null) {
+                          restartNext(entry, r, spec, left);
+                        }
+                        return;
+                      }
+                      w.spec = spec;
+                      w.restarts++;
+                      w.unstableRestarts = 0;
+                      w.backoff = Duration.ZERO;
+                      r.touched.add(w.id);
+                      launchAndWait(w, "reloaded")
+                          .thenAccept(
+                              admitted ->
+                                  post(
+                                      () -> {
+                                        if (admitted.online()) {
+                                          restartNext(entry, r, spec, left);
+                                        } else {
+                                          finish(entry, r, failure(w, admitted.reason(), null));
+                                        }
+                                      }));
+                    }));
+  }
+
+  /** Scale: new workers started and ready one at a time, or the highest-numbered retired. */
+  private void scaleNow(AppEntry entry, Rollout r) {
+    int target = r.to;
+    if (target < 1) {
+      announce(r, RolloutChanged.Phase.RUNNING, "");
+      finish(
+          entry,
+          r,
+          r.app
+              + " has "
+              + r.from
+              + " worker"
+              + (r.from == 1 ? "" : "s")
+              + "; scale "
+              + r.scale
+              + " would leave none (stop the app to stop every worker)");
+      return;
+    }
+    if (target > Scale.MAX_INSTANCES) {
+      announce(r, RolloutChanged.Phase.RUNNING, "");
+      finish(entry, r, "at most " + Scale.MAX_INSTANCES + " workers per app, not " + target);
+      return;
+    }
+    announce(
+        r,
+        RolloutChanged.Phase.RUNNING,
+        target > r.from
+            ? "adding " + (target - r.from) + " worker" + (target - r.from == 1 ? "" : "s")
+            : target < r.from
+                ? "removing " + (r.from - target) + " worker" + (r.from - target == 1 ? "" : "s")
+                : "already " + target + " worker" + (target == 1 ? "" : "s"));
+    scaleNext(entry, r);
+  }
+
+  private void scaleNext(AppEntry entry, Rollout r) {
+    if (stopsHere(entry, r)) {
+      resized(entry);
+      return;
+    }
+    int now = entry.workers.size();
+    if (now < r.to) {
+      int instance = entry.workers.stream().mapToInt(w -> w.instance).max().orElse(-1) + 1;
+      Worker template = entry.workers.isEmpty() ? null : entry.workers.getFirst();
+      Worker fresh =
+          join(
+              entry,
+              instance,
+              entry.spec.withInstances(r.to),
+              template == null ? Optional.empty() : template.envName);
+      admit(r, fresh, "scale " + r.scale)
+          .thenAccept(
+              admitted ->
+                  post(
+                      () -> {
+                        if (!admitted.online()) {
+                          discard(entry, r, fresh, admitted.reason(), null);
+                          return;
+                        }
+                        r.touched.add(fresh.id);
+                        routed(fresh);
+                        scaleNext(entry, r);
+                      }));
+    } else if (now > r.to) {
+      Worker last =
+          entry.workers.stream()
+              .max(java.util.Comparator.comparingInt((Worker w) -> w.instance))
+              .orElseThrow();
+      r.touched.add(last.id);
+      retire(r, last, "scale " + r.scale).thenRun(() -> post(() -> scaleNext(entry, r)));
+    } else {
+      resized(entry);
+      finish(entry, r, null);
+    }
+  }
+
+  /** The app's spec says how many workers it has now; views hear of it. */
+  private void resized(AppEntry entry) {
+    int count = Math.max(1, entry.workers.size());
+    if (entry.spec.instances() != count) {
+      entry.spec = entry.spec.withInstances(count);
+    }
+    publish(new EngineEvent.AppUpdated(now(), status(entry)));
+  }
+
+  /** A new worker of the app, placed after the others of its instance number. */
+  private Worker join(AppEntry entry, int instance, AppSpec spec, Optional<String> envName) {
+    Worker w = new Worker(nextWorkerId++, instance, spec, now());
+    w.envName = envName;
+    int at = 0;
+    while (at < entry.workers.size() && entry.workers.get(at).instance <= instance) {
+      at++;
+    }
+    entry.workers.add(at, w);
+    workers.put(w.id, w);
+    return w;
+  }
+
+  /** Starts a new worker beside the running ones and completes once it is online or failed. */
+  private CompletableFuture<Worker.Admission> admit(Rollout r, Worker w, String why) {
+    w.rollout = r;
+    w.onTrial = true;
+    return launchAndWait(w, why);
+  }
+
+  private CompletableFuture<Worker.Admission> launchAndWait(Worker w, String why) {
+    CompletableFuture<Worker.Admission> admission = new CompletableFuture<>();
+    w.admission = admission;
+    launch(w, why);
+    return admission;
+  }
+
+  private void routed(Worker w) {
+    if (w.privatePort == 0) {
+      return;
+    }
+    dev.pmfx.balance.Balancer balancer = balancers.get(w.spec.name());
+    beginStep(w, Step.ROUTE, Optional.empty(), "joining the balancer's rotation");
+    if (balancer != null && balancer.routes(w.id)) {
+      endStep(w, Step.ROUTE, Status.DONE, "in rotation on port " + balancer.port());
+    } else {
+      endStep(w, Step.ROUTE, Status.WARNING, "not in a balancer: the app has no public port yet");
+    }
+  }
+
+  /** Drains (cluster mode) and stops the worker gracefully, then removes it from its app. */
+  private CompletableFuture<WorkerState> retire(Rollout r, Worker w, String why) {
+    w.rollout = r;
+    w.afterStop = Worker.AfterStop.DELETE;
+    w.removal = why;
+    return stopWorker(w, why);
+  }
+
+  /** A new worker failed: it goes, the others stay as they are, and the rollout ends. */
+  private void discard(AppEntry entry, Rollout r, Worker fresh, String reason, Worker kept) {
+    String failure = failure(fresh, reason, kept);
+    if (!entry.workers.contains(fresh)) {
+      finish(entry, r, failure);
+      return;
+    }
+    retire(r, fresh, "failed: " + reason)
+        .thenRun(
+            () ->
+                post(
+                    () -> {
+                      if (r.kind == RolloutChanged.Kind.SCALE) {
+                        resized(entry);
+                      }
+                      finish(entry, r, r.interrupted != null ? r.interrupted : failure);
+                    }));
+  }
+
+  private static String failure(Worker fresh, String reason, Worker kept) {
+    return "worker "
+        + fresh.id
+        + " ("
+        + fresh.spec.name()
+        + "-"
+        + fresh.instance
+        + ") "
+        + reason
+        + (kept != null ? "; worker " + kept.id + " keeps serving" : "");
+  }
+
+  /** A listen_timeout ran out on a new worker: online if it accepts connections, failed if not. */
+  private void trialTimeout(Worker w, int generation) {
+    java.net.SocketAddress address = privateSocketAddress(w);
+    String limit = "listen_timeout (" + w.spec.listenTimeout().toMillis() + " ms)";
+    Thread.startVirtualThread(
+        () -> {
+          boolean accepts;
+          try (java.nio.channels.SocketChannel probe =
+              java.nio.channels.SocketChannel.open(address)) {
+            accepts = true;
+          } catch (IOException notListening) {
+            accepts = false;
+          }
+          boolean listening = accepts;
+          post(
+              () -> {
+                if (generation != w.generation || w.state != WorkerState.WAITING_READY) {
+                  return;
+                }
+                if (listening) {
+                  w.readyAt = now();
+                  w.lateReady = true;
+                  move(
+                      w,
+                      WorkerState.ONLINE,
+                      "no ready signal within "
+                          + limit
+                          + ", but it accepts connections: online anyway");
+                } else {
+                  stopWorker(w, "not listening on " + privateAddress(w) + " within " + limit);
+                }
+              });
+        });
+  }
+
+  private static int inFlight(dev.pmfx.balance.Balancer balancer, int workerId) {
+    return balancer.stats().stream()
+        .filter(s -> s.workerId() == workerId)
+        .mapToInt(dev.pmfx.balance.BackendStats::inFlight)
+        .sum();
+  }
+
+  private void beginStep(Worker w, Step step, Optional<Instant> deadline, String detail) {
+    Rollout r = w.rollout;
+    if (r == null) {
+      return;
+    }
+    Instant at = now();
+    w.stepsStarted.put(step, at);
+    publish(
+        new EngineEvent.RolloutStep(
+            at, r.app, r.id, w.instance, w.id, step, Status.RUNNING, at, deadline, detail));
+  }
+
+  private void endStep(Worker w, Step step, Status status, String detail) {
+    Rollout r = w.rollout;
+    if (r == null) {
+      return;
+    }
+    Instant at = now();
+    Instant started = w.stepsStarted.remove(step);
+    publish(
+        new EngineEvent.RolloutStep(
+            at,
+            r.app,
+            r.id,
+            w.instance,
+            w.id,
+            step,
+            status,
+            started == null ? at : started,
+            Optional.empty(),
+            detail));
+  }
+
+  /** Ends every step of the worker still running, as {@code status}. */
+  private void endSteps(Worker w, Status status, String detail) {
+    for (Step step : List.copyOf(w.stepsStarted.keySet())) {
+      endStep(w, step, status, detail);
+    }
   }
 
   // ---------------------------------------------------------------- watch and cron
@@ -676,6 +1280,15 @@ public final class LocalEngine implements Engine {
                   killTree(w);
                   closeChannel(w);
                 }
+                for (AppEntry entry : apps.values()) {
+                  for (Rollout r : entry.rollouts) {
+                    r.result.complete(
+                        new CommandResult(
+                            r.verb(),
+                            r.touched,
+                            List.of(new Problem(r.app, r.verb() + " ended: pmfx closed"))));
+                  }
+                }
               })
           .get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -719,6 +1332,8 @@ public final class LocalEngine implements Engine {
     int generation = w.generation;
     w.afterStop = Worker.AfterStop.NOTHING;
     w.readyAt = null;
+    w.lateReady = false;
+    beginStep(w, Step.START, Optional.empty(), why);
     move(w, WorkerState.LAUNCHING, why);
     try {
       Path socket = ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock");
@@ -769,6 +1384,17 @@ public final class LocalEngine implements Engine {
       w.process = process;
       w.startedAt = now();
       w.tree = List.of();
+      boolean waits = w.spec.waitReady() || w.privatePort > 0;
+      endStep(w, Step.START, Status.DONE, "pid " + process.pid());
+      beginStep(
+          w,
+          Step.READY,
+          waits ? Optional.of(now().plus(w.spec.listenTimeout())) : Optional.empty(),
+          !waits
+              ? "online when started (no wait_ready)"
+              : w.spec.waitReady()
+                  ? "waiting for its ready signal"
+                  : "waiting until it listens on " + privateAddress(w));
       CompletableFuture<Void> drained =
           CompletableFuture.allOf(
               pump(w, process.getInputStream(), LogLine.Stream.OUT, out),
@@ -1091,8 +1717,13 @@ public final class LocalEngine implements Engine {
     if (generation != w.generation || w.state != WorkerState.WAITING_READY) {
       return;
     }
+    if (w.onTrial && w.privatePort > 0) {
+      trialTimeout(w, generation);
+      return;
+    }
     // PM2 counts an expired listen_timeout as ready; pmfx says that it did so.
     w.readyAt = now();
+    w.lateReady = true;
     move(
         w,
         WorkerState.ONLINE,
@@ -1128,29 +1759,41 @@ public final class LocalEngine implements Engine {
     switch (w.state) {
       case STOPPING -> {
         // STOPPING -> STOPPED, then whatever the stop was for
+        endSteps(w, Status.DONE, ended);
         move(w, WorkerState.STOPPED, ended);
         afterStopped(w);
       }
-      case LAUNCHING, WAITING_READY, ONLINE -> {
-        switch (RestartPolicy.afterExit(
-            w.spec, w.lastExitCode, uptime, w.unstableRestarts, w.backoff)) {
-          case RestartPolicy.Decision.Stay stay ->
-              move(w, WorkerState.STOPPED, ended + "; " + stay.why());
-          case RestartPolicy.Decision.GiveUp giveUp ->
-              move(w, WorkerState.ERRORED, ended + "; " + giveUp.why());
-          case RestartPolicy.Decision.Restart restart -> {
-            // ONLINE -> CRASHED, and back to LAUNCHING when the delay is over
-            w.unstableRestarts = restart.unstableRestarts();
-            w.backoff = restart.backoff();
-            move(
-                w,
-                WorkerState.CRASHED,
-                ended + "; restarting in " + restart.delay().toMillis() + " ms");
-            w.timer = after(restart.delay(), () -> onRestartDelay(w, generation));
-          }
+      case LAUNCHING, WAITING_READY -> {
+        if (w.onTrial) {
+          // A new worker that dies on its way up is a failed deploy, not a crash to restart.
+          move(w, WorkerState.ERRORED, ended + " before it was ready");
+        } else {
+          afterCrash(w, generation, ended, uptime);
         }
       }
+      case ONLINE -> afterCrash(w, generation, ended, uptime);
       default -> {}
+    }
+  }
+
+  /** What the restart policy makes of an exit nobody asked for. */
+  private void afterCrash(Worker w, int generation, String ended, Duration uptime) {
+    switch (RestartPolicy.afterExit(
+        w.spec, w.lastExitCode, uptime, w.unstableRestarts, w.backoff)) {
+      case RestartPolicy.Decision.Stay stay ->
+          move(w, WorkerState.STOPPED, ended + "; " + stay.why());
+      case RestartPolicy.Decision.GiveUp giveUp ->
+          move(w, WorkerState.ERRORED, ended + "; " + giveUp.why());
+      case RestartPolicy.Decision.Restart restart -> {
+        // ONLINE -> CRASHED, and back to LAUNCHING when the delay is over
+        w.unstableRestarts = restart.unstableRestarts();
+        w.backoff = restart.backoff();
+        move(
+            w,
+            WorkerState.CRASHED,
+            ended + "; restarting in " + restart.delay().toMillis() + " ms");
+        w.timer = after(restart.delay(), () -> onRestartDelay(w, generation));
+      }
     }
   }
 
@@ -1195,6 +1838,11 @@ public final class LocalEngine implements Engine {
                   + DRAIN_TIMEOUT.toSeconds()
                   + " s)");
           int generation = w.generation;
+          beginStep(
+              w,
+              Step.DRAIN,
+              Optional.of(now().plus(DRAIN_TIMEOUT)),
+              "out of rotation; " + inFlight(balancer, w.id) + " in flight");
           balancer
               .drain(w.id, DRAIN_TIMEOUT)
               .thenAccept(
@@ -1202,6 +1850,15 @@ public final class LocalEngine implements Engine {
                       post(
                           () -> {
                             if (generation == w.generation && w.state == WorkerState.STOPPING) {
+                              endStep(
+                                  w,
+                                  Step.DRAIN,
+                                  finished ? Status.DONE : Status.WARNING,
+                                  finished
+                                      ? "its requests in flight finished"
+                                      : "timed out after "
+                                          + DRAIN_TIMEOUT.toSeconds()
+                                          + " s; what was still in flight is cut off");
                               signalStop(w, finished ? "drained" : "drain timed out");
                             }
                           }));
@@ -1232,6 +1889,11 @@ public final class LocalEngine implements Engine {
             + " ms");
     int generation = w.generation;
     w.timer = after(w.spec.killTimeout(), () -> onKillTimeout(w, generation));
+    beginStep(
+        w,
+        Step.SIGNAL,
+        Optional.of(now().plus(w.spec.killTimeout())),
+        (byMessage ? "sent the shutdown message" : "sent " + signal) + "; waiting for it to exit");
     if (!byMessage) {
       if (w.spec.treekill() && SETSID != null) {
         Signals.sendGroup(w.process.pid(), signal);
@@ -1261,6 +1923,12 @@ public final class LocalEngine implements Engine {
     if (generation != w.generation || w.state != WorkerState.STOPPING) {
       return;
     }
+    endStep(
+        w,
+        Step.SIGNAL,
+        Status.WARNING,
+        "still running after kill_timeout (" + w.spec.killTimeout().toMillis() + " ms)");
+    beginStep(w, Step.KILL, Optional.empty(), "sent SIGKILL");
     killTree(w);
   }
 
@@ -1312,7 +1980,10 @@ public final class LocalEngine implements Engine {
       if (entry.workers.isEmpty()) {
         apps.remove(w.spec.name());
         closeBalancer(w.spec.name());
+        interrupt(entry, "delete");
         publish(new EngineEvent.AppRemoved(now(), w.spec.name()));
+      } else {
+        publish(new EngineEvent.WorkerRemoved(now(), w.spec.name(), w.id, w.removal));
       }
     }
   }
@@ -1341,6 +2012,17 @@ public final class LocalEngine implements Engine {
     if (to == WorkerState.ERRORED
         || (to == WorkerState.STOPPED && w.afterStop != Worker.AfterStop.START)) {
       completeLaunch(w, to);
+    }
+    if (w.admission != null && to != WorkerState.LAUNCHING && to != WorkerState.WAITING_READY) {
+      // The rollout waiting for this worker learns where it ended up.
+      CompletableFuture<Worker.Admission> admission = w.admission;
+      w.admission = null;
+      boolean online = to == WorkerState.ONLINE;
+      if (online) {
+        w.onTrial = false;
+      }
+      endSteps(w, !online ? Status.FAILED : w.lateReady ? Status.WARNING : Status.DONE, reason);
+      admission.complete(new Worker.Admission(to, reason));
     }
   }
 

@@ -70,6 +70,38 @@ final class Worker {
   /** Cluster mode: the public port the app asked for, as a Node worker reported it; 0 unknown. */
   int publicPort;
 
+  /** The reload or scale acting on it, whose steps it reports; null otherwise. */
+  LocalEngine.Rollout rollout;
+
+  /**
+   * While a rollout waits for it to be ready: completed with the state it reached (ONLINE, or how
+   * it failed) and why.
+   */
+  CompletableFuture<Admission> admission;
+
+  /**
+   * A new worker started beside the one it replaces: until it is online, an exit does not restart
+   * it, and listen_timeout without a listening socket fails it.
+   */
+  boolean onTrial;
+
+  /** Online because listen_timeout ran out, not because it said so: a rollout warns of it. */
+  boolean lateReady;
+
+  /** Why it is removed, for the event that says so. */
+  String removal = "deleted";
+
+  /** When each of its rollout steps that began is still running began. */
+  final java.util.Map<EngineEvent.RolloutStep.Step, Instant> stepsStarted =
+      new java.util.EnumMap<>(EngineEvent.RolloutStep.Step.class);
+
+  /** Where a worker a rollout waits for ended up, and the reason the move gave. */
+  record Admission(WorkerState state, String reason) {
+    boolean online() {
+      return state == WorkerState.ONLINE;
+    }
+  }
+
   /** The process and its descendants when the stop began: all of them end with the stop. */
   List<ProcessHandle> tree = List.of();
 

@@ -16,6 +16,7 @@ import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.ui.ProcessItems.AppItem;
 import dev.pmfx.ui.ProcessItems.HistoryEntry;
 import dev.pmfx.ui.ProcessItems.LogEntry;
+import dev.pmfx.ui.ProcessItems.RolloutItem;
 import dev.pmfx.ui.ProcessItems.Row;
 import dev.pmfx.ui.ProcessItems.WorkerItem;
 import java.io.IOException;
@@ -476,6 +477,11 @@ public final class MainWindowViewModel {
     act(row, "reloading", () -> engine.reload(row.target()));
   }
 
+  /** Scales the app to {@code instances} workers through the engine's visible steps. */
+  public void scale(AppItem app, int instances) {
+    act(app, "scaling", () -> engine.scale(app.name(), dev.pmfx.engine.Scale.to(instances)));
+  }
+
   public void delete(Row row) {
     act(row, "deleting", () -> engine.delete(row.target()));
   }
@@ -648,6 +654,16 @@ public final class MainWindowViewModel {
         case EngineEvent.AppRemoved removed -> removed(removed.app());
         case EngineEvent.WorkerChanged changed -> changed(changed);
         case EngineEvent.MetricsSample sample -> measured(sample);
+        case EngineEvent.AppUpdated updated -> known(updated.app());
+        case EngineEvent.WorkerRemoved gone ->
+            item(gone.app())
+                .ifPresent(app -> app.workers().removeIf(w -> w.id() == gone.workerId()));
+        case EngineEvent.RolloutChanged rollout -> rollout(rollout);
+        case EngineEvent.RolloutStep step ->
+            item(step.app())
+                .map(app -> app.rolloutProperty().get())
+                .filter(r -> r.id() == step.rollout())
+                .ifPresent(r -> r.step(step));
         case EngineEvent.LogLine line -> {
           AppItem app = item(line.app()).orElse(null);
           if (app != null) {
@@ -721,6 +737,27 @@ public final class MainWindowViewModel {
       item(requests.app())
           .map(app -> app.worker(requests.workerId()))
           .ifPresent(worker -> worker.requestsProperty().set(requests));
+    }
+  }
+
+  private void rollout(EngineEvent.RolloutChanged changed) {
+    AppItem app = item(changed.app()).orElse(null);
+    if (app == null) {
+      return;
+    }
+    RolloutItem shown = app.rolloutProperty().get();
+    if (shown != null && shown.id() == changed.rollout()) {
+      shown.stateProperty().set(changed);
+    } else if (shown == null
+        || shown.over()
+        || changed.phase() != EngineEvent.RolloutChanged.Phase.QUEUED) {
+      // A queued one waits its turn behind the one shown; it shows once it runs.
+      app.rolloutProperty().set(new RolloutItem(changed));
+    }
+    String what = changed.kind().name().toLowerCase(java.util.Locale.ROOT);
+    if (changed.phase() == EngineEvent.RolloutChanged.Phase.FAILED) {
+      problem.set(""); // the same words again are news again
+      problem.set(changed.app() + " " + what + " failed: " + changed.detail());
     }
   }
 

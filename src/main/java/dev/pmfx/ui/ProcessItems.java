@@ -95,6 +95,7 @@ public final class ProcessItems {
     private final ObjectProperty<AppSpec> spec = new SimpleObjectProperty<>();
     private final ObservableList<WorkerItem> workers = FXCollections.observableArrayList();
     private final BooleanProperty known = new SimpleBooleanProperty();
+    private final ObjectProperty<RolloutItem> rollout = new SimpleObjectProperty<>();
     boolean earlierLogsAsked;
 
     AppItem(AppSpec spec) {
@@ -112,6 +113,11 @@ public final class ProcessItems {
 
     public ObservableList<WorkerItem> workers() {
       return workers;
+    }
+
+    /** Its latest reload or scale, running or over; null before the first. */
+    public ObjectProperty<RolloutItem> rolloutProperty() {
+      return rollout;
     }
 
     /** Whether the engine knows the app (it was started in this session), not just its file. */
@@ -191,6 +197,81 @@ public final class ProcessItems {
     @Override
     public String target() {
       return String.valueOf(id);
+    }
+  }
+
+  /** A reload or scale as the progress panel shows it: where it is, and each worker's steps. */
+  public static final class RolloutItem {
+    private final long id;
+    private final EngineEvent.RolloutChanged.Kind kind;
+    private final ObjectProperty<EngineEvent.RolloutChanged> state = new SimpleObjectProperty<>();
+    private final ObservableList<StepItem> steps = FXCollections.observableArrayList();
+
+    RolloutItem(EngineEvent.RolloutChanged first) {
+      this.id = first.rollout();
+      this.kind = first.kind();
+      this.state.set(first);
+    }
+
+    public long id() {
+      return id;
+    }
+
+    public EngineEvent.RolloutChanged.Kind kind() {
+      return kind;
+    }
+
+    /** Its latest phase, counts and words. */
+    public ObjectProperty<EngineEvent.RolloutChanged> stateProperty() {
+      return state;
+    }
+
+    public boolean over() {
+      EngineEvent.RolloutChanged.Phase phase = state.get().phase();
+      return phase == EngineEvent.RolloutChanged.Phase.DONE
+          || phase == EngineEvent.RolloutChanged.Phase.FAILED;
+    }
+
+    /** Every step so far, in the order they began; a step's end updates its line. */
+    public ObservableList<StepItem> steps() {
+      return steps;
+    }
+
+    void step(EngineEvent.RolloutStep event) {
+      for (StepItem item : steps) {
+        if (item.workerId() == event.workerId()
+            && item.step() == event.step()
+            && item.latest().started().equals(event.started())) {
+          item.latest.set(event);
+          return;
+        }
+      }
+      steps.add(new StepItem(event));
+    }
+  }
+
+  /** One step of one worker: running (with its deadline) or over (with what it took). */
+  public static final class StepItem {
+    private final ObjectProperty<EngineEvent.RolloutStep> latest = new SimpleObjectProperty<>();
+
+    StepItem(EngineEvent.RolloutStep event) {
+      latest.set(event);
+    }
+
+    public ObjectProperty<EngineEvent.RolloutStep> latestProperty() {
+      return latest;
+    }
+
+    public EngineEvent.RolloutStep latest() {
+      return latest.get();
+    }
+
+    public int workerId() {
+      return latest.get().workerId();
+    }
+
+    public EngineEvent.RolloutStep.Step step() {
+      return latest.get().step();
     }
   }
 

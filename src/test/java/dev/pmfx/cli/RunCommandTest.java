@@ -115,7 +115,7 @@ class RunCommandTest {
   }
 
   @Test
-  void sighupRestartsEveryAppGracefully() throws Exception {
+  void sighupReloadsEveryAppPrintingItsSteps() throws Exception {
     run(
         """
         apps:
@@ -128,7 +128,11 @@ class RunCommandTest {
     Signals.send(pmfx.pid(), "SIGHUP");
 
     await("pmfx  | SIGHUP: reloading every app");
-    await("sleeper-0 launching: restarted");
+    await("pmfx  | sleeper reload running: restarting workers one at a time");
+    await(l -> l.matches("pmfx  \\| sleeper-0 #0 signal done in \\d+ ms: exited.*"), "signal");
+    await("pmfx  | sleeper-0 launching: reloaded");
+    await(l -> l.matches("pmfx  \\| sleeper-0 #0 start done in \\d+ ms: pid \\d+"), "start");
+    await("pmfx  | sleeper reload done: replaced 1 of 1 workers");
     String after =
         await(l -> l.startsWith("sleeper-0 | sleeping, pid ") && !l.equals(before), "a new pid");
     assertFalse(before.equals(after), "a new process");

@@ -37,8 +37,15 @@ class SeamTest {
           .get();
       pmfx.events.awaitState("api", WorkerState.ONLINE);
       pmfx.events.await(EngineEvent.MetricsSample.class, sample -> true);
+      // Scale and reload bring every rollout event: steps, app updates, a worker removed.
+      assertEquals(true, pmfx.engine.scale("api", Scale.parse("+1")).get().ok());
+      assertEquals(true, pmfx.engine.reload("api").get().ok());
+      assertEquals(true, pmfx.engine.scale("api", Scale.parse("-1")).get().ok());
 
+      pmfx.events.await(EngineEvent.LogLine.class, line -> true);
       List<AppStatus> snapshot = pmfx.engine.snapshot();
+      assertEquals(true, pmfx.engine.delete("api").get().ok());
+      pmfx.events.await(EngineEvent.AppRemoved.class, removed -> true);
       List<EngineEvent> events = pmfx.events.all();
 
       for (AppStatus app : snapshot) {
@@ -47,6 +54,10 @@ class SeamTest {
       for (EngineEvent event : events) {
         assertEquals(event, json.readValue(json.writeValueAsString(event), EngineEvent.class));
       }
+      assertEquals(
+          Set.of(EngineEvent.class.getPermittedSubclasses()),
+          Set.copyOf(events.stream().map(Object::getClass).toList()),
+          "every kind of event crossed the seam");
     }
   }
 

@@ -1,0 +1,28 @@
+// An HTTP app for reload tests: answers with its pid after DELAY_MS (200 by default), on the port
+// PORT names, as PM2 users hard-code it. STYLE=pm2 makes it a PM2-style app (process.send('ready')
+// once listening, a SIGINT handler that closes the server); without it, it is naive: no ready
+// signal, and SIGINT ends it at once. BOOT breaks a deploy: crash (exits on start), silent (never
+// listens), no-ready (listens, never sends ready).
+const http = require('http');
+const boot = process.env.BOOT || '';
+if (boot === 'crash') {
+  console.error('cannot boot: config missing');
+  process.exit(3);
+}
+if (boot === 'silent') {
+  console.log('booting forever');
+  setInterval(() => {}, 1000);
+} else {
+  const delay = Number(process.env.DELAY_MS || 200);
+  const server = http.createServer((req, res) => {
+    setTimeout(() => res.end(String(process.pid)), delay);
+  });
+  server.listen(Number(process.env.PORT), () => {
+    if (process.env.STYLE === 'pm2' && boot !== 'no-ready') {
+      process.send('ready');
+    }
+  });
+  if (process.env.STYLE === 'pm2') {
+    process.on('SIGINT', () => server.close(() => process.exit(0)));
+  }
+}
