@@ -105,6 +105,7 @@ public final class MainWindow {
   @FXML private javafx.scene.control.MenuBar menuBar;
   @FXML private javafx.scene.control.ToolBar toolBar;
   @FXML private javafx.scene.control.TabPane detailTabs;
+  @FXML private javafx.scene.control.Tab progressTab;
   @FXML private CheckBox followBox;
   @FXML private ListView<LogEntry> logList;
   @FXML private ListView<HistoryEntry> historyList;
@@ -118,6 +119,7 @@ public final class MainWindow {
       new javafx.animation.PauseTransition(Duration.seconds(6));
 
   private final MainWindowViewModel viewModel;
+  private final RolloutPane rolloutPane;
   private final Consumer<Boolean> darkTheme;
   private Consumer<Path> folderOpener = path -> {};
   private final java.util.Set<String> revealed = new java.util.HashSet<>();
@@ -125,6 +127,7 @@ public final class MainWindow {
 
   MainWindow(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
     this.viewModel = viewModel;
+    this.rolloutPane = new RolloutPane(viewModel, Instant::now);
     this.darkTheme = darkTheme;
   }
 
@@ -191,6 +194,7 @@ public final class MainWindow {
               countMatches();
             });
     configList.setCellFactory(list -> new ConfigCell());
+    progressTab.setContent(rolloutPane);
     processTable.setContextMenu(contextMenu());
     rebuild();
     processTable
@@ -480,6 +484,8 @@ public final class MainWindow {
       if (shown instanceof AppItem app) {
         viewModel.showEarlierLogs(app);
       }
+      rolloutPane.show(
+          row.map(r -> r instanceof AppItem a ? a : appOf((WorkerItem) r)).orElse(null));
       logList.getItems().removeListener(following);
       ObservableList<LogEntry> logs =
           row.map(Row::logs).orElse(FXCollections.observableArrayList());
@@ -596,6 +602,13 @@ public final class MainWindow {
             });
   }
 
+  /** Reloads the row and shows its progress. */
+  private void reload(Row row) {
+    select(row.target());
+    detailTabs.getSelectionModel().select(progressTab);
+    viewModel.reload(row);
+  }
+
   @FXML
   private void onStart() {
     onSelected(viewModel::start);
@@ -613,7 +626,7 @@ public final class MainWindow {
 
   @FXML
   private void onReload() {
-    onSelected(viewModel::reload);
+    onSelected(this::reload);
   }
 
   @FXML
@@ -776,11 +789,12 @@ public final class MainWindow {
     private final Button start = new Button(null, new FontIcon("fth-play"));
     private final Button stop = new Button(null, new FontIcon("fth-square"));
     private final Button restart = new Button(null, new FontIcon("fth-rotate-cw"));
+    private final Button reload = new Button(null, new FontIcon("fth-refresh-cw"));
     private final javafx.scene.layout.HBox buttons =
-        new javafx.scene.layout.HBox(2, start, stop, restart);
+        new javafx.scene.layout.HBox(2, start, stop, restart, reload);
 
     ActionsCell() {
-      for (Button b : List.of(start, stop, restart)) {
+      for (Button b : List.of(start, stop, restart, reload)) {
         b.getStyleClass()
             .addAll(
                 atlantafx.base.theme.Styles.BUTTON_ICON,
@@ -790,9 +804,12 @@ public final class MainWindow {
       start.setTooltip(new javafx.scene.control.Tooltip("Start"));
       stop.setTooltip(new javafx.scene.control.Tooltip("Stop"));
       restart.setTooltip(new javafx.scene.control.Tooltip("Restart"));
+      reload.setTooltip(
+          new javafx.scene.control.Tooltip("Reload: new workers first, then the old ones go"));
       start.setOnAction(e -> act(viewModel::start));
       stop.setOnAction(e -> act(viewModel::stop));
       restart.setOnAction(e -> act(viewModel::restart));
+      reload.setOnAction(e -> act(row -> reload(row)));
     }
 
     private void act(Consumer<Row> action) {
@@ -822,6 +839,8 @@ public final class MainWindow {
       start.setDisable(busy || running);
       stop.setDisable(busy || notStarted);
       restart.setDisable(busy || notStarted);
+      reload.setDisable(busy || notStarted);
+      reload.setVisible(row instanceof AppItem); // a worker is reloaded with its app
       setGraphic(buttons);
     }
   }

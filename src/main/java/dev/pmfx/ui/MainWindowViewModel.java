@@ -705,7 +705,7 @@ public final class MainWindowViewModel {
     for (WorkerStatus worker : status.workers()) {
       WorkerItem existing = item.worker(worker.id());
       if (existing == null) {
-        item.workers().add(new WorkerItem(worker));
+        join(item, new WorkerItem(worker));
       } else {
         existing.statusProperty().set(worker);
       }
@@ -740,6 +740,19 @@ public final class MainWindowViewModel {
     }
   }
 
+  /**
+   * Adds a worker's row after the rows of its instance number and below: a reload's new worker
+   * shows right under the one it replaces.
+   */
+  private static void join(AppItem app, WorkerItem worker) {
+    int at = 0;
+    while (at < app.workers().size()
+        && app.workers().get(at).status().instance() <= worker.status().instance()) {
+      at++;
+    }
+    app.workers().add(at, worker);
+  }
+
   private void rollout(EngineEvent.RolloutChanged changed) {
     AppItem app = item(changed.app()).orElse(null);
     if (app == null) {
@@ -770,7 +783,7 @@ public final class MainWindowViewModel {
     WorkerItem worker = app.worker(status.id());
     if (worker == null) {
       worker = new WorkerItem(status);
-      app.workers().add(worker);
+      join(app, worker);
     } else {
       worker.statusProperty().set(status);
     }

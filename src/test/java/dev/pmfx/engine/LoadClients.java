@@ -114,10 +114,14 @@ final class LoadClients implements AutoCloseable {
 
   /** Ends the load once every client's request in flight was answered. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running = false;
-    for (Thread client : clients) {
-      client.join(30_000);
+    try {
+      for (Thread client : clients) {
+        client.join(30_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

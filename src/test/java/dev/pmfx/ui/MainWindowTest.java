@@ -361,6 +361,113 @@ class MainWindowTest {
     assertEquals("cluster", cell(robot, "Mode", app));
   }
 
+  /** A Node cluster app on a free port, started and online. */
+  private void startNodeCluster(FxRobot robot) throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path config =
+        Files.writeString(
+            dir.resolve("cluster.yaml"),
+            """
+            apps:
+              - name: web
+                script: versioned.js
+                cwd: %s
+                exec_mode: cluster
+                instances: 2
+                env: { PORT: %d, DELAY_MS: 0 }
+            """
+                .formatted(workers(), port));
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get());
+    robot.clickOn("#startAllButton");
+    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+  }
+
+  /** The rollout's state line; looked up once, as lookups race the table's redraws. */
+  private static Label rolloutState(FxRobot robot) {
+    WaitForAsyncUtils.waitForFxEvents();
+    return robot.lookup("#rolloutState").queryAs(Label.class);
+  }
+
+  @Test
+  void reloadOnTheRowShowsEveryStepAndEndsWithEveryRowOnline(FxRobot robot) throws Exception {
+    startNodeCluster(robot);
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    List<String> before = app.getChildren().stream().map(i -> i.getValue().target()).toList();
+
+    String reload = "Reload: new workers first, then the old ones go";
+    waitFor(() -> rowButton(robot, reload) != null);
+    // fired, not clicked: the table redraws its cells with every batch of events
+    robot.interact(() -> rowButton(robot, reload).fire());
+
+    Label state = rolloutState(robot);
+    waitFor(() -> state.getText().startsWith("Reload done"));
+    assertEquals("Reload done: replaced 2 of 2 workers", state.getText());
+    ListView<ProcessItems.StepItem> steps = robot.lookup("#rolloutSteps").queryListView();
+    List<String> shown =
+        steps.getItems().stream()
+            .map(s -> s.latest().instance() + " " + RolloutPane.label(s.step()))
+            .toList();
+    assertEquals(
+        List.of(
+            "0 Start",
+            "0 Ready",
+            "0 Route",
+            "0 Drain",
+            "0 Signal",
+            "1 Start",
+            "1 Ready",
+            "1 Route",
+            "1 Drain",
+            "1 Signal"),
+        shown);
+    assertTrue(steps.getItems().stream().allMatch(s -> s.latest().status().over()));
+    assertTrue(
+        robot.lookup("#rolloutSteps .label").queryAllAs(Label.class).stream()
+            .anyMatch(l -> l.getText().matches("pid \\d+")),
+        "the new pid shows");
+    waitFor(() -> app.getChildren().size() == 2);
+    List<String> after = app.getChildren().stream().map(i -> i.getValue().target()).toList();
+    assertTrue(after.stream().noneMatch(before::contains), before + " then " + after);
+    waitFor(() -> robot.lookup(".badge-online").queryAll().size() == 3);
+    assertEquals(
+        "Progress",
+        robot
+            .lookup("#detailTabs")
+            .queryAs(javafx.scene.control.TabPane.class)
+            .getSelectionModel()
+            .getSelectedItem()
+            .getText());
+  }
+
+  @Test
+  void draggingTheInstancesSliderAddsRowsAndTheFieldRemovesThem(FxRobot robot) throws Exception {
+    startNodeCluster(robot);
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    robot.interact(() -> table(robot).getSelectionModel().select(app));
+    robot.clickOn("Progress");
+    javafx.scene.control.Slider slider = robot.lookup("#instancesSlider").query();
+    assertEquals(2, slider.getValue());
+    javafx.scene.Node thumb = robot.lookup("#instancesSlider .thumb").query();
+    javafx.scene.Node track = robot.lookup("#instancesSlider .track").query();
+    double perWorker = track.getBoundsInLocal().getWidth() / (slider.getMax() - slider.getMin());
+    robot.drag(thumb).moveBy(2 * perWorker, 0).release(javafx.scene.input.MouseButton.PRIMARY);
+
+    Label state = rolloutState(robot);
+    waitFor(() -> state.getText().equals("Scale (2 → 4) done: scaled from 2 to 4 workers"));
+    waitFor(() -> app.getChildren().size() == 4);
+    assertEquals(4, slider.getValue());
+
+    javafx.scene.control.Spinner<?> field = robot.lookup("#instancesField").query();
+    robot.doubleClickOn(field.getEditor()).write("1").type(KeyCode.ENTER);
+    waitFor(() -> state.getText().equals("Scale (4 → 1) done: scaled from 4 to 1 workers"));
+    waitFor(() -> app.getChildren().size() == 1);
+    assertEquals(1, slider.getValue());
+  }
+
   /** The first enabled row button with this tooltip that is on screen, or null. */
   private static javafx.scene.control.Button rowButton(FxRobot robot, String tooltip) {
     return robot
@@ -370,6 +477,7 @@ class MainWindowTest {
                 n instanceof javafx.scene.control.Button b
                     && b.getScene() != null
                     && !b.isDisabled()
+                    && b.isVisible()
                     && b.getTooltip() != null
                     && b.getTooltip().getText().equals(tooltip))
         .tryQuery()

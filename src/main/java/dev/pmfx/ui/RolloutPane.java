@@ -1,0 +1,314 @@
+package dev.pmfx.ui;
+
+import dev.pmfx.engine.EngineEvent.RolloutChanged;
+import dev.pmfx.engine.EngineEvent.RolloutStep;
+import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
+import dev.pmfx.engine.Scale;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import dev.pmfx.ui.ProcessItems.RolloutItem;
+import dev.pmfx.ui.ProcessItems.StepItem;
+import dev.pmfx.ui.ProcessItems.WorkerItem;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.Supplier;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.value.ChangeListener;
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * The Progress tab: the selected app's instances (a slider and a number field, applied on release),
+ * and its latest reload or scale step by step, as the engine reports them: the new pid, a countdown
+ * to listen_timeout, the requests in flight while draining, a countdown to kill_timeout, how each
+ * step ended and what it took.
+ */
+final class RolloutPane extends VBox {
+
+  private final MainWindowViewModel viewModel;
+  private final Supplier<Instant> clock;
+  private final Label title = new Label("Select an app");
+  private final Slider slider = new Slider(1, 16, 1);
+  private final Spinner<Integer> count = new Spinner<>();
+  private final SpinnerValueFactory.IntegerSpinnerValueFactory counts =
+      new SpinnerValueFactory.IntegerSpinnerValueFactory(1, Scale.MAX_INSTANCES, 1);
+  private final Label state = new Label("No reload or scale yet.");
+  private final ListView<StepItem> steps = new ListView<>();
+  private final Timeline ticker =
+      new Timeline(new KeyFrame(javafx.util.Duration.millis(250), e -> tick()));
+
+  private AppItem app;
+
+  /** The count last asked for, until the app's rollouts are over; -1 when none. */
+  private int asked = -1;
+
+  /** True while the controls are set from the app, so that setting them scales nothing. */
+  private boolean syncing;
+
+  private final ChangeListener<Object> appChanged = (o, was, now) -> sync();
+
+  RolloutPane(MainWindowViewModel viewModel, Supplier<Instant> clock) {
+    this.viewModel = viewModel;
+    this.clock = clock;
+    getStyleClass().add("rollout-pane");
+    title.getStyleClass().add("pane-title");
+    slider.setId("instancesSlider");
+    slider.setMajorTickUnit(1);
+    slider.setMinorTickCount(0);
+    slider.setSnapToTicks(true);
+    slider.setBlockIncrement(1);
+    slider.setPrefWidth(220);
+    count.setId("instancesField");
+    count.setValueFactory(counts);
+    count.setEditable(true);
+    count.setPrefWidth(80);
+    Label instances = new Label("Instances");
+    instances.setLabelFor(count);
+    Region gap = new Region();
+    HBox.setHgrow(gap, Priority.ALWAYS);
+    HBox bar = new HBox(10, title, gap, instances, slider, count);
+    bar.setAlignment(Pos.CENTER_LEFT);
+    bar.getStyleClass().add("pane-bar");
+    bar.setPadding(new Insets(4, 8, 4, 8));
+    state.setId("rolloutState");
+    state.setWrapText(true);
+    state.setPadding(new Insets(4, 8, 4, 8));
+    steps.setId("rolloutSteps");
+    steps.getStyleClass().add("history-list");
+    steps.setCellFactory(list -> new StepCell());
+    steps.setPlaceholder(
+        new Label("Reload (Ctrl+R) or move the slider: each worker's steps show here."));
+    VBox.setVgrow(steps, Priority.ALWAYS);
+    getChildren().addAll(bar, state, steps);
+
+    slider
+        .valueProperty()
+        .addListener(
+            (o, was, now) -> {
+              if (!syncing) {
+                syncing = true;
+                counts.setValue((int) Math.round(now.doubleValue()));
+                syncing = false;
+                if (!slider.isValueChanging()) {
+                  apply((int) Math.round(now.doubleValue())); // a click or a key, not a drag
+                }
+              }
+            });
+    slider
+        .valueChangingProperty()
+        .addListener(
+            (o, was, dragging) -> {
+              if (!dragging) {
+                apply((int) Math.round(slider.getValue())); // released
+              }
+            });
+    counts
+        .valueProperty()
+        .addListener(
+            (o, was, now) -> {
+              if (!syncing && now != null) {
+                syncing = true;
+                slider.setValue(Math.min(now, slider.getMax()));
+                syncing = false;
+                apply(now);
+              }
+            });
+    ticker.setCycleCount(Timeline.INDEFINITE);
+    show(null);
+  }
+
+  /** Shows the app's instances and its latest rollout; null shows nothing. */
+  void show(AppItem shown) {
+    if (app != null) {
+      app.rolloutProperty().removeListener(appChanged);
+      app.specProperty().removeListener(appChanged);
+      app.knownProperty().removeListener(appChanged);
+    }
+    app = shown;
+    asked = -1;
+    if (app != null) {
+      app.rolloutProperty().addListener(appChanged);
+      app.specProperty().addListener(appChanged);
+      app.knownProperty().addListener(appChanged);
+    }
+    sync();
+  }
+
+  AppItem app() {
+    return app;
+  }
+
+  /** The controls and the list as the app now is. */
+  private void sync() {
+    boolean off = app == null || !app.knownProperty().get();
+    slider.setDisable(off);
+    count.setDisable(off);
+    syncing = true;
+    int instances = app == null ? 1 : app.specProperty().get().instances();
+    slider.setMax(
+        Math.max(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), instances));
+    if (!slider.isValueChanging()) {
+      slider.setValue(instances);
+      counts.setValue(instances);
+    }
+    syncing = false;
+    title.setText(app == null ? "Select an app" : app.name());
+    RolloutItem rollout = app == null ? null : app.rolloutProperty().get();
+    if (rollout == null) {
+      steps.setItems(FXCollections.observableArrayList());
+      state.setText(
+          app == null
+              ? ""
+              : off ? "Start the app to reload or scale it." : "No reload or scale yet.");
+      ticker.stop();
+      return;
+    }
+    if (steps.getItems() != rollout.steps()) {
+      steps.setItems(rollout.steps());
+      rollout.stateProperty().addListener(appChanged);
+    }
+    state.setText(describe(rollout.stateProperty().get()));
+    state.getStyleClass().removeAll("rollout-failed", "rollout-done");
+    switch (rollout.stateProperty().get().phase()) {
+      case FAILED -> state.getStyleClass().add("rollout-failed");
+      case DONE -> state.getStyleClass().add("rollout-done");
+      default -> {}
+    }
+    if (rollout.over()) {
+      asked = -1;
+      ticker.stop();
+      steps.refresh();
+    } else {
+      ticker.play();
+    }
+  }
+
+  private static String describe(RolloutChanged r) {
+    String what = r.kind() == RolloutChanged.Kind.RELOAD ? "Reload" : "Scale";
+    String counts =
+        r.kind() == RolloutChanged.Kind.SCALE
+            ? " (" + r.fromInstances() + " → " + r.toInstances() + ")"
+            : "";
+    String phase = r.phase().name().toLowerCase(Locale.ROOT);
+    return what + counts + " " + phase + (r.detail().isEmpty() ? "" : ": " + r.detail());
+  }
+
+  private void apply(int instances) {
+    if (syncing || app == null || !app.knownProperty().get()) {
+      return;
+    }
+    // A drag's release and its last value change both say the same count: it is asked once.
+    if (instances != asked && instances != app.specProperty().get().instances()) {
+      asked = instances;
+      viewModel.scale(app, instances);
+    }
+  }
+
+  private void tick() {
+    steps.refresh(); // countdowns and in-flight counts
+  }
+
+  /** One step: an icon for how it stands, the worker, the step, its words, its time. */
+  private final class StepCell extends ListCell<StepItem> {
+    private final Label icon = new Label();
+    private final Label worker = new Label();
+    private final Label step = new Label();
+    private final Label detail = new Label();
+    private final Label time = new Label();
+    private final HBox line = new HBox(10, icon, worker, step, detail, time);
+
+    StepCell() {
+      line.setAlignment(Pos.CENTER_LEFT);
+      worker.setMinWidth(110);
+      step.setMinWidth(60);
+      step.getStyleClass().add("rollout-step");
+      HBox.setHgrow(detail, Priority.ALWAYS);
+      detail.setMaxWidth(Double.MAX_VALUE);
+      time.setMinWidth(90);
+      time.setAlignment(Pos.CENTER_RIGHT);
+      time.getStyleClass().add("rollout-time");
+    }
+
+    @Override
+    protected void updateItem(StepItem item, boolean empty) {
+      super.updateItem(item, empty);
+      if (empty || item == null) {
+        setGraphic(null);
+        setText(null);
+        return;
+      }
+      RolloutStep s = item.latest();
+      icon.setGraphic(new FontIcon(iconOf(s.status())));
+      icon.getStyleClass().setAll("label", "rollout-" + s.status().name().toLowerCase(Locale.ROOT));
+      worker.setText(s.app() + "-" + s.instance() + " #" + s.workerId());
+      step.setText(label(s.step()));
+      detail.setText(detail(s));
+      time.setText(time(s));
+      setText(null);
+      setGraphic(line);
+    }
+
+    private String detail(RolloutStep s) {
+      if (s.status() == Status.RUNNING && s.step() == RolloutStep.Step.DRAIN && app != null) {
+        WorkerItem w = app.worker(s.workerId());
+        if (w != null && w.requestsProperty().get() != null) {
+          return "out of rotation; " + w.requestsProperty().get().inFlight() + " in flight";
+        }
+      }
+      return s.detail();
+    }
+
+    private String time(RolloutStep s) {
+      if (s.status().over()) {
+        return seconds(Duration.between(s.started(), s.at()));
+      }
+      Instant now = clock.get();
+      return s.deadline()
+          .map(
+              d ->
+                  seconds(
+                          Duration.between(now, d).isNegative()
+                              ? Duration.ZERO
+                              : Duration.between(now, d))
+                      + " left")
+          .orElse(seconds(Duration.between(s.started(), now)) + "…");
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+
+  static String label(RolloutStep.Step step) {
+    return switch (step) {
+      case START -> "Start";
+      case READY -> "Ready";
+      case ROUTE -> "Route";
+      case DRAIN -> "Drain";
+      case SIGNAL -> "Signal";
+      case KILL -> "SIGKILL";
+    };
+  }
+
+  private static String iconOf(Status status) {
+    return switch (status) {
+      case RUNNING -> "fth-loader";
+      case DONE -> "fth-check-circle";
+      case WARNING -> "fth-alert-triangle";
+      case FAILED -> "fth-x-circle";
+    };
+  }
+}
