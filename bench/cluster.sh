@@ -9,20 +9,12 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-3}
 duration=${2:-10}
-command -v wrk >/dev/null || { echo "bench/cluster.sh needs wrk: apt install wrk" >&2; exit 1; }
-command -v node >/dev/null || { echo "bench/cluster.sh needs Node.js" >&2; exit 1; }
-if [ ! -x "$root/bench/.pm2/node_modules/.bin/pm2" ]; then
-  npm install --silent --prefix "$root/bench/.pm2" pm2@latest >/dev/null
-fi
-pm2="$root/bench/.pm2/node_modules/.bin/pm2"
-"$root/bin/pmfx" --version >/dev/null # builds when needed
+. "$root/bench/common.sh"
 work=$(mktemp -d)
 export PM2_HOME="$work/pm2-home" PMFX_HOME="$work/pmfx-home"
 trap '"$pm2" kill >/dev/null 2>&1 || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); node $(node --version); pm2 $("$pm2" --version | tail -n 1); $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+machine
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})'; }
-wait_port() { i=0; until curl -s -o /dev/null "http://127.0.0.1:$1/"; do i=$((i+1)); [ $i -lt 300 ] || { echo "nothing answers on $1" >&2; exit 1; }; sleep 0.1; done; }
 # prints "requests/s p99-ms"
 load() {
   wrk -t2 -c64 -d5s "http://127.0.0.1:$1/" >/dev/null # warm up: JIT, pools, caches
@@ -31,7 +23,6 @@ load() {
     /^ +99%/ { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v = v * 1000 }; p99 = v }
     END { printf "%.0f %.2f\n", rps, p99 }'
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 for ms in 0 1; do
   for kind in single pm2 pmfx; do

@@ -11,23 +11,14 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-3}
-command -v wrk >/dev/null || { echo "bench/reload.sh needs wrk: apt install wrk" >&2; exit 1; }
-command -v node >/dev/null || { echo "bench/reload.sh needs Node.js" >&2; exit 1; }
-if [ ! -x "$root/bench/.pm2/node_modules/.bin/pm2" ]; then
-  npm install --silent --prefix "$root/bench/.pm2" pm2@latest >/dev/null
-fi
-pm2="$root/bench/.pm2/node_modules/.bin/pm2"
+. "$root/bench/common.sh"
 app="$root/src/test/resources/workers/versioned.js"
-"$root/bin/pmfx" --version >/dev/null # builds when needed
 work=$(mktemp -d)
 export PM2_HOME="$work/pm2-home" PMFX_HOME="$work/pmfx-home"
 trap '"$pm2" kill >/dev/null 2>&1 || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); node $(node --version); pm2 $("$pm2" --version | tail -n 1)"
+machine
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})'; }
-wait_port() { i=0; until curl -s -o /dev/null "http://127.0.0.1:$1/"; do i=$((i+1)); [ $i -lt 300 ] || { echo "nothing answers on $1" >&2; exit 1; }; sleep 0.1; done; }
 now_ms() { date +%s%3N; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # wrk's report: failed requests (socket errors and non-2xx answers) and requests done
 failures() {
   awk '/Socket errors/ { gsub(/,/, ""); f += $4 + $6 + $8 + $10 } /Non-2xx/ { f += $NF }
@@ -48,7 +39,9 @@ run() { # manager style connection
     pmfx)
       printf 'apps:\n  - name: web\n    script: %s\n    instances: 2\n    exec_mode: cluster\n    wait_ready: %s\n    listen_timeout: 3000\n    env: { PORT: %s, STYLE: %s }\n' \
         "$app" "$([ "$2" = pm2 ] && echo true || echo false)" "$port" "$2" > "$work/pmfx.yaml"
-      PMFX_SKIP_BUILD=1 "$root/bin/pmfx" run "$work/pmfx.yaml" > "$work/pmfx.out" 2>&1 &
+      # SIGHUP stays ignored in a job started under nohup; pmfx needs it to reload.
+      PMFX_SKIP_BUILD=1 env --default-signal=HUP "$root/bin/pmfx" run "$work/pmfx.yaml" \
+        > "$work/pmfx.out" 2>&1 &
       pmfx_pid=$!
       ;;
   esac

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 @Command(
     name = "run",
@@ -60,14 +61,24 @@ final class RunCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     try (LocalEngine engine = LocalEngine.create(PmfxHome.current())) {
       engine.subscribe(new Printer(out, err));
-      Signal.handle(new Signal("INT"), s -> stop.countDown());
+      if (Signal.handle(new Signal("INT"), s -> stop.countDown()) == SignalHandler.SIG_IGN) {
+        say(err, "SIGINT is ignored here (a script's background job?): stop with SIGTERM");
+      }
       Signal.handle(new Signal("TERM"), s -> stop.countDown());
-      Signal.handle(
-          new Signal("HUP"),
-          s -> {
-            say(out, "SIGHUP: reloading every app");
-            engine.reload("all").thenAccept(result -> report(out, err, result));
-          });
+      SignalHandler hup =
+          Signal.handle(
+              new Signal("HUP"),
+              s -> {
+                say(out, "SIGHUP: reloading every app");
+                engine.reload("all").thenAccept(result -> report(out, err, result));
+              });
+      if (hup == SignalHandler.SIG_IGN) {
+        // The JVM leaves a signal ignored when it starts ignored: nohup's SIGHUP, for one.
+        say(
+            err,
+            "SIGHUP is ignored here (started with nohup?), so it cannot reload the apps;"
+                + " start with env --default-signal=HUP to have it");
+      }
       CommandResult started =
           engine.start(ecosystem.ecosystem(), Optional.ofNullable(envName), only).join();
       report(out, err, started);

@@ -727,51 +727,48 @@ public final class LocalEngine implements Engine {
    * stopped; a new worker that fails ends the reload with the old one still serving.
    */
   private void replaceNext(AppEntry entry, Rollout r, AppSpec spec, java.util.Deque<Worker> old) {
-    if (stopsHere(entry, r)) {
-      return;
-    }
-    Worker previous = old.poll();
+    Worker previous = nextOf(entry, r, old);
     if (previous == null) {
-      finish(entry, r, null);
-      return;
-    }
-    if (!entry.workers.contains(previous)) {
-      replaceNext(entry, r, spec, old); // removed meanwhile
       return;
     }
     Worker fresh = join(entry, previous.instance, spec, previous.envName);
     fresh.restarts = previous.restarts + 1;
-    admit(r, fresh, "reload: replaces worker " + previous.id)
-        .thenAccept(
-            admitted ->
-                post(
-                    () -> {
-                      if (!admitted.online()) {
-                        discard(entry, r, fresh, admitted.reason(), previous);
-                        return;
-                      }
-                      r.touched.add(fresh.id);
-                      routed(fresh);
-                      if (stopsHere(entry, r)) {
-                        return;
-                      }
-                      retire(r, previous, "replaced by worker " + fresh.id)
-                          .thenRun(() -> post(() -> replaceNext(entry, r, spec, old)));
-                    }));
+    admit(
+        entry,
+        r,
+        fresh,
+        "reload: replaces worker " + previous.id,
+        previous,
+        () -> {
+          if (!stopsHere(entry, r)) {
+            retire(r, previous, "replaced by worker " + fresh.id)
+                .thenRun(() -> post(() -> replaceNext(entry, r, spec, old)));
+          }
+        });
+  }
+
+  /**
+   * The next of the rollout's workers still in the app (one may have been deleted meanwhile), or
+   * null when the rollout is over: interrupted, or through its list (then finished here).
+   */
+  private Worker nextOf(AppEntry entry, Rollout r, java.util.Deque<Worker> left) {
+    if (stopsHere(entry, r)) {
+      return null;
+    }
+    Worker w = left.poll();
+    while (w != null && !entry.workers.contains(w)) {
+      w = left.poll();
+    }
+    if (w == null) {
+      finish(entry, r, null);
+    }
+    return w;
   }
 
   /** Fork mode: each worker stopped gracefully and started again, one after the other. */
   private void restartNext(AppEntry entry, Rollout r, AppSpec spec, java.util.Deque<Worker> left) {
-    if (stopsHere(entry, r)) {
-      return;
-    }
-    Worker w = left.poll();
+    Worker w = nextOf(entry, r, left);
     if (w == null) {
-      finish(entry, r, null);
-      return;
-    }
-    if (!entry.workers.contains(w)) {
-      restartNext(entry, r, spec, left);
       return;
     }
     w.rollout = r;
@@ -855,19 +852,7 @@ public final class LocalEngine implements Engine {
               instance,
               entry.spec.withInstances(r.to),
               template == null ? Optional.empty() : template.envName);
-      admit(r, fresh, "scale " + r.scale)
-          .thenAccept(
-              admitted ->
-                  post(
-                      () -> {
-                        if (!admitted.online()) {
-                          discard(entry, r, fresh, admitted.reason(), null);
-                          return;
-                        }
-                        r.touched.add(fresh.id);
-                        routed(fresh);
-                        scaleNext(entry, r);
-                      }));
+      admit(entry, r, fresh, "scale " + r.scale, null, () -> scaleNext(entry, r));
     } else if (now > r.to) {
       Worker last =
           entry.workers.stream()
@@ -903,11 +888,28 @@ public final class LocalEngine implements Engine {
     return w;
   }
 
-  /** Starts a new worker beside the running ones and completes once it is online or failed. */
-  private CompletableFuture<Worker.Admission> admit(Rollout r, Worker w, String why) {
-    w.rollout = r;
-    w.onTrial = true;
-    return launchAndWait(w, why);
+  /**
+   * Starts a new worker beside the running ones. Once it is online and in the rotation, {@code
+   * then} runs; if it fails, it is removed and the rollout ends, naming {@code kept} (if any) as
+   * still serving.
+   */
+  private void admit(
+      AppEntry entry, Rollout r, Worker fresh, String why, Worker kept, Runnable then) {
+    fresh.rollout = r;
+    fresh.onTrial = true;
+    launchAndWait(fresh, why)
+        .thenAccept(
+            admitted ->
+                post(
+                    () -> {
+                      if (!admitted.online()) {
+                        discard(entry, r, fresh, admitted.reason(), kept);
+                        return;
+                      }
+                      r.touched.add(fresh.id);
+                      routed(fresh);
+                      then.run();
+                    }));
   }
 
   private CompletableFuture<Worker.Admission> launchAndWait(Worker w, String why) {

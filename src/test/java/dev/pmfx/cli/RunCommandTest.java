@@ -31,14 +31,14 @@ class RunCommandTest {
   private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
   private final List<String> seen = new ArrayList<>();
 
-  private void run(String yaml) throws Exception {
+  private void run(String yaml, String... before) throws Exception {
     Path config = dir.resolve("ecosystem.yaml");
     Files.writeString(
         config,
         yaml.replace("${workers}", PROJECT.resolve("src/test/resources/workers").toString()));
-    ProcessBuilder builder =
-        new ProcessBuilder(PROJECT.resolve("bin/pmfx").toString(), "run", config.toString())
-            .redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of(before));
+    command.addAll(List.of(PROJECT.resolve("bin/pmfx").toString(), "run", config.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PMFX_SKIP_BUILD", "1");
     builder.environment().put("PMFX_HOME", dir.resolve("home").toString());
     pmfx = builder.start();
@@ -137,6 +137,29 @@ class RunCommandTest {
         await(l -> l.startsWith("sleeper-0 | sleeping, pid ") && !l.equals(before), "a new pid");
     assertFalse(before.equals(after), "a new process");
     Signals.send(pmfx.pid(), "SIGINT");
+    assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, pmfx.exitValue());
+  }
+
+  @Test
+  void signalsIgnoredFromTheStartAreNamedWithWhatToDoInstead() throws Exception {
+    // As nohup leaves SIGHUP, and a shell SIGINT for a script's background job.
+    run(
+        """
+        apps:
+          - name: sleeper
+            script: Sleeper.java
+            cwd: ${workers}
+        """,
+        "env",
+        "--ignore-signal=HUP",
+        "--ignore-signal=INT");
+    await("pmfx  | SIGINT is ignored here (a script's background job?): stop with SIGTERM");
+    await(
+        "pmfx  | SIGHUP is ignored here (started with nohup?), so it cannot reload the apps;"
+            + " start with env --default-signal=HUP to have it");
+    await("sleeper-0 | sleeping, pid ");
+    Signals.send(pmfx.pid(), "SIGTERM");
     assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, pmfx.exitValue());
   }

@@ -324,27 +324,7 @@ class MainWindowTest {
 
   @Test
   void clusterRowsShowTheRequestsTheirWorkersServed(FxRobot robot) throws Exception {
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    Path config =
-        Files.writeString(
-            dir.resolve("cluster.yaml"),
-            """
-            apps:
-              - name: web
-                script: PortServer.java
-                cwd: %s
-                exec_mode: cluster
-                instances: 2
-                env: { PORT: %d }
-            """
-                .formatted(workers(), port));
-    robot.interact(() -> viewModel.open(config));
-    waitFor(() -> !viewModel.loadingProperty().get());
-    robot.clickOn("#startAllButton");
-    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    int port = startCluster(robot, "PortServer.java", "");
 
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     for (int i = 0; i < 6; i++) {
@@ -361,8 +341,11 @@ class MainWindowTest {
     assertEquals("cluster", cell(robot, "Mode", app));
   }
 
-  /** A Node cluster app on a free port, started and online. */
-  private void startNodeCluster(FxRobot robot) throws Exception {
+  /**
+   * A 2-worker cluster app "web" of a fixture worker on a free port (with more {@code env}),
+   * started and online; returns the port.
+   */
+  private int startCluster(FxRobot robot, String script, String env) throws Exception {
     int port;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
       port = free.getLocalPort();
@@ -373,17 +356,22 @@ class MainWindowTest {
             """
             apps:
               - name: web
-                script: versioned.js
+                script: %s
                 cwd: %s
                 exec_mode: cluster
                 instances: 2
-                env: { PORT: %d, DELAY_MS: 0 }
+                env: { PORT: %d%s }
             """
-                .formatted(workers(), port));
+                .formatted(script, workers(), port, env));
     robot.interact(() -> viewModel.open(config));
     waitFor(() -> !viewModel.loadingProperty().get());
     robot.clickOn("#startAllButton");
     waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    return port;
+  }
+
+  private void startNodeCluster(FxRobot robot) throws Exception {
+    startCluster(robot, "versioned.js", ", DELAY_MS: 0");
   }
 
   /** The rollout's state line; looked up once, as lookups race the table's redraws. */
