@@ -222,6 +222,71 @@ class MainWindowViewModelTest {
     assertEquals(1_000, api.usage().orElseThrow().memoryBytes());
   }
 
+  private static EngineEvent.RolloutChanged rollout(
+      long id, EngineEvent.RolloutChanged.Kind kind, EngineEvent.RolloutChanged.Phase phase) {
+    return new EngineEvent.RolloutChanged(Instant.EPOCH, "api", id, kind, phase, 2, 2, "words");
+  }
+
+  private static EngineEvent.RolloutStep step(
+      int worker, EngineEvent.RolloutStep.Step step, EngineEvent.RolloutStep.Status status) {
+    return new EngineEvent.RolloutStep(
+        Instant.EPOCH.plusSeconds(status.over() ? 2 : 0),
+        "api",
+        1,
+        0,
+        worker,
+        step,
+        status,
+        Instant.EPOCH,
+        Optional.empty(),
+        status.name());
+  }
+
+  @Test
+  void rolloutEventsFillTheProgressAndNewWorkersSitBesideTheOnesTheyReplace() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
+    var reload = EngineEvent.RolloutChanged.Kind.RELOAD;
+    var scale = EngineEvent.RolloutChanged.Kind.SCALE;
+    var running = EngineEvent.RolloutChanged.Phase.RUNNING;
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null,
+            List.of(
+                cameOnline(1, 0),
+                cameOnline(2, 1),
+                rollout(1, reload, running),
+                step(3, EngineEvent.RolloutStep.Step.START, EngineEvent.RolloutStep.Status.RUNNING),
+                new EngineEvent.WorkerChanged(
+                    Instant.EPOCH,
+                    WorkerState.STOPPED,
+                    worker(3, 0, WorkerState.LAUNCHING),
+                    "reload"),
+                step(3, EngineEvent.RolloutStep.Step.START, EngineEvent.RolloutStep.Status.DONE),
+                rollout(2, scale, EngineEvent.RolloutChanged.Phase.QUEUED))));
+    AppItem api = viewModel.apps().getFirst();
+
+    assertEquals(List.of(1, 3, 2), api.workers().stream().map(w -> w.id()).toList());
+    ProcessItems.RolloutItem shown = api.rolloutProperty().get();
+    assertEquals(1, shown.id(), "a queued scale waits behind the reload shown");
+    assertEquals(1, shown.steps().size(), "a step's end updates its line");
+    assertEquals(EngineEvent.RolloutStep.Status.DONE, shown.steps().getFirst().latest().status());
+
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null,
+            List.of(
+                new EngineEvent.WorkerRemoved(Instant.EPOCH, "api", 1, "replaced by worker 3"),
+                rollout(1, reload, EngineEvent.RolloutChanged.Phase.DONE),
+                rollout(2, scale, running),
+                rollout(2, scale, EngineEvent.RolloutChanged.Phase.FAILED))));
+
+    assertEquals(List.of(3, 2), api.workers().stream().map(w -> w.id()).toList());
+    assertEquals(2, api.rolloutProperty().get().id());
+    assertTrue(api.rolloutProperty().get().over());
+    assertEquals("api scale failed: words", viewModel.problemProperty().get());
+  }
+
   @Test
   void quittingCountsTheWorkersAsTheyStop() throws Exception {
     MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
