@@ -2,8 +2,12 @@
 // PORT names, as PM2 users hard-code it. STYLE=pm2 makes it a PM2-style app (process.send('ready')
 // once listening, a SIGINT handler that closes the server); without it, it is naive: no ready
 // signal, and SIGINT ends it at once. BOOT breaks a deploy: crash (exits on start), silent (never
-// listens), no-ready (listens, never sends ready).
+// listens), no-ready (listens, never sends ready). MEGABYTES makes it hold that much memory.
 const http = require('http');
+const held = [];
+for (let i = 0; i < Number(process.env.MEGABYTES || 0); i++) {
+  held.push(Buffer.alloc(1024 * 1024, i % 251));
+}
 const boot = process.env.BOOT || '';
 if (boot === 'crash') {
   console.error('cannot boot: config missing');

@@ -52,6 +52,20 @@ public record ByteSize(long bytes) {
     return Optional.of(new ByteSize(bytes.longValue()));
   }
 
+  /** A measured amount for people: {@code 312.4 MB}, {@code 980 KB} (powers of 1024). */
+  public static String human(long bytes) {
+    String[] units = {"B", "KB", "MB", "GB", "TB"};
+    double value = bytes;
+    int unit = 0;
+    while (unit < units.length - 1 && value >= 1024) {
+      value /= 1024;
+      unit++;
+    }
+    return unit == 0 || value >= 100
+        ? Math.round(value) + " " + units[unit]
+        : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
   /** The shortest exact spelling: {@code 500M}, {@code 1G}, {@code 1536K}. */
   @Override
   public String toString() {

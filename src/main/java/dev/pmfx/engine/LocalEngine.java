@@ -98,7 +98,10 @@ public final class LocalEngine implements Engine {
   /** The processes the sampler measures: running workers, by worker id. */
   private final Map<Integer, Sampled> sampled = new ConcurrentHashMap<>();
 
-  private record Sampled(long pid, String app, int instance) {}
+  /**
+   * @param memoryLimit max_memory_restart in bytes; 0 for none
+   */
+  private record Sampled(long pid, String app, int instance, long memoryLimit) {}
 
   private volatile Duration sampleInterval = Duration.ofSeconds(1);
 
@@ -223,6 +226,9 @@ public final class LocalEngine implements Engine {
               workers.add(
                   new EngineEvent.MetricsSample.WorkerUsage(
                       id, s.app(), s.instance(), u.cpuPercent(), u.residentBytes()));
+              if (s.memoryLimit() > 0 && u.residentBytes() > s.memoryLimit()) {
+                post(() -> overMemory(id, s.pid(), u.residentBytes()));
+              }
             }
           });
       if (!workers.isEmpty() || !requests.isEmpty()) {
@@ -477,6 +483,12 @@ public final class LocalEngine implements Engine {
     /** Why it must stop where it is (the app was stopped, deleted or restarted); else null. */
     String interrupted;
 
+    /** Whether a reload reads the app's file first: a command's does, max_memory_restart's not. */
+    boolean reread = true;
+
+    /** Why a reload replaces its workers, as their events say it. */
+    String why = "reload";
+
     Rollout(long id, String app, RolloutChanged.Kind kind, Set<Integer> only, Scale scale) {
       this.id = id;
       this.app = app;
@@ -544,7 +556,12 @@ public final class LocalEngine implements Engine {
 
   private CompletableFuture<CommandResult> enqueue(
       AppEntry entry, RolloutChanged.Kind kind, Set<Integer> only, Scale scale) {
-    Rollout r = new Rollout(nextRolloutId++, entry.spec.name(), kind, only, scale);
+    return enqueue(entry, new Rollout(nextRolloutId++, entry.spec.name(), kind, only, scale));
+  }
+
+  private CompletableFuture<CommandResult> enqueue(AppEntry entry, Rollout r) {
+    RolloutChanged.Kind kind = r.kind;
+    Scale scale = r.scale;
     r.from = entry.workers.size();
     r.to = scale == null ? r.from : scale.from(r.from);
     entry.rollouts.add(r);
@@ -565,6 +582,8 @@ public final class LocalEngine implements Engine {
     r.from = entry.workers.size();
     if (r.kind == RolloutChanged.Kind.SCALE) {
       scaleNow(entry, r);
+    } else if (!r.reread) {
+      reloadWith(entry, r, entry.spec);
     } else {
       announce(r, RolloutChanged.Phase.RUNNING, "reading " + describeFile(entry));
       reread(entry, r);
@@ -737,7 +756,7 @@ public final class LocalEngine implements Engine {
         entry,
         r,
         fresh,
-        "reload: replaces worker " + previous.id,
+        r.why + ": replaces worker " + previous.id,
         previous,
         () -> {
           if (!stopsHere(entry, r)) {
@@ -773,7 +792,7 @@ public final class LocalEngine implements Engine {
     }
     w.rollout = r;
     w.afterStop = Worker.AfterStop.NOTHING;
-    stopWorker(w, "reload")
+    stopWorker(w, r.why)
         .thenRun(
             () ->
                 post(
@@ -1004,6 +1023,42 @@ public final class LocalEngine implements Engine {
                 }
               });
         });
+  }
+
+  /**
+   * max_memory_restart: a worker over its limit is replaced as a reload replaces it (cluster mode:
+   * a new one first, then this one drained) or restarted gracefully (fork mode), once.
+   */
+  private void overMemory(int workerId, long pid, long bytes) {
+    Worker w = workers.get(workerId);
+    if (w == null
+        || w.process == null
+        || w.process.pid() != pid
+        || w.state != WorkerState.ONLINE
+        || w.overMemory
+        || w.afterStop != Worker.AfterStop.NOTHING) {
+      return;
+    }
+    AppEntry entry = apps.get(w.spec.name());
+    if (entry == null) {
+      return;
+    }
+    w.overMemory = true;
+    String why =
+        "max_memory_restart: "
+            + dev.pmfx.config.ByteSize.human(bytes)
+            + " over "
+            + w.spec.maxMemoryRestart().orElseThrow();
+    if (w.spec.execMode() == ExecMode.CLUSTER) {
+      Rollout r =
+          new Rollout(
+              nextRolloutId++, w.spec.name(), RolloutChanged.Kind.RELOAD, Set.of(w.id), null);
+      r.reread = false;
+      r.why = why;
+      enqueue(entry, r);
+    } else {
+      restartWorker(w, why);
+    }
   }
 
   private static int inFlight(dev.pmfx.balance.Balancer balancer, int workerId) {
@@ -1335,6 +1390,7 @@ public final class LocalEngine implements Engine {
     w.afterStop = Worker.AfterStop.NOTHING;
     w.readyAt = null;
     w.lateReady = false;
+    w.overMemory = false;
     beginStep(w, Step.START, Optional.empty(), why);
     move(w, WorkerState.LAUNCHING, why);
     try {
@@ -1997,7 +2053,13 @@ public final class LocalEngine implements Engine {
     w.state = to;
     w.since = now();
     if (to.running() && w.process != null) {
-      sampled.put(w.id, new Sampled(w.process.pid(), w.spec.name(), w.instance));
+      sampled.put(
+          w.id,
+          new Sampled(
+              w.process.pid(),
+              w.spec.name(),
+              w.instance,
+              w.spec.maxMemoryRestart().map(dev.pmfx.config.ByteSize::bytes).orElse(0L)));
     } else {
       sampled.remove(w.id);
     }

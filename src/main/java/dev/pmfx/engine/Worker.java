@@ -88,6 +88,9 @@ final class Worker {
   /** Online because listen_timeout ran out, not because it said so: a rollout warns of it. */
   boolean lateReady;
 
+  /** Over max_memory_restart, and already being replaced or restarted for it. */
+  boolean overMemory;
+
   /** Why it is removed, for the event that says so. */
   String removal = "deleted";
 

@@ -26,17 +26,7 @@ final class Amounts {
 
   /** Memory in 1024-based units, as top and PM2 count it: "812 KB", "45.3 MB", "1.2 GB". */
   static String memory(long bytes) {
-    double value = bytes;
-    int unit = 0;
-    while (value >= 1024 && unit < UNITS.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    String number =
-        unit == 0 || value >= 100
-            ? String.valueOf(Math.round(value))
-            : String.format(Locale.ROOT, "%.1f", value);
-    return number + " " + UNITS[unit];
+    return dev.pmfx.config.ByteSize.human(bytes);
   }
 
   /** The number a cell shows, in bytes for memory; empty for a blank or a word. */

@@ -106,6 +106,9 @@ public final class MainWindow {
   @FXML private javafx.scene.control.ToolBar toolBar;
   @FXML private javafx.scene.control.TabPane detailTabs;
   @FXML private javafx.scene.control.Tab progressTab;
+  @FXML private javafx.scene.control.Tab metricsTab;
+  @FXML private CheckMenuItem dashboardItem;
+  @FXML private javafx.scene.control.ToggleButton dashboardButton;
   @FXML private CheckBox followBox;
   @FXML private ListView<LogEntry> logList;
   @FXML private ListView<HistoryEntry> historyList;
@@ -120,6 +123,8 @@ public final class MainWindow {
 
   private final MainWindowViewModel viewModel;
   private final RolloutPane rolloutPane;
+  private final MetricsPane metricsPane;
+  private final DashboardPane dashboard;
   private final Consumer<Boolean> darkTheme;
   private Consumer<Path> folderOpener = path -> {};
   private final java.util.Set<String> revealed = new java.util.HashSet<>();
@@ -128,6 +133,8 @@ public final class MainWindow {
   MainWindow(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
     this.viewModel = viewModel;
     this.rolloutPane = new RolloutPane(viewModel, Instant::now);
+    this.metricsPane = new MetricsPane(viewModel, Instant::now);
+    this.dashboard = new DashboardPane(viewModel, Instant::now, this::openFromDashboard);
     this.darkTheme = darkTheme;
   }
 
@@ -195,6 +202,10 @@ public final class MainWindow {
             });
     configList.setCellFactory(list -> new ConfigCell());
     progressTab.setContent(rolloutPane);
+    metricsTab.setContent(metricsPane);
+    metricsTab.selectedProperty().addListener((o, was, now) -> metricsPane.refresh());
+    ((javafx.scene.layout.StackPane) split.getParent()).getChildren().add(1, dashboard);
+    showDashboard(false);
     processTable.setContextMenu(contextMenu());
     rebuild();
     processTable
@@ -282,6 +293,7 @@ public final class MainWindow {
     deleteButton.setGraphic(new FontIcon("fth-trash-2"));
     startAllButton.setGraphic(new FontIcon("fth-fast-forward"));
     stopAllButton.setGraphic(new FontIcon("fth-stop-circle"));
+    dashboardButton.setGraphic(new FontIcon("fth-grid"));
   }
 
   /** Called after each batch of engine events, and every second. */
@@ -484,8 +496,9 @@ public final class MainWindow {
       if (shown instanceof AppItem app) {
         viewModel.showEarlierLogs(app);
       }
-      rolloutPane.show(
-          row.map(r -> r instanceof AppItem a ? a : appOf((WorkerItem) r)).orElse(null));
+      AppItem app = row.map(r -> r instanceof AppItem a ? a : appOf((WorkerItem) r)).orElse(null);
+      rolloutPane.show(app);
+      metricsPane.show(app);
       logList.getItems().removeListener(following);
       ObservableList<LogEntry> logs =
           row.map(Row::logs).orElse(FXCollections.observableArrayList());
@@ -647,6 +660,30 @@ public final class MainWindow {
   @FXML
   private void onRestartAll() {
     viewModel.restartAll();
+  }
+
+  @FXML
+  private void onDashboard() {
+    showDashboard(dashboardItem.isSelected());
+  }
+
+  @FXML
+  private void onDashboardButton() {
+    showDashboard(dashboardButton.isSelected());
+  }
+
+  /** Every app at a glance instead of the table and its detail pane, or back. */
+  void showDashboard(boolean on) {
+    dashboardItem.setSelected(on);
+    dashboardButton.setSelected(on);
+    dashboard.setVisible(on);
+    split.setVisible(!on);
+  }
+
+  /** A card clicked on the dashboard: back to the table, on that app. */
+  private void openFromDashboard(AppItem app) {
+    showDashboard(false);
+    select(app.target());
   }
 
   @FXML

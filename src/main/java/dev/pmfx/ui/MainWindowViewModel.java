@@ -64,6 +64,9 @@ public final class MainWindowViewModel {
       new javafx.beans.property.ReadOnlyDoubleWrapper();
   private final ReadOnlyStringWrapper quitText = new ReadOnlyStringWrapper("");
   private int quitTotal;
+  private final dev.pmfx.metrics.History history = new dev.pmfx.metrics.History();
+  private final javafx.beans.property.ReadOnlyLongWrapper samples =
+      new javafx.beans.property.ReadOnlyLongWrapper();
   private final javafx.beans.property.ReadOnlyLongWrapper revision =
       new javafx.beans.property.ReadOnlyLongWrapper();
 
@@ -207,6 +210,16 @@ public final class MainWindowViewModel {
 
   public ReadOnlyStringProperty statusProperty() {
     return status.getReadOnlyProperty();
+  }
+
+  /** Every app's and worker's figures over the last minutes, as the charts draw them. */
+  public dev.pmfx.metrics.History history() {
+    return history;
+  }
+
+  /** Counts the metrics samples taken in: charts redraw when it moves. */
+  public javafx.beans.property.ReadOnlyLongProperty samplesProperty() {
+    return samples.getReadOnlyProperty();
   }
 
   /** Counts the batches of engine events applied: views redraw when it moves. */
@@ -713,6 +726,7 @@ public final class MainWindowViewModel {
   }
 
   private void removed(String name) {
+    history.forget(name);
     item(name)
         .ifPresent(
             item -> {
@@ -728,16 +742,34 @@ public final class MainWindowViewModel {
   }
 
   private void measured(EngineEvent.MetricsSample sample) {
-    for (EngineEvent.MetricsSample.WorkerUsage usage : sample.workers()) {
-      item(usage.app())
-          .map(app -> app.worker(usage.workerId()))
-          .ifPresent(worker -> worker.usageProperty().set(usage));
-    }
+    Map<Integer, EngineEvent.MetricsSample.WorkerRequests> counted = new java.util.HashMap<>();
     for (EngineEvent.MetricsSample.WorkerRequests requests : sample.requests()) {
+      counted.put(requests.workerId(), requests);
       item(requests.app())
           .map(app -> app.worker(requests.workerId()))
           .ifPresent(worker -> worker.requestsProperty().set(requests));
     }
+    List<dev.pmfx.metrics.History.Reading> readings = new ArrayList<>();
+    for (EngineEvent.MetricsSample.WorkerUsage usage : sample.workers()) {
+      item(usage.app())
+          .map(app -> app.worker(usage.workerId()))
+          .ifPresent(worker -> worker.usageProperty().set(usage));
+      EngineEvent.MetricsSample.WorkerRequests r = counted.get(usage.workerId());
+      readings.add(
+          new dev.pmfx.metrics.History.Reading(
+              usage.app(),
+              usage.workerId(),
+              usage.instance(),
+              usage.cpuPercent(),
+              usage.memoryBytes(),
+              r != null,
+              r == null ? 0 : r.requests(),
+              r == null ? 0 : r.errors(),
+              r == null ? 0 : r.p50Millis(),
+              r == null ? 0 : r.p99Millis()));
+    }
+    history.add(sample.at().toEpochMilli(), readings);
+    samples.set(samples.get() + 1);
   }
 
   /**

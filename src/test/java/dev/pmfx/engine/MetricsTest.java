@@ -73,6 +73,70 @@ class MetricsTest {
   }
 
   @Test
+  void maxMemoryRestartRestartsAForkWorkerOverItsLimitSayingWhy() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: holder
+            script: allocates.js
+            cwd: ${workers}
+            max_memory_restart: 80M
+            env:
+              MEGABYTES: 150
+        """);
+
+    EngineEvent.WorkerChanged restart =
+        pmfx.events.await(
+            EngineEvent.WorkerChanged.class, c -> c.worker().state() == WorkerState.STOPPING);
+
+    assertTrue(
+        restart.reason().matches("max_memory_restart: 1\\d\\d(\\.\\d)? MB over 80M: sent SIGINT.*"),
+        restart.reason());
+    pmfx.events.await(
+        EngineEvent.WorkerChanged.class,
+        c -> c.worker().state() == WorkerState.LAUNCHING && c.worker().restarts() == 1);
+  }
+
+  @Test
+  void maxMemoryRestartReplacesAClusterWorkerAsAReloadDoes() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: versioned.js
+            cwd: ${workers}
+            exec_mode: cluster
+            instances: 1
+            max_memory_restart: 60M
+            env: { PORT: %d, MEGABYTES: 100, DELAY_MS: 0 }
+        """
+            .formatted(port));
+
+    EngineEvent.RolloutStep start =
+        pmfx.events.await(
+            EngineEvent.RolloutStep.class,
+            s -> s.step() == EngineEvent.RolloutStep.Step.START && s.status().over());
+    EngineEvent.WorkerRemoved old =
+        pmfx.events.await(EngineEvent.WorkerRemoved.class, removed -> true);
+
+    assertTrue(start.workerId() != old.workerId(), "a new worker first, then the old one goes");
+    assertTrue(
+        pmfx.events.all().stream()
+            .anyMatch(
+                e ->
+                    e instanceof EngineEvent.WorkerChanged c
+                        && c.worker().id() == start.workerId()
+                        && c.reason()
+                            .matches("max_memory_restart: .* over 60M: replaces worker \\d+")),
+        "the new worker says why it was started");
+    assertEquals("replaced by worker " + start.workerId(), old.reason());
+  }
+
+  @Test
   void aStoppedWorkerIsNoLongerSampled() throws Exception {
     pmfx.start(
         """

@@ -456,6 +456,47 @@ class MainWindowTest {
     assertEquals(1, slider.getValue());
   }
 
+  @Test
+  void theMetricsTabAndTheDashboardFillWithLiveSamples(FxRobot robot) throws Exception {
+    engine.sampleEvery(java.time.Duration.ofMillis(200));
+    int port = startCluster(robot, "versioned.js", ", DELAY_MS: 0");
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    robot.interact(() -> table(robot).getSelectionModel().select(app));
+    robot.clickOn("Metrics");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (int i = 0; i < 20; i++) {
+      http.send(
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + port + "/"))
+              .build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+    }
+
+    javafx.scene.chart.LineChart<?, ?> cpu = robot.lookup("#cpuChart").query();
+    javafx.scene.chart.LineChart<?, ?> requests = robot.lookup("#requestsChart").query();
+    waitFor(
+        () ->
+            cpu.getData().size() == 3
+                && cpu.getData().stream().allMatch(s -> s.getData().size() >= 3)
+                && requests.isVisible()
+                && !requests.getData().isEmpty()
+                && requests.getData().getFirst().getData().size() >= 2);
+    assertEquals(
+        List.of("web-0 #0", "web-1 #1", "all"),
+        cpu.getData().stream().map(javafx.scene.chart.XYChart.Series::getName).toList());
+    assertFalse(cpu.getAnimated());
+
+    robot.press(KeyCode.CONTROL).type(KeyCode.D).release(KeyCode.CONTROL);
+    waitFor(() -> robot.lookup(".app-card").queryAll().size() == 1);
+    assertFalse(robot.lookup("#split").query().isVisible());
+    assertTrue(
+        robot.lookup(".card-states").queryAllAs(Label.class).stream()
+            .anyMatch(l -> l.getText().equals("2 online")));
+    robot.clickOn(".app-card");
+    waitFor(() -> robot.lookup("#split").query().isVisible());
+    assertEquals("web", table(robot).getSelectionModel().getSelectedItem().getValue().target());
+  }
+
   /** The first enabled row button with this tooltip that is on screen, or null. */
   private static javafx.scene.control.Button rowButton(FxRobot robot, String tooltip) {
     return robot

@@ -1,0 +1,261 @@
+package dev.pmfx.ui;
+
+import dev.pmfx.metrics.History;
+import dev.pmfx.metrics.Series;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javafx.geometry.Insets;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Label;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
+
+/**
+ * The Metrics tab: the selected app's CPU and memory over the last ten minutes, one line per worker
+ * and one for the app, and for a balanced (cluster) app its requests per second and latency. The
+ * time axis scrolls with the clock; charts never animate, and points older than the window leave
+ * them, so they stay the same size however long pmfx runs.
+ */
+final class MetricsPane extends VBox {
+
+  /** What the charts show: the last ten minutes. */
+  static final int WINDOW_SECONDS = 600;
+
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
+  private static final DateTimeFormatter CLOCK_SECONDS =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  private final MainWindowViewModel viewModel;
+  private final Supplier<Instant> clock;
+  private final Label title = new Label("Select an app");
+  private final Label empty = new Label();
+  private final Chart cpu = new Chart("cpuChart", "CPU (% of one core)");
+  private final Chart memory = new Chart("memoryChart", "Memory (MB)");
+  private final Chart requests = new Chart("requestsChart", "Requests per second");
+  private final Chart latency = new Chart("latencyChart", "Latency (ms)");
+  private final javafx.scene.layout.HBox row = new javafx.scene.layout.HBox(4);
+  private AppItem app;
+
+  MetricsPane(MainWindowViewModel viewModel, Supplier<Instant> clock) {
+    this.viewModel = viewModel;
+    this.clock = clock;
+    title.getStyleClass().add("pane-title");
+    title.setPadding(new Insets(4, 8, 0, 8));
+    empty.setPadding(new Insets(0, 8, 0, 8));
+    row.getChildren().addAll(cpu.chart, memory.chart, requests.chart, latency.chart);
+    VBox.setVgrow(row, Priority.ALWAYS);
+    getChildren().addAll(title, empty, row);
+    viewModel.samplesProperty().addListener((o, was, now) -> refresh());
+  }
+
+  void show(AppItem shown) {
+    if (shown != app) {
+      app = shown;
+      for (Chart chart : new Chart[] {cpu, memory, requests, latency}) {
+        chart.clear();
+      }
+    }
+    refresh();
+  }
+
+  /** Brings the charts up to the newest sample and moves the time axis to now. */
+  void refresh() {
+    if (!isVisible() || getScene() == null) {
+      return;
+    }
+    title.setText(app == null ? "Select an app" : app.name());
+    History.AppFigures figures =
+        app == null ? null : viewModel.history().app(app.name()).orElse(null);
+    empty.setText(
+        figures == null
+            ? app == null ? "" : "No samples yet: the charts fill while the app runs."
+            : "");
+    boolean balanced = figures != null && figures.balanced();
+    for (Chart chart : new Chart[] {requests, latency}) {
+      chart.chart.setVisible(balanced);
+      chart.chart.setManaged(balanced);
+    }
+    long now = clock.get().toEpochMilli();
+    long first =
+        figures == null || figures.total().cpu().size() == 0 ? now : figures.total().cpu().time(0);
+    long start = windowStart(now, first);
+    for (Chart chart : new Chart[] {cpu, memory, requests, latency}) {
+      chart.scroll(start, now);
+    }
+    if (figures == null) {
+      return;
+    }
+    Map<String, Series> cpuLines = new LinkedHashMap<>();
+    Map<String, Series> memoryLines = new LinkedHashMap<>();
+    Map<String, Series> requestLines = new LinkedHashMap<>();
+    figures
+        .workers()
+        .forEach(
+            (id, w) -> {
+              String name = app.name() + "-" + w.instance() + " #" + id;
+              cpuLines.put(name, w.cpu());
+              memoryLines.put(name, w.memory());
+              requestLines.put(name, w.requestsPerSecond());
+            });
+    if (figures.workers().size() > 1) {
+      cpuLines.put("all", figures.total().cpu());
+      memoryLines.put("all", figures.total().memory());
+      requestLines.put("all", figures.total().requestsPerSecond());
+    }
+    cpu.show(cpuLines, v -> v);
+    memory.show(memoryLines, v -> v / (1024 * 1024));
+    if (balanced) {
+      requests.show(requestLines, v -> v);
+      Map<String, Series> latencies = new LinkedHashMap<>();
+      latencies.put("p50", figures.total().p50());
+      latencies.put("p99", figures.total().p99());
+      latency.show(latencies, v -> v);
+    }
+  }
+
+  /**
+   * Where the time axis begins: ten minutes back, or where the samples begin if that is later (with
+   * a minute at least), so that a short history fills the chart instead of its right edge.
+   */
+  static long windowStart(long now, long first) {
+    return Math.max(now - WINDOW_SECONDS * 1000L, Math.min(first, now - 60_000L));
+  }
+
+  /** Points a chart of {@code key} shows now, for tests: series name → number of points. */
+  Map<String, Integer> points(String key) {
+    Chart chart =
+        switch (key) {
+          case "cpu" -> cpu;
+          case "memory" -> memory;
+          case "requests" -> requests;
+          default -> latency;
+        };
+    Map<String, Integer> points = new LinkedHashMap<>();
+    chart.chart.getData().forEach(s -> points.put(s.getName(), s.getData().size()));
+    return points;
+  }
+
+  /** One line chart over the time window, its lines by name. */
+  private static final class Chart {
+    final NumberAxis time = new NumberAxis();
+
+    /** Whether tick labels show seconds: while the window is short. */
+    boolean seconds;
+
+    final NumberAxis values = new NumberAxis();
+    final LineChart<Number, Number> chart = new LineChart<>(time, values);
+    final Map<String, XYChart.Series<Number, Number>> lines = new LinkedHashMap<>();
+
+    /** The time of the newest point each line shows, in epoch millis. */
+    final Map<String, Long> shownUntil = new LinkedHashMap<>();
+
+    Chart(String id, String title) {
+      chart.setId(id);
+      chart.setTitle(title);
+      chart.setAnimated(false);
+      chart.setCreateSymbols(false);
+      chart.setLegendVisible(true);
+      chart.getStyleClass().add("metrics-chart");
+      chart.setMinHeight(120);
+      time.setAnimated(false);
+      values.setAnimated(false);
+      time.setAutoRanging(false);
+      time.setTickUnit(60);
+      time.setMinorTickVisible(false);
+      time.setTickLabelFormatter(
+          new StringConverter<>() {
+            @Override
+            public String toString(Number seconds) {
+              return (Chart.this.seconds ? CLOCK_SECONDS : CLOCK)
+                  .format(Instant.ofEpochSecond(seconds.longValue()));
+            }
+
+            @Override
+            public Number fromString(String text) {
+              return 0;
+            }
+          });
+      values.setForceZeroInRange(true);
+      javafx.scene.layout.HBox.setHgrow(chart, Priority.ALWAYS);
+      chart.setMinWidth(150);
+      chart.setPrefWidth(300);
+    }
+
+    void clear() {
+      chart.getData().clear();
+      lines.clear();
+      shownUntil.clear();
+    }
+
+    /** Moves the window to end now; what fell out of it leaves the lines. */
+    void scroll(long startMillis, long nowMillis) {
+      double upper = nowMillis / 1000.0;
+      double lower = startMillis / 1000.0;
+      time.setLowerBound(lower);
+      time.setUpperBound(upper);
+      double span = upper - lower;
+      time.setTickUnit(span <= 180 ? 30 : span <= 360 ? 60 : 120);
+      seconds = span <= 180;
+      for (XYChart.Series<Number, Number> line : lines.values()) {
+        var data = line.getData();
+        int old = 0;
+        while (old < data.size() && data.get(old).getXValue().doubleValue() < lower) {
+          old++;
+        }
+        if (old > 0) {
+          data.remove(0, old);
+        }
+      }
+    }
+
+    /** Adds the points each line lacks; lines no longer given leave the chart. */
+    void show(Map<String, Series> given, Function<Double, Double> scale) {
+      Set<String> gone = new HashSet<>(lines.keySet());
+      gone.removeAll(given.keySet());
+      for (String name : gone) {
+        chart.getData().remove(lines.remove(name));
+        shownUntil.remove(name);
+      }
+      double lower = time.getLowerBound();
+      given.forEach(
+          (name, series) -> {
+            XYChart.Series<Number, Number> line = lines.get(name);
+            if (line == null) {
+              line = new XYChart.Series<>();
+              line.setName(name);
+              lines.put(name, line);
+              chart.getData().add(line);
+            }
+            long until = shownUntil.getOrDefault(name, Long.MIN_VALUE);
+            int from = series.size();
+            while (from > 0 && series.time(from - 1) > until) {
+              from--;
+            }
+            java.util.List<XYChart.Data<Number, Number>> added = new java.util.ArrayList<>();
+            for (int i = from; i < series.size(); i++) {
+              double x = series.time(i) / 1000.0;
+              if (x >= lower) {
+                added.add(new XYChart.Data<>(x, scale.apply(series.value(i))));
+              }
+            }
+            line.getData().addAll(added);
+            if (series.size() > 0) {
+              shownUntil.put(name, series.time(series.size() - 1));
+            }
+          });
+    }
+  }
+}
