@@ -1,6 +1,9 @@
 // The window under load: 200 workers online and one flooding its log (about 10,000 lines a
 // second, followed in the log pane), while an AnimationTimer records the gap between JavaFX
 // pulses (frames) for 20 seconds. A responsive window keeps gaps near 16.7 ms (60 Hz).
+// With CHARTS set, the selected app is instead the idle one (run it with -Dworkers=16) with its
+// Metrics tab open, its charts full: ten minutes of samples of every worker before measuring
+// (LOGS_TAB set too: the same, with the Logs tab left open, to compare).
 // Needs a display: bench/ui.sh runs it under Xvfb.
 
 import dev.pmfx.PmfxHome;
@@ -97,16 +100,38 @@ public class UiPulse extends Application {
           }
         }
         System.out.println("started: " + viewModel.statusProperty().get());
+        boolean charts = System.getenv("CHARTS") != null;
         FxThread.run(() -> {
           @SuppressWarnings("unchecked")
           TreeTableView<Object> table = (TreeTableView<Object>) root.lookup("#processTable");
-          table.getSelectionModel().select(table.getRoot().getChildren().get(1));
+          table.getSelectionModel().select(table.getRoot().getChildren().get(charts ? 0 : 1));
+          if (charts) {
+            fillTenMinutes(viewModel);
+            javafx.scene.control.TabPane tabs = (javafx.scene.control.TabPane) root.lookup("#detailTabs");
+            if (System.getenv("LOGS_TAB") == null) tabs.getSelectionModel().select(tabs.getTabs().stream().filter(t -> t.getText().equals("Metrics")).findFirst().orElseThrow());
+          }
           measuring[0] = last[0];
         });
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     });
+  }
+
+  /** Ten minutes of made-up samples of the idle app's workers, as if it had run that long. */
+  private static void fillTenMinutes(MainWindowViewModel viewModel) {
+    var idle = viewModel.apps().getFirst();
+    java.time.Instant now = java.time.Instant.now();
+    List<dev.pmfx.engine.EngineEvent> samples = new ArrayList<>();
+    for (int s = 600; s > 0; s--) {
+      List<dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage> usage = new ArrayList<>();
+      for (var w : idle.workers()) {
+        usage.add(new dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage(
+            w.id(), idle.name(), w.status().instance(), (s * 7 + w.id()) % 100, 50_000_000L + s * 10_000L));
+      }
+      samples.add(new dev.pmfx.engine.EngineEvent.MetricsSample(now.minusSeconds(s), usage, List.of()));
+    }
+    viewModel.apply(new EngineBridge.Batch(null, samples));
   }
 
   private static void report(List<Long> gaps, MainWindowViewModel viewModel) {
@@ -117,7 +142,8 @@ public class UiPulse extends Application {
     long stalls = sorted.stream().filter(g -> g > 100_000_000L).count();
     long lines = viewModel.apps().stream().filter(a -> a.name().equals("flood")).mapToLong(a -> a.logs().size()).sum();
     System.out.printf(
-        "FX pulse gaps over %d s, %d workers online, one flooding: %d frames, median %.1f ms, p99 %.1f ms, max %.1f ms, %d gaps over 100 ms (log pane holds %d lines)%n",
+        (System.getenv("CHARTS") != null ? "Metrics tab open on " + WORKERS + " workers' full charts; " : "")
+            + "FX pulse gaps over %d s, %d workers online, one flooding: %d frames, median %.1f ms, p99 %.1f ms, max %.1f ms, %d gaps over 100 ms (log pane holds %d lines)%n",
         SECONDS, WORKERS + 1, gaps.size(), median, p99, max, stalls, lines);
   }
 }

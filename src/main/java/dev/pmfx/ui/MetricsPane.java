@@ -32,6 +32,9 @@ final class MetricsPane extends VBox {
   /** What the charts show: the last ten minutes. */
   static final int WINDOW_SECONDS = 600;
 
+  /** Points a line shows at most. */
+  static final int POINTS = 150;
+
   private static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
 
@@ -159,9 +162,6 @@ final class MetricsPane extends VBox {
     final LineChart<Number, Number> chart = new LineChart<>(time, values);
     final Map<String, XYChart.Series<Number, Number>> lines = new LinkedHashMap<>();
 
-    /** The time of the newest point each line shows, in epoch millis. */
-    final Map<String, Long> shownUntil = new LinkedHashMap<>();
-
     Chart(String id, String title) {
       chart.setId(id);
       chart.setTitle(title);
@@ -197,10 +197,9 @@ final class MetricsPane extends VBox {
     void clear() {
       chart.getData().clear();
       lines.clear();
-      shownUntil.clear();
     }
 
-    /** Moves the window to end now; what fell out of it leaves the lines. */
+    /** Moves the window to end now. */
     void scroll(long startMillis, long nowMillis) {
       double upper = nowMillis / 1000.0;
       double lower = startMillis / 1000.0;
@@ -209,27 +208,22 @@ final class MetricsPane extends VBox {
       double span = upper - lower;
       time.setTickUnit(span <= 180 ? 30 : span <= 360 ? 60 : 120);
       seconds = span <= 180;
-      for (XYChart.Series<Number, Number> line : lines.values()) {
-        var data = line.getData();
-        int old = 0;
-        while (old < data.size() && data.get(old).getXValue().doubleValue() < lower) {
-          old++;
-        }
-        if (old > 0) {
-          data.remove(0, old);
-        }
-      }
     }
 
-    /** Adds the points each line lacks; lines no longer given leave the chart. */
+    /**
+     * Draws each line anew from its series over the window, at most {@link #POINTS} points a line
+     * (the mean of each stretch of time): a chart a few hundred pixels wide shows no more, and
+     * sixteen workers' ten minutes stay cheap to lay out. Lines no longer given leave the chart.
+     */
     void show(Map<String, Series> given, Function<Double, Double> scale) {
       Set<String> gone = new HashSet<>(lines.keySet());
       gone.removeAll(given.keySet());
       for (String name : gone) {
         chart.getData().remove(lines.remove(name));
-        shownUntil.remove(name);
       }
-      double lower = time.getLowerBound();
+      long from = Math.round(time.getLowerBound() * 1000);
+      long to = Math.round(time.getUpperBound() * 1000);
+      long bucket = Math.max(1000, (to - from) / POINTS);
       given.forEach(
           (name, series) -> {
             XYChart.Series<Number, Number> line = lines.get(name);
@@ -239,22 +233,35 @@ final class MetricsPane extends VBox {
               lines.put(name, line);
               chart.getData().add(line);
             }
-            long until = shownUntil.getOrDefault(name, Long.MIN_VALUE);
-            int from = series.size();
-            while (from > 0 && series.time(from - 1) > until) {
-              from--;
-            }
-            java.util.List<XYChart.Data<Number, Number>> added = new java.util.ArrayList<>();
-            for (int i = from; i < series.size(); i++) {
-              double x = series.time(i) / 1000.0;
-              if (x >= lower) {
-                added.add(new XYChart.Data<>(x, scale.apply(series.value(i))));
+            java.util.List<XYChart.Data<Number, Number>> points = new java.util.ArrayList<>();
+            long current = Long.MIN_VALUE;
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < series.size(); i++) {
+              long t = series.time(i);
+              if (t < from) {
+                continue;
               }
+              long slot = Math.floorDiv(t, bucket);
+              if (slot != current && count > 0) {
+                points.add(
+                    new XYChart.Data<>(
+                        (current * bucket + bucket / 2) / 1000.0, scale.apply(sum / count)));
+                sum = 0;
+                count = 0;
+              }
+              current = slot;
+              sum += series.value(i);
+              count++;
             }
-            line.getData().addAll(added);
-            if (series.size() > 0) {
-              shownUntil.put(name, series.time(series.size() - 1));
+            if (count > 0) {
+              double x =
+                  bucket == 1000
+                      ? series.time(series.size() - 1) / 1000.0
+                      : Math.min(to, current * bucket + bucket / 2) / 1000.0;
+              points.add(new XYChart.Data<>(x, scale.apply(sum / count)));
             }
+            line.getData().setAll(points);
           });
     }
   }
