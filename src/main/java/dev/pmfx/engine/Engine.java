@@ -60,6 +60,9 @@ public interface Engine extends AutoCloseable {
    */
   CompletableFuture<List<EngineEvent.LogLine>> logHistory(dev.pmfx.config.AppSpec spec, int lines);
 
+  /** How often running workers' CPU and memory are sampled ({@link EngineEvent.MetricsSample}). */
+  void sampleEvery(java.time.Duration interval);
+
   /** Registers a listener: it gets the current state, then every later event. */
   Subscription subscribe(EngineListener listener);
 

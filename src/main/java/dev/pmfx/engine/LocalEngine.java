@@ -239,7 +239,8 @@ public final class LocalEngine implements Engine {
     }
   }
 
-  /** How often CPU and memory are sampled; 1 s unless set. */
+  /** 1 s unless set. */
+  @Override
   public void sampleEvery(Duration interval) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("sampling interval must be positive: " + interval);

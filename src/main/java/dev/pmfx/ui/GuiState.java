@@ -13,15 +13,16 @@ import java.util.Optional;
 
 /**
  * What the window remembers between starts, in {@code gui.json} in the pmfx home: the files open
- * when it closed, the last file opened, the recent ones (newest first), the theme, and the window's
- * place.
+ * when it closed, the last file opened, the recent ones (newest first), the theme, the window's
+ * place, and how often CPU and memory are sampled (seconds; 0 for the default).
  */
 public record GuiState(
     List<String> openFiles,
     String lastFile,
     List<String> recentFiles,
     boolean dark,
-    WindowPlace window) {
+    WindowPlace window,
+    int sampleSeconds) {
 
   /** Where the window was, how big, and how its panes were split, when it last closed. */
   public record WindowPlace(
@@ -48,7 +49,7 @@ public record GuiState(
   }
 
   static GuiState empty() {
-    return new GuiState(List.of(), null, List.of(), false, null);
+    return new GuiState(List.of(), null, List.of(), false, null, 0);
   }
 
   static Path file(PmfxHome home) {
@@ -81,16 +82,25 @@ public record GuiState(
   }
 
   GuiState withDark(boolean dark) {
-    return new GuiState(openFiles, lastFile, recentFiles, dark, window);
+    return new GuiState(openFiles, lastFile, recentFiles, dark, window, sampleSeconds);
+  }
+
+  GuiState withSampleSeconds(int seconds) {
+    return new GuiState(openFiles, lastFile, recentFiles, dark, window, seconds);
   }
 
   GuiState withWindow(WindowPlace place) {
-    return new GuiState(openFiles, lastFile, recentFiles, dark, place);
+    return new GuiState(openFiles, lastFile, recentFiles, dark, place, sampleSeconds);
   }
 
   GuiState withOpenFiles(List<Path> files) {
     return new GuiState(
-        files.stream().map(Path::toString).toList(), lastFile, recentFiles, dark, window);
+        files.stream().map(Path::toString).toList(),
+        lastFile,
+        recentFiles,
+        dark,
+        window,
+        sampleSeconds);
   }
 
   Optional<Path> last() {
@@ -107,6 +117,11 @@ public record GuiState(
     recent.remove(path);
     recent.addFirst(path);
     return new GuiState(
-        openFiles, path, recent.subList(0, Math.min(recent.size(), MAX_RECENT)), dark, window);
+        openFiles,
+        path,
+        recent.subList(0, Math.min(recent.size(), MAX_RECENT)),
+        dark,
+        window,
+        sampleSeconds);
   }
 }

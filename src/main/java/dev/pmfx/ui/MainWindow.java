@@ -108,6 +108,7 @@ public final class MainWindow {
   @FXML private javafx.scene.control.Tab progressTab;
   @FXML private javafx.scene.control.Tab metricsTab;
   @FXML private CheckMenuItem dashboardItem;
+  @FXML private Menu sampleMenu;
   @FXML private javafx.scene.control.ToggleButton dashboardButton;
   @FXML private CheckBox followBox;
   @FXML private ListView<LogEntry> logList;
@@ -203,6 +204,7 @@ public final class MainWindow {
     configList.setCellFactory(list -> new ConfigCell());
     progressTab.setContent(rolloutPane);
     metricsTab.setContent(metricsPane);
+    sampleMenu();
     metricsTab.selectedProperty().addListener((o, was, now) -> metricsPane.refresh());
     ((javafx.scene.layout.StackPane) split.getParent()).getChildren().add(1, dashboard);
     showDashboard(false);
@@ -670,6 +672,19 @@ public final class MainWindow {
   @FXML
   private void onDashboardButton() {
     showDashboard(dashboardButton.isSelected());
+  }
+
+  /** View → Sample Every: how often CPU and memory are measured, remembered. */
+  private void sampleMenu() {
+    javafx.scene.control.ToggleGroup group = new javafx.scene.control.ToggleGroup();
+    for (int seconds : MainWindowViewModel.SAMPLE_SECONDS) {
+      javafx.scene.control.RadioMenuItem item =
+          new javafx.scene.control.RadioMenuItem(seconds == 1 ? "1 second" : seconds + " seconds");
+      item.setToggleGroup(group);
+      item.setSelected(seconds == viewModel.sampleSeconds());
+      item.setOnAction(e -> viewModel.sampleSeconds(seconds));
+      sampleMenu.getItems().add(item);
+    }
   }
 
   /** Every app at a glance instead of the table and its detail pane, or back. */

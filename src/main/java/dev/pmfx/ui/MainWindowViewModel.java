@@ -94,6 +94,9 @@ public final class MainWindowViewModel {
     this.state = GuiState.load(home);
     filter.addListener((o, was, now) -> visibleApps.setPredicate(app -> matches(app, now)));
     state.recentFiles().stream().map(Path::of).forEach(recentFiles::add);
+    if (sampleSeconds() != 1) {
+      engine.sampleEvery(java.time.Duration.ofSeconds(sampleSeconds()));
+    }
   }
 
   public ReadOnlyObjectProperty<Path> fileProperty() {
@@ -435,6 +438,21 @@ public final class MainWindowViewModel {
   /** Remembers where the window was, for the next start. */
   public void windowPlace(GuiState.WindowPlace place) {
     state = state.withWindow(place);
+    save();
+  }
+
+  /** The sampling intervals the View menu offers, in seconds. */
+  public static final List<Integer> SAMPLE_SECONDS = List.of(1, 2, 5);
+
+  /** How often CPU and memory are sampled, in seconds: 1 unless chosen otherwise. */
+  public int sampleSeconds() {
+    return SAMPLE_SECONDS.contains(state.sampleSeconds()) ? state.sampleSeconds() : 1;
+  }
+
+  /** Samples every {@code seconds} from now on, and remembers it for the next start. */
+  public void sampleSeconds(int seconds) {
+    engine.sampleEvery(java.time.Duration.ofSeconds(seconds));
+    state = state.withSampleSeconds(seconds);
     save();
   }
 

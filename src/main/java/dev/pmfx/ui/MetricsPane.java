@@ -121,6 +121,9 @@ final class MetricsPane extends VBox {
     cpu.show(cpuLines, v -> v);
     memory.show(memoryLines, v -> v / (1024 * 1024));
     if (balanced) {
+      if (figures.total().errorsPerSecond().max() > 0) {
+        requestLines.put("errors (all)", figures.total().errorsPerSecond());
+      }
       requests.show(requestLines, v -> v);
       Map<String, Series> latencies = new LinkedHashMap<>();
       latencies.put("p50", figures.total().p50());

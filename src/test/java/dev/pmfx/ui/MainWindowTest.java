@@ -497,6 +497,68 @@ class MainWindowTest {
     assertEquals("web", table(robot).getSelectionModel().getSelectedItem().getValue().target());
   }
 
+  @Test
+  void chartsStayBoundedHoweverLongTheHistory(FxRobot robot) throws Exception {
+    Path config = sleeperConfig();
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get());
+    // Twenty minutes of samples of two workers, as if they had run that long.
+    java.time.Instant now = java.time.Instant.now();
+    List<dev.pmfx.engine.EngineEvent> events = new java.util.ArrayList<>();
+    for (int id = 0; id < 2; id++) {
+      events.add(
+          new dev.pmfx.engine.EngineEvent.WorkerChanged(
+              now,
+              dev.pmfx.engine.WorkerState.LAUNCHING,
+              new dev.pmfx.engine.WorkerStatus(
+                  id,
+                  "sleeper",
+                  "default",
+                  dev.pmfx.config.ExecMode.FORK,
+                  id,
+                  java.util.OptionalLong.of(100 + id),
+                  dev.pmfx.engine.WorkerState.ONLINE,
+                  now,
+                  Optional.of(now),
+                  0,
+                  java.util.OptionalInt.empty(),
+                  Optional.empty(),
+                  Optional.of(now)),
+              "pid"));
+    }
+    for (int s = 1200; s > 0; s--) {
+      events.add(
+          new dev.pmfx.engine.EngineEvent.MetricsSample(
+              now.minusSeconds(s),
+              List.of(
+                  new dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage(
+                      0, "sleeper", 0, s % 100, 1_000_000),
+                  new dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage(
+                      1, "sleeper", 1, 5, 2_000_000)),
+              List.of()));
+    }
+    robot.interact(() -> viewModel.apply(new EngineBridge.Batch(null, events)));
+    robot.interact(
+        () ->
+            table(robot)
+                .getSelectionModel()
+                .select(table(robot).getRoot().getChildren().getFirst()));
+    robot.clickOn("Metrics");
+    WaitForAsyncUtils.waitForFxEvents();
+
+    javafx.scene.chart.LineChart<Number, Number> cpu = robot.lookup("#cpuChart").query();
+    assertEquals(3, cpu.getData().size());
+    double from = now.minusSeconds(MetricsPane.WINDOW_SECONDS + 1).getEpochSecond();
+    for (var line : cpu.getData()) {
+      assertTrue(
+          line.getData().size() <= MetricsPane.POINTS + 1,
+          line.getName() + ": " + line.getData().size() + " points");
+      assertTrue(line.getData().size() >= MetricsPane.POINTS / 2, line.getName());
+      assertTrue(line.getData().stream().allMatch(p -> p.getXValue().doubleValue() >= from));
+    }
+    assertFalse(robot.lookup("#requestsChart").query().isVisible(), "no balancer, no requests");
+  }
+
   /** The first enabled row button with this tooltip that is on screen, or null. */
   private static javafx.scene.control.Button rowButton(FxRobot robot, String tooltip) {
     return robot

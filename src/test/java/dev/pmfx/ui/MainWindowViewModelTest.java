@@ -498,6 +498,18 @@ class MainWindowViewModelTest {
   }
 
   @Test
+  void theSamplingIntervalIsRememberedForTheNextStart() {
+    PmfxHome home = new PmfxHome(dir.resolve("home"));
+    MainWindowViewModel first = viewModel(home);
+    assertEquals(1, first.sampleSeconds());
+
+    first.sampleSeconds(5);
+    engine.close();
+
+    assertEquals(5, viewModel(home).sampleSeconds());
+  }
+
+  @Test
   void windowPlaceIsRememberedForTheNextStart() {
     PmfxHome home = new PmfxHome(dir.resolve("home"));
     GuiState.WindowPlace place = new GuiState.WindowPlace(10, 20, 900, 600, false, 0.4, 2);
