@@ -353,6 +353,11 @@ public final class LocalEngine implements Engine {
       Worker extra = entry.workers.removeLast();
       workers.remove(extra.id);
       tails.remove(extra.id);
+      if (!added) {
+        publish(
+            new EngineEvent.WorkerRemoved(
+                now(), spec.name(), extra.id, "the file asks for " + spec.instances()));
+      }
     }
     if (added) {
       AppStatus status = status(entry);
@@ -490,6 +495,12 @@ public final class LocalEngine implements Engine {
     /** Why a reload replaces its workers, as their events say it. */
     String why = "reload";
 
+    /** The app's spec before a reload read its file again: restored if nothing ran the new one. */
+    AppSpec previousSpec;
+
+    /** The new workers it brought online so far. */
+    final List<Worker> admitted = new ArrayList<>();
+
     Rollout(long id, String app, RolloutChanged.Kind kind, Set<Integer> only, Scale scale) {
       this.id = id;
       this.app = app;
@@ -561,6 +572,11 @@ public final class LocalEngine implements Engine {
   }
 
   private CompletableFuture<CommandResult> enqueue(AppEntry entry, Rollout r) {
+    if (entry.workers.stream().allMatch(w -> w.afterStop == Worker.AfterStop.DELETE)) {
+      return CompletableFuture.completedFuture(
+          new CommandResult(
+              r.verb(), List.of(), List.of(new Problem(r.app, "it is being deleted"))));
+    }
     RolloutChanged.Kind kind = r.kind;
     Scale scale = r.scale;
     r.from = entry.workers.size();
@@ -581,6 +597,9 @@ public final class LocalEngine implements Engine {
 
   private void begin(AppEntry entry, Rollout r) {
     r.from = entry.workers.size();
+    if (r.scale != null) {
+      r.to = r.scale.from(r.from); // +1 counts from what the rollouts before it left
+    }
     if (r.kind == RolloutChanged.Kind.SCALE) {
       scaleNow(entry, r);
     } else if (!r.reread) {
@@ -602,9 +621,17 @@ public final class LocalEngine implements Engine {
     }
     for (Worker w : entry.workers) {
       if (w.rollout == r) {
+        endSteps(w, Status.WARNING, "the " + r.verb() + " ended first");
         w.rollout = null;
         w.stepsStarted.clear();
       }
+      if (failure != null && w.overMemory && w.state == WorkerState.ONLINE) {
+        w.overMemory = false; // its replacement failed: the next sample tries again
+      }
+    }
+    if (failure != null && r.touched.isEmpty() && r.previousSpec != null) {
+      entry.spec = r.previousSpec; // nothing runs the new spec: a later scale must not use it
+      publish(new EngineEvent.AppUpdated(now(), status(entry)));
     }
     r.to = r.kind == RolloutChanged.Kind.SCALE ? entry.workers.size() : r.to;
     List<Problem> problems =
@@ -621,7 +648,7 @@ public final class LocalEngine implements Engine {
     }
     r.result.complete(new CommandResult(r.verb(), r.touched, problems));
     Rollout next = entry.rollouts.peekFirst();
-    if (next != null && apps.get(entry.spec.name()) == entry) {
+    if (next != null && apps.get(entry.spec.name()) == entry && !closed) {
       begin(entry, next);
     }
   }
@@ -666,7 +693,13 @@ public final class LocalEngine implements Engine {
     }
     Thread.startVirtualThread(
         () -> {
-          dev.pmfx.config.LoadResult loaded = loader().load(file);
+          dev.pmfx.config.LoadResult loaded;
+          try {
+            loaded = loader().load(file);
+          } catch (RuntimeException | Error e) {
+            post(() -> finish(entry, r, "could not read " + file + ": " + e));
+            return;
+          }
           post(
               () -> {
                 if (stopsHere(entry, r)) {
@@ -722,6 +755,7 @@ public final class LocalEngine implements Engine {
 
   private void reloadWith(AppEntry entry, Rollout r, AppSpec spec) {
     if (!spec.equals(entry.spec)) {
+      r.previousSpec = entry.spec;
       entry.spec = spec;
       publish(new EngineEvent.AppUpdated(now(), status(entry)));
     }
@@ -747,6 +781,27 @@ public final class LocalEngine implements Engine {
    * stopped; a new worker that fails ends the reload with the old one still serving.
    */
   private void replaceNext(AppEntry entry, Rollout r, AppSpec spec, java.util.Deque<Worker> old) {
+    if (stopsHere(entry, r)) {
+      return;
+    }
+    for (Worker fresh : r.admitted) {
+      if (entry.workers.contains(fresh) && fresh.state != WorkerState.ONLINE && !closed) {
+        // Ready, then gone (a build that dies on its first request): the rest stay as they are.
+        finish(
+            entry,
+            r,
+            "worker "
+                + fresh.id
+                + " ("
+                + fresh.spec.name()
+                + "-"
+                + fresh.instance
+                + ") is "
+                + fresh.state.label()
+                + " since it was ready; the workers not replaced yet keep serving");
+        return;
+      }
+    }
     Worker previous = nextOf(entry, r, old);
     if (previous == null) {
       return;
@@ -759,12 +814,11 @@ public final class LocalEngine implements Engine {
         fresh,
         r.why + ": replaces worker " + previous.id,
         previous,
-        () -> {
-          if (!stopsHere(entry, r)) {
+        () ->
+            // Even when interrupted now: the new worker is in, so the old one goes, or the app
+            // would keep one worker too many.
             retire(r, previous, "replaced by worker " + fresh.id)
-                .thenRun(() -> post(() -> replaceNext(entry, r, spec, old)));
-          }
-        });
+                .thenRun(() -> post(() -> replaceNext(entry, r, spec, old))));
   }
 
   /**
@@ -776,8 +830,8 @@ public final class LocalEngine implements Engine {
       return null;
     }
     Worker w = left.poll();
-    while (w != null && !entry.workers.contains(w)) {
-      w = left.poll();
+    while (w != null && (!entry.workers.contains(w) || w.afterStop == Worker.AfterStop.DELETE)) {
+      w = left.poll(); // deleted meanwhile, or on its way out
     }
     if (w == null) {
       finish(entry, r, null);
@@ -792,16 +846,17 @@ public final class LocalEngine implements Engine {
       return;
     }
     w.rollout = r;
-    w.afterStop = Worker.AfterStop.NOTHING;
     stopWorker(w, r.why)
         .thenRun(
             () ->
                 post(
                     () -> {
-                      if (stopsHere(entry, r) || !entry.workers.contains(w)) {
-                        if (r.interrupted == null) {
-                          restartNext(entry, r, spec, left);
-                        }
+                      if (stopsHere(entry, r)) {
+                        return;
+                      }
+                      if (!entry.workers.contains(w) || !w.atRest()) {
+                        // deleted meanwhile, or started again by a command, watch or cron
+                        restartNext(entry, r, spec, left);
                         return;
                       }
                       w.spec = spec;
@@ -927,7 +982,10 @@ public final class LocalEngine implements Engine {
                         return;
                       }
                       r.touched.add(fresh.id);
+                      r.admitted.add(fresh);
                       routed(fresh);
+                      fresh.rollout = null; // its later restarts are its own, not steps of this
+                      fresh.stepsStarted.clear();
                       then.run();
                     }));
   }
@@ -1297,6 +1355,7 @@ public final class LocalEngine implements Engine {
               () -> {
                 List.copyOf(watches.keySet()).forEach(this::unsupervise);
                 List.copyOf(cronRestarts.keySet()).forEach(this::unsupervise);
+                apps.values().forEach(a -> interrupt(a, "closing pmfx"));
               })
           .get(5, TimeUnit.SECONDS);
       Duration longest =
@@ -1385,6 +1444,12 @@ public final class LocalEngine implements Engine {
 
   /** Starts a process for the worker; a problem when it could not (the worker is then errored). */
   private Optional<Problem> launch(Worker w, String why) {
+    if (closed) {
+      // Nothing starts once pmfx closes: it would outlive it, in a process group of its own.
+      move(w, WorkerState.STOPPED, "not started: pmfx is closing");
+      completeLaunch(w, WorkerState.STOPPED);
+      return Optional.of(new Problem(w.spec.name(), "pmfx is closing"));
+    }
     w.cancelTimer();
     w.generation++;
     int generation = w.generation;

@@ -333,6 +333,7 @@ public final class MainWindow {
     column(exitColumn, r -> r instanceof WorkerItem w ? lastExit(w.status()) : "");
     column(scriptColumn, r -> r instanceof AppItem a ? a.specProperty().get().script() : "");
     statusColumn.setCellFactory(c -> new BadgeCell());
+    cpuColumn.setCellFactory(c -> new CpuCell());
     for (TreeTableColumn<Row, String> numeric :
         List.of(idColumn, pidColumn, restartsColumn, cpuColumn, memoryColumn, requestsColumn)) {
       numeric.setComparator(Amounts::compare);
@@ -894,6 +895,26 @@ public final class MainWindow {
       reload.setDisable(busy || notStarted);
       reload.setVisible(row instanceof AppItem); // a worker is reloaded with its app
       setGraphic(buttons);
+    }
+  }
+
+  /** CPU as its figure over a bar: full at one core busy. */
+  private static final class CpuCell extends TreeTableCell<Row, String> {
+    @Override
+    protected void updateItem(String text, boolean empty) {
+      super.updateItem(text, empty);
+      Row row = getTableRow() == null ? null : getTableRow().getItem();
+      setText(empty ? null : text);
+      double percent = empty || row == null ? 0 : usage(row).map(u -> u.cpuPercent()).orElse(0.0);
+      double filled = Math.min(100, Math.max(0, percent));
+      setStyle(
+          filled < 0.5
+              ? ""
+              : "-fx-background-color: linear-gradient(to right, -color-accent-subtle "
+                  + filled
+                  + "%, transparent "
+                  + filled
+                  + "%);");
     }
   }
 

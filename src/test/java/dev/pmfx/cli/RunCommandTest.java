@@ -122,7 +122,9 @@ class RunCommandTest {
           - name: sleeper
             script: Sleeper.java
             cwd: ${workers}
-        """);
+        """,
+        "env",
+        "--default-signal=HUP"); // whatever ran the tests (nohup) may have left it ignored
     String before = await("sleeper-0 | sleeping, pid ");
 
     Signals.send(pmfx.pid(), "SIGHUP");

@@ -311,6 +311,40 @@ class RolloutTest {
   }
 
   @Test
+  void stoppingTheAppMidReloadLeavesNoWorkerTooMany() throws Exception {
+    startWeb("naive", false, 2);
+    var reload = pmfx.engine.reload("web");
+    pmfx.events.await(RolloutStep.class, s -> s.step() == Step.ROUTE && s.status().over());
+
+    assertTrue(pmfx.engine.stop("web").get(30, TimeUnit.SECONDS).ok());
+    CommandResult reloaded = reload.get(30, TimeUnit.SECONDS);
+
+    assertEquals(
+        List.of("reload failed: interrupted by stop"),
+        reloaded.problems().stream().map(CommandResult.Problem::message).toList());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!(workers().size() == 2
+        && workers().stream().allMatch(w -> w.state() == WorkerState.STOPPED))) {
+      assertTrue(System.nanoTime() < deadline, "two stopped workers: " + workers());
+      Thread.sleep(20);
+    }
+    assertEquals(List.of(0, 1), workers().stream().map(WorkerStatus::instance).toList());
+  }
+
+  @Test
+  void anAppBeingDeletedIsNotReloadedBackToLife() throws Exception {
+    startWeb("naive", false, 2);
+    var deleted = pmfx.engine.delete("web");
+    CommandResult reloaded = pmfx.engine.reload("web").get(30, TimeUnit.SECONDS);
+    CommandResult scaled = pmfx.engine.scale("web", Scale.parse("+1")).get(30, TimeUnit.SECONDS);
+
+    assertTrue(deleted.get(30, TimeUnit.SECONDS).ok());
+    assertEquals("it is being deleted", reloaded.problems().getFirst().message());
+    assertEquals("it is being deleted", scaled.problems().getFirst().message());
+    assertTrue(pmfx.engine.snapshot().isEmpty(), pmfx.engine.snapshot().toString());
+  }
+
+  @Test
   void forkModeReloadIsAGracefulRestartWithItsSteps() throws Exception {
     Path script = EngineHarness.workers().resolve("Sleeper.java");
     CommandResult started =

@@ -374,10 +374,17 @@ class MainWindowTest {
     startCluster(robot, "versioned.js", ", DELAY_MS: 0");
   }
 
-  /** The rollout's state line; looked up once, as lookups race the table's redraws. */
-  private static Label rolloutState(FxRobot robot) {
-    WaitForAsyncUtils.waitForFxEvents();
-    return robot.lookup("#rolloutState").queryAs(Label.class);
+  /** The rollout's state line; looked up once, on the FX thread. */
+  private static Label rolloutState(FxRobot robot) throws Exception {
+    return onFx(() -> robot.lookup("#rolloutState").queryAs(Label.class));
+  }
+
+  /**
+   * Runs a lookup on the FX thread: off it, a lookup walks a scene graph the live table is
+   * changing.
+   */
+  private static <T> T onFx(Callable<T> lookup) throws Exception {
+    return WaitForAsyncUtils.asyncFx(lookup).get(30, TimeUnit.SECONDS);
   }
 
   @Test
@@ -472,8 +479,9 @@ class MainWindowTest {
           java.net.http.HttpResponse.BodyHandlers.discarding());
     }
 
-    javafx.scene.chart.LineChart<?, ?> cpu = robot.lookup("#cpuChart").query();
-    javafx.scene.chart.LineChart<?, ?> requests = robot.lookup("#requestsChart").query();
+    javafx.scene.chart.LineChart<?, ?> cpu = onFx(() -> robot.lookup("#cpuChart").query());
+    javafx.scene.chart.LineChart<?, ?> requests =
+        onFx(() -> robot.lookup("#requestsChart").query());
     waitFor(
         () ->
             cpu.getData().size() == 3
@@ -487,13 +495,13 @@ class MainWindowTest {
     assertFalse(cpu.getAnimated());
 
     robot.press(KeyCode.CONTROL).type(KeyCode.D).release(KeyCode.CONTROL);
-    waitFor(() -> robot.lookup(".app-card").queryAll().size() == 1);
-    assertFalse(robot.lookup("#split").query().isVisible());
+    waitFor(() -> onFx(() -> robot.lookup(".app-card").queryAll().size() == 1));
+    assertFalse(onFx(() -> robot.lookup("#split").query().isVisible()));
     assertTrue(
-        robot.lookup(".card-states").queryAllAs(Label.class).stream()
+        onFx(() -> robot.lookup(".card-states").queryAllAs(Label.class)).stream()
             .anyMatch(l -> l.getText().equals("2 online")));
     robot.clickOn(".app-card");
-    waitFor(() -> robot.lookup("#split").query().isVisible());
+    waitFor(() -> onFx(() -> robot.lookup("#split").query().isVisible()));
     assertEquals("web", table(robot).getSelectionModel().getSelectedItem().getValue().target());
   }
 
@@ -546,7 +554,8 @@ class MainWindowTest {
     robot.clickOn("Metrics");
     WaitForAsyncUtils.waitForFxEvents();
 
-    javafx.scene.chart.LineChart<Number, Number> cpu = robot.lookup("#cpuChart").query();
+    javafx.scene.chart.LineChart<Number, Number> cpu =
+        onFx(() -> robot.lookup("#cpuChart").query());
     assertEquals(3, cpu.getData().size());
     double from = now.minusSeconds(MetricsPane.WINDOW_SECONDS + 1).getEpochSecond();
     for (var line : cpu.getData()) {
