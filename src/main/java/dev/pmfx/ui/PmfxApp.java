@@ -42,6 +42,13 @@ public final class PmfxApp extends Application {
 
   @Override
   public void start(Stage stage) {
+    try (java.io.InputStream icon = PmfxApp.class.getResourceAsStream("/dev/pmfx/pmfx.png")) {
+      if (icon != null) {
+        stage.getIcons().add(new javafx.scene.image.Image(icon));
+      }
+    } catch (java.io.IOException unreadable) {
+      // the window keeps the desktop's default icon
+    }
     PmfxHome home = PmfxHome.current();
     engine = LocalEngine.create(home);
     MainWindowViewModel viewModel =
