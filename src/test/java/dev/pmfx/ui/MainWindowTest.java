@@ -326,19 +326,24 @@ class MainWindowTest {
   void clusterRowsShowTheRequestsTheirWorkersServed(FxRobot robot) throws Exception {
     int port = startCluster(robot, "PortServer.java", "");
 
+    get(port, 6);
+
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    waitFor(() -> cell(robot, "Req", app).equals("6"));
+    assertEquals("3", cell(robot, "Req", app.getChildren().getFirst()), "round-robin");
+    assertEquals("cluster", cell(robot, "Mode", app));
+  }
+
+  /** Sends {@code count} GET requests to the balancer on {@code port}, one after another. */
+  private static void get(int port, int count) throws Exception {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < count; i++) {
       http.send(
           java.net.http.HttpRequest.newBuilder(
                   java.net.URI.create("http://127.0.0.1:" + port + "/"))
               .build(),
           java.net.http.HttpResponse.BodyHandlers.discarding());
     }
-
-    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
-    waitFor(() -> cell(robot, "Req", app).equals("6"));
-    assertEquals("3", cell(robot, "Req", app.getChildren().getFirst()), "round-robin");
-    assertEquals("cluster", cell(robot, "Mode", app));
   }
 
   /**
@@ -470,14 +475,7 @@ class MainWindowTest {
     TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
     robot.interact(() -> table(robot).getSelectionModel().select(app));
     robot.clickOn("Metrics");
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    for (int i = 0; i < 20; i++) {
-      http.send(
-          java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create("http://127.0.0.1:" + port + "/"))
-              .build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding());
-    }
+    get(port, 20);
 
     javafx.scene.chart.LineChart<?, ?> cpu = onFx(() -> robot.lookup("#cpuChart").query());
     javafx.scene.chart.LineChart<?, ?> requests =
