@@ -133,6 +133,14 @@ public final class PmfxApp extends Application {
                   });
         });
     stage.show();
+    if (Boolean.getBoolean("pmfx.aotTraining")) {
+      // The installer build's training run: the window opens, draws, and closes, and the JVM
+      // writes down what it loaded for the AOT cache that starts the installed app faster.
+      javafx.animation.PauseTransition drawn =
+          new javafx.animation.PauseTransition(javafx.util.Duration.seconds(3));
+      drawn.setOnFinished(e -> javafx.application.Platform.exit());
+      drawn.play();
+    }
     viewModel.openAtStart(Optional.ofNullable(requestedFile));
   }
 
