@@ -1230,7 +1230,7 @@ public final class LocalEngine implements Engine {
               AppEntry now = apps.get(name);
               if (now != null && watches.containsKey(name) && files != null) {
                 String why = "watch: " + describe(files);
-                now.workers.forEach(w -> restartWorker(w, why));
+                restartApp(now, why);
               }
             }));
   }
@@ -1242,6 +1242,25 @@ public final class LocalEngine implements Engine {
     }
     String shown = String.join(", ", names.subList(0, Math.min(3, names.size())));
     return names.size() + " files changed: " + shown + (names.size() > 3 ? ", ..." : "");
+  }
+
+  /**
+   * A restart nobody typed (watch, cron_restart): a cluster app with workers online is reloaded
+   * worker by worker, so it keeps serving; otherwise every worker restarts gracefully.
+   */
+  private void restartApp(AppEntry entry, String why) {
+    boolean serving =
+        entry.spec.execMode() == ExecMode.CLUSTER
+            && entry.workers.stream().anyMatch(w -> w.state == WorkerState.ONLINE);
+    if (!serving) {
+      entry.workers.forEach(w -> restartWorker(w, why));
+      return;
+    }
+    Rollout r =
+        new Rollout(nextRolloutId++, entry.spec.name(), RolloutChanged.Kind.RELOAD, Set.of(), null);
+    r.reread = false;
+    r.why = why;
+    enqueue(entry, r);
   }
 
   private void scheduleCron(String name) {
@@ -1263,7 +1282,7 @@ public final class LocalEngine implements Engine {
             () -> {
               AppEntry now = apps.get(name);
               if (now != null && cronRestarts.containsKey(name)) {
-                now.workers.forEach(w -> restartWorker(w, "cron_restart: " + expression));
+                restartApp(now, "cron_restart: " + expression);
                 scheduleCron(name);
               }
             }));

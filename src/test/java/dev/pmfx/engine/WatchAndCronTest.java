@@ -70,6 +70,56 @@ class WatchAndCronTest {
   }
 
   @Test
+  void aChangedFileReloadsAServingClusterAppWorkerByWorker() throws Exception {
+    Files.copy(EngineHarness.workers().resolve("versioned.js"), app.resolve("server.js"));
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: server.js
+            cwd: %s
+            exec_mode: cluster
+            instances: 2
+            watch: [src]
+            watch_delay: 300
+            env: { PORT: %d, DELAY_MS: 0 }
+        """
+            .formatted(app, port));
+    for (int id = 0; id < 2; id++) {
+      int worker = id;
+      pmfx.events.await(
+          WorkerChanged.class,
+          c -> c.worker().id() == worker && c.worker().state() == WorkerState.ONLINE);
+    }
+
+    Files.writeString(app.resolve("src/handler.txt"), "v2");
+
+    EngineEvent.RolloutChanged reload =
+        pmfx.events.await(
+            EngineEvent.RolloutChanged.class,
+            r -> r.phase() == EngineEvent.RolloutChanged.Phase.DONE);
+    assertEquals(EngineEvent.RolloutChanged.Kind.RELOAD, reload.kind());
+    assertTrue(
+        pmfx.events.all().stream()
+            .anyMatch(
+                e ->
+                    e instanceof WorkerChanged c
+                        && c.worker().state() == WorkerState.LAUNCHING
+                        && c.reason().equals("watch: src/handler.txt changed: replaces worker 0")),
+        "the new worker says why it started");
+    List<Integer> gone =
+        pmfx.events.all().stream()
+            .filter(EngineEvent.WorkerRemoved.class::isInstance)
+            .map(e -> ((EngineEvent.WorkerRemoved) e).workerId())
+            .toList();
+    assertEquals(List.of(0, 1), gone, "replaced one by one, not restarted");
+  }
+
+  @Test
   void ignoredPathsDotFilesAndNodeModulesDoNotRestart() throws Exception {
     startWatched();
     Files.createDirectories(app.resolve("node_modules/lib"));
