@@ -85,6 +85,20 @@ public record AppSpec(
     ignoreWatch = List.copyOf(ignoreWatch);
   }
 
+  /**
+   * Whether it runs on Node.js: its interpreter is node, or it names none and its script is a
+   * {@code .js}, {@code .cjs} or {@code .mjs} file, as PM2 picks the interpreter.
+   */
+  public boolean runsOnNode() {
+    if (interpreter.isPresent()) {
+      Path program = Path.of(interpreter.get()).getFileName();
+      String name = program == null ? "" : program.toString();
+      return name.equals("node") || name.startsWith("node.") || name.equals("nodejs");
+    }
+    String file = script.toLowerCase(java.util.Locale.ROOT);
+    return file.endsWith(".js") || file.endsWith(".cjs") || file.endsWith(".mjs");
+  }
+
   /** The same app with {@code count} workers, as {@code scale} leaves it. */
   public AppSpec withInstances(int count) {
     return new AppSpec(

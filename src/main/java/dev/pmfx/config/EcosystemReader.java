@@ -380,7 +380,7 @@ final class EcosystemReader {
         logDateFormat = Optional.of("YYYY-MM-DDTHH:mm:ss");
       }
       checkScriptExists();
-      return Optional.of(
+      AppSpec spec =
           new AppSpec(
               name,
               script,
@@ -421,7 +421,9 @@ final class EcosystemReader {
               treekill,
               balancer,
               balancerStrategy,
-              object.location()));
+              object.location());
+      checkClusterPort(spec);
+      return Optional.of(spec);
     }
 
     private void apply(Member m) {
@@ -640,6 +642,34 @@ final class EcosystemReader {
         return;
       }
       cronRestart = Optional.of(expression);
+    }
+
+    /**
+     * Cluster mode balances on the app's public port. A Node app's own listen() call says it; any
+     * other program has to name it in env.PORT, or pmfx has nothing to listen on.
+     */
+    private void checkClusterPort(AppSpec spec) {
+      if (spec.execMode() != ExecMode.CLUSTER || spec.runsOnNode()) {
+        return;
+      }
+      boolean named =
+          spec.env().containsKey("PORT")
+              || spec.envByName().values().stream().anyMatch(e -> e.containsKey("PORT"));
+      if (!named) {
+        Location at =
+            object
+                .member("exec_mode")
+                .or(() -> object.member("instances"))
+                .map(x -> x.value().location())
+                .orElse(object.location());
+        warn(
+            at,
+            path + ".env",
+            label
+                + ": cluster mode needs the port to balance, and only a Node app's listen() call"
+                + " tells it: set env.PORT (each worker then gets a private PORT of its own)",
+            "");
+      }
     }
 
     private void checkScriptExists() {

@@ -68,7 +68,7 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       command.add(program(interpreter.getFirst(), cwd, path));
       command.addAll(interpreter.subList(1, interpreter.size()));
       command.addAll(app.interpreterArgs());
-      if (isNode(interpreter.getFirst())) {
+      if (app.runsOnNode()) {
         node = true;
         command.add("--require");
         command.add(nodeShim.toString());
@@ -112,11 +112,6 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
     } catch (NumberFormatException notANumber) {
       return String.valueOf(instance);
     }
-  }
-
-  private static boolean isNode(String interpreter) {
-    String name = Path.of(interpreter).getFileName().toString();
-    return name.equals("node") || name.startsWith("node.") || name.equals("nodejs");
   }
 
   /** An interpreter: {@code java} is pmfx's own runtime; others come from PATH or a path. */

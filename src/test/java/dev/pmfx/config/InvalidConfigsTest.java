@@ -102,6 +102,39 @@ class InvalidConfigsTest {
   }
 
   @Test
+  void aClusterAppThatIsNotNodeAndNamesNoPortIsWarnedAtItsLine(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("ecosystem.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        apps:
+          - name: api
+            script: api.py
+            instances: 2
+          - name: node
+            script: server.js
+            instances: 2
+          - name: ported
+            script: api.py
+            exec_mode: cluster
+            env_production: { PORT: 8000 }
+        """);
+    Ecosystem ecosystem = loaded(loader.load(file));
+
+    List<String> cluster =
+        ecosystem.warnings().stream()
+            .filter(d -> d.message().contains("cluster mode"))
+            .map(d -> d.location().line() + " " + d.message())
+            .toList();
+    assertEquals(
+        List.of(
+            "4 app 'api': cluster mode needs the port to balance, and only a Node app's listen()"
+                + " call tells it: set env.PORT (each worker then gets a private PORT of its own)"),
+        cluster);
+  }
+
+  @Test
   void typographicQuoteErrorShowsTheLineWithPlainQuotes() {
     Diagnostic error =
         failed(loader.load(config("invalid/typographic.config.js"))).errors().getFirst();
