@@ -111,6 +111,12 @@ public final class LocalEngine implements Engine {
   /** The balancers' event loops, started with the first cluster app. */
   private dev.pmfx.balance.Loops loops;
 
+  /**
+   * How long a worker is online before max_memory_restart acts on it: a limit below what the app
+   * needs to start replaces it every few seconds, not at every sample.
+   */
+  static final Duration MEMORY_GRACE = Duration.ofSeconds(5);
+
   /** How long a stopping cluster worker's requests in flight may take before it is signalled. */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -1095,7 +1101,9 @@ public final class LocalEngine implements Engine {
         || w.process.pid() != pid
         || w.state != WorkerState.ONLINE
         || w.overMemory
-        || w.afterStop != Worker.AfterStop.NOTHING) {
+        || w.afterStop != Worker.AfterStop.NOTHING
+        || w.readyAt == null
+        || Duration.between(w.readyAt, now()).compareTo(MEMORY_GRACE) < 0) {
       return;
     }
     AppEntry entry = apps.get(w.spec.name());
