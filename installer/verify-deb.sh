@@ -18,8 +18,10 @@ trap 'rm -rf "$work"' EXIT
 deb=$(ls "$out"/package/pmfx_*_amd64.deb)
 echo "package: $(basename "$deb"), $(du -k "$deb" | cut -f1) KB ($(stat -c %s "$deb") bytes)"
 
-$sudo apt-get update -qq
-$sudo apt-get install -y -q "$deb" >/dev/null
+apt() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
+apt purge -y -q pmfx >/dev/null 2>&1 || true # a run stopped halfway left it installed
+apt update -qq
+apt install -y -q "$deb" >/dev/null
 echo "installed: $(dpkg-query -W -f '${Package} ${Version}, Installed-Size ${Installed-Size} KB' pmfx)"
 dpkg-query -W -f 'Depends: ${Depends}\nMaintainer: ${Maintainer}\n' pmfx
 
@@ -106,7 +108,7 @@ for worker in web-0 web-1 worker-0; do
 done
 echo "the demo runs on the bundled runtime: web-0, web-1 and worker-0 online"
 
-$sudo apt-get purge -y -q pmfx >/dev/null
+apt purge -y -q pmfx >/dev/null
 left=""
 for path in /opt/pmfx /usr/bin/pmfx "$entry"; do
   if [ -e "$path" ] || [ -L "$path" ]; then left="$left $path"; fi

@@ -10,12 +10,15 @@ import java.util.Optional;
  * What the charts draw: each worker's figures and its app's totals over the last samples, in {@link
  * Series} of fixed size ({@link #DEFAULT_POINTS}: 15 minutes at one sample a second). Requests and
  * errors come as running counts and are kept as rates. A worker that stopped being sampled is
- * forgotten once its last point has aged out of its app's window. Not thread-safe: one thread feeds
- * and reads it.
+ * forgotten after ten minutes, or sooner once its last point has aged out of its app's window. Not
+ * thread-safe: one thread feeds and reads it.
  */
 public final class History {
 
   public static final int DEFAULT_POINTS = 900;
+
+  /** A worker not sampled for this long (ten minutes, the charts' window) is forgotten. */
+  public static final long FORGET_AFTER_MILLIS = 600_000;
 
   /**
    * One worker's figures in one sample.
@@ -187,18 +190,19 @@ public final class History {
             app.total.p50.add(epochMillis, rate > 0 ? weightedP50 / rate : 0);
             app.total.p99.add(epochMillis, p99);
           }
-          forgetAgedWorkers(app);
+          forgetAgedWorkers(app, epochMillis);
         });
   }
 
-  /** Drops the workers whose newest point is older than the app's oldest. */
-  private static void forgetAgedWorkers(AppFigures app) {
+  /**
+   * Drops the workers not sampled for {@link #FORGET_AFTER_MILLIS}, or whose newest point is older
+   * than the app's oldest: reloads give workers new ids, and the old ones must not pile up.
+   */
+  private static void forgetAgedWorkers(AppFigures app, long now) {
     Series window = app.total.cpu;
-    if (window.size() < window.capacity()) {
-      return;
-    }
-    long oldest = window.time(0);
-    app.workers.values().removeIf(w -> w.lastAt() < oldest);
+    long oldest = window.size() < window.capacity() ? Long.MIN_VALUE : window.time(0);
+    long horizon = Math.max(oldest, now - FORGET_AFTER_MILLIS);
+    app.workers.values().removeIf(w -> w.lastAt() < horizon);
   }
 
   public Optional<AppFigures> app(String name) {

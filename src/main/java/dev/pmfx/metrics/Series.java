@@ -55,8 +55,13 @@ public final class Series {
 
   /** The largest value, or 0 when there is none. */
   public double max() {
+    return max(Long.MIN_VALUE);
+  }
+
+  /** The largest value from {@code epochMillis} on, or 0 when there is none. */
+  public double max(long epochMillis) {
     double max = 0;
-    for (int i = 0; i < size; i++) {
+    for (int i = size - 1; i >= 0 && time(i) >= epochMillis; i--) {
       max = Math.max(max, value(i));
     }
     return max;

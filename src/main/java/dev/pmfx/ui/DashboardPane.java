@@ -45,19 +45,27 @@ final class DashboardPane extends ScrollPane {
     setContent(cards);
     setFitToWidth(true);
     getStyleClass().add("dashboard");
-    viewModel.samplesProperty().addListener((o, was, now) -> refresh());
-    viewModel.revisionProperty().addListener((o, was, now) -> refresh());
-    visibleProperty().addListener((o, was, now) -> refresh());
+    // The figures and charts move with each sample; states with any batch of events.
+    viewModel.samplesProperty().addListener((o, was, now) -> refresh(true));
+    viewModel.revisionProperty().addListener((o, was, now) -> refresh(false));
+    visibleProperty().addListener((o, was, now) -> refresh(true));
   }
 
-  void refresh() {
+  void refresh(boolean figures) {
     if (!isVisible()) {
       return;
     }
     List<AppItem> apps = List.copyOf(viewModel.apps());
     shown.keySet().retainAll(apps);
     for (AppItem app : apps) {
-      shown.computeIfAbsent(app, Card::new).update();
+      Card card = shown.get(app);
+      if (card == null) {
+        card = new Card(app);
+        shown.put(app, card);
+        card.update(true);
+      } else {
+        card.update(figures);
+      }
     }
     if (!cards.getChildren().equals(shown.values().stream().map(c -> c.box).toList())) {
       cards.getChildren().setAll(shown.values().stream().map(c -> c.box).toList());
@@ -85,16 +93,22 @@ final class DashboardPane extends ScrollPane {
       box.setOnMouseClicked(e -> open.accept(app));
     }
 
-    void update() {
+    void update(boolean figuresToo) {
       name.setText(app.name());
       states.setText(states(app));
+      if (!figuresToo) {
+        return;
+      }
       History.AppFigures history = viewModel.history().app(app.name()).orElse(null);
       var usage = app.usage();
       String now =
           usage
               .map(u -> Amounts.cpu(u.cpuPercent()) + " CPU · " + Amounts.memory(u.memoryBytes()))
               .orElse("no figures while it does not run");
-      if (history != null && history.balanced() && history.total().requestsPerSecond().size() > 0) {
+      if (usage.isPresent()
+          && history != null
+          && history.balanced()
+          && history.total().requestsPerSecond().size() > 0) {
         now +=
             String.format(Locale.ROOT, " · %.0f req/s", history.total().requestsPerSecond().last());
       }
@@ -153,7 +167,7 @@ final class DashboardPane extends ScrollPane {
       if (series == null || series.size() == 0) {
         return;
       }
-      double max = Math.max(series.max(), 1e-9);
+      double max = Math.max(series.max(start), 1e-9); // what this window shows, not older
       g.setStroke(Color.web("#3b82f6"));
       g.setLineWidth(1.5);
       g.beginPath();

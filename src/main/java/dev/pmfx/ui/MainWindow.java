@@ -134,7 +134,9 @@ public final class MainWindow {
   MainWindow(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
     this.viewModel = viewModel;
     this.rolloutPane = new RolloutPane(viewModel, Instant::now);
-    this.metricsPane = new MetricsPane(viewModel, Instant::now);
+    this.metricsPane =
+        new MetricsPane(
+            viewModel, Instant::now, () -> metricsTab.isSelected() && split.isVisible());
     this.dashboard = new DashboardPane(viewModel, Instant::now, this::openFromDashboard);
     this.darkTheme = darkTheme;
   }
@@ -694,6 +696,9 @@ public final class MainWindow {
     dashboardButton.setSelected(on);
     dashboard.setVisible(on);
     split.setVisible(!on);
+    if (!on) {
+      metricsPane.refresh();
+    }
   }
 
   /** A card clicked on the dashboard: back to the table, on that app. */

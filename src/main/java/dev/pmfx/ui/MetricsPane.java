@@ -52,9 +52,16 @@ final class MetricsPane extends VBox {
   private final javafx.scene.layout.HBox row = new javafx.scene.layout.HBox(4);
   private AppItem app;
 
-  MetricsPane(MainWindowViewModel viewModel, Supplier<Instant> clock) {
+  /** Whether the pane is on screen: its tab selected, the table (not the dashboard) showing. */
+  private final java.util.function.BooleanSupplier shown;
+
+  MetricsPane(
+      MainWindowViewModel viewModel,
+      Supplier<Instant> clock,
+      java.util.function.BooleanSupplier shown) {
     this.viewModel = viewModel;
     this.clock = clock;
+    this.shown = shown;
     title.getStyleClass().add("pane-title");
     title.setPadding(new Insets(4, 8, 0, 8));
     empty.setPadding(new Insets(0, 8, 0, 8));
@@ -76,7 +83,7 @@ final class MetricsPane extends VBox {
 
   /** Brings the charts up to the newest sample and moves the time axis to now. */
   void refresh() {
-    if (!isVisible() || getScene() == null) {
+    if (!shown.getAsBoolean() || getScene() == null) {
       return;
     }
     title.setText(app == null ? "Select an app" : app.name());
@@ -108,6 +115,9 @@ final class MetricsPane extends VBox {
         .workers()
         .forEach(
             (id, w) -> {
+              if (w.lastAt() < start) {
+                return; // gone before the window: a worker a reload replaced
+              }
               String name = app.name() + "-" + w.instance() + " #" + id;
               cpuLines.put(name, w.cpu());
               memoryLines.put(name, w.memory());

@@ -52,6 +52,15 @@ final class RolloutPane extends VBox {
 
   private AppItem app;
 
+  private final javafx.animation.PauseTransition settle =
+      new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+
+  /** The count the controls show and that applies once they settle; -1 when none waits. */
+  private int pending = -1;
+
+  /** The rollout whose state this pane listens to. */
+  private RolloutItem watched;
+
   /** The count last asked for, until the app's rollouts are over; -1 when none. */
   private int asked = -1;
 
@@ -102,17 +111,7 @@ final class RolloutPane extends VBox {
                 syncing = true;
                 counts.setValue((int) Math.round(now.doubleValue()));
                 syncing = false;
-                if (!slider.isValueChanging()) {
-                  apply((int) Math.round(now.doubleValue())); // a click or a key, not a drag
-                }
-              }
-            });
-    slider
-        .valueChangingProperty()
-        .addListener(
-            (o, was, dragging) -> {
-              if (!dragging) {
-                apply((int) Math.round(slider.getValue())); // released
+                settleOn((int) Math.round(now.doubleValue()));
               }
             });
     counts
@@ -123,15 +122,34 @@ final class RolloutPane extends VBox {
                 syncing = true;
                 slider.setValue(Math.min(now, slider.getMax()));
                 syncing = false;
-                apply(now);
+                settleOn(now);
               }
             });
+    // A count applies once the hand has let go and the value has stayed put for a moment: a drag
+    // along the track, a held arrow key or spinner button ask for the last value alone.
+    settle.setOnFinished(
+        e -> {
+          if (slider.isPressed() || slider.isValueChanging() || count.isPressed()) {
+            settle.playFromStart();
+          } else if (pending > 0) {
+            int asking = pending;
+            pending = -1;
+            apply(asking);
+          }
+        });
     ticker.setCycleCount(Timeline.INDEFINITE);
     show(null);
   }
 
+  private void settleOn(int instances) {
+    pending = instances;
+    settle.playFromStart();
+  }
+
   /** Shows the app's instances and its latest rollout; null shows nothing. */
   void show(AppItem shown) {
+    settle.stop();
+    pending = -1;
     if (app != null) {
       app.rolloutProperty().removeListener(appChanged);
       app.specProperty().removeListener(appChanged);
@@ -160,14 +178,18 @@ final class RolloutPane extends VBox {
     int instances = app == null ? 1 : app.specProperty().get().instances();
     slider.setMax(
         Math.max(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), instances));
-    if (!slider.isValueChanging()) {
-      slider.setValue(instances);
+    if (pending < 0 && !slider.isValueChanging() && !slider.isPressed()) {
+      slider.setValue(instances); // not while the user's own count waits to apply
       counts.setValue(instances);
     }
     syncing = false;
     title.setText(app == null ? "Select an app" : app.name());
     RolloutItem rollout = app == null ? null : app.rolloutProperty().get();
     if (rollout == null) {
+      if (watched != null) {
+        watched.stateProperty().removeListener(appChanged);
+        watched = null;
+      }
       steps.setItems(FXCollections.observableArrayList());
       state.setText(
           app == null
@@ -176,9 +198,13 @@ final class RolloutPane extends VBox {
       ticker.stop();
       return;
     }
-    if (steps.getItems() != rollout.steps()) {
-      steps.setItems(rollout.steps());
+    if (watched != rollout) {
+      if (watched != null) {
+        watched.stateProperty().removeListener(appChanged);
+      }
+      watched = rollout;
       rollout.stateProperty().addListener(appChanged);
+      steps.setItems(rollout.steps());
     }
     state.setText(describe(rollout.stateProperty().get()));
     state.getStyleClass().removeAll("rollout-failed", "rollout-done");

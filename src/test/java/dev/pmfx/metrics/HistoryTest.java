@@ -73,4 +73,16 @@ class HistoryTest {
     history.forget("web");
     assertEquals(true, history.app("web").isEmpty());
   }
+
+  @Test
+  void aReplacedWorkerIsForgottenTenMinutesAfterItsLastSample() {
+    History history = new History();
+    history.add(0, List.of(usage(1, 1, 1), usage(2, 1, 1)));
+    for (int t = 1; t <= 600; t++) {
+      history.add(t * 1000L, List.of(usage(2, 1, 1)));
+    }
+    assertEquals(List.of(1, 2), List.copyOf(history.app("web").orElseThrow().workers().keySet()));
+    history.add(601_000, List.of(usage(2, 1, 1)));
+    assertEquals(List.of(2), List.copyOf(history.app("web").orElseThrow().workers().keySet()));
+  }
 }
