@@ -1917,7 +1917,7 @@ public final class LocalEngine implements Engine {
       case LAUNCHING, WAITING_READY -> {
         if (w.onTrial) {
           // A new worker that dies on its way up is a failed deploy, not a crash to restart.
-          move(w, WorkerState.ERRORED, ended + " before it was ready");
+          move(w, WorkerState.ERRORED, ended + " before it was ready" + lastWords(w));
         } else {
           afterCrash(w, generation, ended, uptime);
         }
@@ -1925,6 +1925,32 @@ public final class LocalEngine implements Engine {
       case ONLINE -> afterCrash(w, generation, ended, uptime);
       default -> {}
     }
+  }
+
+  /**
+   * What a worker that died on its way up said on stderr, for the failure's words: its first line
+   * that speaks of an error (a compiler's or a stack trace's), else its last; empty if nothing.
+   */
+  private String lastWords(Worker w) {
+    LogTail<LogLine> tail = tails.get(w.id);
+    if (tail == null) {
+      return "";
+    }
+    List<String> said =
+        tail.last(50).stream()
+            .filter(l -> l.stream() == LogLine.Stream.ERR && !l.text().isBlank())
+            .map(l -> l.text().strip())
+            .filter(t -> !t.startsWith("pmfx: "))
+            .toList();
+    if (said.isEmpty()) {
+      return "";
+    }
+    String words =
+        said.stream()
+            .filter(t -> t.toLowerCase(java.util.Locale.ROOT).contains("error"))
+            .findFirst()
+            .orElse(said.getLast());
+    return " (it said: " + (words.length() > 160 ? words.substring(0, 157) + "..." : words) + ")";
   }
 
   /** What the restart policy makes of an exit nobody asked for. */

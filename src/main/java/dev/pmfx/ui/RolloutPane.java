@@ -94,6 +94,8 @@ final class RolloutPane extends VBox {
     bar.setPadding(new Insets(4, 8, 4, 8));
     state.setId("rolloutState");
     state.setWrapText(true);
+    state.setMinHeight(Region.USE_PREF_SIZE); // a failure's words wrap, whole, not cut
+    state.setMaxWidth(Double.MAX_VALUE);
     state.setPadding(new Insets(4, 8, 4, 8));
     steps.setId("rolloutSteps");
     steps.getStyleClass().add("history-list");

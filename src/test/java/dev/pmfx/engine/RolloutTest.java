@@ -239,7 +239,8 @@ class RolloutTest {
         why.matches(
             "reload failed: worker \\d+ \\(web-0\\) "
                 + (boot.equals("crash")
-                    ? "exited with code 3 before it was ready"
+                    ? "exited with code 3 before it was ready \\(it said: cannot boot: config"
+                        + " missing\\)"
                     : "not listening on .* within listen_timeout \\(1500 ms\\).*")
                 + "; worker \\d+ keeps serving"),
         why);
