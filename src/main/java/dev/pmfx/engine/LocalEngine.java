@@ -1061,14 +1061,7 @@ public final class LocalEngine implements Engine {
     String limit = "listen_timeout (" + w.spec.listenTimeout().toMillis() + " ms)";
     Thread.startVirtualThread(
         () -> {
-          boolean accepts;
-          try (java.nio.channels.SocketChannel probe =
-              java.nio.channels.SocketChannel.open(address)) {
-            accepts = true;
-          } catch (IOException notListening) {
-            accepts = false;
-          }
-          boolean listening = accepts;
+          boolean listening = accepts(address);
           post(
               () -> {
                 if (generation != w.generation || w.state != WorkerState.WAITING_READY) {
@@ -1667,10 +1660,9 @@ public final class LocalEngine implements Engine {
         () ->
             Thread.startVirtualThread(
                 () -> {
-                  try (java.nio.channels.SocketChannel probe =
-                      java.nio.channels.SocketChannel.open(address)) {
+                  if (accepts(address)) {
                     post(() -> onListening(w, generation));
-                  } catch (IOException notYet) {
+                  } else {
                     post(
                         () -> {
                           if (generation == w.generation
@@ -1683,6 +1675,15 @@ public final class LocalEngine implements Engine {
                 }),
         100,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether something accepts a connection at the address now; blocks for the attempt. */
+  private static boolean accepts(java.net.SocketAddress address) {
+    try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(address)) {
+      return true;
+    } catch (IOException notListening) {
+      return false;
+    }
   }
 
   /** Where a cluster worker listens: its Unix socket (Node) or its loopback port. */

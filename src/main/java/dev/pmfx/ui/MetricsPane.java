@@ -150,20 +150,6 @@ final class MetricsPane extends VBox {
     return Math.max(now - WINDOW_SECONDS * 1000L, Math.min(first, now - 60_000L));
   }
 
-  /** Points a chart of {@code key} shows now, for tests: series name → number of points. */
-  Map<String, Integer> points(String key) {
-    Chart chart =
-        switch (key) {
-          case "cpu" -> cpu;
-          case "memory" -> memory;
-          case "requests" -> requests;
-          default -> latency;
-        };
-    Map<String, Integer> points = new LinkedHashMap<>();
-    chart.chart.getData().forEach(s -> points.put(s.getName(), s.getData().size()));
-    return points;
-  }
-
   /** One line chart over the time window, its lines by name. */
   private static final class Chart {
     final NumberAxis time = new NumberAxis();

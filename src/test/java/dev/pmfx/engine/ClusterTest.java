@@ -43,12 +43,6 @@ class ClusterTest {
     pmfx.close();
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   /** A Node app as PM2 users write it: a hard-coded port, process.send('ready') when listening. */
   private Path nodeApp(int port, int delayMs) throws Exception {
     return Files.writeString(
@@ -63,6 +57,20 @@ class ClusterTest {
           .listen(%d, () => console.log('app listening'));
         """
             .formatted(delayMs, port));
+  }
+
+  /** The Node app on {@code port}, as "hello" with 2 instances (cluster mode, from instances). */
+  private void startHello(int port) throws Exception {
+    nodeApp(port, 0);
+    pmfx.start(
+        """
+        apps:
+          - name: hello
+            script: app.js
+            cwd: %s
+            instances: 2
+        """
+            .formatted(dir));
   }
 
   private String get(int port, String path) throws Exception {
@@ -96,17 +104,8 @@ class ClusterTest {
 
   @Test
   void aNodeAppWithAHardCodedPortAnswersFromEveryWorker() throws Exception {
-    int port = freePort();
-    nodeApp(port, 0);
-    pmfx.start(
-        """
-        apps:
-          - name: hello
-            script: app.js
-            cwd: %s
-            instances: 2
-        """
-            .formatted(dir));
+    int port = EngineHarness.freePort();
+    startHello(port);
     awaitOnline("hello", 2);
 
     Set<String> pids = new HashSet<>();
@@ -135,7 +134,7 @@ class ClusterTest {
 
   @Test
   void stickyKeepsAClientOnOneWorkerAndUpgradesAreTunnelled() throws Exception {
-    int port = freePort();
+    int port = EngineHarness.freePort();
     Files.writeString(
         dir.resolve("upgrade.js"),
         """
@@ -192,7 +191,7 @@ class ClusterTest {
 
   @Test
   void tcpBalancerSplicesConnections() throws Exception {
-    int port = freePort();
+    int port = EngineHarness.freePort();
     Files.writeString(
         dir.resolve("echo.js"),
         """
@@ -238,16 +237,7 @@ class ClusterTest {
   void aPortTakenByAnotherProgramErrorsTheAppInsteadOfShowingItOnline() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
       int port = taken.getLocalPort();
-      nodeApp(port, 0);
-      pmfx.start(
-          """
-          apps:
-            - name: hello
-              script: app.js
-              cwd: %s
-              instances: 2
-          """
-              .formatted(dir));
+      startHello(port);
 
       EngineEvent.WorkerChanged errored = pmfx.events.awaitState("hello", WorkerState.ERRORED);
 
@@ -258,7 +248,7 @@ class ClusterTest {
 
   @Test
   void aJavaWorkerServesThePrivatePortItGetsAsPort() throws Exception {
-    int port = freePort();
+    int port = EngineHarness.freePort();
     pmfx.start(
         """
         apps:
@@ -284,7 +274,7 @@ class ClusterTest {
 
   @Test
   void stoppingDrainsTheRequestsInFlightFirst() throws Exception {
-    int port = freePort();
+    int port = EngineHarness.freePort();
     nodeApp(port, 0);
     pmfx.start(
         """
@@ -323,7 +313,7 @@ class ClusterTest {
 
   @Test
   void aWorkerKilledUnderLoadLosesOnlyWhatItHeld() throws Exception {
-    int port = freePort();
+    int port = EngineHarness.freePort();
     nodeApp(port, 2);
     pmfx.start(
         """

@@ -38,6 +38,13 @@ final class EngineHarness implements AutoCloseable {
     engine.subscribe(events);
   }
 
+  /** A loopback port nothing listens on now. */
+  static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      return probe.getLocalPort();
+    }
+  }
+
   static Path workers() {
     try {
       return Path.of(EngineHarness.class.getResource("/workers").toURI());

@@ -99,10 +99,7 @@ class MetricsTest {
 
   @Test
   void maxMemoryRestartReplacesAClusterWorkerAsAReloadDoes() throws Exception {
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = EngineHarness.freePort();
     pmfx.start(
         """
         apps:

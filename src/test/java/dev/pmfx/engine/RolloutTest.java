@@ -8,7 +8,6 @@ import dev.pmfx.engine.EngineEvent.RolloutChanged;
 import dev.pmfx.engine.EngineEvent.RolloutStep;
 import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
 import dev.pmfx.engine.EngineEvent.RolloutStep.Step;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,9 +36,7 @@ class RolloutTest {
   @BeforeEach
   void engine() throws Exception {
     pmfx = new EngineHarness(dir);
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = EngineHarness.freePort();
   }
 
   @AfterEach

@@ -72,10 +72,7 @@ class WatchAndCronTest {
   @Test
   void aChangedFileReloadsAServingClusterAppWorkerByWorker() throws Exception {
     Files.copy(EngineHarness.workers().resolve("versioned.js"), app.resolve("server.js"));
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = EngineHarness.freePort();
     pmfx.start(
         """
         apps:
