@@ -26,6 +26,15 @@ class RunCommandTest {
   private static final Path PROJECT =
       Path.of(System.getProperty("pmfx.project.dir", ".")).toAbsolutePath();
 
+  /** One fixture worker that prints its pid and sleeps until stopped. */
+  private static final String SLEEPER =
+      """
+      apps:
+        - name: sleeper
+          script: Sleeper.java
+          cwd: ${workers}
+      """;
+
   @TempDir Path dir;
   private Process pmfx;
   private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
@@ -117,12 +126,7 @@ class RunCommandTest {
   @Test
   void sighupReloadsEveryAppPrintingItsSteps() throws Exception {
     run(
-        """
-        apps:
-          - name: sleeper
-            script: Sleeper.java
-            cwd: ${workers}
-        """,
+        SLEEPER,
         "env",
         "--default-signal=HUP"); // whatever ran the tests (nohup) may have left it ignored
     String before = await("sleeper-0 | sleeping, pid ");
@@ -146,16 +150,7 @@ class RunCommandTest {
   @Test
   void signalsIgnoredFromTheStartAreNamedWithWhatToDoInstead() throws Exception {
     // As nohup leaves SIGHUP, and a shell SIGINT for a script's background job.
-    run(
-        """
-        apps:
-          - name: sleeper
-            script: Sleeper.java
-            cwd: ${workers}
-        """,
-        "env",
-        "--ignore-signal=HUP",
-        "--ignore-signal=INT");
+    run(SLEEPER, "env", "--ignore-signal=HUP", "--ignore-signal=INT");
     await("pmfx  | SIGINT is ignored here (a script's background job?): stop with SIGTERM");
     await(
         "pmfx  | SIGHUP is ignored here (started with nohup?), so it cannot reload the apps;"
