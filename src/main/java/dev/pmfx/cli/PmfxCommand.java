@@ -17,7 +17,30 @@ import picocli.CommandLine.Command;
     description =
         "A desktop process manager with PM2's model: ecosystem files, fork and cluster mode,"
             + " zero-downtime reload and scale. Without a command, opens the window.",
-    subcommands = {CheckCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      CheckCommand.class,
+      RunCommand.class,
+      ControlCommands.Start.class,
+      ControlCommands.Stop.class,
+      ControlCommands.Restart.class,
+      ControlCommands.Reload.class,
+      ControlCommands.Delete.class,
+      ControlCommands.ScaleApp.class,
+      InfoCommands.ListApps.class,
+      InfoCommands.Jlist.class,
+      InfoCommands.Describe.class,
+      LogsCommand.class,
+      ControlCommands.Flush.class,
+      MonitCommand.class,
+      SaveCommands.Save.class,
+      SaveCommands.Resurrect.class,
+      SaveCommands.Startup.class,
+      SaveCommands.Unstartup.class,
+      InfoCommands.Ping.class,
+      InfoCommands.Kill.class,
+      InfoCommands.Daemon.class,
+      CommandLine.HelpCommand.class
+    })
 public final class PmfxCommand implements Callable<Integer> {
 
   @CommandLine.Parameters(
@@ -27,7 +50,25 @@ public final class PmfxCommand implements Callable<Integer> {
   java.nio.file.Path file;
 
   public static CommandLine commandLine() {
-    return new CommandLine(new PmfxCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new PmfxCommand())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(
+            (exception, commandLine, parsed) -> {
+              if (exception instanceof Client.Unreachable unreachable) {
+                commandLine.getErr().println(unreachable.getMessage());
+                commandLine.getErr().flush();
+                return Client.UNREACHABLE;
+              }
+              if (exception instanceof java.io.UncheckedIOException
+                  || exception instanceof java.util.concurrent.CompletionException
+                  || exception instanceof IllegalStateException) {
+                // the daemon went away mid-command, or did not answer
+                commandLine.getErr().println("pmfx: " + exception.getMessage());
+                commandLine.getErr().flush();
+                return Client.UNREACHABLE;
+              }
+              throw exception;
+            });
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -3,14 +3,10 @@ package dev.pmfx.cli;
 import dev.pmfx.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
-import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.CommandResult;
-import dev.pmfx.engine.EngineEvent;
-import dev.pmfx.engine.EngineListener;
 import dev.pmfx.engine.LocalEngine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -60,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
     }
     CountDownLatch stop = new CountDownLatch(1);
     try (LocalEngine engine = LocalEngine.create(PmfxHome.current())) {
-      engine.subscribe(new Printer(out, err));
+      engine.subscribe(new EventPrinter(out, err, app -> true, true));
       if (Signal.handle(new Signal("INT"), s -> stop.countDown()) == SignalHandler.SIG_IGN) {
         say(err, "SIGINT is ignored here (a script's background job?): stop with SIGTERM");
       }
@@ -99,76 +95,6 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static void say(PrintWriter out, String message) {
-    synchronized (out) {
-      out.println("pmfx  | " + message);
-      out.flush();
-    }
-  }
-
-  /** Prints what the engine says: state changes and every line, prefixed by app and instance. */
-  private record Printer(PrintWriter out, PrintWriter err) implements EngineListener {
-    @Override
-    public void onSnapshot(List<AppStatus> apps) {}
-
-    @Override
-    public void onEvent(EngineEvent event) {
-      switch (event) {
-        case EngineEvent.LogLine line -> {
-          if (line.stream() == EngineEvent.LogLine.Stream.ERR && line.text().startsWith("pmfx: ")) {
-            // pmfx's own note about the worker, not the worker's output
-            say(err, line.app() + "-" + line.instance() + ": " + line.text().substring(6));
-            return;
-          }
-          PrintWriter to = line.stream() == EngineEvent.LogLine.Stream.ERR ? err : out;
-          to.println(line.app() + "-" + line.instance() + " | " + line.text());
-          to.flush();
-        }
-        case EngineEvent.WorkerChanged changed ->
-            say(
-                out,
-                changed.worker().name()
-                    + "-"
-                    + changed.worker().instance()
-                    + " "
-                    + changed.worker().state().label()
-                    + ": "
-                    + changed.reason());
-        case EngineEvent.RolloutChanged rollout ->
-            say(
-                rollout.phase() == EngineEvent.RolloutChanged.Phase.FAILED ? err : out,
-                rollout.app()
-                    + " "
-                    + rollout.kind().name().toLowerCase(java.util.Locale.ROOT)
-                    + " "
-                    + rollout.phase().name().toLowerCase(java.util.Locale.ROOT)
-                    + (rollout.detail().isEmpty() ? "" : ": " + rollout.detail()));
-        case EngineEvent.RolloutStep step -> {
-          if (step.status().over()) {
-            // Steps print as they end, with what they took.
-            say(
-                step.status() == EngineEvent.RolloutStep.Status.FAILED ? err : out,
-                step.app()
-                    + "-"
-                    + step.instance()
-                    + " #"
-                    + step.workerId()
-                    + " "
-                    + step.step().name().toLowerCase(java.util.Locale.ROOT)
-                    + " "
-                    + step.status().name().toLowerCase(java.util.Locale.ROOT)
-                    + " in "
-                    + java.time.Duration.between(step.started(), step.at()).toMillis()
-                    + " ms: "
-                    + step.detail());
-          }
-        }
-        case EngineEvent.WorkerRemoved removed ->
-            say(out, removed.app() + " #" + removed.workerId() + " removed: " + removed.reason());
-        case EngineEvent.AppUpdated updated -> {}
-        case EngineEvent.AppAdded added -> {}
-        case EngineEvent.AppRemoved removed -> {}
-        case EngineEvent.MetricsSample sample -> {}
-      }
-    }
+    EventPrinter.say(out, message);
   }
 }

@@ -6,11 +6,15 @@ import java.util.List;
 /**
  * A snapshot of one app: what its config says, and its workers.
  *
+ * @param file the ecosystem file it was started from, which a reload reads again
+ * @param envName the {@code env_<name>} it was started with
  * @param publicPort cluster mode: the port its balancer serves, once it does
  * @param requests cluster mode: what its balancer counted for each worker in rotation
  */
 public record AppStatus(
     AppSpec spec,
+    java.util.Optional<java.nio.file.Path> file,
+    java.util.Optional<String> envName,
     List<WorkerStatus> workers,
     java.util.OptionalInt publicPort,
     List<EngineEvent.MetricsSample.WorkerRequests> requests) {

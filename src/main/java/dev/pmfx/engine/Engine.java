@@ -48,7 +48,16 @@ public interface Engine extends AutoCloseable {
   /** Stops the target's workers and forgets their apps. */
   CompletableFuture<CommandResult> delete(String target);
 
+  /**
+   * Empties the target's log files (and deletes their rotated copies) and forgets the lines held
+   * for its workers, as {@code pm2 flush}; what the workers write next is kept as before.
+   */
+  CompletableFuture<CommandResult> flush(String target);
+
   List<AppStatus> snapshot();
+
+  /** The latest CPU and memory sample, if one was taken since the engine started. */
+  java.util.Optional<EngineEvent.MetricsSample> lastSample();
 
   /** The last lines a worker wrote, oldest first. */
   List<EngineEvent.LogLine> tail(int workerId, int lines);
@@ -66,7 +75,11 @@ public interface Engine extends AutoCloseable {
   /** Registers a listener: it gets the current state, then every later event. */
   Subscription subscribe(EngineListener listener);
 
-  /** Stops every worker gracefully and waits for them; the engine accepts no command after. */
+  /**
+   * Ends this use of the engine. An engine in this process stops every worker gracefully and waits
+   * for them; one reached over the daemon's socket disconnects and leaves the workers to the
+   * daemon. Either accepts no command after.
+   */
   @Override
   void close();
 

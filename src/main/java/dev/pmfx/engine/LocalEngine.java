@@ -80,6 +80,7 @@ public final class LocalEngine implements Engine {
   private final java.util.Set<CompletableFuture<Void>> pumps = ConcurrentHashMap.newKeySet();
   private final Map<Integer, LogTail<LogLine>> tails = new ConcurrentHashMap<>();
   private final Map<Path, LogFile> logFiles = new ConcurrentHashMap<>();
+  private volatile EngineEvent.MetricsSample lastSample;
   private final List<EngineListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
@@ -143,7 +144,12 @@ public final class LocalEngine implements Engine {
 
     AppStatus status() {
       return new AppStatus(
-          spec, workers.stream().map(Worker::status).toList(), OptionalInt.empty(), List.of());
+          spec,
+          Optional.ofNullable(file),
+          workers.stream().map(w -> w.envName).flatMap(Optional::stream).findFirst(),
+          workers.stream().map(Worker::status).toList(),
+          OptionalInt.empty(),
+          List.of());
     }
   }
 
@@ -240,7 +246,9 @@ public final class LocalEngine implements Engine {
       if (!workers.isEmpty() || !requests.isEmpty()) {
         workers.sort(
             java.util.Comparator.comparingInt(EngineEvent.MetricsSample.WorkerUsage::workerId));
-        publish(new EngineEvent.MetricsSample(now(), List.copyOf(workers), List.copyOf(requests)));
+        lastSample =
+            new EngineEvent.MetricsSample(now(), List.copyOf(workers), List.copyOf(requests));
+        publish(lastSample);
       }
     }
   }
@@ -1319,6 +1327,72 @@ public final class LocalEngine implements Engine {
   }
 
   @Override
+  public CompletableFuture<CommandResult> flush(String target) {
+    return onLoop(
+        () -> {
+          Target parsed = Target.parse(target);
+          List<AppEntry> matched =
+              switch (parsed) {
+                case Target.All all -> List.copyOf(apps.values());
+                case Target.WorkerId id ->
+                    Stream.ofNullable(workers.get(id.id()))
+                        .map(w -> apps.get(w.spec.name()))
+                        .toList();
+                case Target.Named named ->
+                    apps.containsKey(named.name())
+                        ? List.of(apps.get(named.name()))
+                        : apps.values().stream()
+                            .filter(a -> a.spec.namespace().equals(named.name()))
+                            .toList();
+              };
+          if (matched.isEmpty() && !(parsed instanceof Target.All)) {
+            return CompletableFuture.completedFuture(
+                new CommandResult(
+                    "flush",
+                    List.of(),
+                    List.of(
+                        new Problem(target, "no app, worker id or namespace '" + target + "'"))));
+          }
+          List<AppSpec> specs = matched.stream().map(a -> a.spec).toList();
+          List<Integer> ids = matched.stream().flatMap(a -> ids(a.workers).stream()).toList();
+          ids.forEach(tails::remove);
+          return CompletableFuture.supplyAsync(
+              () -> {
+                List<Problem> problems = new ArrayList<>();
+                for (AppSpec spec : specs) {
+                  Set<Path> paths = new java.util.LinkedHashSet<>();
+                  for (int instance = 0; instance < Math.max(1, spec.instances()); instance++) {
+                    for (LogLine.Stream stream : LogLine.Stream.values()) {
+                      paths.add(logPath(spec, instance, stream));
+                    }
+                  }
+                  spec.logFile().ifPresent(paths::add);
+                  for (Path path : paths) {
+                    try {
+                      LogFile open = logFiles.get(path);
+                      if (open != null) {
+                        open.empty();
+                      } else {
+                        LogFile.empty(path, LogFile.DEFAULT_KEEP);
+                      }
+                    } catch (IOException e) {
+                      problems.add(
+                          new Problem(spec.name(), "cannot empty " + path + ": " + e.getMessage()));
+                    }
+                  }
+                }
+                return new CommandResult("flush", ids, problems);
+              },
+              Thread::startVirtualThread);
+        });
+  }
+
+  @Override
+  public Optional<EngineEvent.MetricsSample> lastSample() {
+    return Optional.ofNullable(lastSample);
+  }
+
+  @Override
   public List<AppStatus> snapshot() {
     if (Thread.currentThread() == loopThread) {
       return snapshotNow();
@@ -1805,6 +1879,8 @@ public final class LocalEngine implements Engine {
         ? plain
         : new AppStatus(
             plain.spec(),
+            plain.file(),
+            plain.envName(),
             plain.workers(),
             OptionalInt.of(balancer.port()),
             requestsOf(entry.spec.name(), balancer));
@@ -2274,8 +2350,12 @@ public final class LocalEngine implements Engine {
     return files;
   }
 
-  /** Where a worker's stdout or stderr goes, as PM2 names it: out_file/error_file or the home's. */
   private Path logPath(AppSpec spec, int instance, LogLine.Stream stream) {
+    return logPath(home, spec, instance, stream);
+  }
+
+  /** Where a worker's stdout or stderr goes, as PM2 names it: out_file/error_file or the home's. */
+  public static Path logPath(PmfxHome home, AppSpec spec, int instance, LogLine.Stream stream) {
     String kind = stream == LogLine.Stream.OUT ? "out" : "error";
     String suffix = spec.mergeLogs() || spec.instances() == 1 ? "" : "-" + instance;
     return (stream == LogLine.Stream.OUT ? spec.outFile() : spec.errorFile())

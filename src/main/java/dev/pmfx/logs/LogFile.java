@@ -109,6 +109,26 @@ public final class LogFile implements AutoCloseable {
     writer.flush();
   }
 
+  /** Empties the file and deletes its rotated copies, as {@code pm2 flush} does; lines go on. */
+  public synchronized void empty() throws IOException {
+    writer.flush();
+    empty(path, keep);
+    size = 0;
+  }
+
+  /** Empties a log file that nothing writes now, and deletes its rotated copies. */
+  public static void empty(Path file, int keep) throws IOException {
+    if (Files.isRegularFile(file)) {
+      try (java.nio.channels.FileChannel channel =
+          java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+        channel.truncate(0);
+      }
+    }
+    for (int i = 1; i <= keep; i++) {
+      Files.deleteIfExists(file.resolveSibling(file.getFileName() + "." + i));
+    }
+  }
+
   /** The format lines are prefixed with, if any. */
   public Optional<DateTimeFormatter> dates() {
     return dates;

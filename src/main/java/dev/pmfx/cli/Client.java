@@ -1,0 +1,81 @@
+package dev.pmfx.cli;
+
+import dev.pmfx.PmfxHome;
+import dev.pmfx.daemon.Daemons;
+import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.CommandResult;
+import dev.pmfx.engine.Target;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the daemon's CLI commands share: reaching the daemon, and what their exit codes mean.
+ *
+ * <p>Exit codes: 0 done; 1 the command failed for an app or target (each named on stderr); 2 the
+ * command line was wrong; 3 no daemon could be reached or started.
+ */
+final class Client {
+
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int UNREACHABLE = 3;
+
+  private Client() {}
+
+  /** No daemon could be reached; the command line ends with {@link #UNREACHABLE}. */
+  static final class Unreachable extends RuntimeException {
+    Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The home's daemon, started when none runs. */
+  static RemoteEngine connect() {
+    PmfxHome home = PmfxHome.current();
+    try {
+      return Daemons.connectOrStart(home);
+    } catch (IOException e) {
+      throw new Unreachable(
+          "pmfx: cannot reach the daemon for " + home.dir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Prints the result's problems, each naming its app; 0 when there were none, else 1. */
+  static int report(PrintWriter err, CommandResult result) {
+    for (CommandResult.Problem problem : result.problems()) {
+      err.println("pmfx: " + problem.app() + ": " + problem.message());
+    }
+    err.flush();
+    return result.ok() ? OK : FAILED;
+  }
+
+  /** Waits for a command's result (a reload may take minutes: it has no time limit here). */
+  static CommandResult await(CompletableFuture<CommandResult> command) {
+    return command.join();
+  }
+
+  static boolean isWorkerTarget(String text) {
+    return Target.parse(text) instanceof Target.WorkerId;
+  }
+
+  /** The apps that a target names (an app, a namespace, a worker's app, or all). */
+  static List<AppStatus> appsOf(List<AppStatus> apps, String text) {
+    Target target = Target.parse(text);
+    return apps.stream()
+        .filter(
+            app ->
+                switch (target) {
+                  case Target.All all -> true;
+                  case Target.WorkerId id ->
+                      app.workers().stream().anyMatch(w -> w.id() == id.id());
+                  case Target.Named named ->
+                      app.name().equals(named.name())
+                          || app.spec().namespace().equals(named.name())
+                              && apps.stream().noneMatch(a -> a.name().equals(named.name()));
+                })
+        .toList();
+  }
+}

@@ -1,0 +1,384 @@
+package dev.pmfx.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmfx.PmfxHome;
+import dev.pmfx.config.EcosystemLoader;
+import dev.pmfx.config.LoadResult;
+import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.CommandResult;
+import dev.pmfx.engine.Engine;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.Scale;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** PM2's commands that act on apps through the daemon: start, stop, restart, reload, and so on. */
+final class ControlCommands {
+
+  private ControlCommands() {}
+
+  /** After a command: the table, as PM2 prints it. */
+  static void table(PrintWriter out, Engine engine) {
+    out.print(ProcessTable.render(engine.snapshot(), engine.lastSample(), Instant.now()));
+    out.flush();
+  }
+
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Starts an ecosystem file's apps, a script as a new app, or known apps again (a name, an id,"
+            + " a namespace, or all), in the daemon; prints the process table.",
+        "A script's app is written to PMFX_HOME/apps/NAME.config.json, which reload reads again."
+      })
+  static final class Start implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE|SCRIPT|TARGET")
+    String what;
+
+    @Parameters(
+        index = "1..*",
+        paramLabel = "ARG",
+        description = "the script's arguments (after --)")
+    List<String> scriptArgs = List.of();
+
+    @Option(names = "--env", paramLabel = "NAME", description = "use env_NAME over env")
+    String envName;
+
+    @Option(
+        names = "--only",
+        split = ",",
+        paramLabel = "APP",
+        description = "of a file, only these apps")
+    Set<String> only = Set.of();
+
+    @Option(
+        names = "--name",
+        paramLabel = "NAME",
+        description = "a script's app name (default: the script's)")
+    String name;
+
+    @Option(
+        names = {"-i", "--instances"},
+        paramLabel = "N",
+        description = "a script's workers in cluster mode: N, max (one a core) or -N")
+    String instances;
+
+    @Option(names = "--watch", description = "restart a script's app when its folder changes")
+    boolean watch;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "a script's app namespace")
+    String namespace;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Path path = Path.of(what);
+      if (!Files.exists(path)) {
+        try (RemoteEngine engine = Client.connect()) {
+          int code = Client.report(err, Client.await(engine.start(what)));
+          table(out, engine);
+          return code;
+        }
+      }
+      if (!Files.isDirectory(path) && !ecosystemFile(path)) {
+        path = scriptApp(path.toAbsolutePath().normalize());
+      }
+      LoadResult loaded = EcosystemLoader.forThisMachine().load(path);
+      loaded.diagnostics().forEach(d -> err.println(d.format()));
+      if (!(loaded instanceof LoadResult.Loaded ecosystem)) {
+        err.println("pmfx: " + path + ": nothing started; fix the errors above");
+        err.flush();
+        return Client.FAILED;
+      }
+      try (RemoteEngine engine = Client.connect()) {
+        int code =
+            Client.report(
+                err,
+                Client.await(
+                    engine.start(ecosystem.ecosystem(), Optional.ofNullable(envName), only)));
+        table(out, engine);
+        return code;
+      }
+    }
+
+    /** PM2's rule: a .json, .yml or .yaml file, or a *.config.js/cjs/mjs one, holds apps. */
+    static boolean ecosystemFile(Path path) {
+      String file = path.getFileName().toString().toLowerCase(Locale.ROOT);
+      return file.endsWith(".json")
+          || file.endsWith(".yml")
+          || file.endsWith(".yaml")
+          || file.matches(".*\\.config\\.[cm]?js")
+          || EcosystemLoader.DEFAULT_NAMES.contains(file);
+    }
+
+    /** Writes the script's app as an ecosystem file of its own, as options name it. */
+    private Path scriptApp(Path script) throws IOException {
+      String file = script.getFileName().toString();
+      String app =
+          name != null
+              ? name
+              : file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
+      ObjectNode spec = JsonNodeFactory.instance.objectNode();
+      spec.put("name", app);
+      spec.put("script", script.toString());
+      spec.put("cwd", Path.of("").toAbsolutePath().toString());
+      if (!scriptArgs.isEmpty()) {
+        ArrayNode args = spec.putArray("args");
+        scriptArgs.forEach(args::add);
+      }
+      if (instances != null) {
+        if (instances.matches("-?\\d+")) {
+          spec.put("instances", Integer.parseInt(instances));
+        } else {
+          spec.put("instances", instances);
+        }
+        spec.put("exec_mode", "cluster");
+      }
+      if (watch) {
+        spec.put("watch", true);
+      }
+      if (namespace != null) {
+        spec.put("namespace", namespace);
+      }
+      ObjectNode root = JsonNodeFactory.instance.objectNode();
+      root.putArray("apps").add(spec);
+      Path dir = Files.createDirectories(PmfxHome.current().dir().resolve("apps"));
+      Path written = dir.resolve(app.replaceAll("[^A-Za-z0-9._-]", "_") + ".config.json");
+      dev.pmfx.engine.EngineJson.mapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValue(written.toFile(), root);
+      return written;
+    }
+  }
+
+  /** A command on targets: each acted on in turn, every problem named, the table after. */
+  abstract static class OnTargets implements Callable<Integer> {
+    @Parameters(
+        arity = "1..*",
+        paramLabel = "TARGET",
+        description = "an app, an id, a namespace, or all")
+    List<String> targets;
+
+    @Spec CommandSpec spec;
+
+    abstract CompletableFuture<CommandResult> act(Engine engine, String target);
+
+    /** Whether reload and scale steps print as they end. */
+    boolean printsSteps() {
+      return false;
+    }
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      int code = Client.OK;
+      try (RemoteEngine engine = Client.connect()) {
+        for (String target : targets) {
+          if (printsSteps()) {
+            code =
+                Math.max(code, printingSteps(engine, out, err, target, () -> act(engine, target)));
+          } else {
+            CommandResult result = Client.await(act(engine, target));
+            say(out, result);
+            code = Math.max(code, Client.report(err, result));
+          }
+        }
+        table(out, engine);
+      }
+      return code;
+    }
+
+    private void say(PrintWriter out, CommandResult result) {
+      if (!result.workers().isEmpty()) {
+        EventPrinter.say(
+            out,
+            spec.name()
+                + " "
+                + String.join(" ", targets)
+                + ": workers "
+                + String.join(", ", result.workers().stream().map(String::valueOf).toList()));
+      }
+    }
+  }
+
+  /**
+   * Runs a reload or a scale of {@code target}, printing its steps as they end, and its problems; 0
+   * when it succeeded, else 1.
+   */
+  static int printingSteps(
+      Engine engine,
+      PrintWriter out,
+      PrintWriter err,
+      String target,
+      java.util.function.Supplier<CompletableFuture<CommandResult>> command) {
+    Set<String> apps =
+        Set.copyOf(Client.appsOf(engine.snapshot(), target).stream().map(AppStatus::name).toList());
+    Set<String> over = ConcurrentHashMap.newKeySet();
+    CompletableFuture<Void> allOver = new CompletableFuture<>();
+    EventPrinter printer = new EventPrinter(out, err, apps::contains, false);
+    try (Engine.Subscription subscription =
+        engine.subscribe(
+            new EngineListener() {
+              @Override
+              public void onSnapshot(List<AppStatus> snapshot) {}
+
+              @Override
+              public void onEvent(EngineEvent event) {
+                printer.onEvent(event);
+                if (event instanceof EngineEvent.RolloutChanged changed
+                    && (changed.phase() == EngineEvent.RolloutChanged.Phase.DONE
+                        || changed.phase() == EngineEvent.RolloutChanged.Phase.FAILED)
+                    && over.add(changed.app())
+                    && over.containsAll(apps)) {
+                  allOver.complete(null);
+                }
+              }
+            })) {
+      CommandResult result = Client.await(command.get());
+      // The last steps' events may come just after the result: they print before the table.
+      allOver.completeOnTimeout(null, 2, TimeUnit.SECONDS).join();
+      return Client.report(err, result);
+    }
+  }
+
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description =
+          "Stops the targets' workers gracefully: kill_signal, SIGKILL after kill_timeout.")
+  static final class Stop extends OnTargets {
+    @Override
+    CompletableFuture<CommandResult> act(Engine engine, String target) {
+      return engine.stop(target);
+    }
+  }
+
+  @Command(
+      name = "restart",
+      mixinStandardHelpOptions = true,
+      description = "Stops the targets' workers gracefully, then starts them again.")
+  static final class Restart extends OnTargets {
+    @Override
+    CompletableFuture<CommandResult> act(Engine engine, String target) {
+      return engine.restart(target);
+    }
+  }
+
+  @Command(
+      name = "reload",
+      mixinStandardHelpOptions = true,
+      description =
+          "Reads each target app's file again and replaces its workers one at a time (cluster"
+              + " mode: without downtime), printing each step as it ends; a new worker that fails"
+              + " leaves the old ones serving and the exit code 1.")
+  static final class Reload extends OnTargets {
+    @Override
+    CompletableFuture<CommandResult> act(Engine engine, String target) {
+      return engine.reload(target);
+    }
+
+    @Override
+    boolean printsSteps() {
+      return true;
+    }
+  }
+
+  @Command(
+      name = "delete",
+      aliases = "del",
+      mixinStandardHelpOptions = true,
+      description = "Stops the targets' workers and forgets their apps.")
+  static final class Delete extends OnTargets {
+    @Override
+    CompletableFuture<CommandResult> act(Engine engine, String target) {
+      return engine.delete(target);
+    }
+  }
+
+  @Command(
+      name = "flush",
+      mixinStandardHelpOptions = true,
+      description = "Empties the targets' log files (all apps' without a target).")
+  static final class Flush implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "TARGET")
+    List<String> targets = new ArrayList<>(List.of("all"));
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      int code = Client.OK;
+      try (RemoteEngine engine = Client.connect()) {
+        for (String target : targets) {
+          CommandResult result = Client.await(engine.flush(target));
+          code = Math.max(code, Client.report(err, result));
+          if (result.ok()) {
+            EventPrinter.say(out, "flushed the logs of " + target);
+          }
+        }
+      }
+      return code;
+    }
+  }
+
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      description =
+          "Scales a cluster app to N workers, or by +N or -N: new workers start and become ready one"
+              + " at a time, removed ones are drained first; prints each step as it ends.")
+  static final class ScaleApp implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "N|+N|-N")
+    String count;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Scale scale;
+      try {
+        scale = Scale.parse(count);
+      } catch (IllegalArgumentException e) {
+        err.println("pmfx: " + e.getMessage());
+        return 2;
+      }
+      try (RemoteEngine engine = Client.connect()) {
+        int code = printingSteps(engine, out, err, app, () -> engine.scale(app, scale));
+        table(out, engine);
+        return code;
+      }
+    }
+  }
+}

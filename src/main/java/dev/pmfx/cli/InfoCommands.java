@@ -1,0 +1,303 @@
+package dev.pmfx.cli;
+
+import dev.pmfx.PmfxHome;
+import dev.pmfx.config.ByteSize;
+import dev.pmfx.config.ExecMode;
+import dev.pmfx.daemon.DaemonInfo;
+import dev.pmfx.daemon.DaemonServer;
+import dev.pmfx.daemon.Daemons;
+import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineJson;
+import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.engine.WorkerStatus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/** The daemon itself, and what it can tell: daemon, ping, kill, list, jlist, describe. */
+final class InfoCommands {
+
+  private InfoCommands() {}
+
+  @Command(
+      name = "daemon",
+      mixinStandardHelpOptions = true,
+      description =
+          "Runs the engine headless, serving the window and the CLI on PMFX_HOME/pmfx.sock until"
+              + " 'pmfx kill' or SIGTERM (which stop every worker gracefully). Clients start it"
+              + " when none runs; it writes to PMFX_HOME/daemon.log.")
+  static final class Daemon implements Callable<Integer> {
+    @Option(names = "--resurrect", description = "start the apps 'pmfx save' saved, at start")
+    boolean resurrect;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      PrintWriter err = spec.commandLine().getErr();
+      DaemonServer server;
+      try {
+        server = DaemonServer.start(PmfxHome.current(), resurrect, System.out);
+      } catch (DaemonServer.AlreadyRunning running) {
+        err.println("pmfx: " + running.getMessage());
+        return Client.OK;
+      } catch (IOException e) {
+        err.println("pmfx: the daemon cannot start: " + e.getMessage());
+        return Client.FAILED;
+      }
+      CountDownLatch signalled = new CountDownLatch(1);
+      Signal.handle(new Signal("TERM"), s -> signalled.countDown());
+      Signal.handle(new Signal("INT"), s -> signalled.countDown());
+      Signal.handle(new Signal("HUP"), s -> {}); // a terminal that closes is no reason to end
+      Thread.ofPlatform()
+          .start(
+              () -> {
+                try {
+                  signalled.await();
+                  server.shutdown("signal");
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      server.ended().join();
+      return Client.OK;
+    }
+  }
+
+  @Command(
+      name = "ping",
+      mixinStandardHelpOptions = true,
+      description = "Starts the daemon if none runs, and says whether it answers.")
+  static final class Ping implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (RemoteEngine engine = Client.connect()) {
+        DaemonInfo info = engine.ping();
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "pong: pmfx %s daemon, pid %d, up %s, home %s%n",
+                info.version(),
+                info.pid(),
+                ProcessTable.uptime(Duration.between(info.startedAt(), Instant.now())),
+                info.home());
+        return Client.OK;
+      }
+    }
+  }
+
+  @Command(
+      name = "kill",
+      mixinStandardHelpOptions = true,
+      description = "Stops every worker gracefully, then the daemon.")
+  static final class Kill implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PmfxHome home = PmfxHome.current();
+      Optional<RemoteEngine> running = Daemons.connectIfRunning(home);
+      if (running.isEmpty()) {
+        EventPrinter.say(out, "no daemon runs for " + home.dir());
+        return Client.OK;
+      }
+      try (RemoteEngine engine = running.get()) {
+        long workers =
+            engine.snapshot().stream()
+                .flatMap(a -> a.workers().stream())
+                .filter(w -> w.state().running())
+                .count();
+        long pid = engine.ping().pid();
+        engine.kill();
+        ProcessHandle.of(pid)
+            .ifPresent(
+                p ->
+                    p.onExit()
+                        .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                        .exceptionally(t -> p)
+                        .join());
+        EventPrinter.say(
+            out,
+            "stopped "
+                + workers
+                + " worker"
+                + (workers == 1 ? "" : "s")
+                + " and the daemon (pid "
+                + pid
+                + ")");
+        return Client.OK;
+      }
+    }
+  }
+
+  @Command(
+      name = "list",
+      aliases = {"ls", "l", "ps", "status"},
+      mixinStandardHelpOptions = true,
+      description = "Prints every worker in a table, as pm2 list does.")
+  static final class ListApps implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (RemoteEngine engine = Client.connect()) {
+        ControlCommands.table(spec.commandLine().getOut(), engine);
+        return Client.OK;
+      }
+    }
+  }
+
+  @Command(
+      name = "jlist",
+      mixinStandardHelpOptions = true,
+      description = "Prints every worker as JSON, in pm2 jlist's shape.")
+  static final class Jlist implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      try (RemoteEngine engine = Client.connect()) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(
+            EngineJson.mapper()
+                .writeValueAsString(ProcessTable.json(engine.snapshot(), engine.lastSample())));
+        out.flush();
+        return Client.OK;
+      }
+    }
+  }
+
+  @Command(
+      name = "describe",
+      aliases = {"desc", "show", "info"},
+      mixinStandardHelpOptions = true,
+      description = "Prints all pmfx knows of the target's workers: options, files, logs, state.")
+  static final class Describe implements Callable<Integer> {
+    @Parameters(paramLabel = "TARGET", description = "an app, an id, a namespace, or all")
+    String target;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (RemoteEngine engine = Client.connect()) {
+        List<AppStatus> apps = Client.appsOf(engine.snapshot(), target);
+        if (apps.isEmpty()) {
+          spec.commandLine()
+              .getErr()
+              .println("pmfx: " + target + ": no app, worker id or namespace '" + target + "'");
+          return Client.FAILED;
+        }
+        Optional<EngineEvent.MetricsSample> sample = engine.lastSample();
+        Instant now = Instant.now();
+        PmfxHome home = PmfxHome.current();
+        for (AppStatus app : apps) {
+          for (WorkerStatus w : app.workers()) {
+            if (dev.pmfx.engine.Target.parse(target) instanceof dev.pmfx.engine.Target.WorkerId id
+                && id.id() != w.id()) {
+              continue;
+            }
+            out.println("Describing worker " + w.id() + " of " + app.name());
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("status", w.state().label()));
+            rows.add(List.of("name", w.name()));
+            rows.add(List.of("namespace", w.namespace()));
+            rows.add(List.of("id", String.valueOf(w.id())));
+            rows.add(List.of("instance", String.valueOf(w.instance())));
+            rows.add(
+                List.of(
+                    "pid",
+                    w.pid().isPresent() && w.state().running()
+                        ? String.valueOf(w.pid().getAsLong())
+                        : "none"));
+            rows.add(List.of("exec mode", w.mode() == ExecMode.CLUSTER ? "cluster" : "fork"));
+            rows.add(
+                List.of("uptime", w.state().running() ? ProcessTable.uptime(w.uptime(now)) : "0"));
+            rows.add(List.of("restarts", String.valueOf(w.restarts())));
+            w.lastExitCode().ifPresent(c -> rows.add(List.of("last exit code", String.valueOf(c))));
+            w.lastSignal().ifPresent(s -> rows.add(List.of("last signal", s)));
+            rows.add(List.of("script", app.spec().script()));
+            rows.add(List.of("args", String.join(" ", app.spec().args())));
+            rows.add(
+                List.of("interpreter", app.spec().interpreter().orElse("(by the script's kind)")));
+            rows.add(List.of("cwd", app.spec().cwd().toString()));
+            rows.add(List.of("file", app.file().map(Object::toString).orElse("none")));
+            rows.add(List.of("env", app.envName().map(n -> "env_" + n).orElse("env")));
+            rows.add(
+                List.of(
+                    "out log",
+                    LocalEngine.logPath(
+                            home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.OUT)
+                        .toString()));
+            rows.add(
+                List.of(
+                    "error log",
+                    LocalEngine.logPath(
+                            home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.ERR)
+                        .toString()));
+            rows.add(
+                List.of(
+                    "watch",
+                    app.spec().watch().isEmpty() ? "off" : String.join(", ", app.spec().watch())));
+            rows.add(
+                List.of(
+                    "kill signal",
+                    app.spec().killSignal()
+                        + ", SIGKILL after "
+                        + app.spec().killTimeout().toMillis()
+                        + " ms"));
+            app.publicPort().ifPresent(p -> rows.add(List.of("public port", String.valueOf(p))));
+            app.requests().stream()
+                .filter(r -> r.workerId() == w.id())
+                .findFirst()
+                .ifPresent(
+                    r ->
+                        rows.add(
+                            List.of(
+                                "requests",
+                                r.requests()
+                                    + " ("
+                                    + r.inFlight()
+                                    + " in flight, "
+                                    + r.errors()
+                                    + " errors, p50 "
+                                    + Math.round(r.p50Millis())
+                                    + " ms, p99 "
+                                    + Math.round(r.p99Millis())
+                                    + " ms)")));
+            sample
+                .flatMap(s -> s.workers().stream().filter(u -> u.workerId() == w.id()).findFirst())
+                .filter(u -> w.state().running())
+                .ifPresent(
+                    u -> {
+                      rows.add(List.of("cpu", Math.round(u.cpuPercent()) + "%"));
+                      rows.add(List.of("memory", ByteSize.human(u.memoryBytes())));
+                    });
+            w.startedAt().ifPresent(s -> rows.add(List.of("started at", s.toString())));
+            out.print(ProcessTable.box(List.of("key", "value"), rows));
+          }
+        }
+        out.flush();
+        return Client.OK;
+      }
+    }
+  }
+}

@@ -1,0 +1,297 @@
+package dev.pmfx.daemon;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.Ecosystem;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.CommandResult;
+import dev.pmfx.engine.Engine;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.Scale;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@link Engine} of a daemon, reached over its Unix-domain socket: every call is a line of JSON
+ * and its answer another; subscriptions get the daemon's snapshot and events, on this engine's
+ * reader thread, one at a time. {@link #close()} disconnects and leaves the workers running; {@link
+ * #kill()} ends the daemon.
+ */
+public final class RemoteEngine implements Engine {
+
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+  private final SocketChannel channel;
+  private final Writer out;
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
+  private final Map<Long, EngineListener> listeners = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> disconnected = new CompletableFuture<>();
+  private volatile boolean closing;
+
+  private record Pending<T>(JavaType type, CompletableFuture<T> answer) {
+    void complete(Wire.Message message) {
+      if (message.error() != null) {
+        answer.completeExceptionally(new DaemonException(message.error()));
+      } else {
+        try {
+          answer.complete(Wire.JSON.convertValue(message.result(), type));
+        } catch (IllegalArgumentException unreadable) {
+          answer.completeExceptionally(unreadable);
+        }
+      }
+    }
+  }
+
+  /** What the daemon said went wrong with a call. */
+  public static final class DaemonException extends RuntimeException {
+    DaemonException(String message) {
+      super(message);
+    }
+  }
+
+  private RemoteEngine(SocketChannel channel) {
+    this.channel = channel;
+    this.out = ChannelStreams.writer(channel);
+    Thread.ofPlatform().name("pmfx-remote").daemon().start(this::read);
+  }
+
+  /** Connects to the daemon listening on {@code socket}. */
+  public static RemoteEngine connect(Path socket) throws IOException {
+    return new RemoteEngine(Daemons.open(socket));
+  }
+
+  private void read() {
+    try (BufferedReader in = ChannelStreams.reader(channel)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        Wire.Message message = Wire.JSON.readValue(line, Wire.Message.class);
+        if (message.subscription() != null) {
+          EngineListener listener = listeners.get(message.subscription());
+          if (listener != null) {
+            deliver(listener, message);
+          }
+        } else if (message.id() != null) {
+          Pending<?> waiting = pending.remove(message.id());
+          if (waiting != null) {
+            waiting.complete(message);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the daemon went away, or this engine closed
+    } finally {
+      IOException gone =
+          new IOException(
+              closing ? "disconnected from the pmfx daemon" : "the pmfx daemon went away");
+      pending.values().forEach(p -> p.answer().completeExceptionally(gone));
+      pending.clear();
+      disconnected.complete(null);
+    }
+  }
+
+  private static void deliver(EngineListener listener, Wire.Message message) {
+    try {
+      if (message.snapshot() != null) {
+        listener.onSnapshot(message.snapshot());
+      } else if (message.event() != null) {
+        listener.onEvent(message.event());
+      }
+    } catch (RuntimeException e) {
+      // a listener's failure is its own, as in the engine
+    }
+  }
+
+  /** Completes when the connection ends: {@link #close()}, {@link #kill()}, or the daemon died. */
+  public CompletableFuture<Void> disconnected() {
+    return disconnected;
+  }
+
+  private <T> CompletableFuture<T> call(Wire.Call call, JavaType type) {
+    return call(ids.incrementAndGet(), call, type);
+  }
+
+  private <T> CompletableFuture<T> call(long id, Wire.Call call, JavaType type) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    pending.put(id, new Pending<>(type, answer));
+    if (disconnected.isDone()) {
+      pending.remove(id);
+      return CompletableFuture.failedFuture(new IOException("not connected to the pmfx daemon"));
+    }
+    try {
+      String line = Wire.JSON.writeValueAsString(Wire.Message.call(id, call));
+      synchronized (out) {
+        out.write(line);
+        out.write('\n');
+        out.flush();
+      }
+    } catch (IOException e) {
+      pending.remove(id);
+      answer.completeExceptionally(e);
+    }
+    return answer;
+  }
+
+  private <T> CompletableFuture<T> call(Wire.Call call, TypeReference<T> type) {
+    return call(call, Wire.JSON.getTypeFactory().constructType(type));
+  }
+
+  private static final JavaType BOOLEAN = Wire.JSON.getTypeFactory().constructType(Boolean.class);
+
+  private CompletableFuture<CommandResult> command(Wire.Call call) {
+    return call(call, new TypeReference<CommandResult>() {});
+  }
+
+  private static <T> T await(CompletableFuture<T> answer) {
+    try {
+      return answer.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the pmfx daemon", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io
+          ? new UncheckedIOException(io)
+          : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "the pmfx daemon did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s", e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> start(
+      Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
+    return command(new Wire.Call.Start(ecosystem, envName, only));
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> start(String target) {
+    return command(new Wire.Call.StartTarget(target));
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> stop(String target) {
+    return command(new Wire.Call.Stop(target));
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> restart(String target) {
+    return command(new Wire.Call.Restart(target));
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> reload(String target) {
+    return command(new Wire.Call.Reload(target));
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> scale(String app, Scale scale) {
+    return command(new Wire.Call.ScaleApp(app, scale));
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> delete(String target) {
+    return command(new Wire.Call.Delete(target));
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> flush(String target) {
+    return command(new Wire.Call.Flush(target));
+  }
+
+  @Override
+  public List<AppStatus> snapshot() {
+    return await(call(new Wire.Call.Snapshot(), new TypeReference<List<AppStatus>>() {}));
+  }
+
+  @Override
+  public Optional<EngineEvent.MetricsSample> lastSample() {
+    return Optional.ofNullable(
+        await(call(new Wire.Call.LastSample(), new TypeReference<EngineEvent.MetricsSample>() {})));
+  }
+
+  @Override
+  public List<EngineEvent.LogLine> tail(int workerId, int lines) {
+    return await(
+        call(
+            new Wire.Call.Tail(workerId, lines),
+            new TypeReference<List<EngineEvent.LogLine>>() {}));
+  }
+
+  @Override
+  public CompletableFuture<List<EngineEvent.LogLine>> logHistory(AppSpec spec, int lines) {
+    return call(
+        new Wire.Call.LogHistory(spec, lines), new TypeReference<List<EngineEvent.LogLine>>() {});
+  }
+
+  @Override
+  public void sampleEvery(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("sampling interval must be positive: " + interval);
+    }
+    call(new Wire.Call.SampleEvery(interval), BOOLEAN);
+  }
+
+  @Override
+  public Subscription subscribe(EngineListener listener) {
+    // Registered before the call leaves, under the call's id: the snapshot may come back before
+    // the answer does.
+    long subscription = ids.incrementAndGet();
+    listeners.put(subscription, listener);
+    await(this.<Boolean>call(subscription, new Wire.Call.Subscribe(), BOOLEAN));
+    return () -> {
+      if (listeners.remove(subscription) != null && !disconnected.isDone()) {
+        call(new Wire.Call.Unsubscribe(subscription), BOOLEAN);
+      }
+    };
+  }
+
+  /** What the daemon says of itself. */
+  public DaemonInfo ping() {
+    return await(call(new Wire.Call.Ping(), new TypeReference<DaemonInfo>() {}));
+  }
+
+  /**
+   * Ends the daemon: it stops every worker gracefully (their events still come to subscribers),
+   * answers, and exits; returns once it answered.
+   */
+  public void kill() {
+    try {
+      this.<Boolean>call(new Wire.Call.Kill(), BOOLEAN).get(10, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the pmfx daemon did not end: " + e.getMessage(), e);
+    } finally {
+      close();
+    }
+  }
+
+  /** Disconnects; the daemon and its workers go on. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.pmfx.daemon;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.Ecosystem;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineJson;
+import dev.pmfx.engine.Scale;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What crosses the daemon's socket: one JSON {@link Message} a line, each way. A client sends calls
+ * with ids; the daemon answers each id once, and sends the snapshot and events of a subscription
+ * with the subscription's id.
+ */
+final class Wire {
+
+  private Wire() {}
+
+  static final ObjectMapper JSON =
+      EngineJson.mapper()
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** One line on the socket. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Message(
+      Long id,
+      Call call,
+      JsonNode result,
+      String error,
+      Long subscription,
+      List<AppStatus> snapshot,
+      EngineEvent event) {
+
+    static Message call(long id, Call call) {
+      return new Message(id, call, null, null, null, null, null);
+    }
+
+    static Message result(long id, Object value) {
+      return new Message(id, null, JSON.valueToTree(value), null, null, null, null);
+    }
+
+    /**
+     * Events written as events, with their type: an answer's declared type is lost in a tree, and
+     * an event read back needs it.
+     */
+    static Message events(long id, Object eventOrEvents) {
+      com.fasterxml.jackson.databind.JavaType as =
+          eventOrEvents instanceof List<?>
+              ? JSON.getTypeFactory().constructCollectionType(List.class, EngineEvent.class)
+              : JSON.getTypeFactory().constructType(EngineEvent.class);
+      try {
+        return new Message(
+            id,
+            null,
+            JSON.readTree(JSON.writerFor(as).writeValueAsBytes(eventOrEvents)),
+            null,
+            null,
+            null,
+            null);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    static Message error(long id, String error) {
+      return new Message(id, null, null, error, null, null, null);
+    }
+
+    static Message snapshot(long subscription, List<AppStatus> apps) {
+      return new Message(null, null, null, null, subscription, apps, null);
+    }
+
+    static Message event(long subscription, EngineEvent event) {
+      return new Message(null, null, null, null, subscription, null, event);
+    }
+  }
+
+  /** The {@link dev.pmfx.engine.Engine} API, one record a method, and the daemon's own calls. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "op")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(Call.Start.class),
+    @JsonSubTypes.Type(Call.StartTarget.class),
+    @JsonSubTypes.Type(Call.Stop.class),
+    @JsonSubTypes.Type(Call.Restart.class),
+    @JsonSubTypes.Type(Call.Reload.class),
+    @JsonSubTypes.Type(Call.ScaleApp.class),
+    @JsonSubTypes.Type(Call.Delete.class),
+    @JsonSubTypes.Type(Call.Flush.class),
+    @JsonSubTypes.Type(Call.Snapshot.class),
+    @JsonSubTypes.Type(Call.LastSample.class),
+    @JsonSubTypes.Type(Call.Tail.class),
+    @JsonSubTypes.Type(Call.LogHistory.class),
+    @JsonSubTypes.Type(Call.SampleEvery.class),
+    @JsonSubTypes.Type(Call.Subscribe.class),
+    @JsonSubTypes.Type(Call.Unsubscribe.class),
+    @JsonSubTypes.Type(Call.Ping.class),
+    @JsonSubTypes.Type(Call.Kill.class)
+  })
+  sealed interface Call {
+    record Start(Ecosystem ecosystem, Optional<String> envName, Set<String> only) implements Call {}
+
+    record StartTarget(String target) implements Call {}
+
+    record Stop(String target) implements Call {}
+
+    record Restart(String target) implements Call {}
+
+    record Reload(String target) implements Call {}
+
+    record ScaleApp(String app, Scale scale) implements Call {}
+
+    record Delete(String target) implements Call {}
+
+    record Flush(String target) implements Call {}
+
+    record Snapshot() implements Call {}
+
+    record LastSample() implements Call {}
+
+    record Tail(int workerId, int lines) implements Call {}
+
+    record LogHistory(AppSpec spec, int lines) implements Call {}
+
+    record SampleEvery(Duration interval) implements Call {}
+
+    /** Answered with nothing; the snapshot and events follow under the call's id. */
+    record Subscribe() implements Call {}
+
+    record Unsubscribe(long subscription) implements Call {}
+
+    record Ping() implements Call {}
+
+    /** Stops every worker gracefully, answers, and ends the daemon. */
+    record Kill() implements Call {}
+  }
+}
