@@ -16,8 +16,12 @@ public record PmfxHome(Path dir) {
             : Path.of(System.getProperty("user.home"), ".pmfx"));
   }
 
+  /** {@code PMFX_HOME}; the system property {@code pmfx.home} over it, for one JVM's commands. */
   public static PmfxHome current() {
-    return fromEnvironment(System.getenv());
+    String property = System.getProperty("pmfx.home");
+    return property != null && !property.isBlank()
+        ? new PmfxHome(Path.of(property).toAbsolutePath())
+        : fromEnvironment(System.getenv());
   }
 
   public Path createDirectories() throws IOException {

@@ -227,7 +227,7 @@ public final class DaemonServer {
       return Optional.empty();
     }
     return ProcessHandle.of(worker.pid().getAsLong())
-        .filter(ProcessHandle::isAlive)
+        .filter(DaemonServer::running)
         .filter(
             p ->
                 p.info()
@@ -243,28 +243,52 @@ public final class DaemonServer {
 
   private static CompletableFuture<String> stopSurvivor(
       AppStatus app, WorkerStatus worker, ProcessHandle process) {
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    String signal = app.spec().killSignal();
-    Signals.send(process.pid(), signal);
-    return process
-        .onExit()
-        .completeOnTimeout(process, app.spec().killTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(
-            p -> {
-              boolean outlived = process.isAlive();
-              Signals.sendGroup(process.pid(), "SIGKILL");
-              tree.add(process);
-              tree.stream().filter(ProcessHandle::isAlive).forEach(h -> h.destroyForcibly());
-              return "stopped "
-                  + app.name()
-                  + "-"
-                  + worker.instance()
-                  + " (pid "
-                  + process.pid()
-                  + ", left running) with "
-                  + signal
-                  + (outlived ? ", then SIGKILL after kill_timeout" : "");
-            });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+          String signal = app.spec().killSignal();
+          Signals.send(process.pid(), signal);
+          long deadline = System.nanoTime() + app.spec().killTimeout().toNanos();
+          while (running(process) && System.nanoTime() < deadline) {
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              break;
+            }
+          }
+          boolean outlived = running(process);
+          Signals.sendGroup(process.pid(), "SIGKILL");
+          tree.add(process);
+          tree.stream().filter(DaemonServer::running).forEach(ProcessHandle::destroyForcibly);
+          return "stopped "
+              + app.name()
+              + "-"
+              + worker.instance()
+              + " (pid "
+              + process.pid()
+              + ", left running) with "
+              + signal
+              + (outlived ? ", then SIGKILL after kill_timeout" : "");
+        },
+        Thread::startVirtualThread);
+  }
+
+  /**
+   * Alive and not a zombie: a survivor's parent died, and until init reaps what exits, {@link
+   * ProcessHandle#isAlive} still says yes.
+   */
+  static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+      int end = stat.lastIndexOf(')');
+      return end < 0 || stat.length() < end + 3 || stat.charAt(end + 2) != 'Z';
+    } catch (IOException | RuntimeException noProc) {
+      return process.isAlive();
+    }
   }
 
   private void resurrect() {

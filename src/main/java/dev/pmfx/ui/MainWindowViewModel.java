@@ -230,6 +230,12 @@ public final class MainWindowViewModel {
     return revision.getReadOnlyProperty();
   }
 
+  /** Shows {@code words} as a problem, in the notification where failed commands show. */
+  public void tell(String words) {
+    problem.set(""); // the same words again are news again
+    problem.set(words);
+  }
+
   /** The last command that failed, in words; the window shows it as a notification. */
   public ReadOnlyStringProperty problemProperty() {
     return problem.getReadOnlyProperty();

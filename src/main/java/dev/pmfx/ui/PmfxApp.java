@@ -4,9 +4,14 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import dev.pmfx.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
+import dev.pmfx.daemon.Daemons;
+import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.LocalEngine;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -19,8 +24,9 @@ import javafx.stage.Stage;
 public final class PmfxApp extends Application {
 
   private static volatile Path requestedFile;
+  private static volatile CompletableFuture<Engine> connecting;
 
-  private LocalEngine engine;
+  private Engine engine;
   private EngineBridge bridge;
 
   /**
@@ -29,7 +35,30 @@ public final class PmfxApp extends Application {
    */
   public static void launchWindow(Path file) {
     requestedFile = file;
+    // The daemon is reached, or started, while JavaFX starts.
+    connecting = CompletableFuture.supplyAsync(PmfxApp::openEngine, Thread::startVirtualThread);
     Application.launch(PmfxApp.class);
+  }
+
+  /** What the window failed to reach, when it runs its engine itself. */
+  private static volatile String noDaemon;
+
+  /**
+   * The home's daemon, started when none runs; this process's own engine for the installer's
+   * training run, or when no daemon can start (then the workers stop with the window).
+   */
+  private static Engine openEngine() {
+    PmfxHome home = PmfxHome.current();
+    if (Boolean.getBoolean("pmfx.aotTraining")) {
+      return LocalEngine.create(home);
+    }
+    try {
+      return Daemons.connectOrStart(home);
+    } catch (java.io.IOException | RuntimeException e) {
+      noDaemon = e.getMessage();
+      System.err.println("pmfx: no daemon (" + e.getMessage() + "); workers stop with the window");
+      return LocalEngine.create(home);
+    }
   }
 
   /** Light or dark, as AtlantaFX's Primer themes draw them. */
@@ -50,7 +79,7 @@ public final class PmfxApp extends Application {
       // the window keeps the desktop's default icon
     }
     PmfxHome home = PmfxHome.current();
-    engine = LocalEngine.create(home);
+    engine = connecting != null ? connecting.join() : openEngine();
     MainWindowViewModel viewModel =
         new MainWindowViewModel(
             EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
@@ -110,7 +139,11 @@ public final class PmfxApp extends Application {
           if (viewModel.quittingProperty().get()) {
             return; // already stopping
           }
-          if (viewModel.anyRunning() && !confirmStop(stage)) {
+          Quit quit =
+              viewModel.anyRunning()
+                  ? askQuit(stage, engine instanceof RemoteEngine)
+                  : Quit.STOP_ALL;
+          if (quit == Quit.CANCEL) {
             return;
           }
           viewModel.windowPlace(
@@ -122,16 +155,45 @@ public final class PmfxApp extends Application {
                   stage.isMaximized(),
                   window.controller().divider(),
                   window.controller().tab()));
+          if (quit == Quit.KEEP_RUNNING) {
+            Platform.exit(); // stop() disconnects; the daemon keeps the workers
+            return;
+          }
           viewModel.beginQuit();
           stage.titleProperty().unbind();
           stage.setTitle("pmfx — stopping every worker…");
           Thread.ofVirtual()
               .start(
                   () -> {
-                    engine.close();
+                    if (engine instanceof RemoteEngine remote) {
+                      remote.kill(); // every worker, gracefully, and the daemon after them
+                    } else {
+                      engine.close();
+                    }
                     FxThread.run(Platform::exit);
                   });
         });
+    if (engine instanceof RemoteEngine remote) {
+      remote
+          .disconnected()
+          .thenRun(
+              () ->
+                  FxThread.run(
+                      () -> {
+                        if (!viewModel.quittingProperty().get()) {
+                          viewModel.tell(
+                              "Lost the pmfx daemon (it ended or was killed): what the window"
+                                  + " shows is as it was; open pmfx again to reach a new one");
+                        }
+                      }));
+    } else if (noDaemon != null) {
+      FxThread.run(
+          () ->
+              viewModel.tell(
+                  "No pmfx daemon ("
+                      + noDaemon
+                      + "): the workers run in this window and stop with it"));
+    }
     stage.show();
     if (Boolean.getBoolean("pmfx.aotTraining")) {
       // The installer build's training run: the window opens, draws, and closes, and the JVM
@@ -144,17 +206,39 @@ public final class PmfxApp extends Application {
     viewModel.openAtStart(Optional.ofNullable(requestedFile));
   }
 
-  /** Closing with workers running: they stop with the window (a daemon comes later). */
-  private static boolean confirmStop(Stage owner) {
+  enum Quit {
+    KEEP_RUNNING,
+    STOP_ALL,
+    CANCEL
+  }
+
+  /**
+   * Closing with workers running: they keep running in the daemon (the default), or stop with the
+   * window; without a daemon, only the second.
+   */
+  static Quit askQuit(Stage owner, boolean daemon) {
     Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
     alert.initOwner(owner);
     alert.setTitle("Quit pmfx");
     alert.setHeaderText("Workers are running");
     alert.setContentText(
-        "Quitting stops them gracefully: kill_signal first, SIGKILL after kill_timeout.");
-    ButtonType stop = new ButtonType("Stop All and Quit", ButtonBar.ButtonData.OK_DONE);
-    alert.getButtonTypes().setAll(stop, ButtonType.CANCEL);
-    return alert.showAndWait().filter(stop::equals).isPresent();
+        daemon
+            ? "Keep them running in the background: pmfx's daemon supervises them, 'pmfx list'"
+                + " shows them and the window shows them again when it opens. Or stop them all"
+                + " gracefully (kill_signal first, SIGKILL after kill_timeout)."
+            : "Quitting stops them gracefully: kill_signal first, SIGKILL after kill_timeout.");
+    ButtonType keep = new ButtonType("Keep Running in Background", ButtonBar.ButtonData.OK_DONE);
+    ButtonType stop =
+        new ButtonType(
+            "Stop All and Quit",
+            daemon ? ButtonBar.ButtonData.OTHER : ButtonBar.ButtonData.OK_DONE);
+    alert
+        .getButtonTypes()
+        .setAll(daemon ? List.of(keep, stop, ButtonType.CANCEL) : List.of(stop, ButtonType.CANCEL));
+    Optional<ButtonType> chosen = alert.showAndWait();
+    return chosen.filter(keep::equals).isPresent()
+        ? Quit.KEEP_RUNNING
+        : chosen.filter(stop::equals).isPresent() ? Quit.STOP_ALL : Quit.CANCEL;
   }
 
   @Override

@@ -1,0 +1,347 @@
+package dev.pmfx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmfx.cli.DaemonHarness.Run;
+import dev.pmfx.daemon.Daemons;
+import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.WorkerState;
+import dev.pmfx.engine.WorkerStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** PM2's commands against a real daemon, each command as a user types it. */
+class DaemonCliTest {
+
+  @TempDir Path dir;
+  DaemonHarness pmfx;
+  int port;
+
+  @BeforeEach
+  void home() throws Exception {
+    pmfx = new DaemonHarness(dir);
+    port = DaemonHarness.freePort();
+  }
+
+  @AfterEach
+  void end() throws Exception {
+    pmfx.close();
+  }
+
+  /** A Node cluster app with a hard-coded port (PORT) and a fork worker that writes lines. */
+  private Path apps() throws Exception {
+    return pmfx.ecosystem(
+        "ecosystem.yaml",
+        """
+        apps:
+          - name: web
+            script: versioned.js
+            cwd: ${workers}
+            instances: 2
+            exec_mode: cluster
+            env: { PORT: "%d", DELAY_MS: "0" }
+          - name: ticker
+            script: Ticker.java
+            cwd: ${workers}
+            env: { PAUSE_MS: "200" }
+        """
+            .formatted(port));
+  }
+
+  private List<WorkerStatus> workers(String app) throws Exception {
+    try (RemoteEngine engine = pmfx.connect()) {
+      return engine.snapshot().stream()
+          .filter(a -> a.name().equals(app))
+          .flatMap(a -> a.workers().stream())
+          .toList();
+    }
+  }
+
+  private void awaitOnline(String app, int count) throws Exception {
+    DaemonHarness.await(
+        count + " " + app + " workers online",
+        () -> {
+          try {
+            List<WorkerStatus> ws = workers(app);
+            return ws.size() == count && ws.stream().allMatch(w -> w.state() == WorkerState.ONLINE);
+          } catch (Exception e) {
+            return false;
+          }
+        });
+  }
+
+  @Test
+  void startListDescribeAndStopThroughTheDaemon() throws Exception {
+    Run started = pmfx.pmfx("start", apps().toString());
+    assertEquals(0, started.code(), started.toString());
+    assertTrue(started.out().contains("│ web "), started.out());
+    awaitOnline("web", 2);
+    Set<String> pids = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      pids.add(DaemonHarness.get(port));
+    }
+    assertEquals(2, pids.size(), "both workers answer through the balancer: " + pids);
+
+    Run list = pmfx.pmfx("list");
+    assertEquals(0, list.code(), list.toString());
+    assertEquals(
+        2,
+        list.out().lines().filter(l -> l.contains(" web ") && l.contains("online")).count(),
+        list.out());
+    assertTrue(list.out().contains("│ ticker "), list.out());
+
+    Run jlist = pmfx.pmfx("jlist");
+    JsonNode processes = new ObjectMapper().readTree(jlist.out());
+    assertEquals(3, processes.size(), jlist.out());
+    for (JsonNode process : processes) {
+      if (process.get("name").asText().equals("web")) {
+        assertEquals("online", process.at("/pm2_env/status").asText());
+        assertEquals("cluster_mode", process.at("/pm2_env/exec_mode").asText());
+        assertTrue(pids.contains(process.get("pid").asText()), process.toString());
+      }
+    }
+
+    Run describe = pmfx.pmfx("describe", "web");
+    assertEquals(0, describe.code(), describe.toString());
+    assertTrue(describe.out().contains("public port │ " + port), describe.out());
+    assertTrue(describe.out().contains("web-out-0.log"), describe.out());
+
+    Run stop = pmfx.pmfx("stop", "web");
+    assertEquals(0, stop.code(), stop.toString());
+    assertTrue(workers("web").stream().allMatch(w -> w.state() == WorkerState.STOPPED));
+    assertEquals(WorkerState.ONLINE, workers("ticker").getFirst().state(), "the other app runs on");
+
+    Run restart = pmfx.pmfx("restart", "web");
+    assertEquals(0, restart.code(), restart.toString());
+    awaitOnline("web", 2);
+
+    Run unknown = pmfx.pmfx("stop", "nope");
+    assertEquals(1, unknown.code(), unknown.toString());
+    assertTrue(unknown.err().contains("no app, worker id or namespace 'nope'"), unknown.err());
+
+    Run delete = pmfx.pmfx("delete", "web");
+    assertEquals(0, delete.code(), delete.toString());
+    assertTrue(workers("web").isEmpty());
+    assertFalse(pmfx.pmfx("list").out().contains(" web "));
+  }
+
+  @Test
+  void reloadAndScalePrintTheirStepsAsTheyHappen() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "web").code());
+    awaitOnline("web", 2);
+
+    Run reload = pmfx.pmfx("reload", "web");
+    assertEquals(0, reload.code(), reload.toString());
+    assertTrue(reload.out().contains("web reload done: replaced 2 of 2 workers"), reload.out());
+    assertEquals(
+        2, reload.out().lines().filter(l -> l.contains(" ready done in ")).count(), reload.out());
+    assertTrue(
+        reload.out().indexOf("reload done") < reload.out().indexOf("┌"), "steps before the table");
+
+    Run more = pmfx.pmfx("scale", "web", "+1");
+    assertEquals(0, more.code(), more.toString());
+    assertTrue(more.out().contains("web scale done: scaled from 2 to 3 workers"), more.out());
+    assertEquals(3, workers("web").size());
+
+    Run fewer = pmfx.pmfx("scale", "web", "1");
+    assertEquals(0, fewer.code(), fewer.toString());
+    assertTrue(fewer.out().contains(" drain done in "), fewer.out());
+    assertEquals(1, workers("web").size());
+
+    Run wrong = pmfx.pmfx("scale", "web", "lots");
+    assertEquals(2, wrong.code(), wrong.toString());
+    assertTrue(wrong.err().contains("'lots' is not a worker count"), wrong.err());
+
+    Files.writeString(
+        apps(),
+        Files.readString(apps()).replace("DELAY_MS: \"0\"", "DELAY_MS: \"0\", BOOT: crash"));
+    Run broken = pmfx.pmfx("reload", "web");
+    assertEquals(1, broken.code(), "a failed reload fails the command: " + broken);
+    assertTrue(broken.err().contains("before it was ready"), broken.err());
+    assertNotEquals("", DaemonHarness.get(port), "the old worker still serves");
+  }
+
+  @Test
+  void startsAScriptWithPm2sOptions() throws Exception {
+    Path script = DaemonHarness.WORKERS.resolve("versioned.js");
+    Run started =
+        pmfx.pmfx("start", script.toString(), "-i", "2", "--name", "api", "--namespace", "backend");
+    assertEquals(0, started.code(), started.toString());
+    Path written = pmfx.home.dir().resolve("apps/api.config.json");
+    assertTrue(Files.isRegularFile(written), "the script's app has a file reload reads");
+    try (RemoteEngine engine = pmfx.connect()) {
+      AppStatus api = engine.snapshot().getFirst();
+      assertEquals("api", api.name());
+      assertEquals(2, api.spec().instances());
+      assertEquals("backend", api.spec().namespace());
+      assertEquals(written, api.file().orElseThrow());
+    }
+    Run byNamespace = pmfx.pmfx("stop", "backend");
+    assertEquals(0, byNamespace.code(), byNamespace.toString());
+    assertTrue(workers("api").stream().noneMatch(w -> w.state().running()));
+    Run byId = pmfx.pmfx("start", String.valueOf(workers("api").getFirst().id()));
+    assertEquals(0, byId.code(), byId.toString());
+    assertEquals(1, workers("api").stream().filter(w -> w.state().running()).count());
+
+    Run watched =
+        pmfx.pmfx("start", DaemonHarness.WORKERS.resolve("Sleeper.java").toString(), "--watch");
+    assertEquals(0, watched.code(), watched.toString());
+    try (RemoteEngine engine = pmfx.connect()) {
+      AppStatus sleeper =
+          engine.snapshot().stream()
+              .filter(a -> a.name().equals("Sleeper"))
+              .findFirst()
+              .orElseThrow();
+      assertFalse(sleeper.spec().watch().isEmpty(), "--watch watches the app's folder");
+    }
+  }
+
+  @Test
+  void logsFlushAndMonit() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "ticker").code());
+    Path out = pmfx.home.dir().resolve("logs/ticker-out.log");
+    DaemonHarness.await("ticker's lines in its log", () -> lines(out) >= 3);
+
+    Run logs = pmfx.pmfx("logs", "ticker", "--nostream", "--lines", "2");
+    assertEquals(0, logs.code(), logs.toString());
+    assertEquals(
+        2, logs.out().lines().filter(l -> l.startsWith("ticker-0 | ")).count(), logs.out());
+
+    Run monit = pmfx.pmfx("monit", "--frames", "2", "--interval", "1100");
+    assertEquals(0, monit.code(), monit.toString());
+    assertTrue(monit.out().contains("pmfx monit · 1 app, 1 worker"), monit.out());
+    assertTrue(monit.out().contains("│ 0|ticker-0 │ online"), monit.out());
+    assertTrue(monit.out().contains("0|ticker | "), "the last lines: " + monit.out());
+
+    Run flush = pmfx.pmfx("flush", "ticker");
+    assertEquals(0, flush.code(), flush.toString());
+    assertTrue(lines(out) <= 2, "emptied, then a line or so more");
+
+    Run unknown = pmfx.pmfx("logs", "nope", "--nostream");
+    assertEquals(1, unknown.code(), unknown.toString());
+  }
+
+  private static long lines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  @Test
+  void saveKillAndResurrect() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString()).code());
+    awaitOnline("web", 2);
+    assertEquals(0, pmfx.pmfx("scale", "web", "3").code());
+    assertEquals(0, pmfx.pmfx("stop", "ticker").code());
+    Run save = pmfx.pmfx("save");
+    assertEquals(0, save.code(), save.toString());
+    assertTrue(save.out().contains("saved 2 apps (1 running"), save.out());
+
+    long daemon = pmfx.daemonPid();
+    List<Long> workers = workers("web").stream().map(w -> w.pid().getAsLong()).toList();
+    Run kill = pmfx.pmfx("kill");
+    assertEquals(0, kill.code(), kill.toString());
+    assertTrue(kill.out().contains("stopped 3 workers and the daemon"), kill.out());
+    assertFalse(ProcessHandle.of(daemon).map(DaemonHarness::running).orElse(false), "daemon ended");
+    for (long pid : workers) {
+      assertFalse(
+          ProcessHandle.of(pid).map(DaemonHarness::running).orElse(false),
+          "worker " + pid + " ended");
+    }
+    assertFalse(Files.exists(Daemons.socket(pmfx.home)), "the socket went with it");
+    assertEquals(0, pmfx.pmfx("kill").code(), "kill without a daemon is fine");
+
+    Run resurrect = pmfx.pmfx("resurrect");
+    assertEquals(0, resurrect.code(), resurrect.toString());
+    awaitOnline("web", 3);
+    assertTrue(workers("ticker").isEmpty(), "a stopped app stays down");
+    assertNotEquals("", DaemonHarness.get(port));
+  }
+
+  @Test
+  void aDaemonKilledWithSigkillLeavesNoOrphanAndNoDuplicate() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString()).code());
+    awaitOnline("web", 2);
+    awaitOnline("ticker", 1);
+    long daemon = pmfx.daemonPid();
+    List<Long> before =
+        List.of("web", "ticker").stream()
+            .flatMap(
+                app -> {
+                  try {
+                    return workers(app).stream();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .map(w -> w.pid().getAsLong())
+            .toList();
+
+    ProcessHandle.of(daemon).orElseThrow().destroyForcibly(); // SIGKILL
+    DaemonHarness.await(
+        "the daemon gone",
+        () -> !ProcessHandle.of(daemon).map(DaemonHarness::running).orElse(false));
+    assertTrue(
+        before.stream()
+            .allMatch(pid -> ProcessHandle.of(pid).map(DaemonHarness::running).orElse(false)),
+        "its workers outlive it");
+
+    Run list = pmfx.pmfx("list"); // starts a new daemon, which takes over
+    assertEquals(0, list.code(), list.toString());
+    awaitOnline("web", 2);
+    awaitOnline("ticker", 1);
+    for (long pid : before) {
+      assertFalse(
+          ProcessHandle.of(pid).map(DaemonHarness::running).orElse(false),
+          "old worker " + pid + " stopped");
+    }
+    assertEquals(
+        2,
+        DaemonHarness.processesWith(DaemonHarness.WORKERS.resolve("versioned.js").toString())
+            .size(),
+        "no duplicate web workers");
+    assertEquals(1, DaemonHarness.processesWith("Ticker.java").size(), "no duplicate ticker");
+    assertNotEquals("", DaemonHarness.get(port), "serving again on its port");
+    assertTrue(Files.readString(Daemons.log(pmfx.home)).contains("ended without pmfx kill"));
+  }
+
+  @Test
+  void pingStartsTheDaemonAndTheHomeIsPrivate() throws Exception {
+    Run ping = pmfx.pmfx("ping");
+    assertEquals(0, ping.code(), ping.toString());
+    assertTrue(ping.out().startsWith("pong: pmfx "), ping.out());
+    assertEquals(
+        "rwx------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(pmfx.home.dir())));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(Daemons.socket(pmfx.home))));
+  }
+
+  @Test
+  void anUnreachableDaemonExitsWithThree() throws Exception {
+    Path notAFolder = dir.resolve("file");
+    Files.writeString(notAFolder, "");
+    System.setProperty("pmfx.home", notAFolder.resolve("home").toString());
+    Run list = pmfx.pmfx("list");
+    assertEquals(3, list.code(), list.toString());
+    assertTrue(list.err().contains("cannot reach the daemon"), list.err());
+  }
+}
