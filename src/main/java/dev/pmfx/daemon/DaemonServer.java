@@ -397,6 +397,7 @@ public final class DaemonServer {
     private final BlockingQueue<Wire.Message> outbox = new LinkedBlockingQueue<>(OUTBOX_LIMIT);
     private final Map<Long, Engine.Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile boolean cutOff;
+    private volatile boolean lingering;
     private final Thread writer;
 
     Session(SocketChannel channel) {
@@ -409,9 +410,7 @@ public final class DaemonServer {
       Optional<String> refused = refusal();
       if (refused.isPresent()) {
         say(refused.get());
-        send(Wire.Message.error(0, refused.get()));
-        finish();
-        sessions.remove(this);
+        refuse(refused.get());
         return;
       }
       try (BufferedReader in = ChannelStreams.reader(channel)) {
@@ -438,6 +437,34 @@ public final class DaemonServer {
           sessions.remove(this);
         }
       }
+    }
+
+    /**
+     * Says why, then reads and drops what the client sends until it hangs up (2 s at most): closed
+     * at once, the socket could take the words with it before the client read them.
+     */
+    private void refuse(String why) {
+      lingering = true;
+      send(Wire.Message.error(0, why));
+      finish();
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  Thread.sleep(2000);
+                  channel.close();
+                } catch (InterruptedException | IOException e) {
+                  // closed either way
+                }
+              });
+      try (BufferedReader in = ChannelStreams.reader(channel)) {
+        while (in.readLine() != null) {
+          // nothing this client says is acted on
+        }
+      } catch (IOException gone) {
+        // hung up, or timed out
+      }
+      sessions.remove(this);
     }
 
     void awaitWritten(Duration atMost) {
@@ -549,10 +576,16 @@ public final class DaemonServer {
     }
 
     private void write() {
-      try (Writer out = ChannelStreams.writer(channel)) {
+      Writer out = ChannelStreams.writer(channel);
+      try {
         while (true) {
           Wire.Message message = outbox.take();
           if (message == END) {
+            out.flush();
+            if (lingering) {
+              channel.shutdownOutput(); // refuse closes it once the client hung up
+              return;
+            }
             break;
           }
           out.write(Wire.JSON.writeValueAsString(message));
@@ -561,15 +594,13 @@ public final class DaemonServer {
             out.flush();
           }
         }
-        out.flush();
       } catch (IOException | InterruptedException gone) {
         // the client went away
-      } finally {
-        try {
-          channel.close();
-        } catch (IOException e) {
-          // closed either way
-        }
+      }
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // closed either way
       }
     }
 

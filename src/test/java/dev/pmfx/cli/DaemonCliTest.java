@@ -344,4 +344,168 @@ class DaemonCliTest {
     assertEquals(3, list.code(), list.toString());
     assertTrue(list.err().contains("cannot reach the daemon"), list.err());
   }
+
+  @Test
+  void twoClientsAtOnceSeeOneDaemon() throws Exception {
+    try (RemoteEngine watcher = pmfx.connect();
+        RemoteEngine actor = pmfx.connect()) {
+      List<dev.pmfx.engine.EngineEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      watcher.subscribe(
+          new dev.pmfx.engine.EngineListener() {
+            @Override
+            public void onSnapshot(List<AppStatus> apps) {}
+
+            @Override
+            public void onEvent(dev.pmfx.engine.EngineEvent event) {
+              seen.add(event);
+            }
+          });
+      var loaded =
+          (dev.pmfx.config.LoadResult.Loaded)
+              dev.pmfx.config.EcosystemLoader.forThisMachine().load(apps());
+      var started =
+          actor.start(loaded.ecosystem(), java.util.Optional.empty(), Set.of("web")).get();
+      assertTrue(started.ok(), started.toString());
+      DaemonHarness.await(
+          "the watcher sees what the other client started",
+          () ->
+              seen.stream()
+                      .filter(
+                          e ->
+                              e instanceof dev.pmfx.engine.EngineEvent.WorkerChanged c
+                                  && c.worker().state() == WorkerState.ONLINE)
+                      .count()
+                  == 2);
+      // Both at once, many calls each: every answer reaches the client that asked.
+      List<java.util.concurrent.CompletableFuture<Integer>> calls = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        calls.add(
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> watcher.snapshot().size()));
+        calls.add(
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> actor.snapshot().size()));
+      }
+      for (var call : calls) {
+        assertEquals(1, call.get());
+      }
+      assertEquals(watcher.snapshot(), actor.snapshot());
+      assertTrue(watcher.stop("web").get().ok());
+      assertTrue(
+          actor.snapshot().getFirst().workers().stream()
+              .allMatch(w -> w.state() == WorkerState.STOPPED));
+    }
+  }
+
+  /** Another user's client: node, run as nobody, connecting and asking for a ping. */
+  private String connectAsNobody() throws Exception {
+    Process client =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "/usr/bin/node",
+                "-e",
+                """
+                const s = require('net').connect(process.argv[1]);
+                s.on('connect', () => s.write('{"id":1,"call":{"op":"Ping"}}\\n'));
+                s.on('data', d => process.stdout.write('DATA ' + d));
+                s.on('error', e => console.log('ERROR ' + e.code));
+                s.on('close', () => console.log('CLOSED'));
+                """,
+                Daemons.socket(pmfx.home).toString())
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(client.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "the client ended");
+    return new String(client.getInputStream().readAllBytes());
+  }
+
+  @Test
+  void anotherUserCannotConnect() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "needs root to act as another user");
+    assertEquals(0, pmfx.pmfx("ping").code());
+
+    String blocked = connectAsNobody();
+    assertTrue(blocked.contains("ERROR EACCES"), "the home and socket keep others out: " + blocked);
+
+    // Even with the folder and socket opened up by mistake, the daemon checks who connects.
+    var open = java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x");
+    Files.setPosixFilePermissions(dir, open);
+    Files.setPosixFilePermissions(pmfx.home.dir(), open);
+    Files.setPosixFilePermissions(
+        Daemons.socket(pmfx.home),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    String refused = connectAsNobody();
+    assertTrue(refused.contains("refused a client of user nobody"), refused);
+    assertFalse(refused.contains("pong") || refused.contains("\"pid\""), "no answer: " + refused);
+    assertTrue(
+        Files.readString(Daemons.log(pmfx.home)).contains("refused a client of user nobody"),
+        "the daemon's log says so");
+  }
+
+  @Test
+  void startupPrintsAndInstallsASystemdUserUnit() throws Exception {
+    Run printed = pmfx.pmfx("startup");
+    assertEquals(0, printed.code(), printed.toString());
+    assertTrue(printed.out().contains("ExecStart="), printed.out());
+    assertTrue(printed.out().contains(" daemon --resurrect\n"), printed.out());
+    assertTrue(printed.out().contains("Environment=PMFX_HOME=" + pmfx.home.dir()), printed.out());
+    assertTrue(printed.out().contains("WantedBy=default.target"), printed.out());
+
+    Path config = dir.resolve("config");
+    // --install, with XDG_CONFIG_HOME, which only a process of its own can have
+    ProcessBuilder builder =
+        new ProcessBuilder(Path.of("bin/pmfx").toAbsolutePath().toString(), "startup", "--install");
+    builder.environment().put("XDG_CONFIG_HOME", config.toString());
+    builder.environment().put("PMFX_SKIP_BUILD", "1");
+    builder.environment().put("PMFX_HOME", pmfx.home.dir().toString());
+    Process withConfig = builder.redirectErrorStream(true).start();
+    String said = new String(withConfig.getInputStream().readAllBytes());
+    int code = withConfig.waitFor();
+    Path unit = config.resolve("systemd/user/pmfx.service");
+    assertTrue(Files.readString(unit).contains("ExecStop="), said);
+    if (code != 0) {
+      assertEquals(1, code, said);
+      assertTrue(said.contains("systemctl"), "says what failed: " + said);
+    }
+    ProcessBuilder remove =
+        new ProcessBuilder(Path.of("bin/pmfx").toAbsolutePath().toString(), "unstartup");
+    remove.environment().putAll(builder.environment());
+    Process removing = remove.redirectErrorStream(true).start();
+    String removed = new String(removing.getInputStream().readAllBytes());
+    removing.waitFor();
+    assertFalse(Files.exists(unit), removed);
+  }
+
+  @Test
+  void logsFollowsWhatWorkersWriteUntilInterrupted() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "ticker").code());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            Path.of("bin/pmfx").toAbsolutePath().toString(), "logs", "ticker", "--lines", "0");
+    builder.environment().put("PMFX_SKIP_BUILD", "1");
+    builder.environment().put("PMFX_HOME", pmfx.home.dir().toString());
+    Path output = dir.resolve("logs.txt");
+    Process logs = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    try {
+      DaemonHarness.await(
+          "followed lines",
+          () -> {
+            try {
+              return Files.readString(output)
+                      .lines()
+                      .filter(l -> l.matches("\\d+\\|ticker \\| tick \\d+"))
+                      .count()
+                  >= 3;
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
+    } finally {
+      logs.destroy(); // SIGTERM, as Ctrl-C's end
+      logs.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertTrue(
+        workers("ticker").getFirst().state() == WorkerState.ONLINE, "following changed nothing");
+  }
 }

@@ -1,0 +1,185 @@
+package dev.pmfx.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pmfx.PmfxHome;
+import dev.pmfx.cli.PmfxCommand;
+import dev.pmfx.config.EcosystemLoader;
+import dev.pmfx.daemon.Daemons;
+import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.engine.WorkerState;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.TreeTableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The window as a client of a real daemon: what the CLI started shows, and outlives it. */
+@ExtendWith(ApplicationExtension.class)
+class DaemonWindowTest {
+
+  @TempDir Path dir;
+
+  private PmfxHome home;
+  private Stage stage;
+  private Window window;
+
+  /** One window's engine, view model and bridge, as PmfxApp wires them. */
+  private record Window(RemoteEngine engine, MainWindowViewModel viewModel, EngineBridge bridge) {
+    void close() {
+      bridge.close();
+      engine.close();
+    }
+  }
+
+  private Window open(Stage on) throws Exception {
+    RemoteEngine engine = Daemons.connectOrStart(home);
+    MainWindowViewModel viewModel =
+        new MainWindowViewModel(
+            EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
+    EngineBridge bridge = new EngineBridge(FxThread::run, viewModel::apply);
+    Window opened = new Window(engine, viewModel, bridge);
+    FxThread.run(() -> on.setScene(new Scene(MainWindow.load(viewModel), 1100, 650)));
+    WaitForAsyncUtils.waitForFxEvents();
+    engine.subscribe(bridge);
+    return opened;
+  }
+
+  @Start
+  void start(Stage stage) throws Exception {
+    PmfxApp.theme(false);
+    this.stage = stage;
+    home = new PmfxHome(dir.resolve("home"));
+    System.setProperty("pmfx.home", home.dir().toString());
+    stage.show();
+  }
+
+  @AfterEach
+  void end() {
+    if (window != null) {
+      window.close();
+    }
+    Daemons.connectIfRunning(home).ifPresent(RemoteEngine::kill);
+    System.clearProperty("pmfx.home");
+  }
+
+  private static void waitFor(Callable<Boolean> condition) throws Exception {
+    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
+    WaitForAsyncUtils.waitForFxEvents();
+  }
+
+  private Path sleepers() throws Exception {
+    Path workers;
+    try {
+      workers = Path.of(DaemonWindowTest.class.getResource("/workers").toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    return Files.writeString(
+        dir.resolve("ecosystem.yaml"),
+        """
+        apps:
+          - name: sleeper
+            script: Sleeper.java
+            cwd: %s
+            instances: 2
+            exec_mode: fork
+            env: { VARS: GREETING, GREETING: hello from the worker }
+        """
+            .formatted(workers));
+  }
+
+  private static Optional<AppItem> app(MainWindowViewModel viewModel, String name) {
+    return viewModel.apps().stream().filter(a -> a.name().equals(name)).findFirst();
+  }
+
+  private static List<Long> onlinePids(AppItem app) {
+    return app.workers().stream()
+        .map(w -> w.status())
+        .filter(s -> s.state() == WorkerState.ONLINE)
+        .map(s -> s.pid().getAsLong())
+        .toList();
+  }
+
+  @Test
+  void whatTheCliStartsShowsInTheWindowAndRunsOnAfterItCloses(FxRobot robot) throws Exception {
+    window = open(stage);
+    int started = PmfxCommand.commandLine().execute("start", sleepers().toString());
+    assertEquals(0, started);
+
+    waitFor(
+        () -> app(window.viewModel(), "sleeper").map(a -> onlinePids(a).size() == 2).orElse(false));
+    TreeTableView<?> table = robot.lookup("#processTable").queryAs(TreeTableView.class);
+    waitFor(() -> table.getRoot().getChildren().size() == 1);
+    waitFor(() -> robot.lookup(".badge-online").queryAll().size() == 3);
+    List<Long> pids = onlinePids(app(window.viewModel(), "sleeper").orElseThrow());
+
+    window.close(); // the window goes; the daemon keeps the workers
+    window = null;
+    Thread.sleep(500);
+    for (long pid : pids) {
+      assertTrue(
+          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+          "worker " + pid + " runs on");
+    }
+
+    window = open(stage); // opened again: the same workers, and what they wrote
+    waitFor(
+        () ->
+            app(window.viewModel(), "sleeper").map(a -> onlinePids(a).equals(pids)).orElse(false));
+    AppItem sleeper = app(window.viewModel(), "sleeper").orElseThrow();
+    robot.interact(() -> window.viewModel().showEarlierLogs(sleeper));
+    waitFor(
+        () ->
+            sleeper.logs().stream()
+                .anyMatch(l -> l.text().equals("GREETING=hello from the worker")));
+  }
+
+  @Test
+  void theCloseDialogKeepsTheWorkersRunningOrStopsThemAll(FxRobot robot) throws Exception {
+    window = open(stage);
+    assertEquals(0, PmfxCommand.commandLine().execute("start", sleepers().toString()));
+    waitFor(
+        () -> app(window.viewModel(), "sleeper").map(a -> onlinePids(a).size() == 2).orElse(false));
+    List<Long> pids = onlinePids(app(window.viewModel(), "sleeper").orElseThrow());
+
+    CompletableFuture<PmfxApp.Quit> keep = new CompletableFuture<>();
+    Platform.runLater(() -> keep.complete(PmfxApp.askQuit(stage, true)));
+    WaitForAsyncUtils.waitForFxEvents();
+    robot.clickOn("Keep Running in Background");
+    assertEquals(PmfxApp.Quit.KEEP_RUNNING, keep.get(10, TimeUnit.SECONDS));
+
+    CompletableFuture<PmfxApp.Quit> stop = new CompletableFuture<>();
+    Platform.runLater(() -> stop.complete(PmfxApp.askQuit(stage, true)));
+    WaitForAsyncUtils.waitForFxEvents();
+    robot.clickOn("Stop All and Quit");
+    assertEquals(PmfxApp.Quit.STOP_ALL, stop.get(10, TimeUnit.SECONDS));
+    long daemon = window.engine().ping().pid();
+    window.engine().kill(); // what Stop All and Quit does
+    window = null;
+    waitFor(() -> !ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false));
+    for (long pid : pids) {
+      assertFalse(
+          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+          "worker " + pid + " stopped");
+    }
+  }
+}
