@@ -63,6 +63,8 @@ if [ "\${2:-}" = shot ]; then
 fi
 kill \$pid
 wait \$pid 2>/dev/null || true
+# the window reached (or started) the home's daemon; it ends with its workers
+HOME=\$1 PMFX_HOME=\$1/.pmfx pmfx kill >/dev/null 2>&1 || true
 SCRIPT
 chmod +x "$work/start.sh"
 # One X server for every start (xvfb-run per start sometimes hands out a display that is not up).
@@ -107,6 +109,16 @@ for worker in web-0 web-1 worker-0; do
   }
 done
 echo "the demo runs on the bundled runtime: web-0, web-1 and worker-0 online"
+
+# The daemon on the installed launcher: the CLI starts it, it runs a worker, kill ends both.
+(
+  export HOME="$work/home" PMFX_HOME="$work/home/.pmfx"
+  pmfx start "$PMFX_HOME/demo/ecosystem.config.js" --only worker > "$work/daemon.log" 2>&1
+  pmfx list >> "$work/daemon.log" 2>&1
+  grep -q '│ worker ' "$work/daemon.log" || { cat "$work/daemon.log" >&2; exit 1; }
+  pmfx kill | tee -a "$work/daemon.log" | grep -q 'and the daemon' || { cat "$work/daemon.log" >&2; exit 1; }
+) || { echo "the daemon did not run on the installed launcher" >&2; exit 1; }
+echo "the daemon runs on the installed launcher: pmfx start, list and kill from PATH"
 
 apt purge -y -q pmfx >/dev/null
 left=""

@@ -362,6 +362,9 @@ class RolloutTest {
     WorkerStatus after = pmfx.engine.snapshot().getFirst().workers().getFirst();
     assertEquals(WorkerState.ONLINE, after.state());
     assertTrue(after.pid().orElseThrow() != pid);
+    // Events reach listeners on their own thread, maybe just after the result.
+    pmfx.events.await(
+        EngineEvent.RolloutChanged.class, c -> c.phase() == EngineEvent.RolloutChanged.Phase.DONE);
     assertEquals(List.of(Step.SIGNAL, Step.START, Step.READY), endedSteps(after.id()));
   }
 }

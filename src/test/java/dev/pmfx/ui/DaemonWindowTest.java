@@ -50,6 +50,13 @@ class DaemonWindowTest {
     }
   }
 
+  /** {@code pmfx args…}, as the CLI runs it; its table is not this test's to print. */
+  private static int pmfx(String... args) {
+    return PmfxCommand.commandLine()
+        .setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()))
+        .execute(args);
+  }
+
   private Window open(Stage on) throws Exception {
     RemoteEngine engine = Daemons.connectOrStart(home);
     MainWindowViewModel viewModel =
@@ -122,7 +129,7 @@ class DaemonWindowTest {
   @Test
   void whatTheCliStartsShowsInTheWindowAndRunsOnAfterItCloses(FxRobot robot) throws Exception {
     window = open(stage);
-    int started = PmfxCommand.commandLine().execute("start", sleepers().toString());
+    int started = pmfx("start", sleepers().toString());
     assertEquals(0, started);
 
     waitFor(
@@ -156,7 +163,7 @@ class DaemonWindowTest {
   @Test
   void theCloseDialogKeepsTheWorkersRunningOrStopsThemAll(FxRobot robot) throws Exception {
     window = open(stage);
-    assertEquals(0, PmfxCommand.commandLine().execute("start", sleepers().toString()));
+    assertEquals(0, pmfx("start", sleepers().toString()));
     waitFor(
         () -> app(window.viewModel(), "sleeper").map(a -> onlinePids(a).size() == 2).orElse(false));
     List<Long> pids = onlinePids(app(window.viewModel(), "sleeper").orElseThrow());
