@@ -522,7 +522,7 @@ public final class DaemonServer {
             send(Wire.Message.result(id, true));
           }
           case Wire.Call.Subscribe c -> {
-            subscriptions.put(id, engine.subscribe(new Forward(id)));
+            subscriptions.put(id, engine.subscribe(new Forward(id, c.history())));
             send(Wire.Message.result(id, true));
           }
           case Wire.Call.Unsubscribe c -> {
@@ -606,9 +606,21 @@ public final class DaemonServer {
 
     private final class Forward implements EngineListener {
       private final long subscription;
+      private final boolean history;
 
-      Forward(long subscription) {
+      Forward(long subscription, boolean history) {
         this.subscription = subscription;
+        this.history = history;
+      }
+
+      @Override
+      public boolean wantsHistory() {
+        return history;
+      }
+
+      @Override
+      public void onHistory(List<EngineEvent> past) {
+        send(Wire.Message.history(subscription, past));
       }
 
       @Override

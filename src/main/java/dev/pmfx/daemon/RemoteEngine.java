@@ -111,6 +111,8 @@ public final class RemoteEngine implements Engine {
     try {
       if (message.snapshot() != null) {
         listener.onSnapshot(message.snapshot());
+      } else if (message.history() != null) {
+        listener.onHistory(message.history());
       } else if (message.event() != null) {
         listener.onEvent(message.event());
       }
@@ -255,7 +257,9 @@ public final class RemoteEngine implements Engine {
     // the answer does.
     long subscription = ids.incrementAndGet();
     listeners.put(subscription, listener);
-    await(this.<Boolean>call(subscription, new Wire.Call.Subscribe(), BOOLEAN));
+    await(
+        this.<Boolean>call(
+            subscription, new Wire.Call.Subscribe(listener.wantsHistory()), BOOLEAN));
     return () -> {
       if (listeners.remove(subscription) != null && !disconnected.isDone()) {
         call(new Wire.Call.Unsubscribe(subscription), BOOLEAN);

@@ -41,14 +41,15 @@ final class Wire {
       String error,
       Long subscription,
       List<AppStatus> snapshot,
+      List<EngineEvent> history,
       EngineEvent event) {
 
     static Message call(long id, Call call) {
-      return new Message(id, call, null, null, null, null, null);
+      return new Message(id, call, null, null, null, null, null, null);
     }
 
     static Message result(long id, Object value) {
-      return new Message(id, null, JSON.valueToTree(value), null, null, null, null);
+      return new Message(id, null, JSON.valueToTree(value), null, null, null, null, null);
     }
 
     /**
@@ -68,6 +69,7 @@ final class Wire {
             null,
             null,
             null,
+            null,
             null);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
@@ -75,15 +77,19 @@ final class Wire {
     }
 
     static Message error(long id, String error) {
-      return new Message(id, null, null, error, null, null, null);
+      return new Message(id, null, null, error, null, null, null, null);
     }
 
     static Message snapshot(long subscription, List<AppStatus> apps) {
-      return new Message(null, null, null, null, subscription, apps, null);
+      return new Message(null, null, null, null, subscription, apps, null, null);
+    }
+
+    static Message history(long subscription, List<EngineEvent> past) {
+      return new Message(null, null, null, null, subscription, null, past, null);
     }
 
     static Message event(long subscription, EngineEvent event) {
-      return new Message(null, null, null, null, subscription, null, event);
+      return new Message(null, null, null, null, subscription, null, null, event);
     }
   }
 
@@ -135,8 +141,11 @@ final class Wire {
 
     record SampleEvery(Duration interval) implements Call {}
 
-    /** Answered with nothing; the snapshot and events follow under the call's id. */
-    record Subscribe() implements Call {}
+    /**
+     * Answered with nothing; the snapshot, the history when asked, and the events follow under the
+     * call's id.
+     */
+    record Subscribe(boolean history) implements Call {}
 
     record Unsubscribe(long subscription) implements Call {}
 

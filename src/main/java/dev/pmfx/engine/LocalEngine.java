@@ -81,6 +81,7 @@ public final class LocalEngine implements Engine {
   private final Map<Integer, LogTail<LogLine>> tails = new ConcurrentHashMap<>();
   private final Map<Path, LogFile> logFiles = new ConcurrentHashMap<>();
   private volatile EngineEvent.MetricsSample lastSample;
+  private final java.util.ArrayDeque<EngineEvent> recent = new java.util.ArrayDeque<>();
   private final List<EngineListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
@@ -1420,6 +1421,10 @@ public final class LocalEngine implements Engine {
           deliveries.add(
               () -> {
                 call(() -> listener.onSnapshot(snapshot));
+                if (listener.wantsHistory()) {
+                  List<EngineEvent> past = List.copyOf(recent);
+                  call(() -> listener.onHistory(past));
+                }
                 listeners.add(listener);
               });
         };
@@ -2454,6 +2459,7 @@ public final class LocalEngine implements Engine {
     }
     deliveries.add(
         () -> {
+          remember(event);
           for (EngineListener listener : listeners) {
             call(() -> listener.onEvent(event));
           }
@@ -2462,6 +2468,27 @@ public final class LocalEngine implements Engine {
           }
         });
   }
+
+  /**
+   * Keeps what a listener that comes later gets as {@link EngineListener#onHistory}; on the
+   * dispatcher, which alone touches it.
+   */
+  private void remember(EngineEvent event) {
+    if (!(event instanceof EngineEvent.MetricsSample)
+        && !(event instanceof EngineEvent.WorkerChanged)) {
+      return;
+    }
+    recent.addLast(event);
+    Instant oldest = event.at().minus(EngineListener.HISTORY);
+    while (!recent.isEmpty()
+        && (recent.peekFirst().at().isBefore(oldest)
+            || recent.size() > EngineListener.HISTORY_CHANGES + HISTORY_SAMPLES)) {
+      recent.removeFirst();
+    }
+  }
+
+  /** Samples in {@link EngineListener#HISTORY} at the fastest interval, 1 s. */
+  private static final int HISTORY_SAMPLES = (int) EngineListener.HISTORY.toSeconds();
 
   private static void call(Runnable listenerCode) {
     try {

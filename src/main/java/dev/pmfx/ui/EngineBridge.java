@@ -23,8 +23,18 @@ public final class EngineBridge implements EngineListener, AutoCloseable {
 
   public static final Duration PERIOD = Duration.ofMillis(150);
 
-  /** A batch: the snapshot, if one came, then the events after it, in order. */
-  public record Batch(List<AppStatus> snapshot, List<EngineEvent> events) {}
+  /**
+   * A batch: the snapshot, if one came, with what happened before it ({@code past}), then the
+   * events after it, in order.
+   */
+  public record Batch(List<AppStatus> snapshot, List<EngineEvent> past, List<EngineEvent> events) {
+    public Batch(List<AppStatus> snapshot, List<EngineEvent> events) {
+      this(snapshot, List.of(), events);
+    }
+  }
+
+  /** What came as history, told apart from a snapshot in the queue. */
+  private record Past(List<EngineEvent> events) {}
 
   private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean handedOver = new AtomicBoolean();
@@ -56,6 +66,16 @@ public final class EngineBridge implements EngineListener, AutoCloseable {
     pending.add(event);
   }
 
+  @Override
+  public boolean wantsHistory() {
+    return true;
+  }
+
+  @Override
+  public void onHistory(List<EngineEvent> past) {
+    pending.add(new Past(past));
+  }
+
   private void handOver() {
     if (!pending.isEmpty() && handedOver.compareAndSet(false, true)) {
       fxThread.execute(this::drain);
@@ -67,18 +87,22 @@ public final class EngineBridge implements EngineListener, AutoCloseable {
   void drain() {
     handedOver.set(false);
     List<AppStatus> snapshot = null;
+    List<EngineEvent> past = List.of();
     List<EngineEvent> events = new ArrayList<>();
     Object next;
     while ((next = pending.poll()) != null) {
       if (next instanceof List<?> apps) {
         snapshot = (List<AppStatus>) apps;
+        past = List.of();
         events.clear();
+      } else if (next instanceof Past history) {
+        past = history.events();
       } else {
         events.add((EngineEvent) next);
       }
     }
     if (snapshot != null || !events.isEmpty()) {
-      apply.accept(new Batch(snapshot, events));
+      apply.accept(new Batch(snapshot, past, events));
     }
   }
 

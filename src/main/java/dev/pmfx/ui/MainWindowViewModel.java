@@ -684,6 +684,14 @@ public final class MainWindowViewModel {
         known(app);
       }
     }
+    for (EngineEvent event : batch.past()) {
+      switch (event) {
+        case EngineEvent.MetricsSample sample ->
+            history.add(sample.at().toEpochMilli(), readings(sample));
+        case EngineEvent.WorkerChanged changed -> remember(changed);
+        default -> {}
+      }
+    }
     Map<Row, List<LogEntry>> lines = new LinkedHashMap<>();
     for (EngineEvent event : batch.events()) {
       switch (event) {
@@ -773,11 +781,21 @@ public final class MainWindowViewModel {
           .map(app -> app.worker(requests.workerId()))
           .ifPresent(worker -> worker.requestsProperty().set(requests));
     }
-    List<dev.pmfx.metrics.History.Reading> readings = new ArrayList<>();
     for (EngineEvent.MetricsSample.WorkerUsage usage : sample.workers()) {
       item(usage.app())
           .map(app -> app.worker(usage.workerId()))
           .ifPresent(worker -> worker.usageProperty().set(usage));
+    }
+    history.add(sample.at().toEpochMilli(), readings(sample));
+    samples.set(samples.get() + 1);
+  }
+
+  /** A sample as the charts' history keeps it. */
+  private static List<dev.pmfx.metrics.History.Reading> readings(EngineEvent.MetricsSample sample) {
+    Map<Integer, EngineEvent.MetricsSample.WorkerRequests> counted = new java.util.HashMap<>();
+    sample.requests().forEach(r -> counted.put(r.workerId(), r));
+    List<dev.pmfx.metrics.History.Reading> readings = new ArrayList<>();
+    for (EngineEvent.MetricsSample.WorkerUsage usage : sample.workers()) {
       EngineEvent.MetricsSample.WorkerRequests r = counted.get(usage.workerId());
       readings.add(
           new dev.pmfx.metrics.History.Reading(
@@ -792,8 +810,7 @@ public final class MainWindowViewModel {
               r == null ? 0 : r.p50Millis(),
               r == null ? 0 : r.p99Millis()));
     }
-    history.add(sample.at().toEpochMilli(), readings);
-    samples.set(samples.get() + 1);
+    return readings;
   }
 
   /**
@@ -830,6 +847,28 @@ public final class MainWindowViewModel {
     }
   }
 
+  /**
+   * Adds a state change to its app's and worker's history (the Events tab), without touching their
+   * state; returns the worker's name.
+   */
+  private String remember(EngineEvent.WorkerChanged changed) {
+    WorkerStatus status = changed.worker();
+    String source = status.name() + "-" + status.instance();
+    HistoryEntry entry =
+        new HistoryEntry(
+            changed.at(), source, changed.from().label(), status.state().label(), changed.reason());
+    item(status.name())
+        .ifPresent(
+            app -> {
+              app.addHistory(entry);
+              WorkerItem worker = app.worker(status.id());
+              if (worker != null) {
+                worker.addHistory(entry);
+              }
+            });
+    return source;
+  }
+
   private void changed(EngineEvent.WorkerChanged changed) {
     WorkerStatus status = changed.worker();
     AppItem app = item(status.name()).orElse(null);
@@ -847,12 +886,7 @@ public final class MainWindowViewModel {
       worker.usageProperty().set(null);
       worker.requestsProperty().set(null); // its counts start again when it rejoins
     }
-    String source = status.name() + "-" + status.instance();
-    HistoryEntry entry =
-        new HistoryEntry(
-            changed.at(), source, changed.from().label(), status.state().label(), changed.reason());
-    worker.addHistory(entry);
-    app.addHistory(entry);
+    String source = remember(changed);
     if (status.state() == WorkerState.ERRORED || status.state() == WorkerState.CRASHED) {
       problem.set(""); // the same words again are news again
       problem.set(source + " " + status.state().label() + ": " + changed.reason());

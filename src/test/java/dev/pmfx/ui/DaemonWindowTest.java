@@ -139,6 +139,14 @@ class DaemonWindowTest {
     waitFor(() -> robot.lookup(".badge-online").queryAll().size() == 3);
     List<Long> pids = onlinePids(app(window.viewModel(), "sleeper").orElseThrow());
 
+    waitFor( // samples for the charts, before the window goes
+        () ->
+            window
+                .viewModel()
+                .history()
+                .app("sleeper")
+                .map(f -> f.total().cpu().size() >= 2)
+                .orElse(false));
     window.close(); // the window goes; the daemon keeps the workers
     window = null;
     Thread.sleep(500);
@@ -153,6 +161,17 @@ class DaemonWindowTest {
         () ->
             app(window.viewModel(), "sleeper").map(a -> onlinePids(a).equals(pids)).orElse(false));
     AppItem sleeper = app(window.viewModel(), "sleeper").orElseThrow();
+    assertTrue(
+        sleeper.history().stream().filter(h -> h.to().equals("online")).count() >= 2,
+        "the Events tab has what happened before: " + sleeper.history());
+    assertTrue(
+        window
+            .viewModel()
+            .history()
+            .app("sleeper")
+            .map(f -> f.total().cpu().size() >= 2)
+            .orElse(false),
+        "the charts have the samples from before");
     robot.interact(() -> window.viewModel().showEarlierLogs(sleeper));
     waitFor(
         () ->
