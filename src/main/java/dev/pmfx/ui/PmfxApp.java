@@ -235,6 +235,13 @@ public final class PmfxApp extends Application {
     alert
         .getButtonTypes()
         .setAll(daemon ? List.of(keep, stop, ButtonType.CANCEL) : List.of(stop, ButtonType.CANCEL));
+    for (ButtonType type : alert.getButtonTypes()) {
+      javafx.scene.Node button = alert.getDialogPane().lookupButton(type);
+      ButtonBar.setButtonUniformSize(button, false); // each button as wide as its words
+      if (button instanceof javafx.scene.control.Button b) {
+        b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+      }
+    }
     Optional<ButtonType> chosen = alert.showAndWait();
     return chosen.filter(keep::equals).isPresent()
         ? Quit.KEEP_RUNNING
