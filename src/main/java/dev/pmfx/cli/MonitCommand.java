@@ -74,6 +74,21 @@ final class MonitCommand implements Callable<Integer> {
                     }
                   }
                 })) {
+      // What the workers wrote before, newest last, until their next lines come.
+      List<EngineEvent.LogLine> earlier = new ArrayList<>();
+      engine.snapshot().stream()
+          .flatMap(app -> app.workers().stream())
+          .forEach(w -> earlier.addAll(engine.tail(w.id(), LOG_LINES)));
+      earlier.sort(java.util.Comparator.comparing(EngineEvent.LogLine::at));
+      synchronized (recent) {
+        earlier
+            .subList(Math.max(0, earlier.size() - LOG_LINES), earlier.size())
+            .reversed()
+            .forEach(recent::addFirst);
+        while (recent.size() > LOG_LINES) {
+          recent.removeFirst();
+        }
+      }
       for (int frame = 0; frames < 0 || frame < frames; frame++) {
         if (engine.disconnected().isDone()) {
           spec.commandLine().getErr().println("pmfx: the daemon ended");
