@@ -156,9 +156,13 @@ public final class Daemons {
               .command()
               .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        // A debugger's port, a training run's cache and the like belong to this JVM alone.
+        // A debugger's port, a training run's cache, and a short command's quick start (C1
+        // alone, the serial GC, its class cache) belong to this JVM, not to a daemon that runs
+        // for weeks and balances requests.
         if (!option.startsWith("-agentlib:jdwp")
-            && !option.startsWith("-XX:AOTCacheOutput")
+            && !option.startsWith("-XX:AOTCache")
+            && !option.startsWith("-XX:TieredStopAtLevel")
+            && !option.equals("-XX:+UseSerialGC")
             && !option.startsWith("-Dpmfx.aotTraining")) {
           command.add(option);
         }
