@@ -32,15 +32,30 @@ final class Client {
     }
   }
 
-  /** The home's daemon, started when none runs. */
-  static RemoteEngine connect() {
+  /**
+   * The home's daemon, started when none runs. A daemon of another pmfx version (left running
+   * across an upgrade) is used, with a warning on {@code err}, as PM2 warns of its in-memory one.
+   */
+  static RemoteEngine connect(PrintWriter err) {
     PmfxHome home = PmfxHome.current();
+    RemoteEngine engine;
     try {
-      return Daemons.connectOrStart(home);
+      engine = Daemons.connectOrStart(home);
     } catch (IOException e) {
       throw new Unreachable(
           "pmfx: cannot reach the daemon for " + home.dir() + ": " + e.getMessage(), e);
     }
+    String version = engine.ping().version();
+    if (!version.equals(dev.pmfx.Version.current())) {
+      err.println(
+          "pmfx: the daemon runs pmfx "
+              + version
+              + ", this is pmfx "
+              + dev.pmfx.Version.current()
+              + "; 'pmfx update' starts this one's with the same apps");
+      err.flush();
+    }
+    return engine;
   }
 
   /** Prints the result's problems, each naming its app; 0 when there were none, else 1. */

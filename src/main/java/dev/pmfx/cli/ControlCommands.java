@@ -53,14 +53,11 @@ final class ControlCommands {
         "A script's app is written to PMFX_HOME/apps/NAME.config.json, which reload reads again."
       })
   static final class Start implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE|SCRIPT|TARGET")
-    String what;
-
     @Parameters(
-        index = "1..*",
-        paramLabel = "ARG",
-        description = "the script's arguments (after --)")
-    List<String> scriptArgs = List.of();
+        arity = "1..*",
+        paramLabel = "FILE|SCRIPT|TARGET",
+        description = "what to start; a script's arguments follow --")
+    List<String> what;
 
     @Option(names = "--env", paramLabel = "NAME", description = "use env_NAME over env")
     String envName;
@@ -92,20 +89,54 @@ final class ControlCommands {
 
     @Spec CommandSpec spec;
 
+    private List<String> scriptArgs = List.of();
+
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Path path = Path.of(what);
-      if (!Files.exists(path)) {
-        try (RemoteEngine engine = Client.connect()) {
-          int code = Client.report(err, Client.await(engine.start(what)));
-          table(out, engine);
-          return code;
+      List<String> original = spec.commandLine().getParseResult().originalArgs();
+      int dash = original.indexOf("--");
+      if (dash >= 0) { // what follows -- is the script's, not more things to start
+        scriptArgs = List.copyOf(original.subList(dash + 1, original.size()));
+        what = what.subList(0, what.size() - scriptArgs.size());
+      }
+      int code = Client.OK;
+      try (RemoteEngine engine = Client.connect(err)) {
+        for (String one : what) {
+          code = Math.max(code, start(engine, one, out, err));
         }
+        table(out, engine);
+      }
+      return code;
+    }
+
+    /** One thing to start: a known app (PM2 looks at names first), a file, or a script. */
+    private int start(RemoteEngine engine, String one, PrintWriter out, PrintWriter err)
+        throws IOException {
+      List<AppStatus> apps = engine.snapshot();
+      Path path = Path.of(one);
+      if (!Client.appsOf(apps, one).isEmpty() || one.equals("all") || !Files.exists(path)) {
+        if (!Files.exists(path) && Client.appsOf(apps, one).isEmpty() && looksLikeAFile(one)) {
+          err.println("pmfx: " + path.toAbsolutePath() + ": file not found");
+          return Client.FAILED;
+        }
+        return Client.report(err, Client.await(engine.start(one)));
       }
       if (!Files.isDirectory(path) && !ecosystemFile(path)) {
-        path = scriptApp(path.toAbsolutePath().normalize());
+        Path script = path.toAbsolutePath().normalize();
+        String app = appName(script);
+        boolean running =
+            apps.stream()
+                .filter(a -> a.name().equals(app))
+                .flatMap(a -> a.workers().stream())
+                .anyMatch(w -> w.state().running());
+        if (running) { // its file stays as it is, for the app that runs
+          err.println(
+              "pmfx: " + app + ": already running; restart or reload it, or delete it first");
+          return Client.FAILED;
+        }
+        path = scriptApp(script, app);
       }
       LoadResult loaded = EcosystemLoader.forThisMachine().load(path);
       loaded.diagnostics().forEach(d -> err.println(d.format()));
@@ -114,15 +145,22 @@ final class ControlCommands {
         err.flush();
         return Client.FAILED;
       }
-      try (RemoteEngine engine = Client.connect()) {
-        int code =
-            Client.report(
-                err,
-                Client.await(
-                    engine.start(ecosystem.ecosystem(), Optional.ofNullable(envName), only)));
-        table(out, engine);
-        return code;
-      }
+      return Client.report(
+          err,
+          Client.await(engine.start(ecosystem.ecosystem(), Optional.ofNullable(envName), only)));
+    }
+
+    /** A word that names a file rather than an app: a path, or a script's extension. */
+    private static boolean looksLikeAFile(String word) {
+      return word.contains("/")
+          || word.matches(".*\\.(js|cjs|mjs|ts|json|ya?ml|py|rb|sh|php|pl|java|jar|exe)");
+    }
+
+    private String appName(Path script) {
+      String file = script.getFileName().toString();
+      return name != null
+          ? name
+          : file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
     }
 
     /** PM2's rule: a .json, .yml or .yaml file, or a *.config.js/cjs/mjs one, holds apps. */
@@ -136,12 +174,7 @@ final class ControlCommands {
     }
 
     /** Writes the script's app as an ecosystem file of its own, as options name it. */
-    private Path scriptApp(Path script) throws IOException {
-      String file = script.getFileName().toString();
-      String app =
-          name != null
-              ? name
-              : file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
+    private Path scriptApp(Path script, String app) throws IOException {
       ObjectNode spec = JsonNodeFactory.instance.objectNode();
       spec.put("name", app);
       spec.put("script", script.toString());
@@ -197,7 +230,7 @@ final class ControlCommands {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       int code = Client.OK;
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(err)) {
         for (String target : targets) {
           if (printsSteps()) {
             code =
@@ -335,7 +368,7 @@ final class ControlCommands {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       int code = Client.OK;
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(err)) {
         for (String target : targets) {
           CommandResult result = Client.await(engine.flush(target));
           code = Math.max(code, Client.report(err, result));
@@ -374,7 +407,7 @@ final class ControlCommands {
         err.println("pmfx: " + e.getMessage());
         return 2;
       }
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(err)) {
         int code = printingSteps(engine, out, err, app, () -> engine.scale(app, scale));
         table(out, engine);
         return code;

@@ -87,7 +87,7 @@ final class InfoCommands {
 
     @Override
     public Integer call() {
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
         DaemonInfo info = engine.ping();
         spec.commandLine()
             .getOut()
@@ -157,7 +157,7 @@ final class InfoCommands {
 
     @Override
     public Integer call() {
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
         ControlCommands.table(spec.commandLine().getOut(), engine);
         return Client.OK;
       }
@@ -173,7 +173,7 @@ final class InfoCommands {
 
     @Override
     public Integer call() throws IOException {
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
         PrintWriter out = spec.commandLine().getOut();
         out.println(
             EngineJson.mapper()
@@ -198,7 +198,7 @@ final class InfoCommands {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
         List<AppStatus> apps = Client.appsOf(engine.snapshot(), target);
         if (apps.isEmpty()) {
           spec.commandLine()

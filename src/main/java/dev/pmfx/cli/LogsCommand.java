@@ -51,7 +51,7 @@ final class LogsCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (RemoteEngine engine = Client.connect()) {
+    try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
       List<AppStatus> apps = Client.appsOf(engine.snapshot(), target);
       if (apps.isEmpty() && !target.equals("all")) {
         err.println("pmfx: " + target + ": no app, worker id or namespace '" + target + "'");
@@ -91,7 +91,7 @@ final class LogsCommand implements Callable<Integer> {
         gone.await();
       }
       err.println("pmfx: the daemon ended");
-      return Client.FAILED;
+      return Client.UNREACHABLE;
     }
   }
 

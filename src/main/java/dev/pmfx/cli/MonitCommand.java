@@ -55,7 +55,7 @@ final class MonitCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     boolean terminal = System.console() != null;
-    try (RemoteEngine engine = Client.connect();
+    try (RemoteEngine engine = Client.connect(spec.commandLine().getErr());
         Engine.Subscription lines =
             engine.subscribe(
                 new EngineListener() {
@@ -92,7 +92,7 @@ final class MonitCommand implements Callable<Integer> {
       for (int frame = 0; frames < 0 || frame < frames; frame++) {
         if (engine.disconnected().isDone()) {
           spec.commandLine().getErr().println("pmfx: the daemon ended");
-          return Client.FAILED;
+          return Client.UNREACHABLE;
         }
         String drawn = frame(engine.snapshot(), engine.lastSample(), Instant.now());
         out.print(terminal ? "\033[H\033[2J" + drawn : drawn + "\n");

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       MonitCommand.class,
       SaveCommands.Save.class,
       SaveCommands.Resurrect.class,
+      SaveCommands.Update.class,
       SaveCommands.Startup.class,
       SaveCommands.Unstartup.class,
       InfoCommands.Ping.class,
@@ -54,18 +55,30 @@ public final class PmfxCommand implements Callable<Integer> {
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(
             (exception, commandLine, parsed) -> {
-              if (exception instanceof Client.Unreachable unreachable) {
-                commandLine.getErr().println(unreachable.getMessage());
-                commandLine.getErr().flush();
+              Throwable cause = exception;
+              while ((cause instanceof java.util.concurrent.CompletionException
+                      || cause instanceof java.util.concurrent.ExecutionException)
+                  && cause.getCause() != null) {
+                cause = cause.getCause();
+              }
+              java.io.PrintWriter err = commandLine.getErr();
+              if (cause instanceof Client.Unreachable unreachable) {
+                err.println(unreachable.getMessage());
+                err.flush();
                 return Client.UNREACHABLE;
               }
-              if (exception instanceof java.io.UncheckedIOException
-                  || exception instanceof java.util.concurrent.CompletionException
-                  || exception instanceof IllegalStateException) {
-                // the daemon went away mid-command, or did not answer
-                commandLine.getErr().println("pmfx: " + exception.getMessage());
-                commandLine.getErr().flush();
+              if (cause instanceof java.io.IOException
+                  || cause instanceof java.io.UncheckedIOException) {
+                err.println("pmfx: lost the daemon: " + cause.getMessage());
+                err.flush();
                 return Client.UNREACHABLE;
+              }
+              if (cause instanceof dev.pmfx.daemon.RemoteEngine.DaemonException
+                  || cause instanceof IllegalStateException
+                  || cause instanceof IllegalArgumentException) {
+                err.println("pmfx: " + cause.getMessage()); // the daemon said no
+                err.flush();
+                return Client.FAILED;
               }
               throw exception;
             });

@@ -29,13 +29,25 @@ final class SaveCommands {
       description =
           "Saves every app (spec, file, env, whether it runs) to PMFX_HOME/dump.json for 'pmfx resurrect'.")
   static final class Save implements Callable<Integer> {
+    @Option(names = "--force", description = "save even when no app is known (an empty dump)")
+    boolean force;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
         SavedApps saved = SavedApps.of(engine.snapshot());
         Path dump = Daemons.dumpFile(PmfxHome.current());
+        if (saved.apps().isEmpty() && !force && Files.exists(dump)) {
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "pmfx: no app runs, so "
+                      + dump
+                      + " is left as it is (pmfx save --force empties it)");
+          return Client.FAILED;
+        }
         saved.write(dump);
         EventPrinter.say(
             spec.commandLine().getOut(),
@@ -74,11 +86,51 @@ final class SaveCommands {
             "pmfx: nothing to resurrect: " + dump + " does not exist ('pmfx save' writes it)");
         return Client.FAILED;
       }
-      try (RemoteEngine engine = Client.connect()) {
+      try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
         int code = Client.OK;
         for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
           code = Math.max(code, Client.report(err, result));
         }
+        ControlCommands.table(out, engine);
+        return code;
+      }
+    }
+  }
+
+  @Command(
+      name = "update",
+      mixinStandardHelpOptions = true,
+      description =
+          "Saves every app, ends the daemon (its workers gracefully), and starts this pmfx's"
+              + " daemon with the apps that ran: after an upgrade, as pm2 update.")
+  static final class Update implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      PmfxHome home = PmfxHome.current();
+      Path dump = Daemons.dumpFile(home);
+      Optional<RemoteEngine> running = Daemons.connectIfRunning(home);
+      if (running.isPresent()) {
+        try (RemoteEngine old = running.get()) {
+          SavedApps.of(old.snapshot()).write(dump);
+          EventPrinter.say(
+              out,
+              "saved the apps to " + dump + "; ending pmfx " + old.ping().version() + "'s daemon");
+          old.kill();
+        }
+      }
+      Optional<SavedApps> saved = SavedApps.read(dump);
+      try (RemoteEngine engine = Client.connect(err)) {
+        int code = Client.OK;
+        if (saved.isPresent()) {
+          for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
+            code = Math.max(code, Client.report(err, result));
+          }
+        }
+        EventPrinter.say(out, "the daemon runs pmfx " + engine.ping().version());
         ControlCommands.table(out, engine);
         return code;
       }
@@ -187,6 +239,7 @@ final class SaveCommands {
   }
 
   private static String quoted(String word) {
+    word = word.replace("%", "%%"); // systemd's specifiers
     return word.matches("[A-Za-z0-9_@%+=:,./-]+")
         ? word
         : "\"" + word.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";

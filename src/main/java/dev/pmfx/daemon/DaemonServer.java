@@ -8,8 +8,6 @@ import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
 import dev.pmfx.engine.LocalEngine;
-import dev.pmfx.engine.Signals;
-import dev.pmfx.engine.WorkerStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,16 +17,13 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,10 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DaemonServer {
 
   /** Messages a client may leave unread before it is cut off rather than slow the engine. */
-  static final int OUTBOX_LIMIT = 200_000;
-
-  /** How far a process's start may lie from the one recorded for it and still be the same. */
-  static final Duration SAME_START = Duration.ofSeconds(2);
+  static final int OUTBOX_LIMIT = 100_000;
 
   /** Another daemon holds this home. */
   public static final class AlreadyRunning extends IOException {
@@ -78,6 +70,7 @@ public final class DaemonServer {
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("pmfx-daemon-state").daemon().unstarted(r));
   private final AtomicBoolean stateDirty = new AtomicBoolean();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
   private DaemonServer(
       PmfxHome home, PrintStream log, FileChannel lockFile, FileLock lock, boolean resurrect)
@@ -87,25 +80,8 @@ public final class DaemonServer {
     this.lockFile = lockFile;
     this.lock = lock;
     this.engine = LocalEngine.create(home);
-    recover();
-    if (resurrect) {
-      resurrect();
-    }
-    engine.subscribe(
-        new EngineListener() {
-          @Override
-          public void onSnapshot(List<AppStatus> apps) {
-            stateChanged();
-          }
-
-          @Override
-          public void onEvent(EngineEvent event) {
-            if (!(event instanceof EngineEvent.LogLine)
-                && !(event instanceof EngineEvent.MetricsSample)) {
-              stateChanged();
-            }
-          }
-        });
+    // Listening first: clients connect at once, and their calls wait until what an earlier
+    // daemon left is taken over (a ping is answered meanwhile).
     Path socket = Daemons.socket(home);
     Files.deleteIfExists(socket); // a dead daemon's: this one holds the lock
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -124,6 +100,29 @@ public final class DaemonServer {
             + ", pid "
             + ProcessHandle.current().pid()
             + ")");
+    try {
+      recover();
+      if (resurrect) {
+        resurrect();
+      }
+    } finally {
+      engine.subscribe(
+          new EngineListener() {
+            @Override
+            public void onSnapshot(List<AppStatus> apps) {
+              stateChanged();
+            }
+
+            @Override
+            public void onEvent(EngineEvent event) {
+              if (!(event instanceof EngineEvent.LogLine)
+                  && !(event instanceof EngineEvent.MetricsSample)) {
+                stateChanged();
+              }
+            }
+          });
+      ready.complete(null);
+    }
   }
 
   /**
@@ -142,18 +141,12 @@ public final class DaemonServer {
               + Daemons.socket(home)
               + " is too long for a Unix-domain socket; set PMFX_HOME to a shorter folder");
     }
-    FileChannel lockFile =
-        FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = lockFile.tryLock();
-    } catch (OverlappingFileLockException sameProcess) {
-      lock = null;
-    }
-    if (lock == null) {
-      lockFile.close();
+    Optional<FileLock> held = Daemons.lock(home);
+    if (held.isEmpty()) {
       throw new AlreadyRunning("a pmfx daemon already runs for " + dir);
     }
+    FileLock lock = held.get();
+    FileChannel lockFile = lock.channel();
     try {
       return new DaemonServer(home, log, lockFile, lock, resurrect);
     } catch (IOException | RuntimeException e) {
@@ -192,102 +185,29 @@ public final class DaemonServer {
    * apps that ran start again with the specs it had.
    */
   private void recover() {
-    Path stateFile = Daemons.stateFile(home);
     Optional<SavedApps> saved;
     try {
-      saved = SavedApps.read(stateFile);
+      saved = SavedApps.read(Daemons.stateFile(home));
     } catch (IOException e) {
-      say(e.getMessage() + "; nothing recovered");
-      return;
+      say(e.getMessage() + "; its apps are not started again");
+      saved = Optional.empty();
     }
-    if (saved.isEmpty()) {
+    List<Orphans.Orphan> orphans = Orphans.of(home, saved);
+    if (saved.isEmpty() && orphans.isEmpty()) {
       return;
     }
     say(
-        "the daemon before this one (pid "
-            + saved.get().pid()
-            + ") ended without pmfx kill; taking over its apps");
-    List<CompletableFuture<String>> stops = new ArrayList<>();
-    for (AppStatus app : saved.get().apps()) {
-      for (WorkerStatus worker : app.workers()) {
-        survivor(worker).ifPresent(process -> stops.add(stopSurvivor(app, worker, process)));
-      }
-    }
+        "the daemon before this one ("
+            + saved.map(s -> "pid " + s.pid()).orElse("which wrote no state")
+            + ") ended without pmfx kill; taking over");
+    List<CompletableFuture<String>> stops = orphans.stream().map(Orphans::stop).toList();
     for (CompletableFuture<String> stop : stops) {
       say(stop.join());
     }
-    for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
-      result.problems().forEach(p -> say(p.app() + ": " + p.message()));
-    }
-  }
-
-  /** The worker's process, when it still runs: the same pid, started when it was recorded. */
-  static Optional<ProcessHandle> survivor(WorkerStatus worker) {
-    if (worker.pid().isEmpty() || worker.startedAt().isEmpty()) {
-      return Optional.empty();
-    }
-    return ProcessHandle.of(worker.pid().getAsLong())
-        .filter(DaemonServer::running)
-        .filter(
-            p ->
-                p.info()
-                    .startInstant()
-                    .map(
-                        started ->
-                            Duration.between(started, worker.startedAt().get())
-                                    .abs()
-                                    .compareTo(SAME_START)
-                                < 0)
-                    .orElse(false));
-  }
-
-  private static CompletableFuture<String> stopSurvivor(
-      AppStatus app, WorkerStatus worker, ProcessHandle process) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-          String signal = app.spec().killSignal();
-          Signals.send(process.pid(), signal);
-          long deadline = System.nanoTime() + app.spec().killTimeout().toNanos();
-          while (running(process) && System.nanoTime() < deadline) {
-            try {
-              Thread.sleep(20);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              break;
-            }
-          }
-          boolean outlived = running(process);
-          Signals.sendGroup(process.pid(), "SIGKILL");
-          tree.add(process);
-          tree.stream().filter(DaemonServer::running).forEach(ProcessHandle::destroyForcibly);
-          return "stopped "
-              + app.name()
-              + "-"
-              + worker.instance()
-              + " (pid "
-              + process.pid()
-              + ", left running) with "
-              + signal
-              + (outlived ? ", then SIGKILL after kill_timeout" : "");
-        },
-        Thread::startVirtualThread);
-  }
-
-  /**
-   * Alive and not a zombie: a survivor's parent died, and until init reaps what exits, {@link
-   * ProcessHandle#isAlive} still says yes.
-   */
-  static boolean running(ProcessHandle process) {
-    if (!process.isAlive()) {
-      return false;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-      int end = stat.lastIndexOf(')');
-      return end < 0 || stat.length() < end + 3 || stat.charAt(end + 2) != 'Z';
-    } catch (IOException | RuntimeException noProc) {
-      return process.isAlive();
+    if (saved.isPresent()) {
+      for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
+        result.problems().forEach(p -> say(p.app() + ": " + p.message()));
+      }
     }
   }
 
@@ -309,15 +229,16 @@ public final class DaemonServer {
 
   private void stateChanged() {
     if (stateDirty.compareAndSet(false, true)) {
-      stateWriter.schedule(this::writeState, 200, TimeUnit.MILLISECONDS);
+      try {
+        stateWriter.schedule(this::writeState, 50, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException ended) {
+        // the daemon ended cleanly; nothing to write
+      }
     }
   }
 
   private void writeState() {
     stateDirty.set(false);
-    if (ending.get()) {
-      return;
-    }
     try {
       SavedApps.of(engine.snapshot()).write(Daemons.stateFile(home));
     } catch (IOException | RuntimeException e) {
@@ -336,6 +257,11 @@ public final class DaemonServer {
         return;
       } catch (IOException e) {
         say("cannot accept a client: " + e.getMessage());
+        try {
+          Thread.sleep(500); // out of file descriptors, say: no loop that fills the log
+        } catch (InterruptedException stop) {
+          return;
+        }
         continue;
       }
       Session session = new Session(client);
@@ -355,8 +281,7 @@ public final class DaemonServer {
   /** Ends as {@link #shutdown}, queueing {@code goodbye}'s messages before the clients close. */
   private void end(String why, Runnable goodbye) {
     if (!ending.compareAndSet(false, true)) {
-      ended.join();
-      goodbye.run();
+      goodbye.run(); // a second kill: this daemon is ending already
       return;
     }
     say("ending (" + why + "): stopping every worker");
@@ -366,8 +291,13 @@ public final class DaemonServer {
     } catch (IOException e) {
       say("cannot remove " + Daemons.socket(home) + ": " + e.getMessage());
     }
-    engine.close();
-    stateWriter.shutdownNow();
+    engine.close(); // its stops are written down as they happen, in case this daemon dies now
+    stateWriter.shutdown();
+    try {
+      stateWriter.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       Files.deleteIfExists(Daemons.stateFile(home));
     } catch (IOException e) {
@@ -387,6 +317,16 @@ public final class DaemonServer {
     }
     say("ended");
     ended.complete(null);
+  }
+
+  /** The id of a call this daemon cannot read, when its line has one; else 0. */
+  private static long idOf(String line) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode id = Wire.JSON.readTree(line).get("id");
+      return id != null && id.canConvertToLong() ? id.asLong() : 0;
+    } catch (IOException | RuntimeException notJson) {
+      return 0;
+    }
   }
 
   private static final Wire.Message END = Wire.Message.error(-1, "end");
@@ -420,12 +360,19 @@ public final class DaemonServer {
           try {
             message = Wire.JSON.readValue(line, Wire.Message.class);
           } catch (IOException unreadable) {
-            send(Wire.Message.error(0, "not a pmfx call: " + unreadable.getMessage()));
+            message = null;
+          }
+          if (message == null || message.id() == null || message.call() == null) {
+            // A call from another pmfx version, say: answered, so that nobody waits for ever.
+            send(
+                Wire.Message.error(
+                    idOf(line), "pmfx " + Version.current() + " cannot read: " + line));
             continue;
           }
-          if (message.id() != null && message.call() != null) {
-            handle(message.id(), message.call());
+          if (!(message.call() instanceof Wire.Call.Ping)) {
+            ready.join();
           }
+          handle(message.id(), message.call());
         }
       } catch (IOException gone) {
         // the client went away
@@ -478,13 +425,10 @@ public final class DaemonServer {
     /** Why this client may not use the daemon: it runs as another user. */
     private Optional<String> refusal() {
       try {
-        String user = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
-        String me = System.getProperty("user.name");
-        return user.equals(me)
-            ? Optional.empty()
-            : Optional.of("refused a client of user " + user + ": this daemon is " + me + "'s");
-      } catch (IOException | UnsupportedOperationException unknown) {
-        return Optional.empty(); // the socket's mode and the home's keep others out
+        Daemons.checkPeer(channel, home.dir());
+        return Optional.empty();
+      } catch (IOException other) {
+        return Optional.of("refused a client: " + other.getMessage());
       }
     }
 
@@ -557,8 +501,16 @@ public final class DaemonServer {
                                   .getMessage()))));
     }
 
-    /** Queues a message; a client that leaves this many unread is cut off, never waited for. */
+    /**
+     * Queues a message. A client that reads slowly loses log lines and samples first; one that
+     * leaves {@link #OUTBOX_LIMIT} unread is cut off: never waited for.
+     */
     void send(Wire.Message message) {
+      if (outbox.size() > OUTBOX_LIMIT / 10
+          && (message.event() instanceof EngineEvent.LogLine
+              || message.event() instanceof EngineEvent.MetricsSample)) {
+        return;
+      }
       if (!cutOff && !outbox.offer(message)) {
         cutOff = true;
         say("cut off a client that read nothing of its last " + OUTBOX_LIMIT + " messages");

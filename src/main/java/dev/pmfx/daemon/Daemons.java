@@ -47,22 +47,13 @@ public final class Daemons {
   /**
    * Creates the home when missing and makes it the user's alone (0700).
    *
-   * @throws IOException when it belongs to another user, or cannot be made private
+   * @throws IOException when it belongs to another user, is writable by anyone, or cannot be made
+   *     private
    */
   static Path privateHome(PmfxHome home) throws IOException {
     Path dir = Files.createDirectories(home.dir());
+    checkOwned(dir);
     try {
-      String owner = Files.getOwner(dir).getName();
-      String me = System.getProperty("user.name");
-      if (!owner.equals(me)) {
-        throw new IOException(
-            dir
-                + " belongs to "
-                + owner
-                + ", not to "
-                + me
-                + "; set PMFX_HOME to a folder of yours");
-      }
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     } catch (UnsupportedOperationException notPosix) {
       // Windows keeps a user's profile folders private already
@@ -70,10 +61,44 @@ public final class Daemons {
     return dir;
   }
 
+  /**
+   * Whether the home is this user's, by user id (a container's user may have no name), and no other
+   * user could have written in it: what is in it is run and signalled.
+   */
+  static void checkOwned(Path dir) throws IOException {
+    int owner;
+    int mode;
+    try {
+      owner = (int) Files.getAttribute(dir, "unix:uid");
+      mode = (int) Files.getAttribute(dir, "unix:mode");
+    } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+      return;
+    }
+    long me = new com.sun.security.auth.module.UnixSystem().getUid();
+    if (owner != me) {
+      throw new IOException(
+          dir
+              + " belongs to user "
+              + Files.getOwner(dir).getName()
+              + ", not to this one; set PMFX_HOME to a folder of yours");
+    }
+    if ((mode & 0002) != 0) {
+      throw new IOException(
+          dir
+              + " is writable by every user (mode "
+              + Integer.toOctalString(mode & 0777)
+              + "): pmfx runs what it finds there; check its files, then chmod 700 it");
+    }
+  }
+
   /** The running daemon, when one answers on the home's socket. */
   public static Optional<RemoteEngine> connectIfRunning(PmfxHome home) {
     try {
-      return Optional.of(RemoteEngine.connect(socket(home)));
+      if (!Files.isDirectory(home.dir())) {
+        return Optional.empty();
+      }
+      checkOwned(home.dir());
+      return Optional.of(RemoteEngine.connect(home));
     } catch (IOException nobodyThere) {
       return Optional.empty();
     }
@@ -86,41 +111,41 @@ public final class Daemons {
    * @throws IOException saying why no daemon could be reached, with the end of its log
    */
   public static RemoteEngine connectOrStart(PmfxHome home) throws IOException {
-    Optional<RemoteEngine> running = connectIfRunning(home);
-    if (running.isPresent()) {
-      return running.get();
-    }
     privateHome(home);
-    Path log = log(home);
-    List<String> command = new ArrayList<>();
-    if (new File("/usr/bin/setsid").canExecute()) {
-      command.add("/usr/bin/setsid");
+    try {
+      return RemoteEngine.connect(home);
+    } catch (NotOurs impostor) {
+      throw impostor;
+    } catch (IOException nobodyThere) {
+      // start one
     }
-    command.addAll(selfCommand(List.of("daemon")));
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    env.put("PMFX_HOME", home.dir().toString());
-    Process daemon = builder.start();
+    Process daemon = spawn(home);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     IOException last = null;
+    int spawned = 1;
     while (System.nanoTime() < deadline) {
       try {
-        return RemoteEngine.connect(socket(home));
+        return RemoteEngine.connect(home).startedIt();
+      } catch (NotOurs impostor) {
+        throw impostor;
       } catch (IOException notYet) {
         last = notYet;
       }
-      if (!daemon.isAlive() && daemon.exitValue() != 0) {
-        throw new IOException(
-            "the pmfx daemon did not start (exit code "
-                + daemon.exitValue()
-                + "); "
-                + log
-                + " ends with:\n"
-                + String.join("\n", dev.pmfx.logs.LogFile.lastLines(log, 10)));
+      if (!daemon.isAlive()) {
+        if (daemon.exitValue() != 0) {
+          throw new IOException(
+              "the pmfx daemon did not start (exit code "
+                  + daemon.exitValue()
+                  + "); "
+                  + log(home)
+                  + " ends with:\n"
+                  + String.join("\n", dev.pmfx.logs.LogFile.lastLines(log(home), 10)));
+        }
+        if (spawned < 50) {
+          // Another daemon held the home, and may be ending: once it is gone, one starts anew.
+          daemon = spawn(home);
+          spawned++;
+        }
       }
       try {
         Thread.sleep(50);
@@ -135,9 +160,75 @@ public final class Daemons {
             + " within "
             + START_TIMEOUT.toSeconds()
             + " s (see "
-            + log
+            + log(home)
             + ")",
         last);
+  }
+
+  private static Process spawn(PmfxHome home) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (new File("/usr/bin/setsid").canExecute()) {
+      command.add("/usr/bin/setsid");
+    }
+    command.addAll(selfCommand(List.of("daemon")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(home.dir().toFile()) // not the folder of whoever started it
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log(home).toFile()))
+            .redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.put("PMFX_HOME", home.dir().toString());
+    return builder.start();
+  }
+
+  /** The socket is served by another user: a client says nothing to it. */
+  static final class NotOurs extends IOException {
+    NotOurs(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Whether the other end of a connection runs as the home's owner; the daemon asks it of its
+   * clients, a client of its daemon.
+   *
+   * @throws NotOurs when it does not
+   */
+  static void checkPeer(SocketChannel channel, Path home) throws IOException {
+    java.nio.file.attribute.UserPrincipal peer;
+    try {
+      peer = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+    } catch (UnsupportedOperationException unknown) {
+      return; // the home's mode keeps others out
+    }
+    java.nio.file.attribute.UserPrincipal owner = Files.getOwner(home);
+    if (!peer.equals(owner)) {
+      throw new NotOurs(
+          "user " + peer.getName() + " is not " + owner.getName() + ", who owns " + home);
+    }
+  }
+
+  /**
+   * Holds the home for one engine: a daemon, or a window that runs its own. Empty when another
+   * holds it.
+   */
+  public static Optional<java.nio.channels.FileLock> lock(PmfxHome home) throws IOException {
+    java.nio.channels.FileChannel file =
+        java.nio.channels.FileChannel.open(
+            home.dir().resolve("daemon.lock"),
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE);
+    try {
+      java.nio.channels.FileLock lock = file.tryLock();
+      if (lock == null) {
+        file.close();
+      }
+      return Optional.ofNullable(lock);
+    } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+      file.close();
+      return Optional.empty();
+    }
   }
 
   /**

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,13 @@ public final class RemoteEngine implements Engine {
   private final Map<Long, EngineListener> listeners = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> disconnected = new CompletableFuture<>();
   private volatile boolean closing;
+  private volatile String said;
+  private volatile boolean over;
+
+  /** Listeners are called here, in order, as the engine calls them on its event thread. */
+  private final java.util.concurrent.ExecutorService events =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> Thread.ofPlatform().name("pmfx-remote-events").daemon().unstarted(r));
 
   private record Pending<T>(JavaType type, CompletableFuture<T> answer) {
     void complete(Wire.Message message) {
@@ -73,37 +79,58 @@ public final class RemoteEngine implements Engine {
     Thread.ofPlatform().name("pmfx-remote").daemon().start(this::read);
   }
 
-  /** Connects to the daemon listening on {@code socket}. */
-  public static RemoteEngine connect(Path socket) throws IOException {
-    return new RemoteEngine(Daemons.open(socket));
+  /** Connects to the home's daemon, once it is sure the daemon runs as the home's owner. */
+  static RemoteEngine connect(dev.pmfx.PmfxHome home) throws IOException {
+    SocketChannel channel = Daemons.open(Daemons.socket(home));
+    try {
+      Daemons.checkPeer(channel, home.dir());
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    return new RemoteEngine(channel);
   }
 
   private void read() {
     try (BufferedReader in = ChannelStreams.reader(channel)) {
       String line;
       while ((line = in.readLine()) != null) {
-        Wire.Message message = Wire.JSON.readValue(line, Wire.Message.class);
+        Wire.Message message;
+        try {
+          message = Wire.JSON.readValue(line, Wire.Message.class);
+        } catch (IOException newer) {
+          continue; // from a newer daemon, maybe: what this client cannot read, it leaves
+        }
         if (message.subscription() != null) {
           EngineListener listener = listeners.get(message.subscription());
           if (listener != null) {
-            deliver(listener, message);
+            events.execute(() -> deliver(listener, message));
           }
+        } else if (message.id() != null && message.id() == 0 && message.error() != null) {
+          said = message.error(); // about the connection, not a call: a refusal, say
         } else if (message.id() != null) {
           Pending<?> waiting = pending.remove(message.id());
           if (waiting != null) {
-            waiting.complete(message);
+            // Not on this thread: what waits on the answer may well call the engine again.
+            Thread.startVirtualThread(() -> waiting.complete(message));
           }
         }
       }
     } catch (IOException e) {
       // the daemon went away, or this engine closed
     } finally {
+      over = true;
       IOException gone =
           new IOException(
-              closing ? "disconnected from the pmfx daemon" : "the pmfx daemon went away");
+              closing
+                  ? "disconnected from the pmfx daemon"
+                  : said != null
+                      ? "the pmfx daemon refused: " + said
+                      : "the pmfx daemon went away");
       pending.values().forEach(p -> p.answer().completeExceptionally(gone));
       pending.clear();
-      disconnected.complete(null);
+      events.execute(() -> disconnected.complete(null));
+      events.shutdown();
     }
   }
 
@@ -121,6 +148,18 @@ public final class RemoteEngine implements Engine {
     }
   }
 
+  private volatile boolean startedByThis;
+
+  /** Whether this client started the daemon (none ran when it connected). */
+  public boolean startedTheDaemon() {
+    return startedByThis;
+  }
+
+  RemoteEngine startedIt() {
+    startedByThis = true;
+    return this;
+  }
+
   /** Completes when the connection ends: {@link #close()}, {@link #kill()}, or the daemon died. */
   public CompletableFuture<Void> disconnected() {
     return disconnected;
@@ -133,7 +172,7 @@ public final class RemoteEngine implements Engine {
   private <T> CompletableFuture<T> call(long id, Wire.Call call, JavaType type) {
     CompletableFuture<T> answer = new CompletableFuture<>();
     pending.put(id, new Pending<>(type, answer));
-    if (disconnected.isDone()) {
+    if (over) {
       pending.remove(id);
       return CompletableFuture.failedFuture(new IOException("not connected to the pmfx daemon"));
     }
@@ -161,7 +200,7 @@ public final class RemoteEngine implements Engine {
     return call(call, new TypeReference<CommandResult>() {});
   }
 
-  private static <T> T await(CompletableFuture<T> answer) {
+  private <T> T await(CompletableFuture<T> answer) {
     try {
       return answer.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -172,8 +211,10 @@ public final class RemoteEngine implements Engine {
           ? new UncheckedIOException(io)
           : new IllegalStateException(e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "the pmfx daemon did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s", e);
+      pending.values().removeIf(p -> p.answer() == answer);
+      throw new UncheckedIOException(
+          new IOException(
+              "the pmfx daemon did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s", e));
     }
   }
 
@@ -257,9 +298,14 @@ public final class RemoteEngine implements Engine {
     // the answer does.
     long subscription = ids.incrementAndGet();
     listeners.put(subscription, listener);
-    await(
-        this.<Boolean>call(
-            subscription, new Wire.Call.Subscribe(listener.wantsHistory()), BOOLEAN));
+    try {
+      await(
+          this.<Boolean>call(
+              subscription, new Wire.Call.Subscribe(listener.wantsHistory()), BOOLEAN));
+    } catch (RuntimeException e) {
+      listeners.remove(subscription);
+      throw e;
+    }
     return () -> {
       if (listeners.remove(subscription) != null && !disconnected.isDone()) {
         call(new Wire.Call.Unsubscribe(subscription), BOOLEAN);
@@ -277,12 +323,17 @@ public final class RemoteEngine implements Engine {
    * answers, and exits; returns once it answered.
    */
   public void kill() {
+    if (over) {
+      return; // gone already, by another kill or on its own
+    }
     try {
       this.<Boolean>call(new Wire.Call.Kill(), BOOLEAN).get(10, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("the pmfx daemon did not end: " + e.getMessage(), e);
+    } catch (ExecutionException e) {
+      // It went away before it answered (another kill, say): ended either way.
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the pmfx daemon did not end within 10 minutes", e);
     } finally {
       close();
     }

@@ -30,7 +30,9 @@ final class Wire {
   static final ObjectMapper JSON =
       EngineJson.mapper()
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // an event or call type from a newer pmfx reads as null, and is passed over
+          .disable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE);
 
   /** One line on the socket. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

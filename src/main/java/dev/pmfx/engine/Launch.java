@@ -87,6 +87,9 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
     env.put("pm_id", String.valueOf(workerId));
     env.put("name", app.name());
     env.put("PMFX_IPC", ipcSocket.toString());
+    // Which pmfx supervises it: a daemon that takes over after one died finds its workers by this,
+    // recorded or not.
+    env.put("PMFX_SUPERVISOR", String.valueOf(ProcessHandle.current().pid()));
     app.incrementVar().ifPresent(var -> env.put(var, incremented(env.get(var), instance)));
     if (privatePort.isPresent()) {
       // Cluster mode: the app's PORT is the public one, which pmfx's balancer serves; each

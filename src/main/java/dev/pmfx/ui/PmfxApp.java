@@ -55,6 +55,17 @@ public final class PmfxApp extends Application {
     try {
       return Daemons.connectOrStart(home);
     } catch (java.io.IOException | RuntimeException e) {
+      // Run the engine here, but only holding the home as a daemon would: never two supervisors.
+      java.util.Optional<java.nio.channels.FileLock> held;
+      try {
+        held = Daemons.lock(home);
+      } catch (java.io.IOException | RuntimeException unlockable) {
+        held = java.util.Optional.empty();
+      }
+      if (held.isEmpty()) {
+        throw new IllegalStateException(
+            "pmfx: the daemon for " + home.dir() + " does not answer: " + e.getMessage(), e);
+      }
       noDaemon = e.getMessage();
       System.err.println("pmfx: no daemon (" + e.getMessage() + "); workers stop with the window");
       return LocalEngine.create(home);
@@ -79,7 +90,21 @@ public final class PmfxApp extends Application {
       // the window keeps the desktop's default icon
     }
     PmfxHome home = PmfxHome.current();
-    engine = connecting != null ? connecting.join() : openEngine();
+    try {
+      engine = connecting != null ? connecting.join() : openEngine();
+    } catch (RuntimeException unreachable) {
+      Throwable why =
+          unreachable instanceof java.util.concurrent.CompletionException
+                  && unreachable.getCause() != null
+              ? unreachable.getCause()
+              : unreachable;
+      Alert alert = new Alert(Alert.AlertType.ERROR, why.getMessage());
+      alert.setHeaderText("pmfx cannot reach its daemon");
+      alert.getDialogPane().setPrefWidth(560);
+      alert.showAndWait();
+      Platform.exit();
+      return;
+    }
     MainWindowViewModel viewModel =
         new MainWindowViewModel(
             EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
@@ -139,10 +164,14 @@ public final class PmfxApp extends Application {
           if (viewModel.quittingProperty().get()) {
             return; // already stopping
           }
+          // Nothing running: a daemon this window started ends with it; one that ran before it
+          // (the CLI's, systemd's) runs on.
           Quit quit =
               viewModel.anyRunning()
                   ? askQuit(stage, engine instanceof RemoteEngine)
-                  : Quit.STOP_ALL;
+                  : engine instanceof RemoteEngine remote && !remote.startedTheDaemon()
+                      ? Quit.KEEP_RUNNING
+                      : Quit.STOP_ALL;
           if (quit == Quit.CANCEL) {
             return;
           }
@@ -165,12 +194,17 @@ public final class PmfxApp extends Application {
           Thread.ofVirtual()
               .start(
                   () -> {
-                    if (engine instanceof RemoteEngine remote) {
-                      remote.kill(); // every worker, gracefully, and the daemon after them
-                    } else {
-                      engine.close();
+                    try {
+                      if (engine instanceof RemoteEngine remote) {
+                        remote.kill(); // every worker, gracefully, and the daemon after them
+                      } else {
+                        engine.close();
+                      }
+                    } catch (RuntimeException gone) {
+                      // the daemon went away meanwhile: nothing left to stop
+                    } finally {
+                      FxThread.run(Platform::exit);
                     }
-                    FxThread.run(Platform::exit);
                   });
         });
     if (engine instanceof RemoteEngine remote) {

@@ -96,7 +96,7 @@ class DaemonCliTest {
     assertEquals(2, pids.size(), "both workers answer through the balancer: " + pids);
 
     Run list = pmfx.pmfx("list");
-    assertEquals(0, list.code(), list.toString());
+    assertEquals(0, list.code(), list + "\n" + Files.readString(Daemons.log(pmfx.home)));
     assertEquals(
         2,
         list.out().lines().filter(l -> l.contains(" web ") && l.contains("online")).count(),
@@ -302,7 +302,7 @@ class DaemonCliTest {
         "its workers outlive it");
 
     Run list = pmfx.pmfx("list"); // starts a new daemon, which takes over
-    assertEquals(0, list.code(), list.toString());
+    assertEquals(0, list.code(), list + "\n" + Files.readString(Daemons.log(pmfx.home)));
     awaitOnline("web", 2);
     awaitOnline("ticker", 1);
     for (long pid : before) {
@@ -312,10 +312,9 @@ class DaemonCliTest {
     }
     assertEquals(
         2,
-        DaemonHarness.processesWith(DaemonHarness.WORKERS.resolve("versioned.js").toString())
-            .size(),
+        pmfx.processesWith(DaemonHarness.WORKERS.resolve("versioned.js").toString()).size(),
         "no duplicate web workers");
-    assertEquals(1, DaemonHarness.processesWith("Ticker.java").size(), "no duplicate ticker");
+    assertEquals(1, pmfx.processesWith("Ticker.java").size(), "no duplicate ticker");
     assertNotEquals("", DaemonHarness.get(port), "serving again on its port");
     assertTrue(Files.readString(Daemons.log(pmfx.home)).contains("ended without pmfx kill"));
   }
@@ -436,10 +435,11 @@ class DaemonCliTest {
         Daemons.socket(pmfx.home),
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     String refused = connectAsNobody();
-    assertTrue(refused.contains("refused a client of user nobody"), refused);
+    assertTrue(refused.contains("refused a client: user nobody is not root"), refused);
     assertFalse(refused.contains("pong") || refused.contains("\"pid\""), "no answer: " + refused);
     assertTrue(
-        Files.readString(Daemons.log(pmfx.home)).contains("refused a client of user nobody"),
+        Files.readString(Daemons.log(pmfx.home))
+            .contains("refused a client: user nobody is not root"),
         "the daemon's log says so");
   }
 
@@ -507,5 +507,138 @@ class DaemonCliTest {
     }
     assertTrue(
         workers("ticker").getFirst().state() == WorkerState.ONLINE, "following changed nothing");
+  }
+
+  @Test
+  void workersThatADeadDaemonNeverWroteDownAreFoundAndStopped() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "ticker").code());
+    awaitOnline("ticker", 1);
+    long daemon = pmfx.daemonPid();
+    long worker = workers("ticker").getFirst().pid().getAsLong();
+
+    ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+    DaemonHarness.await(
+        "the daemon gone",
+        () -> !ProcessHandle.of(daemon).map(DaemonHarness::running).orElse(false));
+    Files.delete(pmfx.home.dir().resolve("daemon.json")); // as if it died before writing it
+
+    Run list = pmfx.pmfx("list");
+    assertEquals(0, list.code(), list + "\n" + Files.readString(Daemons.log(pmfx.home)));
+    DaemonHarness.await(
+        "the orphan stopped",
+        () -> !ProcessHandle.of(worker).map(DaemonHarness::running).orElse(false));
+    assertTrue(pmfx.processesWith("Ticker.java").isEmpty(), "nothing of it left");
+    assertTrue(
+        Files.readString(Daemons.log(pmfx.home))
+            .contains("stopped a worker it had not written down (pid " + worker),
+        Files.readString(Daemons.log(pmfx.home)));
+  }
+
+  @Test
+  void startTakesSeveralThingsAndAScriptsArgumentsAfterDashes() throws Exception {
+    Path sleeper = DaemonHarness.WORKERS.resolve("Sleeper.java");
+    Run two = pmfx.pmfx("start", apps().toString(), sleeper.toString(), "--", "--verbose", "x");
+    assertEquals(0, two.code(), two.toString());
+    try (RemoteEngine engine = pmfx.connect()) {
+      AppStatus app =
+          engine.snapshot().stream()
+              .filter(a -> a.name().equals("Sleeper"))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(List.of("--verbose", "x"), app.spec().args());
+      assertEquals(3, engine.snapshot().size(), "web, ticker and Sleeper");
+    }
+
+    Path written = pmfx.home.dir().resolve("apps/Sleeper.config.json");
+    String before = Files.readString(written);
+    Run again =
+        pmfx.pmfx(
+            "start", DaemonHarness.WORKERS.resolve("Ticker.java").toString(), "--name", "Sleeper");
+    assertEquals(1, again.code(), again.toString());
+    assertTrue(again.err().contains("Sleeper: already running"), again.err());
+    assertEquals(before, Files.readString(written), "the running app's file is left alone");
+
+    Run missing = pmfx.pmfx("start", "./nosuch.js");
+    assertEquals(1, missing.code(), missing.toString());
+    assertTrue(missing.err().contains("nosuch.js: file not found"), missing.err());
+
+    Run byName = pmfx.pmfx("stop", "web");
+    assertEquals(0, byName.code());
+    java.nio.file.Files.createDirectories(Path.of("web-" + System.nanoTime())); // (not named web)
+    Run known = pmfx.pmfx("start", "web");
+    assertEquals(0, known.code(), "a known app's name starts it: " + known);
+  }
+
+  @Test
+  void saveLeavesADumpAloneWhenNothingRuns() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "ticker").code());
+    assertEquals(0, pmfx.pmfx("save").code());
+    String dump = Files.readString(Daemons.dumpFile(pmfx.home));
+    assertEquals(0, pmfx.pmfx("delete", "all").code());
+    Run empty = pmfx.pmfx("save");
+    assertEquals(1, empty.code(), empty.toString());
+    assertEquals(dump, Files.readString(Daemons.dumpFile(pmfx.home)));
+    assertEquals(0, pmfx.pmfx("save", "--force").code());
+  }
+
+  @Test
+  void twoKillsAtOnceBothSucceed() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "ticker").code());
+    awaitOnline("ticker", 1);
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> pmfx.pmfx("kill"));
+    var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> pmfx.pmfx("kill"));
+    assertEquals(0, first.get().code(), first.get().toString());
+    assertEquals(0, second.get().code(), second.get().toString());
+    assertTrue(pmfx.processesWith("Ticker.java").isEmpty());
+  }
+
+  @Test
+  void aClientSaysNothingToASocketOfAnotherUser() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "root".equals(System.getProperty("user.name")), "needs root to act as another user");
+    Path home = Files.createDirectories(pmfx.home.dir());
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+    Files.setAttribute(
+        home,
+        "posix:group",
+        home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup"));
+    Path heard = dir.resolve("heard.txt");
+    Process impostor =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "/usr/bin/node",
+                "-e",
+                """
+                const fs = require('fs');
+                require('net').createServer(s => s.on('data', d => fs.appendFileSync(process.argv[2], d)))
+                  .listen(process.argv[1], () => console.log('listening'));
+                """,
+                Daemons.socket(pmfx.home).toString(),
+                heard.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      DaemonHarness.await("the impostor listening", () -> Files.exists(Daemons.socket(pmfx.home)));
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+      Files.writeString(heard, "");
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setOwner(
+          heard,
+          home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+      Run list = pmfx.pmfx("start", apps().toString());
+      assertEquals(3, list.code(), list.toString());
+      assertTrue(list.err().contains("user nobody is not root"), list.err());
+      assertEquals("", Files.readString(heard), "nothing was said to it");
+    } finally {
+      impostor.destroyForcibly();
+    }
   }
 }

@@ -120,11 +120,24 @@ final class DaemonHarness implements AutoCloseable {
     }
   }
 
-  /** Processes whose command line holds {@code text}, not counting zombies. */
-  static List<ProcessHandle> processesWith(String text) {
+  /**
+   * This home's workers (and what they started) whose command line holds {@code text}, not counting
+   * zombies: a worker carries its home's socket folder in PMFX_IPC.
+   */
+  List<ProcessHandle> processesWith(String text) {
+    String ipc = "PMFX_IPC=" + home.dir().resolve("ipc") + "/";
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
         .filter(DaemonHarness::running)
+        .filter(
+            p -> {
+              try {
+                return Files.readString(Path.of("/proc", String.valueOf(p.pid()), "environ"))
+                    .contains(ipc);
+              } catch (IOException | RuntimeException gone) {
+                return false;
+              }
+            })
         .toList();
   }
 
@@ -148,6 +161,8 @@ final class DaemonHarness implements AutoCloseable {
         running.get().kill();
       }
     } finally {
+      // whatever a failed test left: this home's workers, wherever their daemon went
+      processesWith("").forEach(ProcessHandle::destroyForcibly);
       for (long pid : daemons) {
         ProcessHandle.of(pid)
             .ifPresent(

@@ -1,0 +1,205 @@
+package dev.pmfx.daemon;
+
+import dev.pmfx.PmfxHome;
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.Signals;
+import dev.pmfx.engine.WorkerStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Workers that a pmfx of this home left running when it died: nothing supervises them, and a
+ * cluster app's balancer went with it. Every worker carries {@code PMFX_IPC} (a socket in its home)
+ * and {@code PMFX_SUPERVISOR} (its pmfx's pid) in its environment, so they are found whether the
+ * dead daemon wrote them down or not; where there is no {@code /proc}, the daemon's state file
+ * names them (pid and start time).
+ */
+final class Orphans {
+
+  private Orphans() {}
+
+  /** How far a process's start may lie from the one recorded for it and still be the same. */
+  static final Duration SAME_START = Duration.ofSeconds(2);
+
+  /** An orphan, and how to stop it: its app's kill_signal and kill_timeout when recorded. */
+  record Orphan(ProcessHandle process, String name, String killSignal, Duration killTimeout) {}
+
+  static List<Orphan> of(PmfxHome home, Optional<SavedApps> saved) {
+    Map<Long, Orphan> recorded = new HashMap<>();
+    saved.ifPresent(
+        s -> {
+          for (AppStatus app : s.apps()) {
+            for (WorkerStatus w : app.workers()) {
+              if (w.pid().isPresent()) {
+                ProcessHandle.of(w.pid().getAsLong())
+                    .ifPresent(
+                        p ->
+                            recorded.put(
+                                p.pid(),
+                                new Orphan(
+                                    p,
+                                    app.name() + "-" + w.instance(),
+                                    app.spec().killSignal(),
+                                    app.spec().killTimeout())));
+              }
+            }
+          }
+        });
+    if (!Files.isDirectory(Path.of("/proc/self"))) {
+      return recordedSurvivors(saved, recorded);
+    }
+    String ipc = home.dir().resolve("ipc").toString() + "/";
+    long me = ProcessHandle.current().pid();
+    List<ProcessHandle> found =
+        ProcessHandle.allProcesses()
+            .filter(p -> p.pid() != me && running(p))
+            .filter(
+                p -> {
+                  Map<String, String> env = environment(p);
+                  String supervisor = env.get("PMFX_SUPERVISOR");
+                  return env.getOrDefault("PMFX_IPC", "").startsWith(ipc)
+                      && supervisor != null
+                      && supervisor.matches("\\d+")
+                      && Long.parseLong(supervisor) != me
+                      && !supervising(Long.parseLong(supervisor));
+                })
+            .toList();
+    Set<Long> pids = found.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
+    List<Orphan> orphans = new ArrayList<>();
+    for (ProcessHandle p : found) {
+      boolean child = p.parent().map(parent -> pids.contains(parent.pid())).orElse(false);
+      if (!child) { // what a worker started ends with it
+        orphans.add(
+            recorded.getOrDefault(
+                p.pid(),
+                new Orphan(
+                    p,
+                    "a worker it had not written down",
+                    AppSpec.DEFAULT_KILL_SIGNAL,
+                    AppSpec.DEFAULT_KILL_TIMEOUT)));
+      }
+    }
+    return orphans;
+  }
+
+  /** Without /proc: the recorded workers that still run, started when they were recorded. */
+  private static List<Orphan> recordedSurvivors(
+      Optional<SavedApps> saved, Map<Long, Orphan> recorded) {
+    List<Orphan> orphans = new ArrayList<>();
+    saved.ifPresent(
+        s ->
+            s.apps().stream()
+                .flatMap(a -> a.workers().stream())
+                .filter(w -> w.pid().isPresent() && w.startedAt().isPresent())
+                .forEach(
+                    w -> {
+                      Orphan o = recorded.get(w.pid().getAsLong());
+                      boolean same =
+                          o != null
+                              && running(o.process())
+                              && o.process()
+                                  .info()
+                                  .startInstant()
+                                  .map(
+                                      t ->
+                                          Duration.between(t, w.startedAt().get())
+                                                  .abs()
+                                                  .compareTo(SAME_START)
+                                              < 0)
+                                  .orElse(false);
+                      if (same) {
+                        orphans.add(o);
+                      }
+                    }));
+    return orphans;
+  }
+
+  /** Whether a pmfx (a JVM) still runs under that pid: it supervises its workers itself. */
+  private static boolean supervising(long pid) {
+    return ProcessHandle.of(pid)
+        .filter(Orphans::running)
+        .flatMap(p -> p.info().command())
+        .map(c -> c.contains("java") || c.contains("pmfx"))
+        .orElse(false);
+  }
+
+  /** A process's environment as it started; empty when it is not ours to read. */
+  static Map<String, String> environment(ProcessHandle process) {
+    Map<String, String> env = new HashMap<>();
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "environ"));
+      for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+        int eq = entry.indexOf('=');
+        if (eq > 0) {
+          env.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+      }
+    } catch (IOException | RuntimeException notOurs) {
+      // another user's, or gone
+    }
+    return env;
+  }
+
+  /**
+   * Stops an orphan as a stop would: its kill_signal, then, after kill_timeout, SIGKILL to its
+   * process group and to what it started.
+   */
+  static CompletableFuture<String> stop(Orphan orphan) {
+    ProcessHandle process = orphan.process();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+          Signals.send(process.pid(), orphan.killSignal());
+          long deadline = System.nanoTime() + orphan.killTimeout().toNanos();
+          while (running(process) && System.nanoTime() < deadline) {
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              break;
+            }
+          }
+          boolean outlived = running(process);
+          Signals.sendGroup(process.pid(), "SIGKILL");
+          tree.add(process);
+          tree.stream().filter(Orphans::running).forEach(ProcessHandle::destroyForcibly);
+          return "stopped "
+              + orphan.name()
+              + " (pid "
+              + process.pid()
+              + ", left running) with "
+              + orphan.killSignal()
+              + (outlived ? ", then SIGKILL after kill_timeout" : "");
+        },
+        Thread::startVirtualThread);
+  }
+
+  /**
+   * Alive and not a zombie: an orphan's parent died, and until init reaps what exits, {@link
+   * ProcessHandle#isAlive} still says yes.
+   */
+  static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+      int end = stat.lastIndexOf(')');
+      return end < 0 || stat.length() < end + 3 || stat.charAt(end + 2) != 'Z';
+    } catch (IOException | RuntimeException noProc) {
+      return process.isAlive();
+    }
+  }
+}
