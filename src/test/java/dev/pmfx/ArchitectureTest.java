@@ -37,8 +37,18 @@ class ArchitectureTest {
           .resideInAnyPackage(ENGINE_AND_BELOW)
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("dev.pmfx.ui..", "dev.pmfx.cli..")
+          .resideInAnyPackage("dev.pmfx.ui..", "dev.pmfx.cli..", "dev.pmfx.daemon..")
           .allowEmptyShould(true);
+
+  /** The daemon serves the engine to the front ends; it knows neither them nor JavaFX. */
+  @ArchTest
+  static final ArchRule daemonDoesNotUseTheFrontEnds =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.pmfx.daemon..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.pmfx.ui..", "dev.pmfx.cli..", "javafx..");
 
   @ArchTest
   static final ArchRule uiDoesNotStartProcesses =

@@ -90,21 +90,13 @@ public final class PmfxApp extends Application {
       // the window keeps the desktop's default icon
     }
     PmfxHome home = PmfxHome.current();
-    try {
-      engine = connecting != null ? connecting.join() : openEngine();
-    } catch (RuntimeException unreachable) {
-      Throwable why =
-          unreachable instanceof java.util.concurrent.CompletionException
-                  && unreachable.getCause() != null
-              ? unreachable.getCause()
-              : unreachable;
-      Alert alert = new Alert(Alert.AlertType.ERROR, why.getMessage());
-      alert.setHeaderText("pmfx cannot reach its daemon");
-      alert.getDialogPane().setPrefWidth(560);
-      alert.showAndWait();
-      Platform.exit();
-      return;
-    }
+    // The window opens at once; what it asks of the engine waits until the daemon answers.
+    PendingEngine pending =
+        new PendingEngine(
+            connecting != null
+                ? connecting
+                : CompletableFuture.supplyAsync(PmfxApp::openEngine, Thread::startVirtualThread));
+    engine = pending;
     MainWindowViewModel viewModel =
         new MainWindowViewModel(
             EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
@@ -166,10 +158,11 @@ public final class PmfxApp extends Application {
           }
           // Nothing running: a daemon this window started ends with it; one that ran before it
           // (the CLI's, systemd's) runs on.
+          Engine resolved = pending.now().orElse(null);
           Quit quit =
               viewModel.anyRunning()
-                  ? askQuit(stage, engine instanceof RemoteEngine)
-                  : engine instanceof RemoteEngine remote && !remote.startedTheDaemon()
+                  ? askQuit(stage, resolved instanceof RemoteEngine)
+                  : resolved instanceof RemoteEngine remote && !remote.startedTheDaemon()
                       ? Quit.KEEP_RUNNING
                       : Quit.STOP_ALL;
           if (quit == Quit.CANCEL) {
@@ -195,10 +188,10 @@ public final class PmfxApp extends Application {
               .start(
                   () -> {
                     try {
-                      if (engine instanceof RemoteEngine remote) {
+                      if (resolved instanceof RemoteEngine remote) {
                         remote.kill(); // every worker, gracefully, and the daemon after them
-                      } else {
-                        engine.close();
+                      } else if (resolved != null) {
+                        resolved.close();
                       }
                     } catch (RuntimeException gone) {
                       // the daemon went away meanwhile: nothing left to stop
@@ -207,27 +200,35 @@ public final class PmfxApp extends Application {
                     }
                   });
         });
-    if (engine instanceof RemoteEngine remote) {
-      remote
-          .disconnected()
-          .thenRun(
-              () ->
-                  FxThread.run(
-                      () -> {
-                        if (!viewModel.quittingProperty().get()) {
-                          viewModel.tell(
-                              "Lost the pmfx daemon (it ended or was killed): what the window"
-                                  + " shows is as it was; open pmfx again to reach a new one");
-                        }
-                      }));
-    } else if (noDaemon != null) {
-      FxThread.run(
-          () ->
-              viewModel.tell(
-                  "No pmfx daemon ("
-                      + noDaemon
-                      + "): the workers run in this window and stop with it"));
-    }
+    pending
+        .later()
+        .whenComplete(
+            (reached, unreachable) -> {
+              if (unreachable != null) {
+                FxThread.run(() -> cannotReach(unreachable));
+              } else if (reached instanceof RemoteEngine remote) {
+                remote
+                    .disconnected()
+                    .thenRun(
+                        () ->
+                            FxThread.run(
+                                () -> {
+                                  if (!viewModel.quittingProperty().get()) {
+                                    viewModel.tell(
+                                        "Lost the pmfx daemon (it ended or was killed): what the"
+                                            + " window shows is as it was; open pmfx again to"
+                                            + " reach a new one");
+                                  }
+                                }));
+              } else if (noDaemon != null) {
+                FxThread.run(
+                    () ->
+                        viewModel.tell(
+                            "No pmfx daemon ("
+                                + noDaemon
+                                + "): the workers run in this window and stop with it"));
+              }
+            });
     stage.show();
     if (Boolean.getBoolean("pmfx.aotTraining")) {
       // The installer build's training run: the window opens, draws, and closes, and the JVM
@@ -238,6 +239,20 @@ public final class PmfxApp extends Application {
       drawn.play();
     }
     viewModel.openAtStart(Optional.ofNullable(requestedFile));
+  }
+
+  /** No engine at all: a daemon holds the home and does not answer. The window cannot work. */
+  private static void cannotReach(Throwable unreachable) {
+    Throwable why =
+        unreachable instanceof java.util.concurrent.CompletionException
+                && unreachable.getCause() != null
+            ? unreachable.getCause()
+            : unreachable;
+    Alert alert = new Alert(Alert.AlertType.ERROR, why.getMessage());
+    alert.setHeaderText("pmfx cannot reach its daemon");
+    alert.getDialogPane().setPrefWidth(560);
+    alert.showAndWait();
+    Platform.exit();
   }
 
   enum Quit {

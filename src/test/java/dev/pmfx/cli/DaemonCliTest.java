@@ -641,4 +641,21 @@ class DaemonCliTest {
       impostor.destroyForcibly();
     }
   }
+
+  @Test
+  void updateRestartsTheDaemonWithTheSameApps() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "web").code());
+    awaitOnline("web", 2);
+    assertEquals(0, pmfx.pmfx("scale", "web", "3").code());
+    long before = pmfx.daemonPid();
+
+    Run update = pmfx.pmfx("update");
+    assertEquals(0, update.code(), update.toString());
+    assertTrue(update.out().contains("the daemon runs pmfx "), update.out());
+    long after = pmfx.daemonPid();
+    assertNotEquals(before, after, "a new daemon");
+    assertFalse(ProcessHandle.of(before).map(DaemonHarness::running).orElse(false));
+    awaitOnline("web", 3);
+    assertNotEquals("", DaemonHarness.get(port));
+  }
 }

@@ -39,6 +39,7 @@ class DaemonWindowTest {
   @TempDir Path dir;
 
   private PmfxHome home;
+  private int port;
   private Stage stage;
   private Window window;
 
@@ -75,6 +76,9 @@ class DaemonWindowTest {
     PmfxApp.theme(false);
     this.stage = stage;
     home = new PmfxHome(dir.resolve("home"));
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
     System.setProperty("pmfx.home", home.dir().toString());
     stage.show();
   }
@@ -106,12 +110,18 @@ class DaemonWindowTest {
         apps:
           - name: sleeper
             script: Sleeper.java
-            cwd: %s
+            cwd: %1$s
             instances: 2
             exec_mode: fork
             env: { VARS: GREETING, GREETING: hello from the worker }
+          - name: web
+            script: versioned.js
+            cwd: %1$s
+            instances: 2
+            exec_mode: cluster
+            env: { PORT: "%2$d", DELAY_MS: "0" }
         """
-            .formatted(workers));
+            .formatted(workers, port));
   }
 
   private static Optional<AppItem> app(MainWindowViewModel viewModel, String name) {
@@ -135,8 +145,9 @@ class DaemonWindowTest {
     waitFor(
         () -> app(window.viewModel(), "sleeper").map(a -> onlinePids(a).size() == 2).orElse(false));
     TreeTableView<?> table = robot.lookup("#processTable").queryAs(TreeTableView.class);
-    waitFor(() -> table.getRoot().getChildren().size() == 1);
-    waitFor(() -> robot.lookup(".badge-online").queryAll().size() == 3);
+    waitFor(() -> table.getRoot().getChildren().size() == 2);
+    waitFor(() -> app(window.viewModel(), "web").map(a -> onlinePids(a).size() == 2).orElse(false));
+    waitFor(() -> robot.lookup(".badge-online").queryAll().size() == 6);
     List<Long> pids = onlinePids(app(window.viewModel(), "sleeper").orElseThrow());
 
     waitFor( // samples for the charts, before the window goes
@@ -154,6 +165,17 @@ class DaemonWindowTest {
       assertTrue(
           ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
           "worker " + pid + " runs on");
+    }
+    try (var client = java.net.http.HttpClient.newHttpClient()) {
+      String served =
+          client
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertTrue(served.matches("\\d+"), "the cluster app serves on: " + served);
     }
 
     window = open(stage); // opened again: the same workers, and what they wrote
