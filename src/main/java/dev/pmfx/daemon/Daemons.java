@@ -98,7 +98,7 @@ public final class Daemons {
         return Optional.empty();
       }
       checkOwned(home.dir());
-      return Optional.of(RemoteEngine.connect(home));
+      return Optional.of(answering(home));
     } catch (IOException nobodyThere) {
       return Optional.empty();
     }
@@ -113,7 +113,7 @@ public final class Daemons {
   public static RemoteEngine connectOrStart(PmfxHome home) throws IOException {
     privateHome(home);
     try {
-      return RemoteEngine.connect(home);
+      return answering(home);
     } catch (NotOurs impostor) {
       throw impostor;
     } catch (IOException nobodyThere) {
@@ -125,7 +125,7 @@ public final class Daemons {
     int spawned = 1;
     while (System.nanoTime() < deadline) {
       try {
-        return RemoteEngine.connect(home).startedIt();
+        return answering(home).startedIt();
       } catch (NotOurs impostor) {
         throw impostor;
       } catch (IOException notYet) {
@@ -163,6 +163,21 @@ public final class Daemons {
             + log(home)
             + ")",
         last);
+  }
+
+  /**
+   * The home's daemon, once it answered a ping: a daemon killed a moment ago may still have its
+   * socket (its threads end after its main one), which takes a connection and then drops it.
+   */
+  private static RemoteEngine answering(PmfxHome home) throws IOException {
+    RemoteEngine engine = RemoteEngine.connect(home);
+    try {
+      engine.ping();
+      return engine;
+    } catch (RuntimeException dying) {
+      engine.close();
+      throw new IOException("the daemon on " + socket(home) + " did not answer", dying);
+    }
   }
 
   private static Process spawn(PmfxHome home) throws IOException {
