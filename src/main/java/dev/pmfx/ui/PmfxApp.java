@@ -40,6 +40,10 @@ public final class PmfxApp extends Application {
     Application.launch(PmfxApp.class);
   }
 
+  /** Counted down once the window has drawn for a moment. */
+  private static final java.util.concurrent.CountDownLatch drawn =
+      new java.util.concurrent.CountDownLatch(1);
+
   /** What the window failed to reach, when it runs its engine itself. */
   private static volatile String noDaemon;
 
@@ -53,7 +57,16 @@ public final class PmfxApp extends Application {
       return LocalEngine.create(home);
     }
     try {
+      java.util.Optional<dev.pmfx.daemon.RemoteEngine> running = Daemons.connectIfRunning(home);
+      if (running.isPresent()) {
+        return running.get();
+      }
+      // None runs: the window draws first. On two cores a JVM starting beside it slows it down.
+      drawn.await(5, java.util.concurrent.TimeUnit.SECONDS);
       return Daemons.connectOrStart(home);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reaching the daemon", e);
     } catch (java.io.IOException | RuntimeException e) {
       // Run the engine here, but only holding the home as a daemon would: never two supervisors.
       java.util.Optional<java.nio.channels.FileLock> held;
@@ -230,6 +243,10 @@ public final class PmfxApp extends Application {
               }
             });
     stage.show();
+    javafx.animation.PauseTransition settle =
+        new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+    settle.setOnFinished(e -> drawn.countDown());
+    settle.play();
     if (Boolean.getBoolean("pmfx.aotTraining")) {
       // The installer build's training run: the window opens, draws, and closes, and the JVM
       // writes down what it loaded for the AOT cache that starts the installed app faster.
