@@ -47,13 +47,17 @@ final class InfoCommands {
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
       PrintWriter err = spec.commandLine().getErr();
       DaemonServer server;
       try {
         server = DaemonServer.start(PmfxHome.current(), resurrect, System.out);
       } catch (DaemonServer.AlreadyRunning running) {
         err.println("pmfx: " + running.getMessage());
+        if (resurrect) { // the saved apps all the same, in the daemon that runs
+          return new dev.pmfx.cli.SaveCommands.Resurrect()
+              .resurrect(spec.commandLine().getOut(), err, false);
+        }
         return Client.OK;
       } catch (IOException e) {
         err.println("pmfx: the daemon cannot start: " + e.getMessage());

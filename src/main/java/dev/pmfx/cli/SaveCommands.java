@@ -71,8 +71,11 @@ final class SaveCommands {
 
     @Override
     public Integer call() throws IOException {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      return resurrect(spec.commandLine().getOut(), spec.commandLine().getErr(), true);
+    }
+
+    /** Starts the saved apps that are not running; prints the table when asked. */
+    int resurrect(PrintWriter out, PrintWriter err, boolean table) throws IOException {
       Path dump = Daemons.dumpFile(PmfxHome.current());
       Optional<SavedApps> saved;
       try {
@@ -86,12 +89,14 @@ final class SaveCommands {
             "pmfx: nothing to resurrect: " + dump + " does not exist ('pmfx save' writes it)");
         return Client.FAILED;
       }
-      try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
+      try (RemoteEngine engine = Client.connect(err)) {
         int code = Client.OK;
         for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
           code = Math.max(code, Client.report(err, result));
         }
-        ControlCommands.table(out, engine);
+        if (table) {
+          ControlCommands.table(out, engine);
+        }
         return code;
       }
     }
@@ -230,6 +235,8 @@ final class SaveCommands {
         "Environment=PMFX_HOME=" + quoted(home.dir().toString()),
         "ExecStart=" + self + " daemon --resurrect",
         "ExecStop=" + self + " kill",
+        // a daemon that ran already took the saved apps; the unit stays up to stop it later
+        "RemainAfterExit=yes",
         "Restart=on-failure",
         "TimeoutStopSec=120",
         "",
