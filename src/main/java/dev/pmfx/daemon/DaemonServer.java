@@ -305,6 +305,8 @@ public final class DaemonServer {
     }
     goodbye.run();
     List<Session> open = List.copyOf(sessions);
+    // Said to every client: it ended on purpose, so a window does not start a new one.
+    open.forEach(session -> session.send(Wire.Message.error(0, ENDED + why)));
     open.forEach(Session::finish);
     for (Session session : open) {
       session.awaitWritten(Duration.ofSeconds(2));
@@ -328,6 +330,9 @@ public final class DaemonServer {
       return 0;
     }
   }
+
+  /** How a daemon's last words to its clients begin. */
+  static final String ENDED = "the daemon ended: ";
 
   private static final Wire.Message END = Wire.Message.error(-1, "end");
 

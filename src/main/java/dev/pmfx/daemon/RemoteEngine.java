@@ -150,6 +150,12 @@ public final class RemoteEngine implements Engine {
 
   private volatile boolean startedByThis;
 
+  /** Whether the daemon said it ended on purpose ({@code pmfx kill}, SIGTERM) before it went. */
+  public boolean endedOnPurpose() {
+    String last = said;
+    return last != null && last.startsWith(DaemonServer.ENDED);
+  }
+
   /** Whether this client started the daemon (none ran when it connected). */
   public boolean startedTheDaemon() {
     return startedByThis;

@@ -65,6 +65,10 @@ public final class MainWindowViewModel {
   private final ReadOnlyStringWrapper quitText = new ReadOnlyStringWrapper("");
   private int quitTotal;
   private final dev.pmfx.metrics.History history = new dev.pmfx.metrics.History();
+
+  /** The time of the last event applied: history older than that was seen already. */
+  private long seenUntil = Long.MIN_VALUE;
+
   private final javafx.beans.property.ReadOnlyLongWrapper samples =
       new javafx.beans.property.ReadOnlyLongWrapper();
   private final javafx.beans.property.ReadOnlyLongWrapper revision =
@@ -680,11 +684,23 @@ public final class MainWindowViewModel {
   /** Applies what the engine reported since the last batch. */
   public void apply(EngineBridge.Batch batch) {
     if (batch.snapshot() != null) {
+      java.util.Set<String> names = new java.util.HashSet<>();
       for (AppStatus app : batch.snapshot()) {
+        names.add(app.name());
         known(app);
       }
+      // A snapshot is all the engine knows: a new daemon's, after the window lost the old one.
+      apps.stream()
+          .filter(a -> a.knownProperty().get() && !names.contains(a.name()))
+          .map(AppItem::name)
+          .toList()
+          .forEach(this::removed);
     }
     for (EngineEvent event : batch.past()) {
+      // Only what this window has not seen yet: it may have seen some, before a reconnection.
+      if (event.at().toEpochMilli() <= seenUntil) {
+        continue;
+      }
       switch (event) {
         case EngineEvent.MetricsSample sample ->
             history.add(sample.at().toEpochMilli(), readings(sample));
@@ -723,6 +739,9 @@ public final class MainWindowViewModel {
       }
     }
     lines.forEach(Row::addLogs);
+    for (EngineEvent event : batch.events()) {
+      seenUntil = Math.max(seenUntil, event.at().toEpochMilli());
+    }
     if (!batch.events().isEmpty() || batch.snapshot() != null) {
       if (quitting.get()) {
         showQuitProgress();
@@ -747,6 +766,9 @@ public final class MainWindowViewModel {
                 });
     item.knownProperty().set(true);
     item.specProperty().set(status.spec());
+    java.util.Set<Integer> ids = new java.util.HashSet<>();
+    status.workers().forEach(w -> ids.add(w.id()));
+    item.workers().removeIf(w -> !ids.contains(w.id())); // the engine's word is the whole truth
     for (WorkerStatus worker : status.workers()) {
       WorkerItem existing = item.worker(worker.id());
       if (existing == null) {

@@ -5,7 +5,7 @@ import atlantafx.base.theme.PrimerLight;
 import dev.pmfx.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.daemon.Daemons;
-import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.daemon.ReconnectingEngine;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.LocalEngine;
 import java.nio.file.Path;
@@ -59,11 +59,11 @@ public final class PmfxApp extends Application {
     try {
       java.util.Optional<dev.pmfx.daemon.RemoteEngine> running = Daemons.connectIfRunning(home);
       if (running.isPresent()) {
-        return running.get();
+        return new ReconnectingEngine(running.get(), home);
       }
       // None runs: the window draws first. On two cores a JVM starting beside it slows it down.
       drawn.await(5, java.util.concurrent.TimeUnit.SECONDS);
-      return Daemons.connectOrStart(home);
+      return new ReconnectingEngine(Daemons.connectOrStart(home), home);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reaching the daemon", e);
@@ -174,8 +174,8 @@ public final class PmfxApp extends Application {
           Engine resolved = pending.now().orElse(null);
           Quit quit =
               viewModel.anyRunning()
-                  ? askQuit(stage, resolved instanceof RemoteEngine)
-                  : resolved instanceof RemoteEngine remote && !remote.startedTheDaemon()
+                  ? askQuit(stage, resolved instanceof ReconnectingEngine)
+                  : resolved instanceof ReconnectingEngine remote && !remote.startedTheDaemon()
                       ? Quit.KEEP_RUNNING
                       : Quit.STOP_ALL;
           if (quit == Quit.CANCEL) {
@@ -201,7 +201,7 @@ public final class PmfxApp extends Application {
               .start(
                   () -> {
                     try {
-                      if (resolved instanceof RemoteEngine remote) {
+                      if (resolved instanceof ReconnectingEngine remote) {
                         remote.kill(); // every worker, gracefully, and the daemon after them
                       } else if (resolved != null) {
                         resolved.close();
@@ -219,20 +219,15 @@ public final class PmfxApp extends Application {
             (reached, unreachable) -> {
               if (unreachable != null) {
                 FxThread.run(() -> cannotReach(unreachable));
-              } else if (reached instanceof RemoteEngine remote) {
-                remote
-                    .disconnected()
-                    .thenRun(
-                        () ->
-                            FxThread.run(
-                                () -> {
-                                  if (!viewModel.quittingProperty().get()) {
-                                    viewModel.tell(
-                                        "Lost the pmfx daemon (it ended or was killed): what the"
-                                            + " window shows is as it was; open pmfx again to"
-                                            + " reach a new one");
-                                  }
-                                }));
+              } else if (reached instanceof ReconnectingEngine remote) {
+                remote.notices(
+                    words ->
+                        FxThread.run(
+                            () -> {
+                              if (!viewModel.quittingProperty().get()) {
+                                viewModel.tell(words);
+                              }
+                            }));
               } else if (noDaemon != null) {
                 FxThread.run(
                     () ->

@@ -230,4 +230,50 @@ class DaemonWindowTest {
           "worker " + pid + " stopped");
     }
   }
+
+  @Test
+  void aWindowThatLosesItsDaemonReachesTheOneThatTakesOver(FxRobot robot) throws Exception {
+    assertEquals(0, pmfx("start", sleepers().toString()));
+    RemoteEngine first = Daemons.connectOrStart(home);
+    long killed = first.ping().pid();
+    dev.pmfx.daemon.ReconnectingEngine engine = new dev.pmfx.daemon.ReconnectingEngine(first, home);
+    MainWindowViewModel viewModel =
+        new MainWindowViewModel(
+            EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
+    engine.notices(words -> FxThread.run(() -> viewModel.tell(words)));
+    EngineBridge bridge = new EngineBridge(FxThread::run, viewModel::apply);
+    engine.subscribe(bridge);
+    try {
+      waitFor(() -> app(viewModel, "sleeper").map(a -> onlinePids(a).size() == 2).orElse(false));
+      List<Long> before = onlinePids(app(viewModel, "sleeper").orElseThrow());
+
+      ProcessHandle.of(killed).orElseThrow().destroyForcibly(); // SIGKILL
+
+      waitFor(() -> viewModel.problemProperty().get().startsWith("Reached the pmfx daemon again"));
+      waitFor(
+          () ->
+              app(viewModel, "sleeper")
+                  .map(a -> a.workers().size() == 2 && onlinePids(a).size() == 2)
+                  .orElse(false));
+      List<Long> after = onlinePids(app(viewModel, "sleeper").orElseThrow());
+      assertTrue(
+          after.stream().noneMatch(before::contains), "new workers: " + before + " " + after);
+      for (long pid : before) {
+        assertFalse(running(pid), "the old worker " + pid + " was stopped, not left behind");
+      }
+    } finally {
+      bridge.close();
+      engine.close();
+    }
+  }
+
+  /** Alive and not a zombie (a dead daemon's worker waits for init to reap it). */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException gone) {
+      return false;
+    }
+  }
 }
