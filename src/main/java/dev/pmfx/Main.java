@@ -10,6 +10,8 @@ public final class Main {
   public static void main(String[] args) {
     // SLF4J set up before any library thread logs, so none of them races it into a warning.
     org.slf4j.LoggerFactory.getILoggerFactory();
-    System.exit(PmfxCommand.commandLine().execute(args));
+    // pm2 -v, as PM2 users type it
+    String[] given = args.length == 1 && args[0].equals("-v") ? new String[] {"--version"} : args;
+    System.exit(PmfxCommand.commandLine().execute(given));
   }
 }

@@ -46,11 +46,13 @@ final class ControlCommands {
 
   @Command(
       name = "start",
+      aliases = {"startOrReload", "startOrRestart", "startOrGracefulReload"},
       mixinStandardHelpOptions = true,
       description = {
         "Starts an ecosystem file's apps, a script as a new app, or known apps again (a name, an id,"
             + " a namespace, or all), in the daemon; prints the process table.",
-        "A script's app is written to PMFX_HOME/apps/NAME.config.json, which reload reads again."
+        "A script's app is written to PMFX_HOME/apps/NAME.config.json, which reload reads again.",
+        "A file's apps that run already are reloaded (pm2 restarts them), reading the file again."
       })
   static final class Start implements Callable<Integer> {
     @Parameters(
@@ -86,6 +88,48 @@ final class ControlCommands {
 
     @Option(names = "--namespace", paramLabel = "NS", description = "a script's app namespace")
     String namespace;
+
+    @Option(names = "--interpreter", paramLabel = "PROGRAM", description = "what runs the script")
+    String interpreter;
+
+    @Option(names = "--max-memory-restart", paramLabel = "SIZE", description = "e.g. 300M")
+    String maxMemory;
+
+    @Option(
+        names = {"--cron", "--cron-restart"},
+        paramLabel = "CRON",
+        description = "restart on a schedule")
+    String cron;
+
+    @Option(names = "--no-autorestart", description = "do not restart it when it exits")
+    boolean noAutorestart;
+
+    @Option(names = "--wait-ready", description = "online once it sends ready")
+    boolean waitReady;
+
+    @Option(
+        names = "--listen-timeout",
+        paramLabel = "MS",
+        description = "how long to wait for ready")
+    Integer listenTimeout;
+
+    @Option(names = "--kill-timeout", paramLabel = "MS", description = "SIGKILL after that")
+    Integer killTimeout;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "its stdout's log file")
+    Path outFile;
+
+    @Option(
+        names = {"-e", "--error"},
+        paramLabel = "FILE",
+        description = "its stderr's log file")
+    Path errorFile;
+
+    @Option(names = "--time", description = "prefix its log lines with the date and time")
+    boolean time;
 
     @Spec CommandSpec spec;
 
@@ -145,9 +189,38 @@ final class ControlCommands {
         err.flush();
         return Client.FAILED;
       }
-      return Client.report(
-          err,
-          Client.await(engine.start(ecosystem.ecosystem(), Optional.ofNullable(envName), only)));
+      // As pm2 start does with a file whose apps run already (it restarts them), and without
+      // downtime: those are reloaded, which reads the file again; the others start.
+      Set<String> running =
+          apps.stream()
+              .filter(a -> a.workers().stream().anyMatch(w -> w.state().running()))
+              .map(AppStatus::name)
+              .collect(java.util.stream.Collectors.toSet());
+      Set<String> asked =
+          ecosystem.ecosystem().apps().stream()
+              .map(dev.pmfx.config.AppSpec::name)
+              .filter(n -> only.isEmpty() || only.contains(n))
+              .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+      Set<String> toStart = new java.util.LinkedHashSet<>(asked);
+      toStart.removeAll(running);
+      int code = Client.OK;
+      if (!toStart.isEmpty() || asked.isEmpty()) {
+        code =
+            Client.report(
+                err,
+                Client.await(
+                    engine.start(
+                        ecosystem.ecosystem(),
+                        Optional.ofNullable(envName),
+                        asked.isEmpty() ? only : toStart)));
+      }
+      for (String app : asked) {
+        if (running.contains(app)) {
+          EventPrinter.say(out, app + " runs already: reloading it with the file as it is now");
+          code = Math.max(code, printingSteps(engine, out, err, app, () -> engine.reload(app)));
+        }
+      }
+      return code;
     }
 
     /** A word that names a file rather than an app: a path, or a script's extension. */
@@ -197,6 +270,36 @@ final class ControlCommands {
       if (namespace != null) {
         spec.put("namespace", namespace);
       }
+      if (interpreter != null) {
+        spec.put("interpreter", interpreter);
+      }
+      if (maxMemory != null) {
+        spec.put("max_memory_restart", maxMemory);
+      }
+      if (cron != null) {
+        spec.put("cron_restart", cron);
+      }
+      if (noAutorestart) {
+        spec.put("autorestart", false);
+      }
+      if (waitReady) {
+        spec.put("wait_ready", true);
+      }
+      if (listenTimeout != null) {
+        spec.put("listen_timeout", listenTimeout);
+      }
+      if (killTimeout != null) {
+        spec.put("kill_timeout", killTimeout);
+      }
+      if (outFile != null) {
+        spec.put("out_file", outFile.toAbsolutePath().toString());
+      }
+      if (errorFile != null) {
+        spec.put("error_file", errorFile.toAbsolutePath().toString());
+      }
+      if (time) {
+        spec.put("log_date_format", "YYYY-MM-DD HH:mm:ss Z");
+      }
       ObjectNode root = JsonNodeFactory.instance.objectNode();
       root.putArray("apps").add(spec);
       Path dir = Files.createDirectories(PmfxHome.current().dir().resolve("apps"));
@@ -220,6 +323,25 @@ final class ControlCommands {
 
     abstract CompletableFuture<CommandResult> act(Engine engine, String target);
 
+    /** The targets, with an ecosystem file standing for its apps, as PM2 takes one. */
+    static List<String> namedApps(Engine engine, List<String> targets, PrintWriter err) {
+      List<AppStatus> apps = engine.snapshot();
+      List<String> named = new ArrayList<>();
+      for (String target : targets) {
+        Path file = Path.of(target);
+        if (Client.appsOf(apps, target).isEmpty() && Files.isRegularFile(file)) {
+          LoadResult loaded = EcosystemLoader.forThisMachine().load(file);
+          if (loaded instanceof LoadResult.Loaded ecosystem) {
+            ecosystem.ecosystem().apps().forEach(app -> named.add(app.name()));
+            continue;
+          }
+          loaded.diagnostics().forEach(d -> err.println(d.format()));
+        }
+        named.add(target);
+      }
+      return named;
+    }
+
     /** Whether reload and scale steps print as they end. */
     boolean printsSteps() {
       return false;
@@ -231,7 +353,7 @@ final class ControlCommands {
       PrintWriter err = spec.commandLine().getErr();
       int code = Client.OK;
       try (RemoteEngine engine = Client.connect(err)) {
-        for (String target : targets) {
+        for (String target : namedApps(engine, targets, err)) {
           if (printsSteps()) {
             code =
                 Math.max(code, printingSteps(engine, out, err, target, () -> act(engine, target)));

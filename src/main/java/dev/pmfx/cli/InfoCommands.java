@@ -119,7 +119,21 @@ final class InfoCommands {
       PmfxHome home = PmfxHome.current();
       Optional<RemoteEngine> running = Daemons.connectIfRunning(home);
       if (running.isEmpty()) {
-        EventPrinter.say(out, "no daemon runs for " + home.dir());
+        List<String> stopped = List.of();
+        if (java.nio.file.Files.isDirectory(home.dir())) {
+          try {
+            stopped = DaemonServer.stopWhatADeadDaemonLeft(home);
+          } catch (IOException e) {
+            spec.commandLine().getErr().println("pmfx: " + e.getMessage());
+            return Client.FAILED;
+          }
+        }
+        stopped.forEach(words -> EventPrinter.say(out, words));
+        EventPrinter.say(
+            out,
+            "no daemon runs for "
+                + home.dir()
+                + (stopped.isEmpty() ? "" : "; stopped what the last one left running"));
         return Client.OK;
       }
       try (RemoteEngine engine = running.get()) {

@@ -58,9 +58,20 @@ final class LogsCommand implements Callable<Integer> {
         return Client.FAILED;
       }
       Set<String> names = Set.copyOf(apps.stream().map(AppStatus::name).toList());
+      // A worker id names that worker's lines alone, as in PM2.
+      java.util.OptionalInt instance =
+          Client.isWorkerTarget(target)
+              ? apps.stream()
+                  .flatMap(a -> a.workers().stream())
+                  .filter(w -> w.id() == Integer.parseInt(target))
+                  .mapToInt(dev.pmfx.engine.WorkerStatus::instance)
+                  .findFirst()
+              : java.util.OptionalInt.empty();
       for (AppStatus app : apps) {
         for (EngineEvent.LogLine line : engine.logHistory(app.spec(), lines).join()) {
-          print(out, line);
+          if (instance.isEmpty() || line.instance() == instance.getAsInt()) {
+            print(out, line);
+          }
         }
       }
       out.flush();

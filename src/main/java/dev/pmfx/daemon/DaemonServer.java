@@ -242,7 +242,35 @@ public final class DaemonServer {
     try {
       SavedApps.of(engine.snapshot()).write(Daemons.stateFile(home));
     } catch (IOException | RuntimeException e) {
-      say("cannot write " + Daemons.stateFile(home) + ": " + e.getMessage());
+      if (!ending.get()) { // while ending, the engine closing refuses its last snapshots
+        say("cannot write " + Daemons.stateFile(home) + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * What {@code pmfx kill} does when no daemon runs: a daemon that died left workers that nobody
+   * supervises; they are stopped, and its state file goes, so that no later daemon brings its apps
+   * back.
+   *
+   * @return what was stopped, in words
+   */
+  public static List<String> stopWhatADeadDaemonLeft(PmfxHome home) throws IOException {
+    Optional<FileLock> held = Daemons.lock(home);
+    if (held.isEmpty()) {
+      return List.of(); // a daemon holds the home after all: kill it, not its workers
+    }
+    try (FileChannel file = held.get().channel()) {
+      Optional<SavedApps> saved;
+      try {
+        saved = SavedApps.read(Daemons.stateFile(home));
+      } catch (IOException unreadable) {
+        saved = Optional.empty();
+      }
+      List<String> stopped =
+          Orphans.of(home, saved).stream().map(Orphans::stop).map(CompletableFuture::join).toList();
+      Files.deleteIfExists(Daemons.stateFile(home));
+      return stopped;
     }
   }
 

@@ -57,6 +57,9 @@ class BinPmfxTest {
     assertTrue(run.out().startsWith("pmfx 0."), run.out());
     assertTrue(
         run.out().contains("Java 25") || run.out().matches("(?s).*Java 2[5-9].*"), run.out());
+    Run pm2Style = pmfx("-v");
+    assertEquals(0, pm2Style.code(), pm2Style.err());
+    assertEquals(run.out(), pm2Style.out(), "-v as pm2 -v");
   }
 
   @Test

@@ -658,4 +658,76 @@ class DaemonCliTest {
     awaitOnline("web", 3);
     assertNotEquals("", DaemonHarness.get(port));
   }
+
+  @Test
+  void startingAFileAgainReloadsWhatRunsAndFilesNameTheirApps() throws Exception {
+    Path file = apps();
+    assertEquals(0, pmfx.pmfx("start", file.toString()).code());
+    awaitOnline("web", 2);
+    assertEquals(0, pmfx.pmfx("stop", "ticker").code());
+
+    Run again = pmfx.pmfx("start", file.toString());
+    assertEquals(0, again.code(), again.toString());
+    assertTrue(again.out().contains("web runs already: reloading it"), again.out());
+    assertTrue(again.out().contains("web reload done"), again.out());
+    awaitOnline("ticker", 1);
+
+    Run stopFile = pmfx.pmfx("stop", file.toString());
+    assertEquals(0, stopFile.code(), stopFile.toString());
+    assertTrue(workers("web").stream().noneMatch(w -> w.state().running()));
+    assertTrue(workers("ticker").stream().noneMatch(w -> w.state().running()));
+
+    Run orReload = pmfx.pmfx("startOrReload", file.toString());
+    assertEquals(0, orReload.code(), orReload.toString());
+    awaitOnline("web", 2);
+  }
+
+  @Test
+  void killAfterADaemonDiedStopsWhatItLeftAndBringsNothingBack() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString()).code());
+    awaitOnline("web", 2);
+    awaitOnline("ticker", 1);
+    long daemon = pmfx.daemonPid();
+    ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+    DaemonHarness.await(
+        "the daemon gone",
+        () -> !ProcessHandle.of(daemon).map(DaemonHarness::running).orElse(false));
+
+    Run kill = pmfx.pmfx("kill");
+    assertEquals(0, kill.code(), kill.toString());
+    assertTrue(kill.out().contains("stopped what the last one left running"), kill.out());
+    assertTrue(pmfx.processesWith("").isEmpty(), "no worker of this home left");
+
+    Run list = pmfx.pmfx("list"); // a new daemon, with nothing to take over
+    assertEquals(0, list.code(), list.toString());
+    assertFalse(list.out().contains(" web "), list.out());
+  }
+
+  @Test
+  void aScriptTakesPm2sStartOptions() throws Exception {
+    Path out = dir.resolve("api.out");
+    Run started =
+        pmfx.pmfx(
+            "start",
+            DaemonHarness.WORKERS.resolve("Sleeper.java").toString(),
+            "--name",
+            "api",
+            "--kill-timeout",
+            "3000",
+            "--max-memory-restart",
+            "300M",
+            "--no-autorestart",
+            "--time",
+            "-o",
+            out.toString());
+    assertEquals(0, started.code(), started.toString());
+    try (RemoteEngine engine = pmfx.connect()) {
+      var spec = engine.snapshot().getFirst().spec();
+      assertEquals(java.time.Duration.ofMillis(3000), spec.killTimeout());
+      assertEquals(300L << 20, spec.maxMemoryRestart().orElseThrow().bytes());
+      assertFalse(spec.autorestart());
+      assertTrue(spec.logDateFormat().isPresent());
+      assertEquals(out, spec.outFile().orElseThrow());
+    }
+  }
 }
