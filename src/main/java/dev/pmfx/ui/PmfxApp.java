@@ -54,6 +54,9 @@ public final class PmfxApp extends Application {
   private static Engine openEngine() {
     PmfxHome home = PmfxHome.current();
     if (Boolean.getBoolean("pmfx.aotTraining")) {
+      // The training run looks for a daemon as a start does (its classes go into the cache),
+      // but starts none: it would outlive the build.
+      Daemons.connectIfRunning(home).ifPresent(Engine::close);
       return LocalEngine.create(home);
     }
     try {
