@@ -94,8 +94,8 @@ public final class Daemons {
   /** The running daemon, when one answers on the home's socket. */
   public static Optional<RemoteEngine> connectIfRunning(PmfxHome home) {
     try {
-      if (!Files.isDirectory(home.dir())) {
-        return Optional.empty();
+      if (!Files.exists(socket(home))) {
+        return Optional.empty(); // cheap: a window asks this while it starts
       }
       checkOwned(home.dir());
       return Optional.of(answering(home));
