@@ -134,8 +134,8 @@ public final class DaemonServer {
   public static DaemonServer start(PmfxHome home, boolean resurrect, PrintStream log)
       throws IOException {
     Path dir = Daemons.privateHome(home);
-    Path lockPath = dir.resolve("daemon.lock");
-    if (lockPath.toString().length() > 100) {
+    if (Daemons.socket(home).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        > 100) { // sun_path holds 108 bytes
       throw new IOException(
           "the socket path "
               + Daemons.socket(home)
