@@ -1331,29 +1331,12 @@ public final class LocalEngine implements Engine {
   public CompletableFuture<CommandResult> flush(String target) {
     return onLoop(
         () -> {
-          Target parsed = Target.parse(target);
-          List<AppEntry> matched =
-              switch (parsed) {
-                case Target.All all -> List.copyOf(apps.values());
-                case Target.WorkerId id ->
-                    Stream.ofNullable(workers.get(id.id()))
-                        .map(w -> apps.get(w.spec.name()))
-                        .toList();
-                case Target.Named named ->
-                    apps.containsKey(named.name())
-                        ? List.of(apps.get(named.name()))
-                        : apps.values().stream()
-                            .filter(a -> a.spec.namespace().equals(named.name()))
-                            .toList();
-              };
-          if (matched.isEmpty() && !(parsed instanceof Target.All)) {
+          Resolved resolved = resolve(target);
+          if (!resolved.problems.isEmpty()) {
             return CompletableFuture.completedFuture(
-                new CommandResult(
-                    "flush",
-                    List.of(),
-                    List.of(
-                        new Problem(target, "no app, worker id or namespace '" + target + "'"))));
+                new CommandResult("flush", List.of(), resolved.problems));
           }
+          List<AppEntry> matched = appsOf(resolved.workers);
           List<AppSpec> specs = matched.stream().map(a -> a.spec).toList();
           List<Integer> ids = matched.stream().flatMap(a -> ids(a.workers).stream()).toList();
           ids.forEach(tails::remove);
