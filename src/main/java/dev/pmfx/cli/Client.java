@@ -3,12 +3,10 @@ package dev.pmfx.cli;
 import dev.pmfx.PmfxHome;
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
-import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Target;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -74,23 +72,5 @@ final class Client {
 
   static boolean isWorkerTarget(String text) {
     return Target.parse(text) instanceof Target.WorkerId;
-  }
-
-  /** The apps that a target names (an app, a namespace, a worker's app, or all). */
-  static List<AppStatus> appsOf(List<AppStatus> apps, String text) {
-    Target target = Target.parse(text);
-    return apps.stream()
-        .filter(
-            app ->
-                switch (target) {
-                  case Target.All all -> true;
-                  case Target.WorkerId id ->
-                      app.workers().stream().anyMatch(w -> w.id() == id.id());
-                  case Target.Named named ->
-                      app.name().equals(named.name())
-                          || app.spec().namespace().equals(named.name())
-                              && apps.stream().noneMatch(a -> a.name().equals(named.name()));
-                })
-        .toList();
   }
 }

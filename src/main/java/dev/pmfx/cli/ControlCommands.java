@@ -160,8 +160,12 @@ final class ControlCommands {
         throws IOException {
       List<AppStatus> apps = engine.snapshot();
       Path path = Path.of(one);
-      if (!Client.appsOf(apps, one).isEmpty() || one.equals("all") || !Files.exists(path)) {
-        if (!Files.exists(path) && Client.appsOf(apps, one).isEmpty() && looksLikeAFile(one)) {
+      if (!dev.pmfx.engine.Target.apps(apps, one).isEmpty()
+          || one.equals("all")
+          || !Files.exists(path)) {
+        if (!Files.exists(path)
+            && dev.pmfx.engine.Target.apps(apps, one).isEmpty()
+            && looksLikeAFile(one)) {
           err.println("pmfx: " + path.toAbsolutePath() + ": file not found");
           return Client.FAILED;
         }
@@ -329,7 +333,7 @@ final class ControlCommands {
       List<String> named = new ArrayList<>();
       for (String target : targets) {
         Path file = Path.of(target);
-        if (Client.appsOf(apps, target).isEmpty() && Files.isRegularFile(file)) {
+        if (dev.pmfx.engine.Target.apps(apps, target).isEmpty() && Files.isRegularFile(file)) {
           LoadResult loaded = EcosystemLoader.forThisMachine().load(file);
           if (loaded instanceof LoadResult.Loaded ecosystem) {
             ecosystem.ecosystem().apps().forEach(app -> named.add(app.name()));
@@ -392,7 +396,10 @@ final class ControlCommands {
       String target,
       java.util.function.Supplier<CompletableFuture<CommandResult>> command) {
     Set<String> apps =
-        Set.copyOf(Client.appsOf(engine.snapshot(), target).stream().map(AppStatus::name).toList());
+        Set.copyOf(
+            dev.pmfx.engine.Target.apps(engine.snapshot(), target).stream()
+                .map(AppStatus::name)
+                .toList());
     Set<String> over = ConcurrentHashMap.newKeySet();
     CompletableFuture<Void> allOver = new CompletableFuture<>();
     EventPrinter printer = new EventPrinter(out, err, apps::contains, false);

@@ -217,7 +217,7 @@ final class InfoCommands {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
-        List<AppStatus> apps = Client.appsOf(engine.snapshot(), target);
+        List<AppStatus> apps = dev.pmfx.engine.Target.apps(engine.snapshot(), target);
         if (apps.isEmpty()) {
           spec.commandLine()
               .getErr()

@@ -52,7 +52,7 @@ final class LogsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
-      List<AppStatus> apps = Client.appsOf(engine.snapshot(), target);
+      List<AppStatus> apps = dev.pmfx.engine.Target.apps(engine.snapshot(), target);
       if (apps.isEmpty() && !target.equals("all")) {
         err.println("pmfx: " + target + ": no app, worker id or namespace '" + target + "'");
         return Client.FAILED;

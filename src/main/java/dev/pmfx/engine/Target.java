@@ -12,6 +12,28 @@ public sealed interface Target {
 
   record Named(String name) implements Target {}
 
+  /**
+   * The apps of a snapshot that {@code text} names, as the engine resolves targets: all of them, a
+   * worker's app, the app of that name, or else the apps of that namespace.
+   */
+  static java.util.List<AppStatus> apps(java.util.List<AppStatus> apps, String text) {
+    Target target = parse(text);
+    boolean anAppsName =
+        target instanceof Named named && apps.stream().anyMatch(a -> a.name().equals(named.name()));
+    return apps.stream()
+        .filter(
+            app ->
+                switch (target) {
+                  case All all -> true;
+                  case WorkerId id -> app.workers().stream().anyMatch(w -> w.id() == id.id());
+                  case Named named ->
+                      anAppsName
+                          ? app.name().equals(named.name())
+                          : app.spec().namespace().equals(named.name());
+                })
+        .toList();
+  }
+
   static Target parse(String text) {
     String target = text.strip();
     if (target.equals("all")) {
