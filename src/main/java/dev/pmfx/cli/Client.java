@@ -43,7 +43,7 @@ final class Client {
       throw new Unreachable(
           "pmfx: cannot reach the daemon for " + home.dir() + ": " + e.getMessage(), e);
     }
-    String version = engine.ping().version();
+    String version = engine.daemon().version();
     if (!version.equals(dev.pmfx.Version.current())) {
       err.println(
           "pmfx: the daemon runs pmfx "

@@ -142,7 +142,7 @@ final class InfoCommands {
                 .flatMap(a -> a.workers().stream())
                 .filter(w -> w.state().running())
                 .count();
-        long pid = engine.ping().pid();
+        long pid = engine.daemon().pid();
         engine.kill();
         ProcessHandle.of(pid)
             .ifPresent(

@@ -123,7 +123,11 @@ final class SaveCommands {
           SavedApps.of(old.snapshot()).write(dump);
           EventPrinter.say(
               out,
-              "saved the apps to " + dump + "; ending pmfx " + old.ping().version() + "'s daemon");
+              "saved the apps to "
+                  + dump
+                  + "; ending pmfx "
+                  + old.daemon().version()
+                  + "'s daemon");
           old.kill();
         }
       }
@@ -135,7 +139,7 @@ final class SaveCommands {
             code = Math.max(code, Client.report(err, result));
           }
         }
-        EventPrinter.say(out, "the daemon runs pmfx " + engine.ping().version());
+        EventPrinter.say(out, "the daemon runs pmfx " + engine.daemon().version());
         ControlCommands.table(out, engine);
         return code;
       }

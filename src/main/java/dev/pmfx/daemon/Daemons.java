@@ -172,7 +172,7 @@ public final class Daemons {
   private static RemoteEngine answering(PmfxHome home) throws IOException {
     RemoteEngine engine = RemoteEngine.connect(home);
     try {
-      engine.ping();
+      engine.daemon = engine.ping();
       return engine;
     } catch (RuntimeException dying) {
       engine.close();

@@ -93,7 +93,7 @@ public final class ReconnectingEngine implements Engine {
         }
         listeners.replaceAll((listener, old) -> next.subscribe(listener));
         watch(next);
-        notices.accept("Reached the pmfx daemon again (pid " + next.ping().pid() + ")");
+        notices.accept("Reached the pmfx daemon again (pid " + next.daemon().pid() + ")");
         return;
       } catch (InterruptedException e) {
         return;

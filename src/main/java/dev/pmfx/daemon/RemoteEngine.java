@@ -149,6 +149,7 @@ public final class RemoteEngine implements Engine {
   }
 
   private volatile boolean startedByThis;
+  volatile DaemonInfo daemon; // set by Daemons once it answered
 
   /** Whether the daemon said it ended on purpose ({@code pmfx kill}, SIGTERM) before it went. */
   public boolean endedOnPurpose() {
@@ -320,6 +321,11 @@ public final class RemoteEngine implements Engine {
   }
 
   /** What the daemon says of itself. */
+  /** What the daemon said of itself when this client reached it. */
+  public DaemonInfo daemon() {
+    return daemon;
+  }
+
   public DaemonInfo ping() {
     return await(call(new Wire.Call.Ping(), new TypeReference<DaemonInfo>() {}));
   }
