@@ -200,10 +200,7 @@ public final class DaemonServer {
         "the daemon before this one ("
             + saved.map(s -> "pid " + s.pid()).orElse("which wrote no state")
             + ") ended without pmfx kill; taking over");
-    List<CompletableFuture<String>> stops = orphans.stream().map(Orphans::stop).toList();
-    for (CompletableFuture<String> stop : stops) {
-      say(stop.join());
-    }
+    Orphans.stopAll(orphans).forEach(this::say);
     if (saved.isPresent()) {
       for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
         result.problems().forEach(p -> say(p.app() + ": " + p.message()));
@@ -267,8 +264,7 @@ public final class DaemonServer {
       } catch (IOException unreadable) {
         saved = Optional.empty();
       }
-      List<String> stopped =
-          Orphans.of(home, saved).stream().map(Orphans::stop).map(CompletableFuture::join).toList();
+      List<String> stopped = Orphans.stopAll(Orphans.of(home, saved));
       Files.deleteIfExists(Daemons.stateFile(home));
       return stopped;
     }

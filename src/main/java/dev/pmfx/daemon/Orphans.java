@@ -152,6 +152,12 @@ final class Orphans {
     return env;
   }
 
+  /** Stops them all at once (each waits its own kill_timeout); says what it did, one line each. */
+  static List<String> stopAll(List<Orphan> orphans) {
+    List<CompletableFuture<String>> stops = orphans.stream().map(Orphans::stop).toList();
+    return stops.stream().map(CompletableFuture::join).toList();
+  }
+
   /**
    * Stops an orphan as a stop would: its kill_signal, then, after kill_timeout, SIGKILL to its
    * process group and to what it started.
