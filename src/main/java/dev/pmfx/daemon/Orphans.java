@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * dead daemon wrote them down or not; where there is no {@code /proc}, the daemon's state file
  * names them (pid and start time).
  */
-final class Orphans {
+public final class Orphans {
 
   private Orphans() {}
 
@@ -196,7 +196,7 @@ final class Orphans {
    * Alive and not a zombie: an orphan's parent died, and until init reaps what exits, {@link
    * ProcessHandle#isAlive} still says yes.
    */
-  static boolean running(ProcessHandle process) {
+  public static boolean running(ProcessHandle process) {
     if (!process.isAlive()) {
       return false;
     }

@@ -33,7 +33,7 @@ class DaemonCliTest {
   @BeforeEach
   void home() throws Exception {
     pmfx = new DaemonHarness(dir);
-    port = DaemonHarness.freePort();
+    port = dev.pmfx.engine.EngineHarness.freePort();
   }
 
   @AfterEach
@@ -257,10 +257,12 @@ class DaemonCliTest {
     Run kill = pmfx.pmfx("kill");
     assertEquals(0, kill.code(), kill.toString());
     assertTrue(kill.out().contains("stopped 3 workers and the daemon"), kill.out());
-    assertFalse(ProcessHandle.of(daemon).map(DaemonHarness::running).orElse(false), "daemon ended");
+    assertFalse(
+        ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false),
+        "daemon ended");
     for (long pid : workers) {
       assertFalse(
-          ProcessHandle.of(pid).map(DaemonHarness::running).orElse(false),
+          ProcessHandle.of(pid).map(dev.pmfx.daemon.Orphans::running).orElse(false),
           "worker " + pid + " ended");
     }
     assertFalse(Files.exists(Daemons.socket(pmfx.home)), "the socket went with it");
@@ -295,10 +297,11 @@ class DaemonCliTest {
     ProcessHandle.of(daemon).orElseThrow().destroyForcibly(); // SIGKILL
     DaemonHarness.await(
         "the daemon gone",
-        () -> !ProcessHandle.of(daemon).map(DaemonHarness::running).orElse(false));
+        () -> !ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false));
     assertTrue(
         before.stream()
-            .allMatch(pid -> ProcessHandle.of(pid).map(DaemonHarness::running).orElse(false)),
+            .allMatch(
+                pid -> ProcessHandle.of(pid).map(dev.pmfx.daemon.Orphans::running).orElse(false)),
         "its workers outlive it");
 
     Run list = pmfx.pmfx("list"); // starts a new daemon, which takes over
@@ -307,7 +310,7 @@ class DaemonCliTest {
     awaitOnline("ticker", 1);
     for (long pid : before) {
       assertFalse(
-          ProcessHandle.of(pid).map(DaemonHarness::running).orElse(false),
+          ProcessHandle.of(pid).map(dev.pmfx.daemon.Orphans::running).orElse(false),
           "old worker " + pid + " stopped");
     }
     assertEquals(
@@ -519,14 +522,14 @@ class DaemonCliTest {
     ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
     DaemonHarness.await(
         "the daemon gone",
-        () -> !ProcessHandle.of(daemon).map(DaemonHarness::running).orElse(false));
+        () -> !ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false));
     Files.delete(pmfx.home.dir().resolve("daemon.json")); // as if it died before writing it
 
     Run list = pmfx.pmfx("list");
     assertEquals(0, list.code(), list + "\n" + Files.readString(Daemons.log(pmfx.home)));
     DaemonHarness.await(
         "the orphan stopped",
-        () -> !ProcessHandle.of(worker).map(DaemonHarness::running).orElse(false));
+        () -> !ProcessHandle.of(worker).map(dev.pmfx.daemon.Orphans::running).orElse(false));
     assertTrue(pmfx.processesWith("Ticker.java").isEmpty(), "nothing of it left");
     assertTrue(
         Files.readString(Daemons.log(pmfx.home))
@@ -654,7 +657,7 @@ class DaemonCliTest {
     assertTrue(update.out().contains("the daemon runs pmfx "), update.out());
     long after = pmfx.daemonPid();
     assertNotEquals(before, after, "a new daemon");
-    assertFalse(ProcessHandle.of(before).map(DaemonHarness::running).orElse(false));
+    assertFalse(ProcessHandle.of(before).map(dev.pmfx.daemon.Orphans::running).orElse(false));
     awaitOnline("web", 3);
     assertNotEquals("", DaemonHarness.get(port));
   }
@@ -691,7 +694,7 @@ class DaemonCliTest {
     ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
     DaemonHarness.await(
         "the daemon gone",
-        () -> !ProcessHandle.of(daemon).map(DaemonHarness::running).orElse(false));
+        () -> !ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false));
 
     Run kill = pmfx.pmfx("kill");
     assertEquals(0, kill.code(), kill.toString());

@@ -92,13 +92,6 @@ final class DaemonHarness implements AutoCloseable {
             });
   }
 
-  /** A loopback port nothing listens on now. */
-  static int freePort() throws IOException {
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-      return probe.getLocalPort();
-    }
-  }
-
   static String get(int port) throws IOException, InterruptedException {
     try (HttpClient client =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
@@ -128,7 +121,7 @@ final class DaemonHarness implements AutoCloseable {
     String ipc = "PMFX_IPC=" + home.dir().resolve("ipc") + "/";
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
-        .filter(DaemonHarness::running)
+        .filter(dev.pmfx.daemon.Orphans::running)
         .filter(
             p -> {
               try {
@@ -139,18 +132,6 @@ final class DaemonHarness implements AutoCloseable {
               }
             })
         .toList();
-  }
-
-  static boolean running(ProcessHandle process) {
-    if (!process.isAlive()) {
-      return false;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (IOException | RuntimeException gone) {
-      return process.isAlive();
-    }
   }
 
   @Override

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  * A real engine on a temporary pmfx home, the fixture workers of src/test/resources/workers, and a
  * recorder of its events that tests wait on, with a deadline, instead of sleeping.
  */
-final class EngineHarness implements AutoCloseable {
+public final class EngineHarness implements AutoCloseable {
 
   static final Duration PATIENCE = Duration.ofSeconds(30);
 
@@ -39,7 +39,7 @@ final class EngineHarness implements AutoCloseable {
   }
 
   /** A loopback port nothing listens on now. */
-  static int freePort() throws java.io.IOException {
+  public static int freePort() throws java.io.IOException {
     try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
       return probe.getLocalPort();
     }

@@ -76,9 +76,7 @@ class DaemonWindowTest {
     PmfxApp.theme(false);
     this.stage = stage;
     home = new PmfxHome(dir.resolve("home"));
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    port = dev.pmfx.engine.EngineHarness.freePort();
     System.setProperty("pmfx.home", home.dir().toString());
     stage.show();
   }
@@ -259,21 +257,13 @@ class DaemonWindowTest {
       assertTrue(
           after.stream().noneMatch(before::contains), "new workers: " + before + " " + after);
       for (long pid : before) {
-        assertFalse(running(pid), "the old worker " + pid + " was stopped, not left behind");
+        assertFalse(
+            ProcessHandle.of(pid).map(dev.pmfx.daemon.Orphans::running).orElse(false),
+            "the old worker " + pid + " was stopped, not left behind");
       }
     } finally {
       bridge.close();
       engine.close();
-    }
-  }
-
-  /** Alive and not a zombie (a dead daemon's worker waits for init to reap it). */
-  private static boolean running(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (java.io.IOException gone) {
-      return false;
     }
   }
 }
