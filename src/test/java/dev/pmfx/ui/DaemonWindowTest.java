@@ -248,10 +248,15 @@ class DaemonWindowTest {
       ProcessHandle.of(killed).orElseThrow().destroyForcibly(); // SIGKILL
 
       waitFor(() -> viewModel.problemProperty().get().startsWith("Reached the pmfx daemon again"));
+      // The notice can come before the new daemon's snapshot reaches the table.
       waitFor(
           () ->
               app(viewModel, "sleeper")
-                  .map(a -> a.workers().size() == 2 && onlinePids(a).size() == 2)
+                  .map(
+                      a ->
+                          a.workers().size() == 2
+                              && onlinePids(a).size() == 2
+                              && !onlinePids(a).equals(before))
                   .orElse(false));
       List<Long> after = onlinePids(app(viewModel, "sleeper").orElseThrow());
       assertTrue(
