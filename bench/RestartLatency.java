@@ -2,7 +2,9 @@
 // that lives 300 ms, prints the time, and exits 1; the latency runs from that printed time to
 // the engine's ONLINE event for the next process. So what is measured is pmfx (the exit noticed,
 // the output drained, the restart policy, the spawn), not a runtime's start.
-// Run with bench/engine.sh.
+// With "node" as the second argument the worker is a Node app with wait_ready, which says ready
+// with process.send as soon as it runs: the figure then adds Node's start and the ready message.
+// Run with bench/engine.sh or bench/launch.sh.
 
 import dev.pmfx.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
@@ -25,11 +27,24 @@ import java.util.concurrent.CountDownLatch;
 public class RestartLatency {
   public static void main(String[] args) throws Exception {
     int restarts = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    boolean node = args.length > 1 && args[1].equals("node");
     Path dir = Files.createTempDirectory("pmfx-bench-restart");
     Files.writeString(dir.resolve("crash.sh"), "sleep 0.3\ndate +%s%N\nexit 1\n");
     Files.writeString(
+        dir.resolve("crash.js"),
+        """
+        process.send('ready');
+        setTimeout(() => {
+          const ms = performance.timeOrigin + performance.now();
+          console.log(String(BigInt(Math.round(ms * 1e6))).padStart(19, '0'));
+          process.exit(1);
+        }, 300);
+        """);
+    Files.writeString(
         dir.resolve("ecosystem.yaml"),
-        "apps:\n  - name: crash\n    script: crash.sh\n    min_uptime: 100\n    max_restarts: 100000\n");
+        "apps:\n  - name: crash\n    script: "
+            + (node ? "crash.js\n    wait_ready: true" : "crash.sh")
+            + "\n    min_uptime: 100\n    max_restarts: 100000\n");
     var ecosystem =
         ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(dir.resolve("ecosystem.yaml")))
             .ecosystem();
@@ -63,7 +78,9 @@ public class RestartLatency {
     }
     List<Long> micros = latencies.stream().map(d -> d.toNanos() / 1000).sorted().toList();
     System.out.printf(
-        "restart latency, crash to online, %d restarts: median %.1f ms, p90 %.1f ms, max %.1f ms%n",
+        "restart latency (%s), crash to online, %d restarts: median %.1f ms, p90 %.1f ms, max %.1f"
+            + " ms%n",
+        node ? "node, wait_ready" : "shell",
         micros.size(),
         micros.get(micros.size() / 2) / 1000.0,
         micros.get(micros.size() * 9 / 10) / 1000.0,

@@ -21,10 +21,10 @@ import java.util.stream.Collectors;
 
 /**
  * Workers that a pmfx of this home left running when it died: nothing supervises them, and a
- * cluster app's balancer went with it. Every worker carries {@code PMFX_IPC} (a socket in its home)
- * and {@code PMFX_SUPERVISOR} (its pmfx's pid) in its environment, so they are found whether the
- * dead daemon wrote them down or not; where there is no {@code /proc}, the daemon's state file
- * names them (pid and start time).
+ * cluster app's balancer went with it. Every worker carries {@code PMFX_HOME} (its home; workers of
+ * earlier versions a {@code PMFX_IPC} socket in it) and {@code PMFX_SUPERVISOR} (its pmfx's pid) in
+ * its environment, so they are found whether the dead daemon wrote them down or not; where there is
+ * no {@code /proc}, the daemon's state file names them (pid and start time).
  */
 public final class Orphans {
 
@@ -60,6 +60,7 @@ public final class Orphans {
     if (!Files.isDirectory(Path.of("/proc/self"))) {
       return recordedSurvivors(saved, recorded);
     }
+    String dir = home.dir().toString();
     String ipc = home.dir().resolve("ipc").toString() + "/";
     long me = ProcessHandle.current().pid();
     List<ProcessHandle> found =
@@ -69,7 +70,8 @@ public final class Orphans {
                 p -> {
                   Map<String, String> env = environment(p);
                   String supervisor = env.get("PMFX_SUPERVISOR");
-                  return env.getOrDefault("PMFX_IPC", "").startsWith(ipc)
+                  return (dir.equals(env.get("PMFX_HOME"))
+                          || env.getOrDefault("PMFX_IPC", "").startsWith(ipc))
                       && supervisor != null
                       && supervisor.matches("\\d+")
                       && Long.parseLong(supervisor) != me

@@ -32,8 +32,8 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
           Map.entry("pl", List.of("perl")));
 
   /**
+   * @param home the pmfx home that supervises the worker, named to it in {@code PMFX_HOME}
    * @param userEnvironment the environment pmfx itself got, which workers inherit
-   * @param ipcSocket the worker's private socket, named to it in {@code PMFX_IPC}
    * @param nodeShim the preload that gives Node.js apps {@code process.send}
    * @param privatePort in cluster mode, the loopback port the worker listens on
    * @param privateSocket in cluster mode, a Unix socket a Node worker listens on instead, which
@@ -44,8 +44,8 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       int instance,
       int workerId,
       Optional<String> envName,
+      Path home,
       Map<String, String> userEnvironment,
-      Path ipcSocket,
       Path nodeShim,
       java.util.OptionalInt privatePort,
       Optional<Path> privateSocket)
@@ -86,9 +86,10 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
     env.put(app.instanceVar(), String.valueOf(instance));
     env.put("pm_id", String.valueOf(workerId));
     env.put("name", app.name());
-    env.put("PMFX_IPC", ipcSocket.toString());
-    // Which pmfx supervises it: a daemon that takes over after one died finds its workers by this,
-    // recorded or not.
+    // Which pmfx supervises it: a daemon that takes over after one died finds its workers by
+    // these, recorded or not. PMFX_HOME also makes a pmfx command the worker runs reach the same
+    // daemon, as PM2 gives its apps PM2_HOME.
+    env.put("PMFX_HOME", home.toString());
     env.put("PMFX_SUPERVISOR", String.valueOf(ProcessHandle.current().pid()));
     app.incrementVar().ifPresent(var -> env.put(var, incremented(env.get(var), instance)));
     if (privatePort.isPresent()) {
@@ -107,6 +108,27 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       }
     }
     return new Launch(List.copyOf(command), cwd, env, node);
+  }
+
+  /**
+   * This launch with its channel named to the worker: Node's own IPC channel on descriptor 3
+   * ({@code NODE_CHANNEL_FD}, JSON lines, as {@code child_process.fork} gives it), or else the
+   * private socket {@code ipcSocket} in {@code PMFX_IPC}. A channel pmfx itself was given is never
+   * passed on.
+   */
+  Launch withChannel(Optional<Path> ipcSocket) {
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.remove("NODE_CHANNEL_FD");
+    env.remove("NODE_CHANNEL_SERIALIZATION_MODE");
+    env.remove("NODE_UNIQUE_ID");
+    env.remove("PMFX_IPC");
+    if (ipcSocket.isPresent()) {
+      env.put("PMFX_IPC", ipcSocket.get().toString());
+    } else {
+      env.put("NODE_CHANNEL_FD", String.valueOf(NodeChannel.CHILD_FD));
+      env.put("NODE_CHANNEL_SERIALIZATION_MODE", "json");
+    }
+    return new Launch(command, cwd, env, node);
   }
 
   private static String incremented(String base, int instance) {

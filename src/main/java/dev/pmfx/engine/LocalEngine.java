@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -1542,9 +1543,6 @@ public final class LocalEngine implements Engine {
     beginStep(w, Step.START, Optional.empty(), why);
     move(w, WorkerState.LAUNCHING, why);
     try {
-      Path socket = ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock");
-      w.channel =
-          WorkerChannel.open(socket, message -> post(() -> onMessage(w, generation, message)));
       OptionalInt port =
           w.spec.execMode() == ExecMode.CLUSTER ? OptionalInt.of(freePort()) : OptionalInt.empty();
       w.privatePort = port.orElse(0);
@@ -1558,8 +1556,8 @@ public final class LocalEngine implements Engine {
               w.instance,
               w.id,
               w.envName,
+              home.dir(),
               userEnvironment,
-              w.channel.path(),
               nodeShim,
               port,
               httpSocket);
@@ -1568,25 +1566,29 @@ public final class LocalEngine implements Engine {
       w.privateSocket = plan.node() ? httpSocket.orElse(null) : null;
       List<LogFile> out = logFilesFor(w.spec, w.instance, LogLine.Stream.OUT);
       List<LogFile> err = logFilesFor(w.spec, w.instance, LogLine.Stream.ERR);
-      List<String> command = new ArrayList<>(plan.command());
-      if (DEFAULT_SIGNALS != null) {
-        // Signals ignored by whatever started pmfx (a shell ignores SIGINT for background
-        // jobs) would stay ignored in the worker, and its graceful stop would end in SIGKILL.
-        command.addFirst("--default-signal");
-        command.addFirst(DEFAULT_SIGNALS.toString());
+      Consumer<String> onMessage = message -> post(() -> onMessage(w, generation, message));
+      Process process;
+      if (SpawnedProcess.available()) {
+        // Node workers get Node's own IPC channel, as child_process.fork gives it; others a
+        // private socket named in PMFX_IPC.
+        NodeChannel node = plan.node() ? NodeChannel.open() : null;
+        IpcSocket socket = node == null ? openIpcSocket(w, onMessage) : null;
+        w.channel = node != null ? node : socket;
+        Launch launch = plan.withChannel(Optional.ofNullable(socket).map(IpcSocket::path));
+        process =
+            SpawnedProcess.start(
+                launch.command(),
+                launch.cwd(),
+                launch.environment(),
+                node != null ? node.childEnd() : -1);
+        if (node != null) {
+          node.started(onMessage);
+        }
+      } else {
+        IpcSocket socket = openIpcSocket(w, onMessage);
+        w.channel = socket;
+        process = JavaLaunch.start(plan.withChannel(Optional.of(socket.path())));
       }
-      if (SETSID != null) {
-        // The worker leads a process group of its own: a stop reaches everything it started,
-        // and a Ctrl-C meant for pmfx does not reach it.
-        command.addFirst(SETSID.toString());
-      }
-      ProcessBuilder builder =
-          new ProcessBuilder(command)
-              .directory(plan.cwd().toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      builder.environment().clear();
-      builder.environment().putAll(plan.environment());
-      Process process = builder.start();
       w.process = process;
       w.startedAt = now();
       w.tree = List.of();
@@ -1654,35 +1656,14 @@ public final class LocalEngine implements Engine {
     }
   }
 
-  /** util-linux's setsid, which makes the worker a process group leader; null where missing. */
-  private static final Path SETSID =
-      Stream.of("/usr/bin/setsid", "/bin/setsid")
-          .map(Path::of)
-          .filter(Files::isExecutable)
-          .findFirst()
-          .orElse(null);
+  private IpcSocket openIpcSocket(Worker w, Consumer<String> onMessage) throws IOException {
+    return IpcSocket.open(
+        ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock"), onMessage);
+  }
 
-  /** coreutils' env, when it can reset every signal to its default for the worker; else null. */
-  private static final Path DEFAULT_SIGNALS = defaultSignals();
-
-  private static Path defaultSignals() {
-    Path env = Path.of("/usr/bin/env");
-    if (!Files.isExecutable(env)) {
-      return null;
-    }
-    try {
-      Process probe =
-          new ProcessBuilder(env.toString(), "--default-signal", "true")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      return probe.waitFor(5, TimeUnit.SECONDS) && probe.exitValue() == 0 ? env : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
+  /** Whether each worker leads a process group of its own, which a signal to the group reaches. */
+  private static boolean groupLeaders() {
+    return SpawnedProcess.available() || JavaLaunch.SETSID != null;
   }
 
   /** A loopback port nothing listens on now, for a cluster worker to listen on. */
@@ -2137,7 +2118,7 @@ public final class LocalEngine implements Engine {
         Optional.of(now().plus(w.spec.killTimeout())),
         (byMessage ? "sent the shutdown message" : "sent " + signal) + "; waiting for it to exit");
     if (!byMessage) {
-      if (w.spec.treekill() && SETSID != null) {
+      if (w.spec.treekill() && groupLeaders()) {
         Signals.sendGroup(w.process.pid(), signal);
       }
       for (ProcessHandle p : w.spec.treekill() ? w.tree : List.of(w.process.toHandle())) {
@@ -2179,7 +2160,7 @@ public final class LocalEngine implements Engine {
     if (w.process == null) {
       return;
     }
-    if (SETSID != null) {
+    if (groupLeaders()) {
       Signals.sendGroup(w.process.pid(), "SIGKILL");
     }
     List<ProcessHandle> all = new ArrayList<>(w.tree);
@@ -2193,7 +2174,7 @@ public final class LocalEngine implements Engine {
 
   /** After the worker's process exited: what it started would be orphans, so it ends too. */
   private void killLeftovers(Worker w) {
-    if (SETSID != null) {
+    if (groupLeaders()) {
       Signals.sendGroup(w.process.pid(), "SIGKILL");
     }
     for (ProcessHandle p : w.tree) {

@@ -2,91 +2,28 @@ package dev.pmfx.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
- * One worker process's private socket, named to it in {@code PMFX_IPC}. The worker writes {@code
- * ready} (a plain line, or a JSON line as Node's {@code process.send('ready')} makes it); pmfx
- * writes {@code shutdown} back for {@code shutdown_with_message}. Each process gets a socket of its
- * own, so what arrives on it is that process speaking, and no other.
+ * How pmfx and one worker process speak: Node's own IPC channel for Node workers ({@link
+ * NodeChannel}), a private Unix socket named in {@code PMFX_IPC} for others ({@link IpcSocket}).
+ * The worker says {@code ready} (and the Node shim {@code listening PORT}); pmfx says {@code
+ * shutdown} for {@code shutdown_with_message}. Each process has a channel of its own, so what
+ * arrives on it is that process speaking, and no other.
  */
-final class WorkerChannel implements AutoCloseable {
+sealed interface WorkerChannel extends AutoCloseable permits IpcSocket, NodeChannel {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Writes a message to the worker; false when nobody listens. */
+  boolean send(String message);
 
-  private final Path path;
-  private final ServerSocketChannel server;
-  private final List<SocketChannel> clients = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
-
-  private WorkerChannel(Path path, ServerSocketChannel server) {
-    this.path = path;
-    this.server = server;
-  }
-
-  /** Opens the socket and calls {@code onMessage} (on a virtual thread) for each message. */
-  static WorkerChannel open(Path path, Consumer<String> onMessage) throws IOException {
-    Files.deleteIfExists(path);
-    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(path));
-    WorkerChannel channel = new WorkerChannel(path, server);
-    Thread.ofVirtual().name("pmfx-ipc-accept").start(() -> channel.accept(onMessage));
-    return channel;
-  }
-
-  Path path() {
-    return path;
-  }
-
-  private void accept(Consumer<String> onMessage) {
-    while (!closed) {
-      try {
-        SocketChannel client = server.accept();
-        clients.add(client);
-        Thread.ofVirtual().name("pmfx-ipc-read").start(() -> read(client, onMessage));
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
-  }
-
-  private void read(SocketChannel client, Consumer<String> onMessage) {
-    try (BufferedReader in =
-        new BufferedReader(
-            new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        String message = message(line.strip());
-        if (!message.isEmpty()) {
-          onMessage.accept(message);
-        }
-      }
-    } catch (IOException e) {
-      // the worker went away
-    } finally {
-      clients.remove(client);
-    }
-  }
+  @Override
+  void close();
 
   /** {@code ready}, {@code "ready"} and {@code {"type":"ready"}} all say ready. */
   static String message(String line) {
     if (line.startsWith("\"") || line.startsWith("{")) {
       try {
-        JsonNode json = JSON.readTree(line);
+        JsonNode json = Json.MAPPER.readTree(line);
         if (json.isTextual()) {
           return json.asText();
         }
@@ -100,39 +37,10 @@ final class WorkerChannel implements AutoCloseable {
     return line;
   }
 
-  /** Writes a message to the worker, if it connected; false when nobody listens. */
-  boolean send(String message) {
-    boolean sent = false;
-    for (SocketChannel client : clients) {
-      try {
-        client.write(ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)));
-        sent = true;
-      } catch (IOException gone) {
-        clients.remove(client);
-      }
-    }
-    return sent;
-  }
+  /** Jackson's reader, once for both kinds of channel. */
+  final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
-  @Override
-  public void close() {
-    closed = true;
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // closing
-    }
-    for (SocketChannel client : clients) {
-      try {
-        client.close();
-      } catch (IOException ignored) {
-        // closing
-      }
-    }
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException ignored) {
-      // a stale socket file is replaced on the next open
-    }
+    private Json() {}
   }
 }

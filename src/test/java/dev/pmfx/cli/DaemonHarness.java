@@ -115,10 +115,10 @@ final class DaemonHarness implements AutoCloseable {
 
   /**
    * This home's workers (and what they started) whose command line holds {@code text}, not counting
-   * zombies: a worker carries its home's socket folder in PMFX_IPC.
+   * zombies: a worker carries its home in PMFX_HOME.
    */
   List<ProcessHandle> processesWith(String text) {
-    String ipc = "PMFX_IPC=" + home.dir().resolve("ipc") + "/";
+    String ours = "PMFX_HOME=" + home.dir() + "\0";
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains(text)).orElse(false))
         .filter(dev.pmfx.daemon.Orphans::running)
@@ -126,7 +126,7 @@ final class DaemonHarness implements AutoCloseable {
             p -> {
               try {
                 return Files.readString(Path.of("/proc", String.valueOf(p.pid()), "environ"))
-                    .contains(ipc);
+                    .contains(ours);
               } catch (IOException | RuntimeException gone) {
                 return false;
               }

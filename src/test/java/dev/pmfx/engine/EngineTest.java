@@ -221,7 +221,7 @@ class EngineTest {
           - name: envy
             script: Sleeper.java
             cwd: ${workers}
-            env: { MODE: development, VARS: "MODE,NODE_APP_INSTANCE,pm_id,name,PMFX_IPC" }
+            env: { MODE: development, VARS: "MODE,NODE_APP_INSTANCE,pm_id,name,PMFX_IPC,PMFX_HOME" }
             env_production: { MODE: production }
         """,
         Optional.of("production"));
@@ -236,6 +236,7 @@ class EngineTest {
     assertTrue(
         lines.stream().anyMatch(l -> l.startsWith("PMFX_IPC=" + pmfx.home.dir().resolve("ipc"))),
         lines.toString());
+    assertTrue(lines.contains("PMFX_HOME=" + pmfx.home.dir()), lines.toString());
   }
 
   @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A Node app written for PM2 works unchanged: the shim gives it process.send. */
+/** A Node app written for PM2 works unchanged: process.send is there, Node's own or the shim's. */
 class NodeWorkerTest {
 
   @TempDir Path dir;
@@ -43,6 +43,39 @@ class NodeWorkerTest {
     assertEquals("ready", online.reason());
     // stdout and the IPC socket are separate pipes: the line may arrive after the ready message
     pmfx.events.awaitLine("node-app", "listening, process.send is function"::equals);
+  }
+
+  @Test
+  void whereNoChannelCanBePassedTheShimGivesProcessSend() throws Exception {
+    System.setProperty("pmfx.launch", "java"); // Java's ProcessBuilder, as on other systems
+    try {
+      pmfx.start(
+          """
+          apps:
+            - name: node-app
+              script: ready.js
+              cwd: ${workers}
+              wait_ready: true
+              shutdown_with_message: true
+              kill_timeout: 10s
+          """);
+
+      WorkerChanged online = pmfx.events.awaitState("node-app", WorkerState.ONLINE);
+      assertEquals("ready", online.reason());
+      String environ =
+          java.nio.file.Files.readString(
+              Path.of("/proc/" + online.worker().pid().orElseThrow() + "/environ"),
+              java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertTrue(environ.contains("PMFX_IPC="), "the shim's socket");
+      assertTrue(!environ.contains("NODE_CHANNEL_FD="), "no Node channel");
+
+      pmfx.engine.stop("node-app").get();
+      assertEquals(
+          "exited with code 0", pmfx.events.awaitState("node-app", WorkerState.STOPPED).reason());
+      assertTrue(pmfx.events.lines("node-app").contains("got shutdown message"));
+    } finally {
+      System.clearProperty("pmfx.launch");
+    }
   }
 
   @Test

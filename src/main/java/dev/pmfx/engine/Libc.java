@@ -1,0 +1,367 @@
+package dev.pmfx.engine;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The few calls of Linux's C library that Java has no API for: {@code posix_spawn} with its file
+ * actions (to leave a descriptor above 2 open in a child), socket pairs and pipes, and {@code
+ * waitpid}. Bound through the FFM API; {@link #AVAILABLE} is false where any of them is missing
+ * (another OS, a C library before glibc 2.34).
+ */
+final class Libc {
+
+  static final int O_RDONLY = 0;
+  static final int O_CLOEXEC = 0x80000;
+  static final int AF_UNIX = 1;
+  static final int SOCK_STREAM = 1;
+  static final int SOCK_CLOEXEC = 0x80000;
+  static final int SHUT_RDWR = 2;
+  static final int EINTR = 4;
+  static final int EAGAIN = 11;
+  static final int MSG_NOSIGNAL = 0x4000;
+  static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+  static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+  static final short POSIX_SPAWN_SETSID = 0x80;
+
+  /** glibc's opaque types, with room to spare (80, 336 and 128 bytes on x86-64 and arm64). */
+  static final long FILE_ACTIONS_SIZE = 256;
+
+  static final long SPAWNATTR_SIZE = 512;
+  static final long SIGSET_SIZE = 128;
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO =
+      CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+  private static final boolean LINUX =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+  private static final SymbolLookup LIBC = LINKER.defaultLookup();
+
+  /** Set when a function is missing here: then none of them is used. */
+  private static boolean missing;
+
+  private static final MethodHandle POSIX_SPAWN =
+      bind("posix_spawn", false, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+  private static final MethodHandle FA_INIT =
+      bind("posix_spawn_file_actions_init", false, JAVA_INT, ADDRESS);
+  private static final MethodHandle FA_DESTROY =
+      bind("posix_spawn_file_actions_destroy", false, JAVA_INT, ADDRESS);
+  private static final MethodHandle FA_ADDDUP2 =
+      bind("posix_spawn_file_actions_adddup2", false, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+  private static final MethodHandle FA_ADDOPEN =
+      bind(
+          "posix_spawn_file_actions_addopen",
+          false,
+          JAVA_INT,
+          ADDRESS,
+          JAVA_INT,
+          ADDRESS,
+          JAVA_INT,
+          JAVA_INT);
+  private static final MethodHandle FA_ADDCHDIR =
+      bind("posix_spawn_file_actions_addchdir_np", false, JAVA_INT, ADDRESS, ADDRESS);
+  private static final MethodHandle FA_ADDCLOSEFROM =
+      bind("posix_spawn_file_actions_addclosefrom_np", false, JAVA_INT, ADDRESS, JAVA_INT);
+  private static final MethodHandle ATTR_INIT =
+      bind("posix_spawnattr_init", false, JAVA_INT, ADDRESS);
+  private static final MethodHandle ATTR_DESTROY =
+      bind("posix_spawnattr_destroy", false, JAVA_INT, ADDRESS);
+  private static final MethodHandle ATTR_SETFLAGS =
+      bind("posix_spawnattr_setflags", false, JAVA_INT, ADDRESS, JAVA_SHORT);
+  private static final MethodHandle ATTR_SETSIGDEFAULT =
+      bind("posix_spawnattr_setsigdefault", false, JAVA_INT, ADDRESS, ADDRESS);
+  private static final MethodHandle ATTR_SETSIGMASK =
+      bind("posix_spawnattr_setsigmask", false, JAVA_INT, ADDRESS, ADDRESS);
+  private static final MethodHandle SIGFILLSET = bind("sigfillset", false, JAVA_INT, ADDRESS);
+  private static final MethodHandle SIGEMPTYSET = bind("sigemptyset", false, JAVA_INT, ADDRESS);
+  private static final MethodHandle PIPE2 = bind("pipe2", true, JAVA_INT, ADDRESS, JAVA_INT);
+  private static final MethodHandle SOCKETPAIR =
+      bind("socketpair", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+  private static final MethodHandle CLOSE = bind("close", true, JAVA_INT, JAVA_INT);
+  private static final MethodHandle SHUTDOWN = bind("shutdown", true, JAVA_INT, JAVA_INT, JAVA_INT);
+  private static final MethodHandle READ =
+      bind("read", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+  private static final MethodHandle SEND =
+      bind("send", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+  private static final MethodHandle WAITPID =
+      bind("waitpid", true, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+  private static final MethodHandle STRERROR = bind("strerror", false, ADDRESS, JAVA_INT);
+
+  /** Whether every function above is here (Linux with glibc 2.34 or later). */
+  static final boolean AVAILABLE = LINUX && !missing;
+
+  private Libc() {}
+
+  private static MethodHandle bind(
+      String name, boolean errno, MemoryLayout result, MemoryLayout... args) {
+    Optional<MemorySegment> symbol = LINUX ? LIBC.find(name) : Optional.empty();
+    if (symbol.isEmpty()) {
+      missing = true;
+      return null;
+    }
+    FunctionDescriptor descriptor = FunctionDescriptor.of(result, args);
+    return errno
+        ? LINKER.downcallHandle(symbol.get(), descriptor, Linker.Option.captureCallState("errno"))
+        : LINKER.downcallHandle(symbol.get(), descriptor);
+  }
+
+  /** A failed call, with the C library's words for its error number. */
+  static final class Failure extends java.io.IOException {
+    final int errno;
+
+    Failure(String call, int errno) {
+      super(call + ": " + strerror(errno));
+      this.errno = errno;
+    }
+  }
+
+  static String strerror(int errno) {
+    try {
+      MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+      return text.reinterpret(1024).getString(0);
+    } catch (Throwable t) {
+      return "error " + errno;
+    }
+  }
+
+  private static RuntimeException unexpected(Throwable t) {
+    return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+  }
+
+  private static int errno(MemorySegment state) {
+    return (int) ERRNO.get(state, 0L);
+  }
+
+  /** Checks a posix_spawn family call, which returns its error number instead of setting errno. */
+  private static void check(String call, int result) throws Failure {
+    if (result != 0) {
+      throw new Failure(call, result);
+    }
+  }
+
+  // ------------------------------------------------------------ descriptors
+
+  /** {@code pipe2(O_CLOEXEC)}: [read end, write end]. */
+  static int[] pipe() throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment fds = arena.allocate(JAVA_INT, 2);
+      MemorySegment state = arena.allocate(CALL_STATE);
+      int r = (int) PIPE2.invokeExact(state, fds, O_CLOEXEC);
+      if (r != 0) {
+        throw new Failure("pipe2", errno(state));
+      }
+      return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** A connected pair of Unix stream sockets, both close-on-exec. */
+  static int[] socketPair() throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment fds = arena.allocate(JAVA_INT, 2);
+      MemorySegment state = arena.allocate(CALL_STATE);
+      int r = (int) SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
+      if (r != 0) {
+        throw new Failure("socketpair", errno(state));
+      }
+      return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** Closes a descriptor; errors are ignored (the descriptor is gone either way on Linux). */
+  static void close(int fd) {
+    if (fd < 0) {
+      return;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** Shuts a socket down both ways, which wakes a thread blocked reading it. */
+  static void shutdown(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      int ignored = (int) SHUTDOWN.invokeExact(arena.allocate(CALL_STATE), fd, SHUT_RDWR);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** Reads into {@code buffer}: the count read, 0 at the end; retries when interrupted. */
+  static int read(int fd, MemorySegment buffer, MemorySegment state) throws Failure {
+    while (true) {
+      long n;
+      try {
+        n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+      } catch (Throwable t) {
+        throw unexpected(t);
+      }
+      if (n >= 0) {
+        return (int) n;
+      }
+      int errno = errno(state);
+      if (errno != EINTR) {
+        throw new Failure("read", errno);
+      }
+    }
+  }
+
+  /** Writes all of {@code bytes} to a socket (never raising SIGPIPE). */
+  static void sendAll(int fd, MemorySegment bytes, MemorySegment state) throws Failure {
+    long offset = 0;
+    while (offset < bytes.byteSize()) {
+      long n;
+      try {
+        n =
+            (long)
+                SEND.invokeExact(
+                    state, fd, bytes.asSlice(offset), bytes.byteSize() - offset, MSG_NOSIGNAL);
+      } catch (Throwable t) {
+        throw unexpected(t);
+      }
+      if (n >= 0) {
+        offset += n;
+      } else if (errno(state) != EINTR) {
+        throw new Failure("send", errno(state));
+      }
+    }
+  }
+
+  /**
+   * Waits for a child that has ended (or ends now) and reaps it: its exit code, or 128 + the signal
+   * that ended it, as Java reports a {@link Process}'s.
+   */
+  static int waitFor(long pid) throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment status = arena.allocate(JAVA_INT);
+      MemorySegment state = arena.allocate(CALL_STATE);
+      while (true) {
+        int r = (int) WAITPID.invokeExact(state, (int) pid, status, 0);
+        if (r == pid) {
+          int s = status.get(JAVA_INT, 0);
+          int signal = s & 0x7f;
+          return signal == 0 ? (s >> 8) & 0xff : 128 + signal;
+        }
+        if (errno(state) != EINTR) {
+          throw new Failure("waitpid", errno(state));
+        }
+      }
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  // ------------------------------------------------------------ posix_spawn
+
+  /**
+   * Starts {@code program} (an absolute path) as the leader of a new session, every signal at its
+   * default disposition and none blocked, in {@code cwd}, with {@code argv} and {@code envp}; its
+   * descriptor {@code i} is {@code fds[i]} (-1: /dev/null), and nothing else of this process's
+   * stays open in it.
+   *
+   * @return the child's pid
+   */
+  static long spawn(String program, String[] argv, String[] envp, String cwd, int[] fds)
+      throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
+      MemorySegment attr = arena.allocate(SPAWNATTR_SIZE, 16);
+      check("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(actions));
+      try {
+        check("posix_spawnattr_init", (int) ATTR_INIT.invokeExact(attr));
+        try {
+          MemorySegment devNull = arena.allocateFrom("/dev/null");
+          for (int i = 0; i < fds.length; i++) {
+            if (fds[i] < 0) {
+              check(
+                  "posix_spawn_file_actions_addopen",
+                  (int) FA_ADDOPEN.invokeExact(actions, i, devNull, O_RDONLY, 0));
+            } else {
+              check(
+                  "posix_spawn_file_actions_adddup2",
+                  (int) FA_ADDDUP2.invokeExact(actions, fds[i], i));
+            }
+          }
+          check(
+              "posix_spawn_file_actions_addclosefrom_np",
+              (int) FA_ADDCLOSEFROM.invokeExact(actions, fds.length));
+          check(
+              "posix_spawn_file_actions_addchdir_np",
+              (int) FA_ADDCHDIR.invokeExact(actions, arena.allocateFrom(cwd)));
+          MemorySegment all = arena.allocate(SIGSET_SIZE, 8);
+          MemorySegment none = arena.allocate(SIGSET_SIZE, 8);
+          check("sigfillset", (int) SIGFILLSET.invokeExact(all));
+          check("sigemptyset", (int) SIGEMPTYSET.invokeExact(none));
+          check("posix_spawnattr_setsigdefault", (int) ATTR_SETSIGDEFAULT.invokeExact(attr, all));
+          check("posix_spawnattr_setsigmask", (int) ATTR_SETSIGMASK.invokeExact(attr, none));
+          check(
+              "posix_spawnattr_setflags",
+              (int)
+                  ATTR_SETFLAGS.invokeExact(
+                      attr,
+                      (short)
+                          (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
+          MemorySegment pid = arena.allocate(JAVA_INT);
+          int r =
+              (int)
+                  POSIX_SPAWN.invokeExact(
+                      pid,
+                      arena.allocateFrom(program),
+                      actions,
+                      attr,
+                      strings(arena, argv),
+                      strings(arena, envp));
+          if (r != 0) {
+            throw new Failure(program, r);
+          }
+          return pid.get(JAVA_INT, 0);
+        } finally {
+          int ignored = (int) ATTR_DESTROY.invokeExact(attr);
+        }
+      } finally {
+        int ignored = (int) FA_DESTROY.invokeExact(actions);
+      }
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** A NULL-terminated array of C strings. */
+  private static MemorySegment strings(Arena arena, String[] values) {
+    MemorySegment array = arena.allocate(ADDRESS, values.length + 1L);
+    for (int i = 0; i < values.length; i++) {
+      array.setAtIndex(ADDRESS, i, arena.allocateFrom(values[i]));
+    }
+    array.setAtIndex(ADDRESS, values.length, MemorySegment.NULL);
+    return array;
+  }
+}
