@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * A worker leaves the rotation by {@link #drain} (its requests in flight finish first) or {@link
  * #remove} (it is gone).
  */
-public final class Balancer implements AutoCloseable {
+public final class Balancer implements PublicPort {
 
   public enum Mode {
     /** Routes each request; keep-alive on both sides; WebSocket and other upgrades tunnelled. */
@@ -126,6 +126,7 @@ public final class Balancer implements AutoCloseable {
   }
 
   /** The port it listens on. */
+  @Override
   public int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
@@ -158,6 +159,7 @@ public final class Balancer implements AutoCloseable {
   }
 
   /** Whether the worker is in rotation (added and not draining). */
+  @Override
   public boolean routes(int workerId) {
     return backends.stream().anyMatch(b -> b.workerId == workerId && !b.draining);
   }
@@ -166,6 +168,7 @@ public final class Balancer implements AutoCloseable {
    * Takes a worker out of rotation and completes once its requests in flight have finished (true)
    * or {@code timeout} passed (false); then closes its idle connections and forgets it.
    */
+  @Override
   public CompletableFuture<Boolean> drain(int workerId, Duration timeout) {
     Backend backend =
         backends.stream().filter(b -> b.workerId == workerId).findFirst().orElse(null);
@@ -185,6 +188,7 @@ public final class Balancer implements AutoCloseable {
   }
 
   /** Takes a worker out at once: it exited, so nothing of it can be waited for. */
+  @Override
   public void remove(int workerId) {
     backends.stream().filter(b -> b.workerId == workerId).toList().forEach(this::forget);
   }
@@ -196,6 +200,7 @@ public final class Balancer implements AutoCloseable {
   }
 
   /** Each worker's counts, by worker id. */
+  @Override
   public List<BackendStats> stats() {
     return backends.stream()
         .map(Backend::stats)
@@ -291,7 +296,7 @@ public final class Balancer implements AutoCloseable {
   }
 
   /** SplitMix64's finaliser: spreads nearby keys over the whole range. */
-  private static long mix(long z) {
+  static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
     z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
     return z ^ (z >>> 31);

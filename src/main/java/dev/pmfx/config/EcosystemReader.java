@@ -474,8 +474,9 @@ final class EcosystemReader {
                         oneOf(
                             m,
                             v,
-                            Optional.of(v).filter(Set.of("http", "tcp")::contains),
-                            "'http' (requests, the default) or 'tcp' (connections)"))
+                            Optional.of(v).filter(Set.of("http", "tcp", "handoff")::contains),
+                            "'http' (requests, the default), 'tcp' (connections) or 'handoff'"
+                                + " (connections passed to Node workers)"))
                 .ifPresent(v -> balancer = v);
         case "balancer_strategy" ->
             text(m)

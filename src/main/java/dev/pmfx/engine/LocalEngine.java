@@ -1,6 +1,9 @@
 package dev.pmfx.engine;
 
 import dev.pmfx.PmfxHome;
+import dev.pmfx.balance.Balancer;
+import dev.pmfx.balance.Handoff;
+import dev.pmfx.balance.PublicPort;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Ecosystem;
 import dev.pmfx.config.ExecMode;
@@ -109,7 +112,7 @@ public final class LocalEngine implements Engine {
   private volatile Duration sampleInterval = Duration.ofSeconds(1);
 
   /** Cluster apps' balancers, by app name; opened when the app's public port is known. */
-  private final Map<String, dev.pmfx.balance.Balancer> balancers = new ConcurrentHashMap<>();
+  private final Map<String, PublicPort> balancers = new ConcurrentHashMap<>();
 
   /** The balancers' event loops, started with the first cluster app. */
   private dev.pmfx.balance.Loops loops;
@@ -1017,7 +1020,7 @@ public final class LocalEngine implements Engine {
     if (w.privatePort == 0) {
       return;
     }
-    dev.pmfx.balance.Balancer balancer = balancers.get(w.spec.name());
+    PublicPort balancer = balancers.get(w.spec.name());
     beginStep(w, Step.ROUTE, Optional.empty(), "joining the balancer's rotation");
     if (balancer != null && balancer.routes(w.id)) {
       endStep(w, Step.ROUTE, Status.DONE, "in rotation on port " + balancer.port());
@@ -1131,7 +1134,7 @@ public final class LocalEngine implements Engine {
     }
   }
 
-  private static int inFlight(dev.pmfx.balance.Balancer balancer, int workerId) {
+  private static int inFlight(PublicPort balancer, int workerId) {
     return balancer.stats().stream()
         .filter(s -> s.workerId() == workerId)
         .mapToInt(dev.pmfx.balance.BackendStats::inFlight)
@@ -1582,7 +1585,7 @@ public final class LocalEngine implements Engine {
                 launch.environment(),
                 node != null ? node.childEnd() : -1);
         if (node != null) {
-          node.started(onMessage);
+          node.started(onMessage, report -> post(() -> onReport(w, generation, report)));
         }
       } else {
         IpcSocket socket = openIpcSocket(w, onMessage);
@@ -1696,6 +1699,26 @@ public final class LocalEngine implements Engine {
     }
   }
 
+  /** A Node worker's shim reports on the connections pmfx handed it. */
+  private void onReport(Worker w, int generation, com.fasterxml.jackson.databind.JsonNode report) {
+    if (generation != w.generation || !(balancers.get(w.spec.name()) instanceof Handoff handoff)) {
+      return;
+    }
+    switch (report.path("cmd").asText()) {
+      case "pmfx:stats" ->
+          handoff.counts(
+              w.id,
+              report.path("requests").asLong(),
+              report.path("inFlight").asInt(),
+              report.path("errors").asLong(),
+              report.path("open").asInt(),
+              report.path("p50").asDouble(),
+              report.path("p99").asDouble());
+      case "pmfx:drained" -> handoff.drained(w.id);
+      default -> {}
+    }
+  }
+
   /** Tries to connect to a cluster worker's private address every 100 ms while it launches. */
   private void probeListening(Worker w, int generation) {
     java.net.SocketAddress address = privateSocketAddress(w);
@@ -1779,12 +1802,17 @@ public final class LocalEngine implements Engine {
     if (w.privatePort == 0) {
       return;
     }
-    balancerFor(w).ifPresent(b -> b.add(w.id, privateSocketAddress(w)));
+    switch (balancerFor(w).orElse(null)) {
+      case Handoff handoff when w.channel instanceof NodeChannel channel ->
+          handoff.add(w.id, channel);
+      case Balancer balancer -> balancer.add(w.id, privateSocketAddress(w));
+      case null, default -> {}
+    }
   }
 
-  private Optional<dev.pmfx.balance.Balancer> balancerFor(Worker w) {
+  private Optional<PublicPort> balancerFor(Worker w) {
     String app = w.spec.name();
-    dev.pmfx.balance.Balancer open = balancers.get(app);
+    PublicPort open = balancers.get(app);
     if (open != null) {
       return Optional.of(open);
     }
@@ -1803,11 +1831,18 @@ public final class LocalEngine implements Engine {
       return Optional.empty();
     }
     try {
-      if (loops == null) {
-        loops = new dev.pmfx.balance.Loops();
+      PublicPort balancer;
+      if (handsOff(w)) {
+        balancer = Handoff.open(port, balancerOptions(w.spec));
+      } else {
+        if (w.spec.balancer().equals("handoff") && entry != null && entry.noted.add("handoff")) {
+          publishNote(
+              entry,
+              "balancer 'handoff' passes connections to Node workers over Node's IPC channel,"
+                  + " which these workers do not have: pmfx balances their requests instead");
+        }
+        balancer = Balancer.open(loopsFor(), port, balancerOptions(w.spec));
       }
-      dev.pmfx.balance.Balancer balancer =
-          dev.pmfx.balance.Balancer.open(loops, port, balancerOptions(w.spec));
       balancers.put(app, balancer);
       if (entry != null) {
         entry.noted.remove("cannot listen");
@@ -1825,25 +1860,34 @@ public final class LocalEngine implements Engine {
     }
   }
 
-  private static dev.pmfx.balance.Balancer.Options balancerOptions(AppSpec spec) {
-    dev.pmfx.balance.Balancer.Options options = dev.pmfx.balance.Balancer.Options.defaults();
+  private dev.pmfx.balance.Loops loopsFor() {
+    if (loops == null) {
+      loops = new dev.pmfx.balance.Loops();
+    }
+    return loops;
+  }
+
+  /** Whether the worker's app hands connections to it whole ({@code balancer: 'handoff'}). */
+  private static boolean handsOff(Worker w) {
+    return w.spec.balancer().equals("handoff") && w.channel instanceof NodeChannel;
+  }
+
+  private static Balancer.Options balancerOptions(AppSpec spec) {
+    Balancer.Options options = Balancer.Options.defaults();
     return options
-        .with(
-            spec.balancer().equals("tcp")
-                ? dev.pmfx.balance.Balancer.Mode.TCP
-                : dev.pmfx.balance.Balancer.Mode.HTTP)
+        .with(spec.balancer().equals("tcp") ? Balancer.Mode.TCP : Balancer.Mode.HTTP)
         .with(
             switch (spec.balancerStrategy()) {
-              case "least-connections" -> dev.pmfx.balance.Balancer.Strategy.LEAST_CONNECTIONS;
-              case "sticky" -> dev.pmfx.balance.Balancer.Strategy.STICKY;
-              default -> dev.pmfx.balance.Balancer.Strategy.ROUND_ROBIN;
+              case "least-connections" -> Balancer.Strategy.LEAST_CONNECTIONS;
+              case "sticky" -> Balancer.Strategy.STICKY;
+              default -> Balancer.Strategy.ROUND_ROBIN;
             });
   }
 
   /** An app's snapshot, with its balancer's port and counts in cluster mode. */
   private AppStatus status(AppEntry entry) {
     AppStatus plain = entry.status();
-    dev.pmfx.balance.Balancer balancer = balancers.get(entry.spec.name());
+    PublicPort balancer = balancers.get(entry.spec.name());
     return balancer == null
         ? plain
         : new AppStatus(
@@ -1856,7 +1900,7 @@ public final class LocalEngine implements Engine {
   }
 
   private static List<EngineEvent.MetricsSample.WorkerRequests> requestsOf(
-      String app, dev.pmfx.balance.Balancer balancer) {
+      String app, PublicPort balancer) {
     return balancer.stats().stream()
         .map(
             s ->
@@ -1897,14 +1941,14 @@ public final class LocalEngine implements Engine {
   }
 
   private void unroute(Worker w) {
-    dev.pmfx.balance.Balancer balancer = balancers.get(w.spec.name());
+    PublicPort balancer = balancers.get(w.spec.name());
     if (balancer != null) {
       balancer.remove(w.id);
     }
   }
 
   private void closeBalancer(String app) {
-    dev.pmfx.balance.Balancer balancer = balancers.remove(app);
+    PublicPort balancer = balancers.remove(app);
     if (balancer != null) {
       balancer.close();
     }
@@ -2050,7 +2094,7 @@ public final class LocalEngine implements Engine {
       }
       case LAUNCHING, WAITING_READY, ONLINE -> {
         w.waitingForRest.add(rest);
-        dev.pmfx.balance.Balancer balancer = balancers.get(w.spec.name());
+        PublicPort balancer = balancers.get(w.spec.name());
         if (balancer != null && balancer.routes(w.id)) {
           // Cluster mode: no new request goes to it, and those in flight finish first.
           move(

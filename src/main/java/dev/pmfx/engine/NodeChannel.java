@@ -2,12 +2,18 @@ package dev.pmfx.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmfx.posix.Libc;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * pmfx's end of a Node worker's own IPC channel, as {@code child_process.fork} makes it: a Unix
@@ -16,19 +22,37 @@ import java.util.function.Consumer;
  * process.send}, {@code process.on('message')}, {@code process.connected} and {@code 'disconnect'}
  * are Node's own in the worker, as under PM2. When pmfx closes its end (or ends), the worker gets
  * {@code 'disconnect'}.
+ *
+ * <p>In hand-off mode connections go over it as Node sends handles: the line {@code
+ * {"cmd":"NODE_HANDLE","type":"net.Socket","msg":{"cmd":"NODE_PMFX_CONNECTION"}}} with the
+ * descriptor attached, one at a time, the next once the worker acknowledged the last ({@code
+ * NODE_HANDLE_ACK}), as Node's own channel does.
  */
-final class NodeChannel implements WorkerChannel {
+final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Target {
 
   private static final ObjectMapper JSON = WorkerChannel.Json.MAPPER;
 
   /** The descriptor number Node is told of, in the worker. */
   static final int CHILD_FD = 3;
 
+  private static final byte[] HANDLE =
+      "{\"cmd\":\"NODE_HANDLE\",\"type\":\"net.Socket\",\"msg\":{\"cmd\":\"NODE_PMFX_CONNECTION\"}}\n"
+          .getBytes(StandardCharsets.US_ASCII);
+  private static final String ACK = "{\"cmd\":\"NODE_HANDLE_ACK\"}";
+  private static final String NACK = "{\"cmd\":\"NODE_HANDLE_NACK\"}";
+
+  private record Passing(int fd, IntConsumer unpassed) {}
+
   private final int fd;
   private final int childFd;
   private final Object writing = new Object();
   private boolean reading;
   private boolean closed;
+
+  /** The connection sent and not acknowledged yet, and those waiting for it; under writing. */
+  private Passing inFlight;
+
+  private final ArrayDeque<Passing> queued = new ArrayDeque<>();
 
   private NodeChannel(int fd, int childFd) {
     this.fd = fd;
@@ -49,9 +73,10 @@ final class NodeChannel implements WorkerChannel {
   /**
    * Once the worker runs (or could not be started): closes pmfx's copy of the worker's end, so that
    * the worker's end of the channel is the worker's alone, and reads what the worker sends, calling
-   * {@code onMessage} with each message as {@link WorkerChannel#message} reads it.
+   * {@code onMessage} with each message as {@link #message} reads it, and {@code onReport} with the
+   * shim's hand-off reports ({@code {"cmd":"pmfx:stats",…}}, {@code {"cmd":"pmfx:drained"}}).
    */
-  void started(Consumer<String> onMessage) {
+  void started(Consumer<String> onMessage, Consumer<JsonNode> onReport) {
     Libc.close(childFd);
     synchronized (writing) {
       reading = true;
@@ -60,36 +85,58 @@ final class NodeChannel implements WorkerChannel {
         .daemon()
         .stackSize(256 * 1024)
         .name("pmfx-node-channel-" + fd)
-        .start(() -> read(onMessage));
+        .start(() -> read(onMessage, onReport));
   }
 
-  private void read(Consumer<String> onMessage) {
+  private void read(Consumer<String> onMessage, Consumer<JsonNode> onReport) {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buffer = arena.allocate(16 * 1024);
-      MemorySegment state = arena.allocate(java.lang.foreign.Linker.Option.captureStateLayout());
+      MemorySegment state = Libc.callState(arena);
       int n;
       while ((n = Libc.read(fd, buffer, state)) > 0) {
         for (int i = 0; i < n; i++) {
-          byte b = buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+          byte b = buffer.get(ValueLayout.JAVA_BYTE, i);
           if (b != '\n') {
             line.write(b);
             continue;
           }
-          String message = message(line.toString(StandardCharsets.UTF_8));
+          String text = line.toString(StandardCharsets.UTF_8).strip();
           line.reset();
-          if (!message.isEmpty()) {
-            onMessage.accept(message);
+          if (text.equals(ACK)) {
+            acknowledged(true);
+          } else if (text.equals(NACK)) {
+            acknowledged(false);
+          } else if (text.startsWith("{\"cmd\":\"pmfx:") && !text.contains("pmfx:listening")) {
+            try {
+              onReport.accept(JSON.readTree(text));
+            } catch (IOException notJson) {
+              // not the shim's: nothing to report
+            }
+          } else {
+            String message = message(text);
+            if (!message.isEmpty()) {
+              onMessage.accept(message);
+            }
           }
         }
       }
     } catch (IOException e) {
       // the worker or pmfx closed the channel
     } finally {
+      List<Passing> unpassed = new ArrayList<>();
       synchronized (writing) {
         closed = true;
         Libc.close(fd);
+        if (inFlight != null) {
+          // Sent, never acknowledged: the worker may hold it; pmfx's copy goes.
+          Libc.close(inFlight.fd());
+          inFlight = null;
+        }
+        unpassed.addAll(queued);
+        queued.clear();
       }
+      unpassed.forEach(p -> p.unpassed().accept(p.fd()));
     }
   }
 
@@ -116,12 +163,15 @@ final class NodeChannel implements WorkerChannel {
   /** Sends {@code message} as Node's {@code process.on('message')} receives it: a JSON string. */
   @Override
   public boolean send(String message) {
-    byte[] bytes;
     try {
-      bytes = (JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
+      return sendLine(JSON.writeValueAsString(message) + "\n");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private boolean sendLine(String line) {
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
     synchronized (writing) {
       if (closed) {
         return false; // and the descriptor may be another's by now
@@ -129,13 +179,68 @@ final class NodeChannel implements WorkerChannel {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment data = arena.allocate(bytes.length);
         data.copyFrom(MemorySegment.ofArray(bytes));
-        Libc.sendAll(
-            fd, data, arena.allocate(java.lang.foreign.Linker.Option.captureStateLayout()));
+        Libc.sendAll(fd, data, Libc.callState(arena));
         return true;
       } catch (IOException gone) {
         return false;
       }
     }
+  }
+
+  @Override
+  public boolean pass(int connection, IntConsumer unpassed) {
+    synchronized (writing) {
+      if (closed || !reading) {
+        return false;
+      }
+      Passing passing = new Passing(connection, unpassed);
+      if (inFlight != null) {
+        queued.add(passing);
+        return true;
+      }
+      return send(passing);
+    }
+  }
+
+  /** Sends a connection now (holding writing); false when the channel is gone. */
+  private boolean send(Passing passing) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment data = arena.allocate(HANDLE.length);
+      data.copyFrom(MemorySegment.ofArray(HANDLE));
+      Libc.sendWithDescriptor(fd, data, passing.fd(), Libc.callState(arena));
+      inFlight = passing;
+      return true;
+    } catch (IOException gone) {
+      return false;
+    }
+  }
+
+  /** The worker took the last connection (ACK), or could not (NACK: it goes again). */
+  private void acknowledged(boolean taken) {
+    Passing unsent = null;
+    synchronized (writing) {
+      Passing last = inFlight;
+      inFlight = null;
+      if (last != null && taken) {
+        Libc.close(last.fd()); // pmfx's copy: the connection is the worker's now
+      } else if (last != null && !send(last)) {
+        unsent = last;
+      }
+      while (unsent == null && inFlight == null && !queued.isEmpty()) {
+        Passing next = queued.poll();
+        if (!send(next)) {
+          unsent = next;
+        }
+      }
+    }
+    if (unsent != null) {
+      unsent.unpassed().accept(unsent.fd());
+    }
+  }
+
+  @Override
+  public void drain() {
+    sendLine("{\"cmd\":\"NODE_PMFX_DRAIN\"}\n");
   }
 
   /** Ends the channel: the worker sees {@code 'disconnect'}; the reader closes the descriptor. */

@@ -1,5 +1,6 @@
 package dev.pmfx.engine;
 
+import dev.pmfx.posix.Libc;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;

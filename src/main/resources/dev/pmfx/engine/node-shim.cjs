@@ -60,6 +60,127 @@ if (process.env.PMFX_IPC && typeof process.send !== 'function') {
   };
 }
 
+// Hand-off mode (PMFX_HANDOFF, over Node's own channel): pmfx accepts on the app's public port
+// and passes each connection here, as Node's cluster primary passes them to its workers; the
+// shim gives it to the app's server, which serves it as one it accepted itself. The shim counts
+// the requests and reports them (and the connections open, for least-connections) once a
+// second. Told to drain, it answers each further request with `Connection: close`, closes each
+// connection once no request is in flight on it (an idle one after half a second without a
+// request), and says when none is left.
+const handoff =
+  process.env.PMFX_HANDOFF === '1' && typeof process.send === 'function' && process.connected
+    ? (() => {
+        let server = null; // the app's server, once its listen() was moved
+        let draining = false;
+        const open = new Map(); // each connection given to it -> its requests in flight
+        let requests = 0;
+        let errors = 0;
+        let inFlight = 0;
+        const latencies = new Float64Array(1024); // the last ones, in ms, as a ring
+        let recorded = 0;
+        const report = (message) => {
+          if (process.connected) {
+            process.send(message, undefined, { swallowErrors: true }, () => {});
+          }
+        };
+        const percentile = (fraction) => {
+          const n = Math.min(recorded, latencies.length);
+          if (n === 0) {
+            return 0;
+          }
+          const sorted = latencies.slice(0, n).sort();
+          return sorted[Math.min(n - 1, Math.floor(fraction * n))];
+        };
+        let reported = '';
+        setInterval(() => {
+          const stats = { cmd: 'pmfx:stats', requests, errors, inFlight, open: open.size };
+          const key = JSON.stringify(stats);
+          if (key !== reported) {
+            reported = key;
+            report({ ...stats, p50: percentile(0.5), p99: percentile(0.99) });
+          }
+        }, 1000).unref();
+        const maybeDrained = () => {
+          if (draining && open.size === 0) {
+            report({ cmd: 'pmfx:drained' });
+          }
+        };
+        const closeWhenIdle = (socket) => {
+          if (open.get(socket) !== 0) {
+            return; // its response says Connection: close, and Node closes it after
+          }
+          const seen = socket.bytesRead;
+          setTimeout(() => {
+            if (open.get(socket) === 0 && socket.bytesRead === seen) {
+              socket.end();
+            }
+          }, 500).unref();
+        };
+        process.on('internalMessage', (message, socket) => {
+          if (message === null || typeof message !== 'object') {
+            return;
+          }
+          if (message.cmd === 'NODE_PMFX_CONNECTION' && socket) {
+            if (server === null) {
+              socket.destroy(); // nothing listens yet: as a refused connection
+              return;
+            }
+            open.set(socket, 0);
+            socket.once('close', () => {
+              open.delete(socket);
+              maybeDrained();
+            });
+            // As net.Server counts a connection it accepted, so that server.close() waits for it.
+            server._connections++;
+            socket.server = server;
+            socket._server = server;
+            server.emit('connection', socket);
+            if (draining) {
+              closeWhenIdle(socket);
+            }
+          } else if (message.cmd === 'NODE_PMFX_DRAIN') {
+            draining = true;
+            for (const socket of open.keys()) {
+              closeWhenIdle(socket);
+            }
+            maybeDrained();
+          }
+        });
+        return {
+          serve(appServer) {
+            server = appServer;
+            appServer.prependListener('request', (req, res) => {
+              const socket = req.socket;
+              const start = process.hrtime.bigint();
+              inFlight++;
+              if (open.has(socket)) {
+                open.set(socket, open.get(socket) + 1);
+              }
+              if (draining) {
+                res.setHeader('Connection', 'close');
+              }
+              res.once('close', () => {
+                inFlight--;
+                requests++;
+                if (!res.writableFinished || res.statusCode >= 500) {
+                  errors++;
+                }
+                latencies[recorded++ % latencies.length] =
+                  Number(process.hrtime.bigint() - start) / 1e6;
+                if (open.has(socket)) {
+                  const left = open.get(socket) - 1;
+                  open.set(socket, left);
+                  if (draining && left === 0) {
+                    closeWhenIdle(socket);
+                  }
+                }
+              });
+            });
+          },
+        };
+      })()
+    : null;
+
 if (tellListening) {
   const privatePort = Number(process.env.PMFX_PRIVATE_PORT);
   if (privatePort > 0) {
@@ -93,6 +214,9 @@ if (tellListening) {
         return listen.apply(this, callback ? [...args, callback] : args);
       }
       moved = true;
+      if (handoff) {
+        handoff.serve(this);
+      }
       const publicPort = Number(port);
       this.once('listening', () => tellListening(publicPort));
       const privateSocket = process.env.PMFX_PRIVATE_SOCKET;

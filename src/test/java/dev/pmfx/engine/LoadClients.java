@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A bounded load: clients that each send GET requests one after another over one keep-alive
- * connection, as a browser or an upstream proxy does. A request that fails (an error, a closed
- * connection, an answer other than 200) counts as failed and the client connects again; nothing is
- * retried, so every failure a reload causes shows.
+ * connection, as a browser or an upstream proxy does, and connects again after an answer that says
+ * {@code Connection: close}. A request that fails (an error, a connection closed under it, an
+ * answer other than 200) counts as failed and the client connects again; nothing is retried, so
+ * every failure a reload causes shows.
  */
 final class LoadClients implements AutoCloseable {
 
@@ -55,9 +56,12 @@ final class LoadClients implements AutoCloseable {
           out.flush();
           String status = line(in);
           int length = -1;
+          boolean close = false;
           for (String header = line(in); !header.isEmpty(); header = line(in)) {
             if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
               length = Integer.parseInt(header.substring(15).strip());
+            } else if (header.equalsIgnoreCase("connection: close")) {
+              close = true; // the server ends the connection after this answer, as HTTP allows
             }
           }
           if (length < 0) {
@@ -70,6 +74,9 @@ final class LoadClients implements AutoCloseable {
           }
           bodies.add(body.strip());
           answered.incrementAndGet();
+          if (close) {
+            break; // and connect again
+          }
         }
       } catch (IOException e) {
         if (running) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -32,6 +33,9 @@ class RolloutTest {
   private EngineHarness pmfx;
   private Path file;
   private int port;
+
+  /** The cluster balancer the app names: pmfx's request balancer, or hand-off to Node's own. */
+  private String balancer = "http";
 
   @BeforeEach
   void engine() throws Exception {
@@ -56,9 +60,10 @@ class RolloutTest {
             exec_mode: cluster
             wait_ready: %s
             listen_timeout: 1500
+            balancer: %s
             env: { PORT: %d, STYLE: '%s', BOOT: '%s' }
         """
-            .formatted(instances, waitReady, port, style, boot)
+            .formatted(instances, waitReady, balancer, port, style, boot)
             .replace("${workers}", EngineHarness.workers().toString());
     if (file == null) {
       file = dir.resolve("ecosystem.yaml");
@@ -124,9 +129,10 @@ class RolloutTest {
         .toList();
   }
 
-  @ParameterizedTest(name = "{0} app")
-  @ValueSource(strings = {"naive", "pm2"})
-  void reloadUnderLoadLosesNoRequest(String style) throws Exception {
+  @ParameterizedTest(name = "{0} app, balancer {1}")
+  @CsvSource({"naive, http", "pm2, http", "naive, handoff", "pm2, handoff"})
+  void reloadUnderLoadLosesNoRequest(String style, String balancer) throws Exception {
+    this.balancer = balancer;
     boolean pm2 = style.equals("pm2");
     startWeb(style, pm2, 2);
     List<Integer> before = workers().stream().map(WorkerStatus::id).toList();
@@ -186,8 +192,10 @@ class RolloutTest {
     return -1;
   }
 
-  @Test
-  void scaleUpAndDownUnderLoadLosesNoRequest() throws Exception {
+  @ParameterizedTest(name = "balancer {0}")
+  @ValueSource(strings = {"http", "handoff"})
+  void scaleUpAndDownUnderLoadLosesNoRequest(String balancer) throws Exception {
+    this.balancer = balancer;
     startWeb("naive", false, 2);
     try (LoadClients load = new LoadClients(port, 20)) {
       load.awaitAnswers(100);
@@ -196,7 +204,12 @@ class RolloutTest {
       awaitOnline(4);
       assertEquals(List.of(0, 1, 2, 3), workers().stream().map(WorkerStatus::instance).toList());
       load.awaitAnswers(200);
-      Set<String> servedByFour = Set.copyOf(load.bodies);
+      Set<String> servedByFour = new java.util.HashSet<>(load.bodies);
+      if (balancer.equals("handoff")) {
+        // Connections are the workers' own: those open stay where they are, new ones reach the
+        // new workers too.
+        servedByFour.addAll(answersOnNewConnections(8));
+      }
       CommandResult down = pmfx.engine.scale("web", Scale.parse("-3")).get(60, TimeUnit.SECONDS);
       assertTrue(down.ok(), down.toString());
       load.awaitAnswers(100);
@@ -213,6 +226,26 @@ class RolloutTest {
                 + " every worker)"),
         none.problems().stream().map(CommandResult.Problem::message).toList());
     assertEquals(1, workers().size());
+  }
+
+  /** The bodies (pids) of {@code count} requests, each on a connection of its own. */
+  private Set<String> answersOnNewConnections(int count) throws Exception {
+    Set<String> bodies = new java.util.HashSet<>();
+    for (int i = 0; i < count; i++) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        socket
+            .getOutputStream()
+            .write(
+                "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer =
+            new String(
+                socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        bodies.add(answer.substring(answer.indexOf("\r\n\r\n") + 4).strip());
+      }
+    }
+    return bodies;
   }
 
   @ParameterizedTest(name = "a new version that is {0}")

@@ -1,4 +1,4 @@
-package dev.pmfx.engine;
+package dev.pmfx.posix;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -23,7 +23,7 @@ import java.util.Optional;
  * waitpid}. Bound through the FFM API; {@link #AVAILABLE} is false where any of them is missing
  * (another OS, a C library before glibc 2.34).
  */
-final class Libc {
+public final class Libc {
 
   static final int O_RDONLY = 0;
   static final int O_CLOEXEC = 0x80000;
@@ -34,6 +34,16 @@ final class Libc {
   static final int EINTR = 4;
   static final int EAGAIN = 11;
   static final int MSG_NOSIGNAL = 0x4000;
+  static final int AF_INET = 2;
+  static final int AF_INET6 = 10;
+  static final int SOL_SOCKET = 1;
+  static final int SO_REUSEADDR = 2;
+  static final int SCM_RIGHTS = 1;
+  static final int IPPROTO_TCP = 6;
+  static final int TCP_NODELAY = 1;
+  static final int IPPROTO_IPV6 = 41;
+  static final int IPV6_V6ONLY = 26;
+  public static final int EADDRINUSE = 98;
   static final short POSIX_SPAWN_SETSIGDEF = 0x04;
   static final short POSIX_SPAWN_SETSIGMASK = 0x08;
   static final short POSIX_SPAWN_SETSID = 0x80;
@@ -101,10 +111,23 @@ final class Libc {
       bind("send", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle WAITPID =
       bind("waitpid", true, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+  private static final MethodHandle SOCKET =
+      bind("socket", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+  private static final MethodHandle SETSOCKOPT =
+      bind("setsockopt", true, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+  private static final MethodHandle BIND =
+      bind("bind", true, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+  private static final MethodHandle LISTEN = bind("listen", true, JAVA_INT, JAVA_INT, JAVA_INT);
+  private static final MethodHandle ACCEPT4 =
+      bind("accept4", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+  private static final MethodHandle GETSOCKNAME =
+      bind("getsockname", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+  private static final MethodHandle SENDMSG =
+      bind("sendmsg", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
   private static final MethodHandle STRERROR = bind("strerror", false, ADDRESS, JAVA_INT);
 
   /** Whether every function above is here (Linux with glibc 2.34 or later). */
-  static final boolean AVAILABLE = LINUX && !missing;
+  public static final boolean AVAILABLE = LINUX && !missing;
 
   private Libc() {}
 
@@ -122,8 +145,8 @@ final class Libc {
   }
 
   /** A failed call, with the C library's words for its error number. */
-  static final class Failure extends java.io.IOException {
-    final int errno;
+  public static final class Failure extends java.io.IOException {
+    public final int errno;
 
     Failure(String call, int errno) {
       super(call + ": " + strerror(errno));
@@ -131,13 +154,18 @@ final class Libc {
     }
   }
 
-  static String strerror(int errno) {
+  public static String strerror(int errno) {
     try {
       MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
       return text.reinterpret(1024).getString(0);
     } catch (Throwable t) {
       return "error " + errno;
     }
+  }
+
+  /** Room for the errno of calls that take it: one per thread, reused across its calls. */
+  public static MemorySegment callState(Arena arena) {
+    return arena.allocate(CALL_STATE);
   }
 
   private static RuntimeException unexpected(Throwable t) {
@@ -158,7 +186,7 @@ final class Libc {
   // ------------------------------------------------------------ descriptors
 
   /** {@code pipe2(O_CLOEXEC)}: [read end, write end]. */
-  static int[] pipe() throws Failure {
+  public static int[] pipe() throws Failure {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment fds = arena.allocate(JAVA_INT, 2);
       MemorySegment state = arena.allocate(CALL_STATE);
@@ -175,7 +203,7 @@ final class Libc {
   }
 
   /** A connected pair of Unix stream sockets, both close-on-exec. */
-  static int[] socketPair() throws Failure {
+  public static int[] socketPair() throws Failure {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment fds = arena.allocate(JAVA_INT, 2);
       MemorySegment state = arena.allocate(CALL_STATE);
@@ -192,7 +220,7 @@ final class Libc {
   }
 
   /** Closes a descriptor; errors are ignored (the descriptor is gone either way on Linux). */
-  static void close(int fd) {
+  public static void close(int fd) {
     if (fd < 0) {
       return;
     }
@@ -204,7 +232,7 @@ final class Libc {
   }
 
   /** Shuts a socket down both ways, which wakes a thread blocked reading it. */
-  static void shutdown(int fd) {
+  public static void shutdown(int fd) {
     try (Arena arena = Arena.ofConfined()) {
       int ignored = (int) SHUTDOWN.invokeExact(arena.allocate(CALL_STATE), fd, SHUT_RDWR);
     } catch (Throwable t) {
@@ -213,7 +241,7 @@ final class Libc {
   }
 
   /** Reads into {@code buffer}: the count read, 0 at the end; retries when interrupted. */
-  static int read(int fd, MemorySegment buffer, MemorySegment state) throws Failure {
+  public static int read(int fd, MemorySegment buffer, MemorySegment state) throws Failure {
     while (true) {
       long n;
       try {
@@ -232,7 +260,7 @@ final class Libc {
   }
 
   /** Writes all of {@code bytes} to a socket (never raising SIGPIPE). */
-  static void sendAll(int fd, MemorySegment bytes, MemorySegment state) throws Failure {
+  public static void sendAll(int fd, MemorySegment bytes, MemorySegment state) throws Failure {
     long offset = 0;
     while (offset < bytes.byteSize()) {
       long n;
@@ -256,7 +284,7 @@ final class Libc {
    * Waits for a child that has ended (or ends now) and reaps it: its exit code, or 128 + the signal
    * that ended it, as Java reports a {@link Process}'s.
    */
-  static int waitFor(long pid) throws Failure {
+  public static int waitFor(long pid) throws Failure {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment status = arena.allocate(JAVA_INT);
       MemorySegment state = arena.allocate(CALL_STATE);
@@ -278,6 +306,166 @@ final class Libc {
     }
   }
 
+  // ------------------------------------------------------------ TCP and descriptors passed
+
+  /**
+   * A TCP socket listening on {@code port} of every interface (IPv6 and IPv4 where IPv6 is here,
+   * else IPv4), close-on-exec, blocking; 0 takes a free port.
+   */
+  public static int listenTcp(int port, int backlog) throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      boolean v6 = true;
+      int fd = (int) SOCKET.invokeExact(state, AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (fd < 0) {
+        v6 = false;
+        fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+          throw new Failure("socket", errno(state));
+        }
+      }
+      try {
+        setInt(fd, SOL_SOCKET, SO_REUSEADDR, 1, arena, state);
+        MemorySegment address;
+        if (v6) {
+          setInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0, arena, state);
+          address = arena.allocate(28, 4); // sockaddr_in6, the address :: (zeros)
+          address.set(JAVA_SHORT, 0, (short) AF_INET6);
+        } else {
+          address = arena.allocate(16, 4); // sockaddr_in, the address 0.0.0.0
+          address.set(JAVA_SHORT, 0, (short) AF_INET);
+        }
+        address.set(JAVA_SHORT, 2, Short.reverseBytes((short) port)); // network order
+        if ((int) BIND.invokeExact(state, fd, address, (int) address.byteSize()) != 0) {
+          throw new Failure("bind", errno(state));
+        }
+        if ((int) LISTEN.invokeExact(state, fd, backlog) != 0) {
+          throw new Failure("listen", errno(state));
+        }
+        return fd;
+      } catch (Failure | RuntimeException e) {
+        close(fd);
+        throw e;
+      }
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  private static void setInt(
+      int fd, int level, int option, int value, Arena arena, MemorySegment state) throws Failure {
+    MemorySegment v = arena.allocateFrom(JAVA_INT, value);
+    try {
+      if ((int) SETSOCKOPT.invokeExact(state, fd, level, option, v, 4) != 0) {
+        throw new Failure("setsockopt", errno(state));
+      }
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** The port a TCP socket is bound to. */
+  public static int localPort(int fd) throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      MemorySegment address = arena.allocate(128, 8);
+      MemorySegment length = arena.allocateFrom(JAVA_INT, 128);
+      if ((int) GETSOCKNAME.invokeExact(state, fd, address, length) != 0) {
+        throw new Failure("getsockname", errno(state));
+      }
+      return Short.toUnsignedInt(Short.reverseBytes(address.get(JAVA_SHORT, 2)));
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** An accepted connection: its descriptor and the client's address bytes (4 or 16). */
+  public record Accepted(int fd, byte[] client) {}
+
+  /**
+   * Waits for the next connection on a listening socket and returns it close-on-exec, with
+   * TCP_NODELAY set (as Node's own server sets it on what it accepts).
+   */
+  public static Accepted accept(int listening) throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      MemorySegment address = arena.allocate(128, 8);
+      MemorySegment length = arena.allocate(JAVA_INT);
+      while (true) {
+        length.set(JAVA_INT, 0, 128);
+        int fd = (int) ACCEPT4.invokeExact(state, listening, address, length, SOCK_CLOEXEC);
+        if (fd >= 0) {
+          try {
+            setInt(fd, IPPROTO_TCP, TCP_NODELAY, 1, arena, state);
+          } catch (Failure ignored) {
+            // a connection already reset: the worker finds out
+          }
+          byte[] client =
+              address.get(JAVA_SHORT, 0) == AF_INET6
+                  ? address.asSlice(8, 16).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)
+                  : address.asSlice(4, 4).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+          return new Accepted(fd, client);
+        }
+        int errno = errno(state);
+        // The errors that concern one connection only (it was reset while queued, and those
+        // accept(2) says to treat as EAGAIN on Linux) are no reason to stop accepting.
+        if (errno != EINTR && errno != 103 /* ECONNABORTED */ && errno != 71 /* EPROTO */) {
+          throw new Failure("accept", errno);
+        }
+      }
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /**
+   * Sends {@code bytes} on a Unix socket with {@code passed} as SCM_RIGHTS on its first byte, as
+   * Node's IPC channel sends a handle; the rest, if the first call sent part, without.
+   */
+  public static void sendWithDescriptor(
+      int fd, MemorySegment bytes, int passed, MemorySegment state) throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment iov = arena.allocate(16, 8);
+      iov.set(ADDRESS, 0, bytes);
+      iov.set(JAVA_LONG, 8, bytes.byteSize());
+      MemorySegment control = arena.allocate(24, 8); // CMSG_SPACE(sizeof(int))
+      control.set(JAVA_LONG, 0, 20); // cmsg_len = CMSG_LEN(sizeof(int))
+      control.set(JAVA_INT, 8, SOL_SOCKET);
+      control.set(JAVA_INT, 12, SCM_RIGHTS);
+      control.set(JAVA_INT, 16, passed);
+      MemorySegment message = arena.allocate(56, 8); // struct msghdr, no name
+      message.set(ADDRESS, 16, iov);
+      message.set(JAVA_LONG, 24, 1);
+      message.set(ADDRESS, 32, control);
+      message.set(JAVA_LONG, 40, 24);
+      long sent;
+      while (true) {
+        sent = (long) SENDMSG.invokeExact(state, fd, message, MSG_NOSIGNAL);
+        if (sent >= 0) {
+          break;
+        }
+        if (errno(state) != EINTR) {
+          throw new Failure("sendmsg", errno(state));
+        }
+      }
+      if (sent < bytes.byteSize()) {
+        sendAll(fd, bytes.asSlice(sent), state);
+      }
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
   // ------------------------------------------------------------ posix_spawn
 
   /**
@@ -288,7 +476,7 @@ final class Libc {
    *
    * @return the child's pid
    */
-  static long spawn(String program, String[] argv, String[] envp, String cwd, int[] fds)
+  public static long spawn(String program, String[] argv, String[] envp, String cwd, int[] fds)
       throws Failure {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);

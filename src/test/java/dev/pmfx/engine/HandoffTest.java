@@ -1,0 +1,310 @@
+package dev.pmfx.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code balancer: 'handoff'}: pmfx accepts on the app's public port and passes each connection to
+ * a Node worker over its IPC channel; the app's own {@code listen(PORT)} serves it, and pmfx is out
+ * of the request path.
+ */
+class HandoffTest {
+
+  @TempDir Path dir;
+  private EngineHarness pmfx;
+  private int port;
+
+  @BeforeEach
+  void engine() throws Exception {
+    pmfx = new EngineHarness(dir);
+    port = EngineHarness.freePort();
+  }
+
+  @AfterEach
+  void close() {
+    pmfx.close();
+  }
+
+  private void start(String script, String strategy) throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: %s
+            cwd: ${workers}
+            instances: 2
+            balancer: handoff
+            balancer_strategy: %s
+            env: { PORT: %d, DELAY_MS: 0 }
+        """
+            .formatted(script, strategy, port));
+    awaitOnline(2);
+  }
+
+  private List<WorkerStatus> workers() {
+    return pmfx.engine.snapshot().stream()
+        .filter(a -> a.name().equals("web"))
+        .flatMap(a -> a.workers().stream())
+        .toList();
+  }
+
+  private void awaitOnline(int count) throws Exception {
+    long deadline = System.nanoTime() + EngineHarness.PATIENCE.toNanos();
+    while (workers().stream().filter(w -> w.state() == WorkerState.ONLINE).count() != count) {
+      assertTrue(System.nanoTime() < deadline, "not " + count + " online: " + workers());
+      Thread.sleep(20);
+    }
+  }
+
+  private Set<String> pids() {
+    return workers().stream()
+        .map(w -> String.valueOf(w.pid().orElseThrow()))
+        .collect(Collectors.toSet());
+  }
+
+  /** One request on a connection of its own: the body. */
+  private String getOnNewConnection() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+      return answer.substring(answer.indexOf("\r\n\r\n") + 4).strip();
+    }
+  }
+
+  @Test
+  void aHardCodedListenAnswersFromBothWorkersAndPmfxHoldsNoConnection() throws Exception {
+    start("versioned.js", "round-robin");
+
+    Set<String> served = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      served.add(getOnNewConnection());
+    }
+
+    assertEquals(pids(), served);
+    // The connections were the workers': the engine's process holds no TCP connection to or
+    // from the public port, only the listening socket.
+    try (Socket held = new Socket("127.0.0.1", port)) {
+      held.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      held.setSoTimeout(10_000);
+      assertTrue(held.getInputStream().read() > 0, "answered");
+      Set<String> onPort = connectionsOnPort(String.format(":%04X ", port));
+      long inEngine =
+          tcpInodes(ProcessHandle.current().pid()).stream().filter(onPort::contains).count();
+      assertEquals(1, inEngine, "only the listening socket of port " + port);
+    }
+  }
+
+  @Test
+  void theWorkersReportTheirRequests() throws Exception {
+    start("versioned.js", "round-robin");
+    for (int i = 0; i < 6; i++) {
+      getOnNewConnection();
+    }
+    long deadline = System.nanoTime() + EngineHarness.PATIENCE.toNanos();
+    long counted = 0;
+    while (counted < 6) {
+      assertTrue(System.nanoTime() < deadline, "counted " + counted + " of 6 requests");
+      Thread.sleep(100);
+      counted =
+          pmfx.engine.snapshot().getFirst().requests().stream()
+              .mapToLong(EngineEvent.MetricsSample.WorkerRequests::requests)
+              .sum();
+    }
+    assertEquals(6, counted);
+  }
+
+  /** A keep-alive connection that asked once: the socket, still open, and who answered. */
+  private record Held(Socket socket, String pid) {}
+
+  private Held holdConnection() throws Exception {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(10_000);
+    socket
+        .getOutputStream()
+        .write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    java.io.InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      head.append((char) in.read());
+    }
+    java.util.regex.Matcher length =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertTrue(length.find(), head.toString());
+    String body =
+        new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+    return new Held(socket, body.strip());
+  }
+
+  @Test
+  void leastConnectionsGoesByWhatTheWorkersHoldOpen() throws Exception {
+    start("versioned.js", "least-connections");
+    List<Held> held = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      held.add(holdConnection());
+    }
+    String first = held.getFirst().pid();
+    assertEquals(2, held.stream().filter(h -> h.pid().equals(first)).count(), "two each: " + held);
+
+    // The first worker's connections end; once it has reported so, it is the one with the fewest.
+    for (Held h : held) {
+      if (h.pid().equals(first)) {
+        h.socket().close();
+      }
+    }
+    Thread.sleep(2_500); // the workers report once a second, when something changed
+    List<Held> next = List.of(holdConnection(), holdConnection());
+
+    assertEquals(List.of(first, first), next.stream().map(Held::pid).toList());
+    for (Held h : held) {
+      h.socket().close();
+    }
+    for (Held h : next) {
+      h.socket().close();
+    }
+  }
+
+  @Test
+  void aWorkerKilledUnderLoadTakesOnlyItsOwnConnections() throws Exception {
+    start("versioned.js", "round-robin");
+    try (LoadClients load = new LoadClients(port, 20)) {
+      load.awaitAnswers(200);
+      long victim = workers().getFirst().pid().orElseThrow();
+
+      ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // SIGKILL
+      long deadline = System.nanoTime() + EngineHarness.PATIENCE.toNanos();
+      while (workers().stream().anyMatch(w -> w.pid().orElse(-1) == victim)) {
+        assertTrue(System.nanoTime() < deadline, "the killed worker is still listed");
+        Thread.sleep(20);
+      }
+      load.awaitAnswers(200);
+      load.close();
+
+      // Each client whose connection the killed worker held loses the request it had sent; the
+      // others lose nothing, and every client goes on, on the other worker or its replacement.
+      assertTrue(load.failed.get() <= 12, load.failed.get() + " failed: " + load.failures);
+    }
+  }
+
+  @Test
+  void stickyKeepsAClientOnOneWorker() throws Exception {
+    start("versioned.js", "sticky");
+    Set<String> served = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      served.add(getOnNewConnection());
+    }
+    assertEquals(1, served.size(), served.toString());
+    assertTrue(pids().containsAll(served));
+  }
+
+  @Test
+  void aWebSocketIsTheWorkersOwn() throws Exception {
+    start("ws-echo.js", "round-robin");
+    CompletableFuture<String> echoed = new CompletableFuture<>();
+    WebSocket socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + port + "/"),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    echoed.complete(data.toString());
+                    return null;
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
+    socket.sendText("hello over pmfx", true).get(10, TimeUnit.SECONDS);
+
+    String echo = echoed.get(10, TimeUnit.SECONDS);
+
+    String pid = echo.substring(0, echo.indexOf(' '));
+    assertTrue(pids().contains(pid), echo + " from one of " + pids());
+    assertEquals("hello over pmfx", echo.substring(echo.indexOf(' ') + 1));
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aProgramWithoutNodesChannelIsBalancedByRequestInstead() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: PortServer.java
+            cwd: ${workers}
+            instances: 2
+            balancer: handoff
+            listen_timeout: 30s
+            env: { PORT: %d }
+        """
+            .formatted(port));
+    awaitOnline(2);
+    EngineEvent.LogLine note = pmfx.events.awaitLine("web", t -> t.contains("'handoff'"));
+    assertTrue(note.text().contains("pmfx balances their requests instead"), note.text());
+    assertTrue(!getOnNewConnection().isEmpty());
+  }
+
+  /** The inodes of the sockets a process holds. */
+  private static Set<String> tcpInodes(long pid) throws Exception {
+    Set<String> inodes = new HashSet<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring(8, target.length() - 1));
+          }
+        } catch (java.io.IOException gone) {
+          // closed meanwhile
+        }
+      }
+    }
+    return inodes;
+  }
+
+  /** The inodes of TCP sockets on this local port (":1F90 "): the server's side. */
+  private static Set<String> connectionsOnPort(String hexPort) throws Exception {
+    Set<String> inodes = new HashSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      Path file = Path.of(table);
+      if (!Files.exists(file)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+        String[] f = line.trim().split("\\s+");
+        if ((f[1] + " ").contains(hexPort)) {
+          inodes.add(f[9]);
+        }
+      }
+    }
+    return inodes;
+  }
+}
