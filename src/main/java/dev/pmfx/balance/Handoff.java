@@ -2,8 +2,6 @@ package dev.pmfx.balance;
 
 import dev.pmfx.posix.Libc;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -277,15 +275,7 @@ public final class Handoff implements PublicPort {
   }
 
   private static void unavailable(int fd) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment bytes = arena.allocate(UNAVAILABLE.length);
-      bytes.copyFrom(MemorySegment.ofArray(UNAVAILABLE));
-      Libc.sendAll(fd, bytes, Libc.callState(arena));
-    } catch (IOException gone) {
-      // the client left first
-    } finally {
-      Libc.close(fd);
-    }
+    Libc.answerAndClose(fd, UNAVAILABLE);
   }
 
   private Worker choose(byte[] client, List<Worker> tried) {

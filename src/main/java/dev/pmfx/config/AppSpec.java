@@ -61,6 +61,8 @@ public record AppSpec(
     boolean treekill,
     String balancer,
     String balancerStrategy,
+    Duration drainTimeout,
+    Duration queueTimeout,
     Location location) {
 
   // PM2's defaults, which its users expect.
@@ -72,6 +74,9 @@ public record AppSpec(
   public static final Duration DEFAULT_WATCH_DELAY = Duration.ofMillis(1000);
   public static final String DEFAULT_NAMESPACE = "default";
   public static final String DEFAULT_INSTANCE_VAR = "NODE_APP_INSTANCE";
+  // pmfx's own.
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofSeconds(10);
 
   public AppSpec {
     args = List.copyOf(args);
@@ -83,6 +88,9 @@ public record AppSpec(
     stopExitCodes = List.copyOf(stopExitCodes);
     watch = List.copyOf(watch);
     ignoreWatch = List.copyOf(ignoreWatch);
+    // Specs saved by a pmfx before these options existed
+    drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
+    queueTimeout = queueTimeout == null ? DEFAULT_QUEUE_TIMEOUT : queueTimeout;
   }
 
   /**
@@ -141,6 +149,8 @@ public record AppSpec(
         treekill,
         balancer,
         balancerStrategy,
+        drainTimeout,
+        queueTimeout,
         location);
   }
 

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * 1600}) or a number with a unit ({@code "500ms"}, {@code "2s"}, {@code "1m"}, {@code "1h"}, {@code
  * "1d"}).
  */
-final class DurationText {
+public final class DurationText {
 
   private static final Pattern TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");
 
@@ -48,7 +48,7 @@ final class DurationText {
   }
 
   /** {@code 1600ms}, {@code 3s}, {@code 2m}: how {@code pmfx check} and the UI print them. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms == 0) {
       return "0";

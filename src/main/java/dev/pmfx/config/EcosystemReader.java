@@ -70,7 +70,9 @@ final class EcosystemReader {
           "increment_var",
           "treekill",
           "balancer",
-          "balancer_strategy");
+          "balancer_strategy",
+          "drain_timeout",
+          "queue_timeout");
 
   /** PM2's other spellings of the same options. */
   static final Map<String, String> ALIASES =
@@ -311,6 +313,8 @@ final class EcosystemReader {
     private boolean waitReady;
     private Duration listenTimeout = AppSpec.DEFAULT_LISTEN_TIMEOUT;
     private Duration killTimeout = AppSpec.DEFAULT_KILL_TIMEOUT;
+    private Duration drainTimeout = AppSpec.DEFAULT_DRAIN_TIMEOUT;
+    private Duration queueTimeout = AppSpec.DEFAULT_QUEUE_TIMEOUT;
     private String killSignal = AppSpec.DEFAULT_KILL_SIGNAL;
     private boolean shutdownWithMessage;
     private boolean autorestart = true;
@@ -421,6 +425,8 @@ final class EcosystemReader {
               treekill,
               balancer,
               balancerStrategy,
+              drainTimeout,
+              queueTimeout,
               object.location());
       checkClusterPort(spec);
       return Optional.of(spec);
@@ -443,6 +449,8 @@ final class EcosystemReader {
         case "wait_ready" -> bool(m).ifPresent(v -> waitReady = v);
         case "listen_timeout" -> duration(m).ifPresent(v -> listenTimeout = v);
         case "kill_timeout" -> duration(m).ifPresent(v -> killTimeout = v);
+        case "drain_timeout" -> duration(m).ifPresent(v -> drainTimeout = v);
+        case "queue_timeout" -> duration(m).ifPresent(v -> queueTimeout = v);
         case "kill_signal" -> text(m).ifPresent(v -> signal(m, v));
         case "shutdown_with_message" -> bool(m).ifPresent(v -> shutdownWithMessage = v);
         case "autorestart" -> bool(m).ifPresent(v -> autorestart = v);

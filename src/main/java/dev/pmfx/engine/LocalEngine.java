@@ -5,6 +5,7 @@ import dev.pmfx.balance.Balancer;
 import dev.pmfx.balance.Handoff;
 import dev.pmfx.balance.PublicPort;
 import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.DurationText;
 import dev.pmfx.config.Ecosystem;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.engine.CommandResult.Problem;
@@ -124,9 +125,8 @@ public final class LocalEngine implements Engine {
   static final Duration MEMORY_GRACE = Duration.ofSeconds(5);
 
   /** How long a stopping cluster worker's requests in flight may take before it is signalled. */
-  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-
   private final Thread sampler;
+
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
   private volatile boolean closed;
 
@@ -1451,7 +1451,7 @@ public final class LocalEngine implements Engine {
                           .map(
                               w ->
                                   balancers.containsKey(w.spec.name())
-                                      ? w.spec.killTimeout().plus(DRAIN_TIMEOUT)
+                                      ? w.spec.killTimeout().plus(w.spec.drainTimeout())
                                       : w.spec.killTimeout())
                           .max(Duration::compareTo)
                           .orElse(Duration.ZERO))
@@ -1873,7 +1873,9 @@ public final class LocalEngine implements Engine {
   }
 
   private static Balancer.Options balancerOptions(AppSpec spec) {
-    Balancer.Options options = Balancer.Options.defaults();
+    Balancer.Options options =
+        new Balancer.Options(
+            Balancer.Mode.HTTP, Balancer.Strategy.ROUND_ROBIN, spec.queueTimeout());
     return options
         .with(spec.balancer().equals("tcp") ? Balancer.Mode.TCP : Balancer.Mode.HTTP)
         .with(
@@ -2102,16 +2104,16 @@ public final class LocalEngine implements Engine {
               WorkerState.STOPPING,
               why
                   + ": draining its requests in flight (at most "
-                  + DRAIN_TIMEOUT.toSeconds()
-                  + " s)");
+                  + DurationText.format(w.spec.drainTimeout())
+                  + ")");
           int generation = w.generation;
           beginStep(
               w,
               Step.DRAIN,
-              Optional.of(now().plus(DRAIN_TIMEOUT)),
+              Optional.of(now().plus(w.spec.drainTimeout())),
               "out of rotation; " + inFlight(balancer, w.id) + " in flight");
           balancer
-              .drain(w.id, DRAIN_TIMEOUT)
+              .drain(w.id, w.spec.drainTimeout())
               .thenAccept(
                   finished ->
                       post(
@@ -2124,8 +2126,8 @@ public final class LocalEngine implements Engine {
                                   finished
                                       ? "its requests in flight finished"
                                       : "timed out after "
-                                          + DRAIN_TIMEOUT.toSeconds()
-                                          + " s; what was still in flight is cut off");
+                                          + DurationText.format(w.spec.drainTimeout())
+                                          + "; what was still in flight is cut off");
                               signalStop(w, finished ? "drained" : "drain timed out");
                             }
                           }));

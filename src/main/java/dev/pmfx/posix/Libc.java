@@ -34,6 +34,8 @@ public final class Libc {
   static final int EINTR = 4;
   static final int EAGAIN = 11;
   static final int MSG_NOSIGNAL = 0x4000;
+  static final int MSG_DONTWAIT = 0x40;
+  static final int SHUT_WR = 1;
   static final int AF_INET = 2;
   static final int AF_INET6 = 10;
   static final int SOL_SOCKET = 1;
@@ -107,6 +109,8 @@ public final class Libc {
   private static final MethodHandle SHUTDOWN = bind("shutdown", true, JAVA_INT, JAVA_INT, JAVA_INT);
   private static final MethodHandle READ =
       bind("read", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+  private static final MethodHandle RECV =
+      bind("recv", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle SEND =
       bind("send", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle WAITPID =
@@ -277,6 +281,32 @@ public final class Libc {
       } else if (errno(state) != EINTR) {
         throw new Failure("send", errno(state));
       }
+    }
+  }
+
+  /**
+   * Answers a connection pmfx will not serve: what the client sent so far is read and dropped
+   * (closing a socket with unread data would reset it before the client reads the answer), then
+   * {@code answer} goes, then the connection ends.
+   */
+  public static void answerAndClose(int fd, byte[] answer) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      MemorySegment buffer = arena.allocate(16 * 1024);
+      long n;
+      do {
+        n = (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), MSG_DONTWAIT);
+      } while (n > 0);
+      MemorySegment bytes = arena.allocate(Math.max(1, answer.length));
+      bytes.copyFrom(MemorySegment.ofArray(answer));
+      sendAll(fd, bytes.asSlice(0, answer.length), state);
+      int ignored = (int) SHUTDOWN.invokeExact(state, fd, SHUT_WR);
+    } catch (Failure gone) {
+      // the client left first
+    } catch (Throwable t) {
+      throw unexpected(t);
+    } finally {
+      close(fd);
     }
   }
 

@@ -162,6 +162,8 @@ public final class MainWindowViewModel {
     if (spec.execMode() == dev.pmfx.config.ExecMode.CLUSTER) {
       add.accept("balancer", spec.balancer());
       add.accept("balancer_strategy", spec.balancerStrategy());
+      add.accept("drain_timeout", spec.drainTimeout().toMillis() + " ms");
+      add.accept("queue_timeout", spec.queueTimeout().toMillis() + " ms");
     }
     add.accept("wait_ready", spec.waitReady());
     add.accept("listen_timeout", spec.listenTimeout().toMillis() + " ms");

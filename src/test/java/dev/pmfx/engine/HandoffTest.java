@@ -213,6 +213,44 @@ class HandoffTest {
   }
 
   @Test
+  void withNoWorkerOnlineAConnectionWaitsQueueTimeoutThenGets503() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: versioned.js
+            cwd: ${workers}
+            instances: 2
+            balancer: handoff
+            queue_timeout: 700ms
+            drain_timeout: 2s
+            env: { PORT: %d, DELAY_MS: 0 }
+        """
+            .formatted(port));
+    awaitOnline(2);
+    pmfx.engine.stop("web").get(30, TimeUnit.SECONDS);
+    assertTrue(
+        pmfx.events.all().stream()
+            .anyMatch(
+                e ->
+                    e instanceof EngineEvent.WorkerChanged c
+                        && c.reason().contains("draining its requests in flight (at most 2s)")),
+        "drain_timeout named in the stop");
+
+    long start = System.nanoTime();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      long waited = (System.nanoTime() - start) / 1_000_000;
+
+      assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+      assertTrue(answer.contains("Retry-After: 1"), answer);
+      assertTrue(waited >= 650 && waited < 5_000, "waited " + waited + " ms");
+    }
+  }
+
+  @Test
   void stickyKeepsAClientOnOneWorker() throws Exception {
     start("versioned.js", "sticky");
     Set<String> served = new HashSet<>();
