@@ -128,6 +128,7 @@ public final class Libc {
       bind("getsockname", true, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
   private static final MethodHandle SENDMSG =
       bind("sendmsg", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+  private static final MethodHandle GETPAGESIZE = bind("getpagesize", false, JAVA_INT);
   private static final MethodHandle STRERROR = bind("strerror", false, ADDRESS, JAVA_INT);
 
   /** Whether every function above is here (Linux with glibc 2.34 or later). */
@@ -307,6 +308,18 @@ public final class Libc {
       throw unexpected(t);
     } finally {
       close(fd);
+    }
+  }
+
+  /** The size of a memory page, in which Linux counts resident memory; 4096 where unknown. */
+  public static long pageSize() {
+    if (!AVAILABLE) {
+      return 4096;
+    }
+    try {
+      return (int) GETPAGESIZE.invokeExact();
+    } catch (Throwable t) {
+      throw unexpected(t);
     }
   }
 
