@@ -104,6 +104,13 @@ final class CheckCommand implements Callable<Integer> {
           app.execMode().label(),
           instances,
           app.script() + (app.args().isEmpty() ? "" : " " + String.join(" ", app.args())));
+      if (app.execMode() == dev.pmfx.config.ExecMode.CLUSTER) {
+        out.printf(
+            "  %" + nameWidth + "s  balancer: %s (%s)%n",
+            "",
+            app.balancerMode(),
+            app.balancerReason());
+      }
     }
   }
 

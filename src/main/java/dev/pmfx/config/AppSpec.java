@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param envByName each {@code env_<name>} block, by name: {@code env_production} is under {@code
  *     production}
  * @param expBackoffRestartDelay zero when exponential backoff is off
+ * @param balancer {@code balancer} as written, empty when absent; {@link #balancerMode} is the one
+ *     a cluster app gets
  * @param watch paths to watch, relative to {@link #cwd}; empty when watching is off
  * @param location where the app's object starts in its file
  */
@@ -91,6 +93,7 @@ public record AppSpec(
     // Specs saved by a pmfx before these options existed
     drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
     queueTimeout = queueTimeout == null ? DEFAULT_QUEUE_TIMEOUT : queueTimeout;
+    balancer = balancer == null ? "" : balancer;
   }
 
   /**
@@ -105,6 +108,26 @@ public record AppSpec(
     }
     String file = script.toLowerCase(java.util.Locale.ROOT);
     return file.endsWith(".js") || file.endsWith(".cjs") || file.endsWith(".mjs");
+  }
+
+  /**
+   * The balancer a cluster app gets: the one it names, else {@code handoff} for a Node app (its
+   * workers take their connections from pmfx, which stays out of the request path) and {@code http}
+   * for other programs (pmfx routes each request to their private ports).
+   */
+  public String balancerMode() {
+    return !balancer.isEmpty() ? balancer : runsOnNode() ? "handoff" : "http";
+  }
+
+  /** Why the app gets {@link #balancerMode}, as {@code pmfx check} and the Config tab say it. */
+  public String balancerReason() {
+    if (!balancer.isEmpty()) {
+      return "as the app names it";
+    }
+    return runsOnNode()
+        ? "a Node app: its workers take their connections from pmfx; balancer: 'http' routes"
+            + " each request instead"
+        : "not a Node app: pmfx routes each request to the workers' private ports";
   }
 
   /** The same app with {@code count} workers, as {@code scale} leaves it. */

@@ -339,7 +339,7 @@ final class EcosystemReader {
     private String instanceVar = AppSpec.DEFAULT_INSTANCE_VAR;
     private Optional<String> incrementVar = Optional.empty();
     private boolean treekill = true;
-    private String balancer = "http";
+    private String balancer = "";
     private String balancerStrategy = "round-robin";
     private int errorsBefore;
 
@@ -483,8 +483,9 @@ final class EcosystemReader {
                             m,
                             v,
                             Optional.of(v).filter(Set.of("http", "tcp", "handoff")::contains),
-                            "'http' (requests, the default), 'tcp' (connections) or 'handoff'"
-                                + " (connections passed to Node workers)"))
+                            "'handoff' (connections passed to Node workers, their default),"
+                                + " 'http' (requests, the default for other programs) or 'tcp'"
+                                + " (connections)"))
                 .ifPresent(v -> balancer = v);
         case "balancer_strategy" ->
             text(m)
@@ -658,6 +659,18 @@ final class EcosystemReader {
      * other program has to name it in env.PORT, or pmfx has nothing to listen on.
      */
     private void checkClusterPort(AppSpec spec) {
+      if (spec.execMode() == ExecMode.CLUSTER
+          && spec.balancer().equals("handoff")
+          && !spec.runsOnNode()) {
+        warn(
+            object.member("balancer").map(x -> x.value().location()).orElse(object.location()),
+            path + ".balancer",
+            label
+                + ": balancer 'handoff' passes connections to Node workers over Node's IPC"
+                + " channel, and this app does not run on Node: pmfx balances its requests"
+                + " instead ('http')",
+            "");
+      }
       if (spec.execMode() != ExecMode.CLUSTER || spec.runsOnNode()) {
         return;
       }

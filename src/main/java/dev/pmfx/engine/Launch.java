@@ -99,7 +99,7 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       env.put("PMFX_PRIVATE_PORT", String.valueOf(privatePort.getAsInt()));
       if (node) {
         privateSocket.ifPresent(socket -> env.put("PMFX_PRIVATE_SOCKET", socket.toString()));
-        if (app.balancer().equals("handoff")) {
+        if (app.balancerMode().equals("handoff")) {
           // pmfx passes it the public port's connections over Node's channel; the shim gives
           // them to the app's server.
           env.put("PMFX_HANDOFF", "1");

@@ -1836,6 +1836,7 @@ public final class LocalEngine implements Engine {
         balancer = Handoff.open(port, balancerOptions(w.spec));
       } else {
         if (w.spec.balancer().equals("handoff") && entry != null && entry.noted.add("handoff")) {
+          // Named in the file, and impossible here (another OS, or not Node): said once.
           publishNote(
               entry,
               "balancer 'handoff' passes connections to Node workers over Node's IPC channel,"
@@ -1869,7 +1870,7 @@ public final class LocalEngine implements Engine {
 
   /** Whether the worker's app hands connections to it whole ({@code balancer: 'handoff'}). */
   private static boolean handsOff(Worker w) {
-    return w.spec.balancer().equals("handoff") && w.channel instanceof NodeChannel;
+    return w.spec.balancerMode().equals("handoff") && w.channel instanceof NodeChannel;
   }
 
   private static Balancer.Options balancerOptions(AppSpec spec) {
@@ -1877,7 +1878,7 @@ public final class LocalEngine implements Engine {
         new Balancer.Options(
             Balancer.Mode.HTTP, Balancer.Strategy.ROUND_ROBIN, spec.queueTimeout());
     return options
-        .with(spec.balancer().equals("tcp") ? Balancer.Mode.TCP : Balancer.Mode.HTTP)
+        .with(spec.balancerMode().equals("tcp") ? Balancer.Mode.TCP : Balancer.Mode.HTTP)
         .with(
             switch (spec.balancerStrategy()) {
               case "least-connections" -> Balancer.Strategy.LEAST_CONNECTIONS;

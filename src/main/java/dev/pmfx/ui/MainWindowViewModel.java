@@ -160,7 +160,7 @@ public final class MainWindowViewModel {
             + (spec.instancesSetting().isEmpty() ? "" : " (" + spec.instancesSetting() + ")"));
     add.accept("namespace", spec.namespace());
     if (spec.execMode() == dev.pmfx.config.ExecMode.CLUSTER) {
-      add.accept("balancer", spec.balancer());
+      add.accept("balancer", spec.balancerMode() + " (" + spec.balancerReason() + ")");
       add.accept("balancer_strategy", spec.balancerStrategy());
       add.accept("drain_timeout", spec.drainTimeout().toMillis() + " ms");
       add.accept("queue_timeout", spec.queueTimeout().toMillis() + " ms");

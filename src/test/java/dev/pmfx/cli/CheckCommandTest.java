@@ -61,6 +61,7 @@ class CheckCommandTest {
         """
         %s: 2 apps (4 cores here)
           api   cluster  4 instances (max)    server.js
+                balancer: handoff (a Node app: its workers take their connections from pmfx; balancer: 'http' routes each request instead)
           jobs  fork     1 instance           worker.py --queue default --verbose
         """
             .formatted(fixture("valid/ecosystem.json")),

@@ -77,7 +77,7 @@ class InvalidConfigsTest {
             "10 apps[0].exec_mode: app 'api': exec_mode must be 'fork' or 'cluster'; found \"parallel\"",
             "11 apps[0].kill_signal: app 'api': kill_signal must be a signal a program can handle, such as 'SIGINT' or 'SIGTERM'; found \"SIGTREM\"",
             "12 apps[0].env: app 'api': env must be an object of variables, such as {NODE_ENV: 'production', PORT: 3000}; found a list",
-            "13 apps[0].balancer: app 'api': balancer must be 'http' (requests, the default), 'tcp' (connections) or 'handoff' (connections passed to Node workers); found \"udp\"",
+            "13 apps[0].balancer: app 'api': balancer must be 'handoff' (connections passed to Node workers, their default), 'http' (requests, the default for other programs) or 'tcp' (connections); found \"udp\"",
             "14 apps[0].balancer_strategy: app 'api': balancer_strategy must be 'round-robin' (the default), 'least-connections' or 'sticky'; found \"random\""),
         found);
     assertEquals("did you mean 'SIGTERM'?", failure.errors().get(5).hint());

@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Cluster mode end to end: real workers behind pmfx's balancer on the app's own port. */
+/**
+ * Cluster mode end to end: real workers behind pmfx's request balancer ({@code balancer: http}, the
+ * default for other programs than Node) on the app's own port. {@link HandoffTest} has Node's
+ * default, hand-off.
+ */
 @Timeout(120)
 class ClusterTest {
 
@@ -69,6 +73,7 @@ class ClusterTest {
             script: app.js
             cwd: %s
             instances: 2
+            balancer: http
         """
             .formatted(dir));
   }
@@ -156,6 +161,7 @@ class ClusterTest {
             script: upgrade.js
             cwd: %s
             instances: 2
+            balancer: http
             balancer_strategy: sticky
         """
             .formatted(dir));
@@ -283,6 +289,7 @@ class ClusterTest {
             script: app.js
             cwd: %s
             instances: 1
+            balancer: http
             exec_mode: cluster
         """
             .formatted(dir));
@@ -322,6 +329,7 @@ class ClusterTest {
             script: app.js
             cwd: %s
             instances: 2
+            balancer: http
             min_uptime: 100
         """
             .formatted(dir));

@@ -114,10 +114,7 @@ class HandoffTest {
       held.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
       held.setSoTimeout(10_000);
       assertTrue(held.getInputStream().read() > 0, "answered");
-      Set<String> onPort = connectionsOnPort(String.format(":%04X ", port));
-      long inEngine =
-          tcpInodes(ProcessHandle.current().pid()).stream().filter(onPort::contains).count();
-      assertEquals(1, inEngine, "only the listening socket of port " + port);
+      assertEquals(1, socketsOnThePublicPortHere(), "only the listening socket of port " + port);
     }
   }
 
@@ -308,6 +305,59 @@ class HandoffTest {
     EngineEvent.LogLine note = pmfx.events.awaitLine("web", t -> t.contains("'handoff'"));
     assertTrue(note.text().contains("pmfx balances their requests instead"), note.text());
     assertTrue(!getOnNewConnection().isEmpty());
+  }
+
+  /** How many sockets on the public port (the server's side) this process holds. */
+  private long socketsOnThePublicPortHere() throws Exception {
+    Set<String> onPort = connectionsOnPort(String.format(":%04X ", port));
+    return tcpInodes(ProcessHandle.current().pid()).stream().filter(onPort::contains).count();
+  }
+
+  @Test
+  void handOffIsTheDefaultForNodeAppsAndRequestsForOthers() throws Exception {
+    Path file = dir.resolve("apps.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        apps:
+          - { name: node, script: app.js, instances: 2, env: { PORT: 3000 } }
+          - { name: py, script: app.py, instances: 2, env: { PORT: 3001 } }
+          - { name: routed, script: app.js, instances: 2, balancer: http, env: { PORT: 3002 } }
+          - { name: wrong, script: app.py, instances: 2, balancer: handoff, env: { PORT: 3003 } }
+        """);
+    var loaded =
+        (dev.pmfx.config.LoadResult.Loaded)
+            dev.pmfx.config.EcosystemLoader.forThisMachine().load(file);
+    List<String> modes =
+        loaded.ecosystem().apps().stream().map(dev.pmfx.config.AppSpec::balancerMode).toList();
+
+    assertEquals(List.of("handoff", "http", "http", "handoff"), modes);
+    assertTrue(
+        loaded.diagnostics().stream()
+            .anyMatch(
+                d ->
+                    d.key().equals("apps[3].balancer")
+                        && d.message().contains("this app does not run on Node")),
+        loaded.diagnostics().toString());
+
+    // And the engine does so: a Node app that names no balancer is served by its workers alone.
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: versioned.js
+            cwd: ${workers}
+            instances: 2
+            env: { PORT: %d, DELAY_MS: 0 }
+        """
+            .formatted(port));
+    awaitOnline(2);
+    try (Socket held = new Socket("127.0.0.1", port)) {
+      held.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      held.setSoTimeout(10_000);
+      assertTrue(held.getInputStream().read() > 0, "answered");
+      assertEquals(1, socketsOnThePublicPortHere(), "only the listening socket of port " + port);
+    }
   }
 
   /** The inodes of the sockets a process holds. */
