@@ -1,5 +1,6 @@
 // An HTTP app for reload tests: answers with its pid after DELAY_MS (200 by default), on the port
-// PORT names, as PM2 users hard-code it. STYLE=pm2 makes it a PM2-style app (process.send('ready')
+// PORT names, as PM2 users hard-code it. STYLE=express serves it with express instead (naive).
+// STYLE=pm2 makes it a PM2-style app (process.send('ready')
 // once listening, a SIGINT handler that closes the server); without it, it is naive: no ready
 // signal, and SIGINT ends it at once. BOOT breaks a deploy: crash (exits on start), silent (never
 // listens), no-ready (listens, never sends ready). MEGABYTES makes it hold that much memory.
@@ -18,10 +19,19 @@ if (boot === 'silent') {
   setInterval(() => {}, 1000);
 } else {
   const delay = Number(process.env.DELAY_MS || 200);
-  const server = http.createServer((req, res) => {
-    setTimeout(() => res.end(String(process.pid)), delay);
-  });
-  server.listen(Number(process.env.PORT), () => {
+  let server;
+  if (process.env.STYLE === 'express') {
+    // The same app on express (from NODE_PATH), as most Node apps are written: app.listen(PORT).
+    const app = require('express')();
+    app.get('/', (req, res) => setTimeout(() => res.send(String(process.pid)), delay));
+    server = app.listen(Number(process.env.PORT));
+  } else {
+    server = http.createServer((req, res) => {
+      setTimeout(() => res.end(String(process.pid)), delay);
+    });
+    server.listen(Number(process.env.PORT));
+  }
+  server.on('listening', () => {
     if (process.env.STYLE === 'pm2' && boot !== 'no-ready') {
       process.send('ready');
     }

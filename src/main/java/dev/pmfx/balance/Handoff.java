@@ -79,6 +79,12 @@ public final class Handoff implements PublicPort {
   }
 
   private final int listening;
+
+  /**
+   * Held while the listening socket is shut down (by close) or closed (by the accepting thread).
+   */
+  private final Object listeningLock = new Object();
+
   private final int port;
   private final Balancer.Strategy strategy;
   private final Duration waitForWorker;
@@ -89,7 +95,12 @@ public final class Handoff implements PublicPort {
   private Handoff(int listening, Balancer.Strategy strategy, Duration waitForWorker)
       throws IOException {
     this.listening = listening;
-    this.port = Libc.localPort(listening);
+    try {
+      this.port = Libc.localPort(listening);
+    } catch (IOException e) {
+      Libc.close(listening);
+      throw e;
+    }
     this.strategy = strategy;
     this.waitForWorker = waitForWorker;
     Thread.ofPlatform()
@@ -233,7 +244,9 @@ public final class Handoff implements PublicPort {
         waitForAWorker(connection.fd(), connection.client());
       }
     }
-    Libc.close(listening);
+    synchronized (listeningLock) {
+      Libc.close(listening); // after close() shut it down: the number is not reused under it
+    }
   }
 
   /** Gives the connection to a worker in rotation; false when there is none to take it. */
@@ -328,10 +341,13 @@ public final class Handoff implements PublicPort {
 
   @Override
   public void close() {
-    if (!closed) {
+    synchronized (listeningLock) {
+      if (closed) {
+        return;
+      }
       closed = true;
       Libc.shutdown(listening); // wakes the accepting thread, which closes it
-      workers.forEach(this::forget);
     }
+    workers.forEach(this::forget);
   }
 }

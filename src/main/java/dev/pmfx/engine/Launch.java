@@ -99,11 +99,6 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       env.put("PMFX_PRIVATE_PORT", String.valueOf(privatePort.getAsInt()));
       if (node) {
         privateSocket.ifPresent(socket -> env.put("PMFX_PRIVATE_SOCKET", socket.toString()));
-        if (app.balancerMode().equals("handoff")) {
-          // pmfx passes it the public port's connections over Node's channel; the shim gives
-          // them to the app's server.
-          env.put("PMFX_HANDOFF", "1");
-        }
       } else {
         app.environment(envName).entrySet().stream()
             .filter(e -> e.getKey().equals("PORT"))
@@ -129,7 +124,6 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
     env.remove("PMFX_IPC");
     if (ipcSocket.isPresent()) {
       env.put("PMFX_IPC", ipcSocket.get().toString());
-      env.remove("PMFX_HANDOFF"); // connections go over Node's channel alone
     } else {
       env.put("NODE_CHANNEL_FD", String.valueOf(NodeChannel.CHILD_FD));
       env.put("NODE_CHANNEL_SERIALIZATION_MODE", "json");

@@ -41,13 +41,24 @@ final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Targe
   private static final String ACK = "{\"cmd\":\"NODE_HANDLE_ACK\"}";
   private static final String NACK = "{\"cmd\":\"NODE_HANDLE_NACK\"}";
 
-  private record Passing(int fd, IntConsumer unpassed) {}
+  /** A connection on its way, and how often the worker refused it (NODE_HANDLE_NACK). */
+  private record Passing(int fd, IntConsumer unpassed, int refused) {
+    Passing again() {
+      return new Passing(fd, unpassed, refused + 1);
+    }
+  }
+
+  /** As Node's own channel, a connection the worker refused this often goes elsewhere. */
+  private static final int MAX_REFUSALS = 3;
 
   private final int fd;
   private final int childFd;
   private final Object writing = new Object();
   private boolean reading;
   private boolean closed;
+
+  /** Told to drain: the worker takes no connection after the drain message. */
+  private boolean draining;
 
   /** The connection sent and not acknowledged yet, and those waiting for it; under writing. */
   private Passing inFlight;
@@ -129,8 +140,9 @@ final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Targe
         closed = true;
         Libc.close(fd);
         if (inFlight != null) {
-          // Sent, never acknowledged: the worker may hold it; pmfx's copy goes.
-          Libc.close(inFlight.fd());
+          // Sent, never acknowledged: Node acknowledges a connection as it arrives, before the
+          // app sees it, so the worker never served it. It goes to another.
+          unpassed.add(inFlight);
           inFlight = null;
         }
         unpassed.addAll(queued);
@@ -190,10 +202,10 @@ final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Targe
   @Override
   public boolean pass(int connection, IntConsumer unpassed) {
     synchronized (writing) {
-      if (closed || !reading) {
+      if (closed || !reading || draining) {
         return false;
       }
-      Passing passing = new Passing(connection, unpassed);
+      Passing passing = new Passing(connection, unpassed, 0);
       if (inFlight != null) {
         queued.add(passing);
         return true;
@@ -215,32 +227,49 @@ final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Targe
     }
   }
 
-  /** The worker took the last connection (ACK), or could not (NACK: it goes again). */
+  /**
+   * The worker took the last connection (ACK), or could not (NACK: it goes again, up to {@link
+   * #MAX_REFUSALS} times, then to another worker).
+   */
   private void acknowledged(boolean taken) {
-    Passing unsent = null;
+    List<Passing> elsewhere = new ArrayList<>();
     synchronized (writing) {
       Passing last = inFlight;
       inFlight = null;
       if (last != null && taken) {
         Libc.close(last.fd()); // pmfx's copy: the connection is the worker's now
-      } else if (last != null && !send(last)) {
-        unsent = last;
+      } else if (last != null) {
+        if (last.refused() + 1 >= MAX_REFUSALS || !send(last.again())) {
+          elsewhere.add(last);
+        }
       }
-      while (unsent == null && inFlight == null && !queued.isEmpty()) {
+      while (inFlight == null && !queued.isEmpty()) {
         Passing next = queued.poll();
         if (!send(next)) {
-          unsent = next;
+          elsewhere.add(next);
+          elsewhere.addAll(queued); // the channel is gone
+          queued.clear();
         }
       }
     }
-    if (unsent != null) {
-      unsent.unpassed().accept(unsent.fd());
-    }
+    elsewhere.forEach(p -> p.unpassed().accept(p.fd()));
   }
 
+  /**
+   * Tells the worker to drain. What was sent before goes ahead of the message, so the worker counts
+   * it before it says it is drained; what still waits here goes to other workers, and nothing more
+   * is taken.
+   */
   @Override
   public void drain() {
+    List<Passing> elsewhere;
+    synchronized (writing) {
+      draining = true;
+      elsewhere = new ArrayList<>(queued);
+      queued.clear();
+    }
     sendLine("{\"cmd\":\"NODE_PMFX_DRAIN\"}\n");
+    elsewhere.forEach(p -> p.unpassed().accept(p.fd()));
   }
 
   /** Ends the channel: the worker sees {@code 'disconnect'}; the reader closes the descriptor. */

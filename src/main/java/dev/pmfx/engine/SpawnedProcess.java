@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ import java.util.concurrent.TimeoutException;
  * waitpid} takes its exit status.
  */
 final class SpawnedProcess extends Process {
+
+  private static final int ENOEXEC = 8;
 
   private final long pid;
   private final ProcessHandle handle;
@@ -76,13 +79,30 @@ final class SpawnedProcess extends Process {
           environment.entrySet().stream()
               .map(e -> e.getKey() + "=" + e.getValue())
               .toArray(String[]::new);
-      long pid =
-          Libc.spawn(command.getFirst(), command.toArray(String[]::new), envp, cwd.toString(), fds);
-      ProcessHandle handle =
-          ProcessHandle.of(pid)
-              .orElseThrow(() -> new IOException("process " + pid + " vanished as it started"));
-      SpawnedProcess process = new SpawnedProcess(pid, handle, stdout, stderr);
-      handle.onExit().whenComplete((h, e) -> process.reap());
+      long pid;
+      try {
+        pid =
+            Libc.spawn(
+                command.getFirst(), command.toArray(String[]::new), envp, cwd.toString(), fds);
+      } catch (Libc.Failure e) {
+        if (e.errno != ENOEXEC) {
+          throw e;
+        }
+        // A script without a #! line: the shell runs it, as execvp and Java's own launch do.
+        List<String> shell = new java.util.ArrayList<>(command);
+        shell.addFirst("/bin/sh");
+        pid = Libc.spawn("/bin/sh", shell.toArray(String[]::new), envp, cwd.toString(), fds);
+      }
+      Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+      if (handle.isEmpty()) {
+        // Not listed although it is our child and not yet reaped: nothing can watch it, so it
+        // does not run unwatched.
+        Signals.send(pid, "SIGKILL");
+        Libc.waitFor(pid);
+        throw new IOException("process " + pid + " could not be watched as it started");
+      }
+      SpawnedProcess process = new SpawnedProcess(pid, handle.get(), stdout, stderr);
+      handle.get().onExit().whenComplete((h, e) -> process.reap());
       return process;
     } catch (IOException | RuntimeException e) {
       closeQuietly(stdout);

@@ -60,15 +60,15 @@ if (process.env.PMFX_IPC && typeof process.send !== 'function') {
   };
 }
 
-// Hand-off mode (PMFX_HANDOFF, over Node's own channel): pmfx accepts on the app's public port
-// and passes each connection here, as Node's cluster primary passes them to its workers; the
-// shim gives it to the app's server, which serves it as one it accepted itself. The shim counts
-// the requests and reports them (and the connections open, for least-connections) once a
-// second. Told to drain, it answers each further request with `Connection: close`, closes each
+// Hand-off (a cluster worker with Node's own channel): pmfx accepts on the app's public port and
+// passes each connection here, as Node's cluster primary passes them to its workers; the shim
+// gives it to the app's server, which serves it as one it accepted itself. The shim counts the
+// requests and reports them (and the connections open, for least-connections) once a second.
+// Told to drain, it answers each further request with `Connection: close`, closes each
 // connection once no request is in flight on it (an idle one after half a second without a
-// request), and says when none is left.
+// request; an upgraded one, a WebSocket, only when it ends), and says when none is left.
 const handoff =
-  process.env.PMFX_HANDOFF === '1' && typeof process.send === 'function' && process.connected
+  Number(process.env.PMFX_PRIVATE_PORT) > 0 && process.channel !== undefined && process.connected
     ? (() => {
         let server = null; // the app's server, once its listen() was moved
         let draining = false;
@@ -125,12 +125,21 @@ const handoff =
               socket.destroy(); // nothing listens yet: as a refused connection
               return;
             }
+            if (server.maxConnections > 0 && server._connections >= server.maxConnections) {
+              socket.destroy(); // as net.Server refuses one over its maxConnections
+              return;
+            }
             open.set(socket, 0);
             socket.once('close', () => {
               open.delete(socket);
               maybeDrained();
             });
-            // As net.Server counts a connection it accepted, so that server.close() waits for it.
+            // As net.Server takes a connection it accepted: its options, and counted, so that
+            // server.close() waits for it.
+            socket.allowHalfOpen = server.allowHalfOpen;
+            if (server.keepAlive) {
+              socket.setKeepAlive(true, server.keepAliveInitialDelay);
+            }
             server._connections++;
             socket.server = server;
             socket._server = server;
@@ -149,6 +158,11 @@ const handoff =
         return {
           serve(appServer) {
             server = appServer;
+            appServer.on('upgrade', (req, socket) => {
+              if (open.has(socket)) {
+                open.set(socket, Infinity); // a WebSocket: busy until it ends
+              }
+            });
             appServer.prependListener('request', (req, res) => {
               const socket = req.socket;
               const start = process.hrtime.bigint();

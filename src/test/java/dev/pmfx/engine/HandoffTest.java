@@ -248,6 +248,55 @@ class HandoffTest {
   }
 
   @Test
+  void stopDrainsTheRequestsInFlightFirst() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: versioned.js
+            cwd: ${workers}
+            instances: 1
+            exec_mode: cluster
+            env: { PORT: %d, DELAY_MS: 1500 }
+        """
+            .formatted(port));
+    awaitOnline(1);
+    CompletableFuture<String> slow =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return getOnNewConnection();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(500); // the request is in flight in the worker
+
+    pmfx.engine.stop("web").get(30, TimeUnit.SECONDS);
+
+    assertEquals(
+        String.valueOf(
+            pmfx.events.all().stream()
+                .filter(EngineEvent.WorkerChanged.class::isInstance)
+                .map(EngineEvent.WorkerChanged.class::cast)
+                .filter(c -> c.worker().pid().isPresent())
+                .findFirst()
+                .orElseThrow()
+                .worker()
+                .pid()
+                .getAsLong()),
+        slow.get(10, TimeUnit.SECONDS),
+        "the request in flight was answered");
+    assertTrue(
+        pmfx.events.all().stream()
+            .anyMatch(
+                e ->
+                    e instanceof EngineEvent.WorkerChanged c
+                        && c.reason().startsWith("drained: sent SIGINT")),
+        "signalled once drained");
+  }
+
+  @Test
   void stickyKeepsAClientOnOneWorker() throws Exception {
     start("versioned.js", "sticky");
     Set<String> served = new HashSet<>();

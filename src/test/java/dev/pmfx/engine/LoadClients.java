@@ -35,8 +35,16 @@ final class LoadClients implements AutoCloseable {
 
   private final AtomicInteger connections = new AtomicInteger();
 
+  /** Clients that ask with {@code Connection: close}: a new connection for every request. */
+  private final boolean connectionEach;
+
   LoadClients(int port, int count) {
+    this(port, count, false);
+  }
+
+  LoadClients(int port, int count, boolean connectionEach) {
     this.port = port;
+    this.connectionEach = connectionEach;
     for (int i = 0; i < count; i++) {
       clients.add(Thread.ofVirtual().name("load-" + i).start(this::run));
     }
@@ -52,7 +60,10 @@ final class LoadClients implements AutoCloseable {
         InputStream in = new BufferedInputStream(socket.getInputStream());
         while (running) {
           out.write(
-              "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+              (connectionEach
+                      ? "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                      : "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
           out.flush();
           String status = line(in);
           int length = -1;

@@ -100,6 +100,23 @@ class NodeChannelTest {
   }
 
   @Test
+  void aScriptWithoutAShebangLineRunsThroughTheShell() throws Exception {
+    Path script = dir.resolve("plain-script");
+    Files.writeString(script, "echo \"plain script in $(pwd)\"\nsleep 30\n");
+    script.toFile().setExecutable(true);
+    pmfx.start(
+        """
+        apps:
+          - name: plain
+            script: %s
+            cwd: %s
+        """
+            .formatted(script, dir));
+
+    pmfx.events.awaitLine("plain", ("plain script in " + dir)::equals);
+  }
+
+  @Test
   void aNodeWorkerIsDisconnectedWhenPmfxDies() throws Exception {
     Path disconnected = dir.resolve("disconnected");
     String java = ProcessHandle.current().info().command().orElseThrow();

@@ -61,9 +61,16 @@ class RolloutTest {
             wait_ready: %s
             listen_timeout: 1500
             balancer: %s
-            env: { PORT: %d, STYLE: '%s', BOOT: '%s' }
+            env: { PORT: %d, STYLE: '%s', BOOT: '%s', NODE_PATH: '%s' }
         """
-            .formatted(instances, waitReady, balancer, port, style, boot)
+            .formatted(
+                instances,
+                waitReady,
+                balancer,
+                port,
+                style,
+                boot,
+                style.equals("express") ? NodeVersions.nodeModules("express", "4.21.2") : "")
             .replace("${workers}", EngineHarness.workers().toString());
     if (file == null) {
       file = dir.resolve("ecosystem.yaml");
@@ -129,16 +136,24 @@ class RolloutTest {
         .toList();
   }
 
-  @ParameterizedTest(name = "{0} app, balancer {1}")
-  @CsvSource({"naive, http", "pm2, http", "naive, handoff", "pm2, handoff"})
-  void reloadUnderLoadLosesNoRequest(String style, String balancer) throws Exception {
+  @ParameterizedTest(name = "{0} app, balancer {1}, clients {2}")
+  @CsvSource({
+    "naive, http, keep-alive",
+    "pm2, http, keep-alive",
+    "naive, handoff, keep-alive",
+    "pm2, handoff, keep-alive",
+    "naive, handoff, connection each",
+    "express, handoff, keep-alive"
+  })
+  void reloadUnderLoadLosesNoRequest(String style, String balancer, String clients)
+      throws Exception {
     this.balancer = balancer;
     boolean pm2 = style.equals("pm2");
     startWeb(style, pm2, 2);
     List<Integer> before = workers().stream().map(WorkerStatus::id).toList();
     Set<Long> oldPids = pids();
     CommandResult reloaded;
-    try (LoadClients load = new LoadClients(port, 20)) {
+    try (LoadClients load = new LoadClients(port, 20, clients.equals("connection each"))) {
       load.awaitAnswers(100);
       reloaded = pmfx.engine.reload("web").get(60, TimeUnit.SECONDS);
       load.awaitAnswers(100);
