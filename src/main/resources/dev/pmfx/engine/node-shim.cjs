@@ -158,11 +158,16 @@ const handoff =
         return {
           serve(appServer) {
             server = appServer;
-            appServer.on('upgrade', (req, socket) => {
-              if (open.has(socket)) {
-                open.set(socket, Infinity); // a WebSocket: busy until it ends
+            // An upgraded connection (a WebSocket) is busy until it ends. Seen as the server
+            // emits it: a listener of the shim's own would make Node treat every request that
+            // asks to upgrade (h2c, from Java's HttpClient) as an upgrade, with nobody to serve it.
+            const emit = appServer.emit;
+            appServer.emit = function pmfxEmit(event, ...args) {
+              if (event === 'upgrade' && open.has(args[1])) {
+                open.set(args[1], Infinity);
               }
-            });
+              return emit.call(this, event, ...args);
+            };
             appServer.prependListener('request', (req, res) => {
               const socket = req.socket;
               const start = process.hrtime.bigint();

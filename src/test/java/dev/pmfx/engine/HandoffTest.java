@@ -297,6 +297,22 @@ class HandoffTest {
   }
 
   @Test
+  void aRequestThatOffersAnUpgradeIsAnsweredByAnAppWithoutUpgrades() throws Exception {
+    start("versioned.js", "round-robin");
+    // Java's HttpClient asks to upgrade to h2c on its first request over http://
+    java.net.http.HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, response.statusCode());
+    assertTrue(pids().contains(response.body().strip()), response.body());
+  }
+
+  @Test
   void stickyKeepsAClientOnOneWorker() throws Exception {
     start("versioned.js", "sticky");
     Set<String> served = new HashSet<>();
