@@ -72,6 +72,47 @@ public final class EngineHarness implements AutoCloseable {
     return engine.start(ecosystem(yaml), envName, Set.of()).get();
   }
 
+  /** The app's workers as the engine's snapshot has them now. */
+  List<WorkerStatus> workers(String app) {
+    return engine.snapshot().stream()
+        .filter(a -> a.name().equals(app))
+        .flatMap(a -> a.workers().stream())
+        .toList();
+  }
+
+  /** Waits until {@code count} of the app's workers are online. */
+  void awaitOnline(String app, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (workers(app).stream().filter(w -> w.state() == WorkerState.ONLINE).count() != count) {
+      if (System.nanoTime() > deadline) {
+        fail("not " + count + " online: " + workers(app));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /**
+   * One GET on a connection of its own ({@code Connection: close}) to the port: the body of the 200
+   * answer (the fixture apps answer with their pid).
+   */
+  static String getOnNewConnection(int port) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!answer.startsWith("HTTP/1.1 200")) {
+        fail(answer);
+      }
+      return answer.substring(answer.indexOf("\r\n\r\n") + 4).strip();
+    }
+  }
+
   @Override
   public void close() {
     engine.close();

@@ -63,18 +63,11 @@ class HandoffTest {
   }
 
   private List<WorkerStatus> workers() {
-    return pmfx.engine.snapshot().stream()
-        .filter(a -> a.name().equals("web"))
-        .flatMap(a -> a.workers().stream())
-        .toList();
+    return pmfx.workers("web");
   }
 
   private void awaitOnline(int count) throws Exception {
-    long deadline = System.nanoTime() + EngineHarness.PATIENCE.toNanos();
-    while (workers().stream().filter(w -> w.state() == WorkerState.ONLINE).count() != count) {
-      assertTrue(System.nanoTime() < deadline, "not " + count + " online: " + workers());
-      Thread.sleep(20);
-    }
+    pmfx.awaitOnline("web", count);
   }
 
   private Set<String> pids() {
@@ -83,19 +76,8 @@ class HandoffTest {
         .collect(Collectors.toSet());
   }
 
-  /** One request on a connection of its own: the body. */
   private String getOnNewConnection() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      socket
-          .getOutputStream()
-          .write(
-              "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                  .getBytes(StandardCharsets.US_ASCII));
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
-      return answer.substring(answer.indexOf("\r\n\r\n") + 4).strip();
-    }
+    return EngineHarness.getOnNewConnection(port);
   }
 
   @Test

@@ -3,8 +3,6 @@ package dev.pmfx.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -38,13 +36,6 @@ class NodeVersionsTest {
   @AfterEach
   void close() {
     pmfx.close();
-  }
-
-  private List<WorkerStatus> workers(String app) {
-    return pmfx.engine.snapshot().stream()
-        .filter(a -> a.name().equals(app))
-        .flatMap(a -> a.workers().stream())
-        .toList();
   }
 
   @ParameterizedTest(name = "Node {0}")
@@ -88,27 +79,14 @@ class NodeVersionsTest {
             env: { PORT: %d, DELAY_MS: 20 }
         """
             .formatted(node, port));
-    long deadline = System.nanoTime() + EngineHarness.PATIENCE.toNanos();
-    while (workers("web").stream().filter(w -> w.state() == WorkerState.ONLINE).count() != 2) {
-      assertTrue(System.nanoTime() < deadline, "not 2 online: " + workers("web"));
-      Thread.sleep(20);
-    }
+    pmfx.awaitOnline("web", 2);
     Set<String> pids =
-        workers("web").stream()
+        pmfx.workers("web").stream()
             .map(w -> String.valueOf(w.pid().orElseThrow()))
             .collect(Collectors.toSet());
     Set<String> served = new HashSet<>();
     for (int i = 0; i < 8; i++) {
-      try (Socket socket = new Socket("127.0.0.1", port)) {
-        socket.setSoTimeout(10_000);
-        socket
-            .getOutputStream()
-            .write(
-                "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        served.add(answer.substring(answer.indexOf("\r\n\r\n") + 4).strip());
-      }
+      served.add(EngineHarness.getOnNewConnection(port));
     }
     assertEquals(pids, served);
 

@@ -223,7 +223,9 @@ class RolloutTest {
       if (balancer.equals("handoff")) {
         // Connections are the workers' own: those open stay where they are, new ones reach the
         // new workers too.
-        servedByFour.addAll(answersOnNewConnections(8));
+        for (int i = 0; i < 8; i++) {
+          servedByFour.add(EngineHarness.getOnNewConnection(port));
+        }
       }
       CommandResult down = pmfx.engine.scale("web", Scale.parse("-3")).get(60, TimeUnit.SECONDS);
       assertTrue(down.ok(), down.toString());
@@ -241,26 +243,6 @@ class RolloutTest {
                 + " every worker)"),
         none.problems().stream().map(CommandResult.Problem::message).toList());
     assertEquals(1, workers().size());
-  }
-
-  /** The bodies (pids) of {@code count} requests, each on a connection of its own. */
-  private Set<String> answersOnNewConnections(int count) throws Exception {
-    Set<String> bodies = new java.util.HashSet<>();
-    for (int i = 0; i < count; i++) {
-      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-        socket.setSoTimeout(10_000);
-        socket
-            .getOutputStream()
-            .write(
-                "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        String answer =
-            new String(
-                socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        bodies.add(answer.substring(answer.indexOf("\r\n\r\n") + 4).strip());
-      }
-    }
-    return bodies;
   }
 
   @ParameterizedTest(name = "a new version that is {0}")
