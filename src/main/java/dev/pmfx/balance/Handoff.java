@@ -9,8 +9,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -270,21 +272,46 @@ public final class Handoff implements PublicPort {
     }
   }
 
-  /** While no worker is in rotation, a connection waits a bounded time for one, then gets 503. */
+  /** A connection that no worker could take yet, and until when it may wait. */
+  private record Waiting(int fd, byte[] client, long deadlineNanos) {}
+
+  private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean waiter = new AtomicBoolean();
+
+  /**
+   * While no worker is in rotation, a connection waits a bounded time for one, then gets 503. One
+   * thread serves every waiting connection, in the order they came, every 25 ms while any waits.
+   */
   private void waitForAWorker(int fd, byte[] client) {
-    long deadline = System.nanoTime() + waitForWorker.toNanos();
-    Thread.ofVirtual()
-        .name("pmfx-handoff-wait")
-        .start(
-            () -> {
-              while (!closed && System.nanoTime() < deadline) {
-                sleep(25);
-                if (pass(fd, client)) {
-                  return;
-                }
-              }
-              unavailable(fd);
-            });
+    waiting.add(new Waiting(fd, client, System.nanoTime() + waitForWorker.toNanos()));
+    if (waiter.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("pmfx-handoff-wait").start(this::serveWaiting);
+    }
+  }
+
+  private void serveWaiting() {
+    while (true) {
+      sleep(25);
+      for (int n = waiting.size(); n > 0; n--) {
+        Waiting w = waiting.poll();
+        if (w == null) {
+          break;
+        }
+        if (closed || System.nanoTime() - w.deadlineNanos() >= 0) {
+          unavailable(w.fd());
+        } else if (!pass(w.fd(), w.client())) {
+          waiting.add(w); // behind the others, which keeps their order
+        }
+      }
+      if (waiting.isEmpty()) {
+        waiter.set(false);
+        // One that came after the check finds the flag down and starts a thread of its own,
+        // unless this one takes it up again first.
+        if (waiting.isEmpty() || !waiter.compareAndSet(false, true)) {
+          return;
+        }
+      }
+    }
   }
 
   private static void unavailable(int fd) {

@@ -295,6 +295,32 @@ class HandoffTest {
   }
 
   @Test
+  void connectionsThatCameWhileNoWorkerWasOnlineAreServedByTheNextOne() throws Exception {
+    start("versioned.js", "round-robin");
+    pmfx.engine.stop("web").get(30, TimeUnit.SECONDS); // the app keeps its port
+    List<CompletableFuture<String>> asked = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      asked.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return getOnNewConnection();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
+    }
+    Thread.sleep(500); // accepted, and waiting
+
+    pmfx.engine.start("web").get(30, TimeUnit.SECONDS);
+    awaitOnline(2);
+
+    for (CompletableFuture<String> answer : asked) {
+      assertTrue(pids().contains(answer.get(10, TimeUnit.SECONDS)), "served by a new worker");
+    }
+  }
+
+  @Test
   void stickyKeepsAClientOnOneWorker() throws Exception {
     start("versioned.js", "sticky");
     Set<String> served = new HashSet<>();
