@@ -32,7 +32,6 @@ public final class Libc {
   static final int SOCK_CLOEXEC = 0x80000;
   static final int SHUT_RDWR = 2;
   static final int EINTR = 4;
-  static final int EAGAIN = 11;
   static final int MSG_NOSIGNAL = 0x4000;
   static final int MSG_DONTWAIT = 0x40;
   static final int SHUT_WR = 1;

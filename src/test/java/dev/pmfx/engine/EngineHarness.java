@@ -92,6 +92,19 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   /**
+   * The bodies (the answering workers' pids) of {@code count} GETs, each on a connection of its
+   * own.
+   */
+  static java.util.Set<String> servedOnNewConnections(int port, int count)
+      throws java.io.IOException {
+    java.util.Set<String> served = new java.util.HashSet<>();
+    for (int i = 0; i < count; i++) {
+      served.add(getOnNewConnection(port));
+    }
+    return served;
+  }
+
+  /**
    * One GET on a connection of its own ({@code Connection: close}) to the port: the body of the 200
    * answer (the fixture apps answer with their pid).
    */

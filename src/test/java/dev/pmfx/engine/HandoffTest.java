@@ -80,24 +80,39 @@ class HandoffTest {
     return EngineHarness.getOnNewConnection(port);
   }
 
-  @Test
-  void aHardCodedListenAnswersFromBothWorkersAndPmfxHoldsNoConnection() throws Exception {
-    start("versioned.js", "round-robin");
+  /** {@link #getOnNewConnection} on another thread: the answer, once it comes. */
+  private CompletableFuture<String> askOnNewConnectionLater() {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return getOnNewConnection();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
 
-    Set<String> served = new HashSet<>();
-    for (int i = 0; i < 10; i++) {
-      served.add(getOnNewConnection());
-    }
-
-    assertEquals(pids(), served);
-    // The connections were the workers': the engine's process holds no TCP connection to or
-    // from the public port, only the listening socket.
+  /**
+   * With a connection open and answered, this process (the engine's) holds, of the sockets on the
+   * public port's server side, only the listening one: the connection is the worker's.
+   */
+  private void assertOnlyTheListeningSocketHereWhileAConnectionIsServed() throws Exception {
     try (Socket held = new Socket("127.0.0.1", port)) {
       held.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
       held.setSoTimeout(10_000);
       assertTrue(held.getInputStream().read() > 0, "answered");
       assertEquals(1, socketsOnThePublicPortHere(), "only the listening socket of port " + port);
     }
+  }
+
+  @Test
+  void aHardCodedListenAnswersFromBothWorkersAndPmfxHoldsNoConnection() throws Exception {
+    start("versioned.js", "round-robin");
+
+    Set<String> served = EngineHarness.servedOnNewConnections(port, 10);
+
+    assertEquals(pids(), served);
+    assertOnlyTheListeningSocketHereWhileAConnectionIsServed();
   }
 
   @Test
@@ -243,15 +258,7 @@ class HandoffTest {
         """
             .formatted(port));
     awaitOnline(1);
-    CompletableFuture<String> slow =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return getOnNewConnection();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<String> slow = askOnNewConnectionLater();
     Thread.sleep(500); // the request is in flight in the worker
 
     pmfx.engine.stop("web").get(30, TimeUnit.SECONDS);
@@ -300,15 +307,7 @@ class HandoffTest {
     pmfx.engine.stop("web").get(30, TimeUnit.SECONDS); // the app keeps its port
     List<CompletableFuture<String>> asked = new java.util.ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      asked.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return getOnNewConnection();
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              }));
+      asked.add(askOnNewConnectionLater());
     }
     Thread.sleep(500); // accepted, and waiting
 
@@ -323,10 +322,7 @@ class HandoffTest {
   @Test
   void stickyKeepsAClientOnOneWorker() throws Exception {
     start("versioned.js", "sticky");
-    Set<String> served = new HashSet<>();
-    for (int i = 0; i < 10; i++) {
-      served.add(getOnNewConnection());
-    }
+    Set<String> served = EngineHarness.servedOnNewConnections(port, 10);
     assertEquals(1, served.size(), served.toString());
     assertTrue(pids().containsAll(served));
   }
@@ -425,12 +421,7 @@ class HandoffTest {
         """
             .formatted(port));
     awaitOnline(2);
-    try (Socket held = new Socket("127.0.0.1", port)) {
-      held.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
-      held.setSoTimeout(10_000);
-      assertTrue(held.getInputStream().read() > 0, "answered");
-      assertEquals(1, socketsOnThePublicPortHere(), "only the listening socket of port " + port);
-    }
+    assertOnlyTheListeningSocketHereWhileAConnectionIsServed();
   }
 
   /** The inodes of the sockets a process holds. */

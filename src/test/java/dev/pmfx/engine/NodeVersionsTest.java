@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -84,11 +83,7 @@ class NodeVersionsTest {
         pmfx.workers("web").stream()
             .map(w -> String.valueOf(w.pid().orElseThrow()))
             .collect(Collectors.toSet());
-    Set<String> served = new HashSet<>();
-    for (int i = 0; i < 8; i++) {
-      served.add(EngineHarness.getOnNewConnection(port));
-    }
-    assertEquals(pids, served);
+    assertEquals(pids, EngineHarness.servedOnNewConnections(port, 8));
 
     try (LoadClients load = new LoadClients(port, 10)) {
       load.awaitAnswers(100);

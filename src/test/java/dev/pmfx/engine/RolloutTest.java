@@ -223,9 +223,7 @@ class RolloutTest {
       if (balancer.equals("handoff")) {
         // Connections are the workers' own: those open stay where they are, new ones reach the
         // new workers too.
-        for (int i = 0; i < 8; i++) {
-          servedByFour.add(EngineHarness.getOnNewConnection(port));
-        }
+        servedByFour.addAll(EngineHarness.servedOnNewConnections(port, 8));
       }
       CommandResult down = pmfx.engine.scale("web", Scale.parse("-3")).get(60, TimeUnit.SECONDS);
       assertTrue(down.ok(), down.toString());
