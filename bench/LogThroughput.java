@@ -3,13 +3,13 @@
 // its last line reaching the listener, next to the same command writing to /dev/null.
 // Run with bench/engine.sh.
 
-import dev.pmfx.PmfxHome;
+import dev.pmfx.home.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
-import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.supervisor.LocalEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,13 +6,13 @@
 // with process.send as soon as it runs: the figure then adds Node's start and the ready message.
 // Run with bench/engine.sh or bench/launch.sh.
 
-import dev.pmfx.PmfxHome;
+import dev.pmfx.home.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
-import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.supervisor.LocalEngine;
 import dev.pmfx.engine.WorkerState;
 import java.nio.file.Files;
 import java.nio.file.Path;

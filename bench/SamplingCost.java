@@ -2,11 +2,11 @@
 // in the trees), then the time one sample of all their trees takes, as the sampler thread spends
 // it once per interval (1 s by default). Run with bench/metrics.sh.
 
-import dev.pmfx.PmfxHome;
+import dev.pmfx.home.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.AppStatus;
-import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.supervisor.LocalEngine;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.metrics.ProcessTreeSampler;

@@ -6,9 +6,9 @@
 // (LOGS_TAB set too: the same, with the Logs tab left open, to compare).
 // Needs a display: bench/ui.sh runs it under Xvfb.
 
-import dev.pmfx.PmfxHome;
+import dev.pmfx.home.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
-import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.supervisor.LocalEngine;
 import dev.pmfx.ui.Background;
 import dev.pmfx.ui.EngineBridge;
 import dev.pmfx.ui.FxThread;

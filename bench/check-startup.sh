@@ -5,7 +5,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-15}
-configs="src/main/resources/dev/pmfx/demo/ecosystem.config.js
+configs="src/main/resources/dev/pmfx/home/demo/ecosystem.config.js
 src/test/resources/configs/valid/computed.config.js
 src/test/resources/configs/valid/ecosystem.json
 src/test/resources/configs/valid/ecosystem.yaml"

@@ -1,6 +1,8 @@
 package dev.pmfx;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -15,6 +17,7 @@ class ArchitectureTest {
   private static final String[] ENGINE_AND_BELOW = {
     "dev.pmfx.config..",
     "dev.pmfx.engine..",
+    "dev.pmfx.supervisor..",
     "dev.pmfx.balance..",
     "dev.pmfx.metrics..",
     "dev.pmfx.logs.."
@@ -85,4 +88,65 @@ class ArchitectureTest {
           .doNotHaveFullyQualifiedName("dev.pmfx.ui.FxThread")
           .should()
           .callMethod("javafx.application.Platform", "runLater", "java.lang.Runnable");
+
+  /**
+   * The seam is what the window, the CLI and the daemon's clients share: records, enums and
+   * interfaces, and the JSON that carries them. No implementation hides in it.
+   */
+  @ArchTest
+  static final ArchRule engineIsOnlyTheSeam =
+      classes()
+          .that()
+          .resideInAPackage("dev.pmfx.engine")
+          .and()
+          .doNotHaveSimpleName("EngineJson")
+          .and()
+          .areTopLevelClasses()
+          .should()
+          .beRecords()
+          .orShould()
+          .beEnums()
+          .orShould()
+          .beInterfaces();
+
+  @ArchTest
+  static final ArchRule seamDoesNotKnowTheSupervisor =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.pmfx.engine..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.pmfx.supervisor..");
+
+  /**
+   * The window's start, {@code pmfx run} and the daemon make a supervisor; the rest use the seam.
+   */
+  @ArchTest
+  static final ArchRule onlyCompositionRootsUseTheSupervisor =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.pmfx.supervisor..")
+          .and()
+          .doNotHaveFullyQualifiedName("dev.pmfx.ui.PmfxApp")
+          .and()
+          .doNotHaveFullyQualifiedName("dev.pmfx.cli.RunCommand")
+          .and()
+          .doNotHaveFullyQualifiedName("dev.pmfx.daemon.DaemonServer")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.pmfx.supervisor..");
+
+  @ArchTest
+  static final ArchRule noPackageCycles =
+      slices().matching("dev.pmfx.(*)..").should().beFreeOfCycles();
+
+  /** {@code Main} only dispatches: nothing depends on it, so it closes no cycle either. */
+  @ArchTest
+  static final ArchRule nothingUsesMain =
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName("dev.pmfx.Main")
+          .should()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("dev.pmfx.Main");
 }

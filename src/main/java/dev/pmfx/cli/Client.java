@@ -1,10 +1,10 @@
 package dev.pmfx.cli;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Target;
+import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletableFuture;
@@ -44,12 +44,12 @@ final class Client {
           "pmfx: cannot reach the daemon for " + home.dir() + ": " + e.getMessage(), e);
     }
     String version = engine.daemon().version();
-    if (!version.equals(dev.pmfx.Version.current())) {
+    if (!version.equals(dev.pmfx.home.Version.current())) {
       err.println(
           "pmfx: the daemon runs pmfx "
               + version
               + ", this is pmfx "
-              + dev.pmfx.Version.current()
+              + dev.pmfx.home.Version.current()
               + "; 'pmfx update' starts this one's with the same apps");
       err.flush();
     }

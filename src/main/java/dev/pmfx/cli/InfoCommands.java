@@ -1,6 +1,5 @@
 package dev.pmfx.cli;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.config.ByteSize;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.daemon.DaemonInfo;
@@ -10,8 +9,9 @@ import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineJson;
-import dev.pmfx.engine.LocalEngine;
 import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.home.PmfxHome;
+import dev.pmfx.logs.LogPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -262,14 +262,12 @@ final class InfoCommands {
             rows.add(
                 List.of(
                     "out log",
-                    LocalEngine.logPath(
-                            home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.OUT)
+                    LogPaths.of(home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.OUT)
                         .toString()));
             rows.add(
                 List.of(
                     "error log",
-                    LocalEngine.logPath(
-                            home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.ERR)
+                    LogPaths.of(home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.ERR)
                         .toString()));
             rows.add(
                 List.of(

@@ -1,6 +1,6 @@
 package dev.pmfx.cli;
 
-import dev.pmfx.Version;
+import dev.pmfx.home.Version;
 import dev.pmfx.ui.PmfxApp;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.pmfx.cli;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.CommandResult;
-import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.home.PmfxHome;
+import dev.pmfx.supervisor.LocalEngine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package dev.pmfx.cli;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.daemon.SavedApps;
 import dev.pmfx.engine.CommandResult;
+import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
 package dev.pmfx.daemon;
 
-import dev.pmfx.PmfxHome;
-import dev.pmfx.Version;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
-import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.home.PmfxHome;
+import dev.pmfx.home.Version;
+import dev.pmfx.supervisor.LocalEngine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,7 +60,7 @@ public final class DaemonServer {
   private final PrintStream log;
   private final FileChannel lockFile;
   private final FileLock lock;
-  private final LocalEngine engine;
+  private final Engine engine;
   private final ServerSocketChannel server;
   private final Instant startedAt = Instant.now();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();

@@ -1,6 +1,6 @@
 package dev.pmfx.daemon;
 
-import dev.pmfx.PmfxHome;
+import dev.pmfx.home.PmfxHome;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,10 +1,10 @@
 package dev.pmfx.daemon;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.AppStatus;
-import dev.pmfx.engine.Signals;
 import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.home.PmfxHome;
+import dev.pmfx.posix.Signals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

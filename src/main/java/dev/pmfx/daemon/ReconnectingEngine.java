@@ -1,6 +1,5 @@
 package dev.pmfx.daemon;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Ecosystem;
 import dev.pmfx.engine.AppStatus;
@@ -9,6 +8,7 @@ import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
 import dev.pmfx.engine.Scale;
+import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

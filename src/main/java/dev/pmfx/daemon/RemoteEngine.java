@@ -80,7 +80,7 @@ public final class RemoteEngine implements Engine {
   }
 
   /** Connects to the home's daemon, once it is sure the daemon runs as the home's owner. */
-  static RemoteEngine connect(dev.pmfx.PmfxHome home) throws IOException {
+  static RemoteEngine connect(dev.pmfx.home.PmfxHome home) throws IOException {
     SocketChannel channel = Daemons.open(Daemons.socket(home));
     try {
       Daemons.checkPeer(channel, home.dir());

@@ -1,5 +1,6 @@
 /**
- * The supervisor: one state machine per worker, launch, readiness, graceful stop, restart policy,
- * reload and scale, behind the {@code Engine} seam. Never imports JavaFX.
+ * The seam between pmfx's views and its supervisor: the {@code Engine} interface, its events,
+ * status records and targets, and their JSON. Records, enums and interfaces only; the window, the
+ * CLI and the daemon's clients use pmfx through it, in this process or over the daemon's socket.
  */
 package dev.pmfx.engine;

@@ -3,7 +3,7 @@ package dev.pmfx.ui;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pmfx.PmfxHome;
+import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

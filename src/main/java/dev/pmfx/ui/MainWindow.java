@@ -1,11 +1,11 @@
 package dev.pmfx.ui;
 
-import dev.pmfx.Version;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.home.Version;
 import dev.pmfx.ui.ProcessItems.AppItem;
 import dev.pmfx.ui.ProcessItems.HistoryEntry;
 import dev.pmfx.ui.ProcessItems.LogEntry;

@@ -1,7 +1,5 @@
 package dev.pmfx.ui;
 
-import dev.pmfx.Demo;
-import dev.pmfx.PmfxHome;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.Ecosystem;
@@ -13,6 +11,8 @@ import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.home.Demo;
+import dev.pmfx.home.PmfxHome;
 import dev.pmfx.ui.ProcessItems.AppItem;
 import dev.pmfx.ui.ProcessItems.HistoryEntry;
 import dev.pmfx.ui.ProcessItems.LogEntry;
@@ -440,7 +440,7 @@ public final class MainWindowViewModel {
 
   /** Where workers' log files are written. */
   public Path logDirectory() {
-    return home.dir().resolve("logs");
+    return dev.pmfx.logs.LogPaths.folder(home);
   }
 
   public Optional<GuiState.WindowPlace> windowPlace() {

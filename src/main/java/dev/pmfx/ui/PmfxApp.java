@@ -2,12 +2,12 @@ package dev.pmfx.ui;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
-import dev.pmfx.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.ReconnectingEngine;
 import dev.pmfx.engine.Engine;
-import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.home.PmfxHome;
+import dev.pmfx.supervisor.LocalEngine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -76,7 +76,9 @@ class BinPmfxTest {
     Run demo =
         pmfx(
             "check",
-            PROJECT.resolve("src/main/resources/dev/pmfx/demo/ecosystem.config.js").toString());
+            PROJECT
+                .resolve("src/main/resources/dev/pmfx/home/demo/ecosystem.config.js")
+                .toString());
     Run broken =
         pmfx("check", PROJECT.resolve("src/test/resources/configs/invalid/syntax.json").toString());
 
@@ -104,7 +106,9 @@ class BinPmfxTest {
         run(
             Map.of("PMFX_SKIP_BUILD", "1", "DISPLAY", "", "WAYLAND_DISPLAY", ""),
             "bin/pmfx",
-            PROJECT.resolve("src/main/resources/dev/pmfx/demo/ecosystem.config.js").toString());
+            PROJECT
+                .resolve("src/main/resources/dev/pmfx/home/demo/ecosystem.config.js")
+                .toString());
 
     assertEquals(1, run.code());
     assertTrue(run.err().startsWith("pmfx: the window needs a display"), run.err());

@@ -33,7 +33,7 @@ class DaemonCliTest {
   @BeforeEach
   void home() throws Exception {
     pmfx = new DaemonHarness(dir);
-    port = dev.pmfx.engine.EngineHarness.freePort();
+    port = dev.pmfx.supervisor.EngineHarness.freePort();
   }
 
   @AfterEach

@@ -2,10 +2,10 @@ package dev.pmfx.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.daemon.DaemonInfo;
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

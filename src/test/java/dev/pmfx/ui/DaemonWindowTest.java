@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.cli.PmfxCommand;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.WorkerState;
+import dev.pmfx.home.PmfxHome;
 import dev.pmfx.ui.ProcessItems.AppItem;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -76,7 +76,7 @@ class DaemonWindowTest {
     PmfxApp.theme(false);
     this.stage = stage;
     home = new PmfxHome(dir.resolve("home"));
-    port = dev.pmfx.engine.EngineHarness.freePort();
+    port = dev.pmfx.supervisor.EngineHarness.freePort();
     System.setProperty("pmfx.home", home.dir().toString());
     stage.show();
   }

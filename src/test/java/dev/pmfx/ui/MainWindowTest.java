@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.EcosystemLoader;
-import dev.pmfx.engine.LocalEngine;
+import dev.pmfx.home.PmfxHome;
+import dev.pmfx.supervisor.LocalEngine;
 import dev.pmfx.ui.ProcessItems.LogEntry;
 import dev.pmfx.ui.ProcessItems.Row;
 import java.net.URISyntaxException;

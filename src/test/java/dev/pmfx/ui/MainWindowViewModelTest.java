@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pmfx.PmfxHome;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.engine.EngineEvent;
-import dev.pmfx.engine.LocalEngine;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.home.PmfxHome;
+import dev.pmfx.supervisor.LocalEngine;
 import dev.pmfx.ui.ProcessItems.AppItem;
 import java.nio.file.Files;
 import java.nio.file.Path;

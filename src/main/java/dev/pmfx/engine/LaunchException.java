@@ -1,9 +1,0 @@
-package dev.pmfx.engine;
-
-/** Why a worker could not be started at all: a missing interpreter, script or cwd. */
-public final class LaunchException extends Exception {
-
-  public LaunchException(String message) {
-    super(message);
-  }
-}

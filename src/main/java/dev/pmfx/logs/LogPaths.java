@@ -1,0 +1,29 @@
+package dev.pmfx.logs;
+
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.engine.EngineEvent.LogLine;
+import dev.pmfx.home.PmfxHome;
+import java.nio.file.Path;
+
+/** Where workers' output is written, as PM2 names it; the one place that rule lives. */
+public final class LogPaths {
+
+  private LogPaths() {}
+
+  /** The folder of the log files pmfx names itself: {@code logs} in its home. */
+  public static Path folder(PmfxHome home) {
+    return home.dir().resolve("logs");
+  }
+
+  /**
+   * A worker's stdout or stderr file: {@code out_file}/{@code error_file} when set, else {@code
+   * NAME-out.log} or {@code NAME-out-INSTANCE.log} (several instances, logs not merged) in {@link
+   * #folder}.
+   */
+  public static Path of(PmfxHome home, AppSpec spec, int instance, LogLine.Stream stream) {
+    String kind = stream == LogLine.Stream.OUT ? "out" : "error";
+    String suffix = spec.mergeLogs() || spec.instances() == 1 ? "" : "-" + instance;
+    return (stream == LogLine.Stream.OUT ? spec.outFile() : spec.errorFile())
+        .orElse(folder(home).resolve(spec.name() + "-" + kind + suffix + ".log"));
+  }
+}

@@ -1,0 +1,229 @@
+package dev.pmfx.supervisor;
+
+import dev.pmfx.posix.Libc;
+import dev.pmfx.posix.Signals;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A worker process started with {@code posix_spawn} ({@link Libc#spawn}): the leader of a session
+ * of its own, every signal at its default, stdin from /dev/null, stdout and stderr on pipes, and
+ * optionally one more descriptor (Node's IPC channel) at 3. Java's {@link ProcessBuilder} cannot
+ * leave a descriptor above 2 open in a child, which Node's channel needs.
+ *
+ * <p>pmfx reaps it itself: Java's process reaper waits for the end without reaping it ({@link
+ * ProcessHandle#onExit} of a child pmfx did not start with {@code ProcessBuilder}), then {@code
+ * waitpid} takes its exit status.
+ */
+final class SpawnedProcess extends Process {
+
+  private static final int ENOEXEC = 8;
+
+  private final long pid;
+  private final ProcessHandle handle;
+  private final InputStream stdout;
+  private final InputStream stderr;
+  private final CompletableFuture<Process> exit = new CompletableFuture<>();
+  private volatile int exitCode = -1;
+
+  private SpawnedProcess(long pid, ProcessHandle handle, InputStream stdout, InputStream stderr) {
+    this.pid = pid;
+    this.handle = handle;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /**
+   * Whether workers are started this way here: on Linux with glibc 2.34 or later, unless the system
+   * property {@code pmfx.launch} is {@code java} (Java's own launch, as on other systems).
+   */
+  static boolean available() {
+    return Libc.AVAILABLE && !"java".equals(System.getProperty("pmfx.launch"));
+  }
+
+  /**
+   * Starts {@code command} (its first word an absolute path) in {@code cwd} with exactly {@code
+   * environment}; {@code channel}, when not negative, is the child's descriptor 3.
+   */
+  static SpawnedProcess start(
+      List<String> command, java.nio.file.Path cwd, Map<String, String> environment, int channel)
+      throws IOException {
+    int[] out = Libc.pipe();
+    int[] err;
+    try {
+      err = Libc.pipe();
+    } catch (IOException e) {
+      Libc.close(out[0]);
+      Libc.close(out[1]);
+      throw e;
+    }
+    InputStream stdout = null;
+    InputStream stderr = null;
+    try {
+      // Our own read ends as Java streams (file reads that virtual threads and interrupts
+      // understand): opened again through /proc while the write ends are still open here, so
+      // the open does not wait for a writer.
+      stdout = new FileInputStream("/proc/self/fd/" + out[0]);
+      stderr = new FileInputStream("/proc/self/fd/" + err[0]);
+      int[] fds =
+          channel >= 0 ? new int[] {-1, out[1], err[1], channel} : new int[] {-1, out[1], err[1]};
+      String[] envp =
+          environment.entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .toArray(String[]::new);
+      long pid;
+      try {
+        pid =
+            Libc.spawn(
+                command.getFirst(), command.toArray(String[]::new), envp, cwd.toString(), fds);
+      } catch (Libc.Failure e) {
+        if (e.errno != ENOEXEC) {
+          throw e;
+        }
+        // A script without a #! line: the shell runs it, as execvp and Java's own launch do.
+        List<String> shell = new java.util.ArrayList<>(command);
+        shell.addFirst("/bin/sh");
+        pid = Libc.spawn("/bin/sh", shell.toArray(String[]::new), envp, cwd.toString(), fds);
+      }
+      Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+      if (handle.isEmpty()) {
+        // Not listed although it is our child and not yet reaped: nothing can watch it, so it
+        // does not run unwatched.
+        Signals.send(pid, "SIGKILL");
+        Libc.waitFor(pid);
+        throw new IOException("process " + pid + " could not be watched as it started");
+      }
+      SpawnedProcess process = new SpawnedProcess(pid, handle.get(), stdout, stderr);
+      handle.get().onExit().whenComplete((h, e) -> process.reap());
+      return process;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(stdout);
+      closeQuietly(stderr);
+      throw e;
+    } finally {
+      Libc.close(out[0]);
+      Libc.close(out[1]);
+      Libc.close(err[0]);
+      Libc.close(err[1]);
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // closing what never served
+      }
+    }
+  }
+
+  private void reap() {
+    try {
+      exitCode = Libc.waitFor(pid);
+    } catch (IOException e) {
+      // Reaped elsewhere (cannot happen in pmfx); the end is known, its status is not.
+      exitCode = 255;
+    }
+    exit.complete(this);
+  }
+
+  @Override
+  public long pid() {
+    return pid;
+  }
+
+  @Override
+  public ProcessHandle toHandle() {
+    return handle;
+  }
+
+  @Override
+  public OutputStream getOutputStream() {
+    return OutputStream.nullOutputStream();
+  }
+
+  @Override
+  public InputStream getInputStream() {
+    return stdout;
+  }
+
+  @Override
+  public InputStream getErrorStream() {
+    return stderr;
+  }
+
+  @Override
+  public CompletableFuture<Process> onExit() {
+    return exit.copy();
+  }
+
+  @Override
+  public boolean isAlive() {
+    return !exit.isDone();
+  }
+
+  @Override
+  public int waitFor() throws InterruptedException {
+    try {
+      exit.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+    return exitCode;
+  }
+
+  @Override
+  public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+    try {
+      exit.get(timeout, unit);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  @Override
+  public int exitValue() {
+    if (!exit.isDone()) {
+      throw new IllegalThreadStateException("process " + pid + " has not exited");
+    }
+    return exitCode;
+  }
+
+  @Override
+  public void destroy() {
+    Signals.send(pid, "SIGTERM");
+  }
+
+  @Override
+  public Process destroyForcibly() {
+    Signals.send(pid, "SIGKILL");
+    return this;
+  }
+
+  @Override
+  public boolean supportsNormalTermination() {
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "SpawnedProcess[pid="
+        + pid
+        + ", exitValue="
+        + (isAlive() ? "not exited" : exitCode)
+        + "]";
+  }
+}

@@ -1,0 +1,84 @@
+package dev.pmfx.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineJson;
+import dev.pmfx.engine.Scale;
+import dev.pmfx.engine.Target;
+import dev.pmfx.engine.WorkerState;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What crosses the Engine seam survives JSON, so a remote engine can carry it. */
+class SeamTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void snapshotsAndEventsRoundTripThroughJson() throws Exception {
+    ObjectMapper json = EngineJson.mapper();
+    try (EngineHarness pmfx = new EngineHarness(dir)) {
+      pmfx.engine.sampleEvery(java.time.Duration.ofMillis(200));
+      pmfx.engine
+          .start(
+              pmfx.ecosystem(
+                  """
+                  apps:
+                    - name: api
+                      script: Sleeper.java
+                      cwd: ${workers}
+                      env: { A: b }
+                      max_memory_restart: 300M
+                      cron_restart: "0 3 * * *"
+                  """),
+              Optional.empty(),
+              Set.of())
+          .get();
+      pmfx.events.awaitState("api", WorkerState.ONLINE);
+      pmfx.events.await(EngineEvent.MetricsSample.class, sample -> true);
+      // Scale and reload bring every rollout event: steps, app updates, a worker removed.
+      assertEquals(true, pmfx.engine.scale("api", Scale.parse("+1")).get().ok());
+      assertEquals(true, pmfx.engine.reload("api").get().ok());
+      assertEquals(true, pmfx.engine.scale("api", Scale.parse("-1")).get().ok());
+
+      pmfx.events.await(EngineEvent.LogLine.class, line -> true);
+      List<AppStatus> snapshot = pmfx.engine.snapshot();
+      assertEquals(true, pmfx.engine.delete("api").get().ok());
+      pmfx.events.await(EngineEvent.AppRemoved.class, removed -> true);
+      List<EngineEvent> events = pmfx.events.all();
+
+      for (AppStatus app : snapshot) {
+        assertEquals(app, json.readValue(json.writeValueAsString(app), AppStatus.class));
+      }
+      for (EngineEvent event : events) {
+        assertEquals(event, json.readValue(json.writeValueAsString(event), EngineEvent.class));
+      }
+      assertEquals(
+          Set.of(EngineEvent.class.getPermittedSubclasses()),
+          Set.copyOf(events.stream().map(Object::getClass).toList()),
+          "every kind of event crossed the seam");
+    }
+  }
+
+  @Test
+  void targetsParseAsPm2NamesThem() {
+    assertEquals(new Target.All(), Target.parse("all"));
+    assertEquals(new Target.WorkerId(3), Target.parse("3"));
+    assertEquals(new Target.Named("api"), Target.parse(" api "));
+  }
+
+  @Test
+  void workerChannelReadsReadyInEveryFormPm2AppsUse() {
+    assertEquals("ready", WorkerChannel.message("ready"));
+    assertEquals("ready", WorkerChannel.message("\"ready\""));
+    assertEquals("ready", WorkerChannel.message("{\"type\":\"ready\"}"));
+    assertEquals("{broken", WorkerChannel.message("{broken"));
+  }
+}
