@@ -3,11 +3,16 @@ package dev.pmfx;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaFieldAccess;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
 
 /** The arrows of DESIGN.md point one way: ui and cli use the engine, nothing below knows them. */
 @AnalyzeClasses(packages = "dev.pmfx", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -149,4 +154,77 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .haveFullyQualifiedName("dev.pmfx.Main");
+
+  /** The worker's lifecycle as a pure function: its types touch no process, file or thread. */
+  private static final String MACHINE =
+      "dev\\.pmfx\\.supervisor\\.(WorkerMachine|Machine[A-Za-z]+|Phase|StopGoal)(\\$.*)?";
+
+  @ArchTest
+  static final ArchRule theMachineIsPure =
+      noClasses()
+          .that()
+          .haveNameMatching(MACHINE)
+          .should()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.lang.Process")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.lang.ProcessHandle")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.lang.Thread")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.nio.file.Files")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("java.time.Clock")
+          .orShould()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "java.io..", "java.net..", "java.nio.channels..", "java.util.concurrent..")
+          .orShould()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.pmfx.balance..", "dev.pmfx.logs..", "dev.pmfx.metrics..")
+          .orShould()
+          .callMethod(dev.pmfx.posix.Signals.class, "send", long.class, String.class)
+          .orShould()
+          .callMethod(dev.pmfx.posix.Signals.class, "sendGroup", long.class, String.class);
+
+  /** A worker's state is written where the machine's result is stored, and nowhere else. */
+  @ArchTest
+  static void onlyTheMachineWritesAWorkersState(JavaClasses classes) {
+    List<String> writers =
+        classes.stream()
+            .flatMap(c -> c.getFieldAccessesFromSelf().stream())
+            .filter(a -> a.getAccessType() == JavaFieldAccess.AccessType.SET)
+            .filter(a -> a.getTarget().getFullName().equals("dev.pmfx.supervisor.Worker.machine"))
+            .map(JavaAccess::getOrigin)
+            .map(origin -> origin.getOwner().getSimpleName() + "." + origin.getName())
+            .distinct()
+            .sorted()
+            .toList();
+    assertEquals(List.of("LocalEngine.step", "Worker.<init>"), writers);
+  }
+
+  /**
+   * Signals go out from the effect runner, the stop sequence for a dead daemon's workers, and the
+   * {@code Process} pmfx's spawn returns (its {@code destroy}); not from views, commands or the
+   * machine.
+   */
+  @ArchTest
+  static final ArchRule onlyTheRunnerAndTheStopSequencesSignal =
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.LocalEngine")
+          .and()
+          .doNotHaveFullyQualifiedName("dev.pmfx.daemon.Orphans")
+          .and()
+          .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.SpawnedProcess")
+          .and()
+          .doNotHaveFullyQualifiedName("dev.pmfx.posix.Signals")
+          .should()
+          .callMethod(dev.pmfx.posix.Signals.class, "send", long.class, String.class)
+          .orShould()
+          .callMethod(dev.pmfx.posix.Signals.class, "sendGroup", long.class, String.class);
 }

@@ -4,7 +4,6 @@ import dev.pmfx.balance.Balancer;
 import dev.pmfx.balance.Handoff;
 import dev.pmfx.balance.PublicPort;
 import dev.pmfx.config.AppSpec;
-import dev.pmfx.config.DurationText;
 import dev.pmfx.config.Ecosystem;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.engine.AppStatus;
@@ -127,13 +126,7 @@ public final class LocalEngine implements Engine {
   /** The balancers' event loops, started with the first cluster app. */
   private dev.pmfx.balance.Loops loops;
 
-  /**
-   * How long a worker is online before max_memory_restart acts on it: a limit below what the app
-   * needs to start replaces it every few seconds, not at every sample.
-   */
-  static final Duration MEMORY_GRACE = Duration.ofSeconds(5);
-
-  /** How long a stopping cluster worker's requests in flight may take before it is signalled. */
+  /** Measures the running workers' CPU and memory, on its own thread. */
   private final Thread sampler;
 
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
@@ -343,10 +336,9 @@ public final class LocalEngine implements Engine {
             for (Worker w : entry.workers) {
               w.spec = spec;
               w.envName = envName;
-              w.unstableRestarts = 0;
-              w.backoff = Duration.ZERO;
               if (spec.autostart()) {
-                launch(w, "started").ifPresent(problems::add);
+                launch(w, new MachineEvent.Start(spec, "started", MachineEvent.StartKind.COMMAND))
+                    .ifPresent(problems::add);
                 started.add(w.id);
               }
             }
@@ -373,7 +365,7 @@ public final class LocalEngine implements Engine {
     }
     entry.spec = spec;
     while (entry.workers.size() < spec.instances()) {
-      Worker w = new Worker(nextWorkerId++, entry.workers.size(), spec, now());
+      Worker w = new Worker(nextWorkerId++, entry.workers.size(), spec, now(), 0);
       entry.workers.add(w);
       workers.put(w.id, w);
     }
@@ -402,9 +394,8 @@ public final class LocalEngine implements Engine {
           List<Problem> problems = new ArrayList<>(resolved.problems);
           for (Worker w : resolved.workers) {
             if (w.atRest()) {
-              w.unstableRestarts = 0;
-              w.backoff = Duration.ZERO;
-              launch(w, "started").ifPresent(problems::add);
+              launch(w, new MachineEvent.Start(w.spec, "started", MachineEvent.StartKind.COMMAND))
+                  .ifPresent(problems::add);
             }
           }
           appsOf(resolved.workers).forEach(this::supervise);
@@ -415,12 +406,11 @@ public final class LocalEngine implements Engine {
 
   @Override
   public CompletableFuture<CommandResult> stop(String target) {
-    return stopAs("stop", target, Worker.AfterStop.NOTHING);
+    return stopAs("stop", target, StopGoal.REST);
   }
 
   /** Stops the target's workers gracefully, then does {@code then} with each. */
-  private CompletableFuture<CommandResult> stopAs(
-      String command, String target, Worker.AfterStop then) {
+  private CompletableFuture<CommandResult> stopAs(String command, String target, StopGoal then) {
     return onLoop(
         () -> {
           Resolved resolved = resolve(target);
@@ -428,10 +418,7 @@ public final class LocalEngine implements Engine {
           wholeApps(resolved.workers).forEach(this::unsupervise);
           appsOf(resolved.workers).forEach(a -> interrupt(a, command));
           for (Worker w : resolved.workers) {
-            if (w.afterStop != Worker.AfterStop.DELETE) {
-              w.afterStop = then; // one a reload or scale is removing stays removed
-            }
-            rest.add(stopWorker(w, command));
+            rest.add(stopWorker(w, command, then)); // one being removed stays removed
           }
           return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
               .thenApply(
@@ -478,20 +465,13 @@ public final class LocalEngine implements Engine {
   /** Stops the worker gracefully and starts it again; completes once the new process started. */
   private CompletableFuture<WorkerState> restartWorker(Worker w, String why) {
     CompletableFuture<WorkerState> launched = new CompletableFuture<>();
-    if (w.afterStop == Worker.AfterStop.DELETE) {
-      // being deleted: a restart does not bring it back
+    if (w.leaving()) {
+      // being removed: a restart does not bring it back
       launched.complete(WorkerState.STOPPED);
       return launched;
     }
     w.waitingForLaunch.add(launched);
-    w.unstableRestarts = 0;
-    w.backoff = Duration.ZERO;
-    if (w.atRest()) {
-      launch(w, why);
-    } else {
-      w.afterStop = Worker.AfterStop.START;
-      stopWorker(w, why);
-    }
+    feed(w, new MachineEvent.Restart(why, inFlight(w)));
     return launched;
   }
 
@@ -600,7 +580,7 @@ public final class LocalEngine implements Engine {
   }
 
   private CompletableFuture<CommandResult> enqueue(AppEntry entry, Rollout r) {
-    if (entry.workers.stream().allMatch(w -> w.afterStop == Worker.AfterStop.DELETE)) {
+    if (entry.workers.stream().allMatch(Worker::leaving)) {
       return CompletableFuture.completedFuture(
           new CommandResult(
               r.verb(), List.of(), List.of(new Problem(r.app, "it is being deleted"))));
@@ -653,8 +633,8 @@ public final class LocalEngine implements Engine {
         w.rollout = null;
         w.stepsStarted.clear();
       }
-      if (failure != null && w.overMemory && w.state == WorkerState.ONLINE) {
-        w.overMemory = false; // its replacement failed: the next sample tries again
+      if (failure != null && w.machine.memoryNoted()) {
+        feed(w, new MachineEvent.ReplacementFailed()); // the next sample tries again
       }
     }
     if (failure != null && r.touched.isEmpty() && r.previousSpec != null) {
@@ -813,7 +793,7 @@ public final class LocalEngine implements Engine {
       return;
     }
     for (Worker fresh : r.admitted) {
-      if (entry.workers.contains(fresh) && fresh.state != WorkerState.ONLINE && !closed) {
+      if (entry.workers.contains(fresh) && fresh.state() != WorkerState.ONLINE && !closed) {
         // Ready, then gone (a build that dies on its first request): the rest stay as they are.
         finish(
             entry,
@@ -825,7 +805,7 @@ public final class LocalEngine implements Engine {
                 + "-"
                 + fresh.instance
                 + ") is "
-                + fresh.state.label()
+                + fresh.state().label()
                 + " since it was ready; the workers not replaced yet keep serving");
         return;
       }
@@ -834,8 +814,8 @@ public final class LocalEngine implements Engine {
     if (previous == null) {
       return;
     }
-    Worker fresh = join(entry, previous.instance, spec, previous.envName);
-    fresh.restarts = previous.restarts + 1;
+    Worker fresh =
+        join(entry, previous.instance, spec, previous.envName, previous.machine.restarts() + 1);
     admit(
         entry,
         r,
@@ -858,7 +838,7 @@ public final class LocalEngine implements Engine {
       return null;
     }
     Worker w = left.poll();
-    while (w != null && (!entry.workers.contains(w) || w.afterStop == Worker.AfterStop.DELETE)) {
+    while (w != null && (!entry.workers.contains(w) || w.leaving())) {
       w = left.poll(); // deleted meanwhile, or on its way out
     }
     if (w == null) {
@@ -888,11 +868,11 @@ public final class LocalEngine implements Engine {
                         return;
                       }
                       w.spec = spec;
-                      w.restarts++;
-                      w.unstableRestarts = 0;
-                      w.backoff = Duration.ZERO;
                       r.touched.add(w.id);
-                      launchAndWait(w, "reloaded")
+                      launchAndWait(
+                              w,
+                              new MachineEvent.Start(
+                                  spec, "reloaded", MachineEvent.StartKind.RELOAD))
                           .thenAccept(
                               admitted ->
                                   post(
@@ -954,7 +934,8 @@ public final class LocalEngine implements Engine {
               entry,
               instance,
               entry.spec.withInstances(r.to),
-              template == null ? Optional.empty() : template.envName);
+              template == null ? Optional.empty() : template.envName,
+              0);
       admit(entry, r, fresh, "scale " + r.scale, null, () -> scaleNext(entry, r));
     } else if (now > r.to) {
       Worker last =
@@ -979,8 +960,9 @@ public final class LocalEngine implements Engine {
   }
 
   /** A new worker of the app, placed after the others of its instance number. */
-  private Worker join(AppEntry entry, int instance, AppSpec spec, Optional<String> envName) {
-    Worker w = new Worker(nextWorkerId++, instance, spec, now());
+  private Worker join(
+      AppEntry entry, int instance, AppSpec spec, Optional<String> envName, int restarts) {
+    Worker w = new Worker(nextWorkerId++, instance, spec, now(), restarts);
     w.envName = envName;
     int at = 0;
     while (at < entry.workers.size() && entry.workers.get(at).instance <= instance) {
@@ -999,8 +981,7 @@ public final class LocalEngine implements Engine {
   private void admit(
       AppEntry entry, Rollout r, Worker fresh, String why, Worker kept, Runnable then) {
     fresh.rollout = r;
-    fresh.onTrial = true;
-    launchAndWait(fresh, why)
+    launchAndWait(fresh, new MachineEvent.Start(fresh.spec, why, MachineEvent.StartKind.TRIAL))
         .thenAccept(
             admitted ->
                 post(
@@ -1018,10 +999,10 @@ public final class LocalEngine implements Engine {
                     }));
   }
 
-  private CompletableFuture<Worker.Admission> launchAndWait(Worker w, String why) {
+  private CompletableFuture<Worker.Admission> launchAndWait(Worker w, MachineEvent start) {
     CompletableFuture<Worker.Admission> admission = new CompletableFuture<>();
     w.admission = admission;
-    launch(w, why);
+    launch(w, start);
     return admission;
   }
 
@@ -1041,9 +1022,7 @@ public final class LocalEngine implements Engine {
   /** Drains (cluster mode) and stops the worker gracefully, then removes it from its app. */
   private CompletableFuture<WorkerState> retire(Rollout r, Worker w, String why) {
     w.rollout = r;
-    w.afterStop = Worker.AfterStop.DELETE;
-    w.removal = why;
-    return stopWorker(w, why);
+    return stopWorker(w, why, new StopGoal.Remove(why));
   }
 
   /** A new worker failed: it goes, the others stay as they are, and the rollout ends. */
@@ -1077,60 +1056,23 @@ public final class LocalEngine implements Engine {
         + (kept != null ? "; worker " + kept.id + " keeps serving" : "");
   }
 
-  /** A listen_timeout ran out on a new worker: online if it accepts connections, failed if not. */
-  private void trialTimeout(Worker w, int generation) {
-    java.net.SocketAddress address = privateSocketAddress(w);
-    String limit = "listen_timeout (" + w.spec.listenTimeout().toMillis() + " ms)";
-    Thread.startVirtualThread(
-        () -> {
-          boolean listening = accepts(address);
-          post(
-              () -> {
-                if (generation != w.generation || w.state != WorkerState.WAITING_READY) {
-                  return;
-                }
-                if (listening) {
-                  w.readyAt = now();
-                  w.lateReady = true;
-                  move(
-                      w,
-                      WorkerState.ONLINE,
-                      "no ready signal within "
-                          + limit
-                          + ", but it accepts connections: online anyway");
-                } else {
-                  stopWorker(w, "not listening on " + privateAddress(w) + " within " + limit);
-                }
-              });
-        });
+  /** A sample found the worker over max_memory_restart; its machine decides what comes of it. */
+  private void overMemory(int workerId, long pid, long bytes) {
+    Worker w = workers.get(workerId);
+    if (w != null && w.process != null && w.process.pid() == pid) {
+      feed(w, new MachineEvent.OverMemory(w.generation(), bytes));
+    }
   }
 
   /**
    * max_memory_restart: a worker over its limit is replaced as a reload replaces it (cluster mode:
-   * a new one first, then this one drained) or restarted gracefully (fork mode), once.
+   * a new one first, then this one drained) or restarted gracefully (fork mode).
    */
-  private void overMemory(int workerId, long pid, long bytes) {
-    Worker w = workers.get(workerId);
-    if (w == null
-        || w.process == null
-        || w.process.pid() != pid
-        || w.state != WorkerState.ONLINE
-        || w.overMemory
-        || w.afterStop != Worker.AfterStop.NOTHING
-        || w.readyAt == null
-        || Duration.between(w.readyAt, now()).compareTo(MEMORY_GRACE) < 0) {
-      return;
-    }
+  private void replaceOverMemory(Worker w, String why) {
     AppEntry entry = apps.get(w.spec.name());
     if (entry == null) {
       return;
     }
-    w.overMemory = true;
-    String why =
-        "max_memory_restart: "
-            + dev.pmfx.config.ByteSize.human(bytes)
-            + " over "
-            + w.spec.maxMemoryRestart().orElseThrow();
     if (w.spec.execMode() == ExecMode.CLUSTER) {
       Rollout r =
           new Rollout(
@@ -1274,7 +1216,7 @@ public final class LocalEngine implements Engine {
   private void restartApp(AppEntry entry, String why) {
     boolean serving =
         entry.spec.execMode() == ExecMode.CLUSTER
-            && entry.workers.stream().anyMatch(w -> w.state == WorkerState.ONLINE);
+            && entry.workers.stream().anyMatch(w -> w.state() == WorkerState.ONLINE);
     if (!serving) {
       entry.workers.forEach(w -> restartWorker(w, why));
       return;
@@ -1337,7 +1279,7 @@ public final class LocalEngine implements Engine {
 
   @Override
   public CompletableFuture<CommandResult> delete(String target) {
-    return stopAs("delete", target, Worker.AfterStop.DELETE);
+    return stopAs("delete", target, new StopGoal.Remove("deleted"));
   }
 
   @Override
@@ -1470,11 +1412,7 @@ public final class LocalEngine implements Engine {
                   () ->
                       CompletableFuture.allOf(
                           List.copyOf(workers.values()).stream()
-                              .map(
-                                  w -> {
-                                    w.afterStop = Worker.AfterStop.NOTHING;
-                                    return stopWorker(w, "pmfx is closing");
-                                  })
+                              .map(w -> stopWorker(w, "pmfx is closing", StopGoal.REST))
                               .toArray(CompletableFuture[]::new)))
               .get(5, TimeUnit.SECONDS);
       stopped.get(longest.toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -1537,23 +1475,120 @@ public final class LocalEngine implements Engine {
 
   // ---------------------------------------------------------------- the lifecycle
 
-  /** Starts a process for the worker; a problem when it could not (the worker is then errored). */
-  private Optional<Problem> launch(Worker w, String why) {
+  private record Input(Worker worker, MachineEvent event) {}
+
+  /** Events raised while another one's effects run: handled after them, in order. Loop only. */
+  private final java.util.ArrayDeque<Input> inputs = new java.util.ArrayDeque<>();
+
+  private boolean feeding;
+
+  /**
+   * Hands an event to the worker's machine and runs the effects it returns; the one place a
+   * worker's state is written. An event raised by an effect waits until those effects have run.
+   */
+  private void feed(Worker w, MachineEvent event) {
+    inputs.add(new Input(w, event));
+    if (feeding) {
+      return;
+    }
+    feeding = true;
+    try {
+      for (Input next = inputs.poll(); next != null; next = inputs.poll()) {
+        step(next.worker(), next.event());
+      }
+    } finally {
+      feeding = false;
+    }
+  }
+
+  private void step(Worker w, MachineEvent event) {
+    WorkerMachine.Result result;
+    try {
+      result = WorkerMachine.apply(w.machine, event, now());
+    } catch (WorkerMachine.Rejected rejected) {
+      System.getLogger("dev.pmfx.supervisor")
+          .log(System.Logger.Level.WARNING, "worker " + w.id + ": " + rejected.getMessage());
+      return;
+    }
+    if (result.state().phase() != w.machine.phase()) {
+      w.cancelTimer(); // a phase's timer ends with the phase
+    }
+    w.machine = result.state();
+    for (MachineEffect effect : result.effects()) {
+      run(w, effect);
+    }
+  }
+
+  private void run(Worker w, MachineEffect effect) {
+    switch (effect) {
+      case MachineEffect.Spawn spawn -> spawn(w, spawn.generation());
+      case MachineEffect.Publish moved -> published(w, moved);
+      case MachineEffect.LaunchOutcome outcome -> completeLaunch(w, outcome.state());
+      case MachineEffect.BeginStep begin ->
+          beginStep(w, begin.step(), begin.deadline(), begin.detail());
+      case MachineEffect.EndStep end -> endStep(w, end.step(), end.status(), end.detail());
+      case MachineEffect.EndSteps end -> endSteps(w, end.status(), end.detail());
+      case MachineEffect.ArmTimer timer ->
+          w.timer = after(timer.after(), () -> feed(w, timer.fire()));
+      case MachineEffect.PollListening poll -> probeListening(w, poll.generation());
+      case MachineEffect.Probe probe -> probe(w, probe.generation());
+      case MachineEffect.Route route -> route(w);
+      case MachineEffect.Unroute unroute -> unroute(w);
+      case MachineEffect.Drain drain -> drain(w, drain);
+      case MachineEffect.SendStop stop -> sendStop(w, stop);
+      case MachineEffect.KillTree kill -> killTree(w);
+      case MachineEffect.Release release -> {
+        closeChannel(w);
+        deletePrivateSocket(w);
+        if (release.leftovers()) {
+          killLeftovers(w);
+        }
+      }
+      case MachineEffect.Remove remove -> remove(w, remove.why());
+      case MachineEffect.ReplaceOverMemory replace -> replaceOverMemory(w, replace.why());
+    }
+  }
+
+  /** Feeds a start to the worker; the problem, when its process could not start. */
+  private Optional<Problem> launch(Worker w, MachineEvent start) {
+    w.launchProblem = null;
+    feed(w, start);
+    return Optional.ofNullable(w.launchProblem).map(why -> new Problem(w.spec.name(), why));
+  }
+
+  /** Stops the worker gracefully for {@code goal}; the future completes when it is at rest. */
+  private CompletableFuture<WorkerState> stopWorker(Worker w, String why, StopGoal goal) {
+    CompletableFuture<WorkerState> rest = new CompletableFuture<>();
+    if (w.atRest()) {
+      rest.complete(w.state());
+    } else {
+      w.waitingForRest.add(rest);
+    }
+    feed(w, new MachineEvent.Stop(why, goal, inFlight(w)));
+    return rest;
+  }
+
+  /** Stops the worker gracefully, for whatever its stop was already for. */
+  private CompletableFuture<WorkerState> stopWorker(Worker w, String why) {
+    return stopWorker(w, why, w.machine.goal());
+  }
+
+  /** Its requests in flight when it is in its balancer's rotation, which it drains first. */
+  private OptionalInt inFlight(Worker w) {
+    PublicPort balancer = balancers.get(w.spec.name());
+    return balancer != null && balancer.routes(w.id)
+        ? OptionalInt.of(inFlight(balancer, w.id))
+        : OptionalInt.empty();
+  }
+
+  /** Starts a process for the worker, and tells its machine how that went. */
+  private void spawn(Worker w, int generation) {
     if (closed) {
       // Nothing starts once pmfx closes: it would outlive it, in a process group of its own.
-      move(w, WorkerState.STOPPED, "not started: pmfx is closing");
-      completeLaunch(w, WorkerState.STOPPED);
-      return Optional.of(new Problem(w.spec.name(), "pmfx is closing"));
+      w.launchProblem = "pmfx is closing";
+      feed(w, new MachineEvent.SpawnRefused(generation, "not started: pmfx is closing"));
+      return;
     }
-    w.cancelTimer();
-    w.generation++;
-    int generation = w.generation;
-    w.afterStop = Worker.AfterStop.NOTHING;
-    w.readyAt = null;
-    w.lateReady = false;
-    w.overMemory = false;
-    beginStep(w, Step.START, Optional.empty(), why);
-    move(w, WorkerState.LAUNCHING, why);
     try {
       OptionalInt port =
           w.spec.execMode() == ExecMode.CLUSTER ? OptionalInt.of(freePort()) : OptionalInt.empty();
@@ -1602,19 +1637,7 @@ public final class LocalEngine implements Engine {
         process = JavaLaunch.start(plan.withChannel(Optional.of(socket.path())));
       }
       w.process = process;
-      w.startedAt = now();
       w.tree = List.of();
-      boolean waits = w.spec.waitReady() || w.privatePort > 0;
-      endStep(w, Step.START, Status.DONE, "pid " + process.pid());
-      beginStep(
-          w,
-          Step.READY,
-          waits ? Optional.of(now().plus(w.spec.listenTimeout())) : Optional.empty(),
-          !waits
-              ? "online when started (no wait_ready)"
-              : w.spec.waitReady()
-                  ? "waiting for its ready signal"
-                  : "waiting until it listens on " + privateAddress(w));
       CompletableFuture<Void> drained =
           CompletableFuture.allOf(
               pump(w, process.getInputStream(), LogLine.Stream.OUT, out),
@@ -1630,42 +1653,94 @@ public final class LocalEngine implements Engine {
                   drained
                       .copy()
                       .completeOnTimeout(null, DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS))
-          .thenRun(() -> post(() -> onExit(w, generation, process)));
-      if (w.spec.waitReady()) {
-        move(
-            w,
-            WorkerState.WAITING_READY,
-            "pid " + process.pid() + ", waiting for its ready signal");
-        w.timer = after(w.spec.listenTimeout(), () -> onListenTimeout(w, generation));
-      } else if (w.privatePort > 0) {
-        // Cluster mode: online once it listens, which the Node shim reports and a connection to
-        // its private port shows for other programs.
-        move(
-            w,
-            WorkerState.WAITING_READY,
-            "pid " + process.pid() + ", waiting until it listens on " + privateAddress(w));
-        w.timer = after(w.spec.listenTimeout(), () -> onListenTimeout(w, generation));
-        if (!w.node) {
-          // A Node worker's shim says when it listens; connecting to it instead could reach
-          // the app's connection handler, and an app that crashes on a reset would crash.
-          probeListening(w, generation);
-        }
-      } else {
-        w.readyAt = now();
-        move(w, WorkerState.ONLINE, "pid " + process.pid());
-      }
-      completeLaunch(w, WorkerState.ONLINE);
-      return Optional.empty();
+          .thenRun(() -> post(() -> exited(w, generation, process)));
+      feed(
+          w,
+          new MachineEvent.Spawned(
+              generation,
+              process.pid(),
+              w.privatePort > 0 ? Optional.of(privateAddress(w)) : Optional.empty(),
+              // A Node worker's shim says when it listens; connecting to it instead could reach
+              // the app's connection handler, and an app that crashes on a reset would crash.
+              w.node,
+              w.channel != null));
     } catch (LaunchException | IOException | RuntimeException e) {
       closeChannel(w);
       String message =
           e instanceof LaunchException
               ? e.getMessage()
               : "could not start: " + (e.getCause() != null ? e.getCause() : e).getMessage();
-      move(w, WorkerState.ERRORED, message);
-      completeLaunch(w, WorkerState.ERRORED);
-      return Optional.of(new Problem(w.spec.name(), message));
+      w.launchProblem = message;
+      feed(w, new MachineEvent.SpawnFailed(generation, message));
     }
+  }
+
+  private void exited(Worker w, int generation, Process process) {
+    if (generation == w.generation()) {
+      feed(
+          w,
+          new MachineEvent.Exited(
+              generation, process.exitValue(), w.machine.trial() ? lastWords(w) : ""));
+    }
+  }
+
+  /** What a move does beyond the state: samples, listeners, and those waiting for the worker. */
+  private void published(Worker w, MachineEffect.Publish moved) {
+    WorkerState to = moved.to();
+    if (to.running() && w.process != null) {
+      sampled.put(
+          w.id,
+          new Sampled(
+              w.process.pid(),
+              w.spec.name(),
+              w.instance,
+              w.spec.maxMemoryRestart().map(dev.pmfx.config.ByteSize::bytes).orElse(0L)));
+    } else {
+      sampled.remove(w.id);
+    }
+    publish(
+        new EngineEvent.WorkerChanged(
+            moved.state().since(), moved.from(), w.status(moved.state()), moved.why()));
+    if (to == WorkerState.STOPPED || to == WorkerState.ERRORED) {
+      w.waitingForRest.forEach(f -> f.complete(to));
+      w.waitingForRest.clear();
+    }
+    if (w.admission != null && to != WorkerState.LAUNCHING && to != WorkerState.WAITING_READY) {
+      // The rollout waiting for this worker learns where it ended up.
+      CompletableFuture<Worker.Admission> admission = w.admission;
+      w.admission = null;
+      boolean online = to == WorkerState.ONLINE;
+      endSteps(
+          w,
+          !online ? Status.FAILED : moved.state().late() ? Status.WARNING : Status.DONE,
+          moved.why());
+      admission.complete(new Worker.Admission(to, moved.why()));
+    }
+  }
+
+  /** The stop signal to the worker's process (its tree with treekill), or the shutdown message. */
+  private void sendStop(Worker w, MachineEffect.SendStop stop) {
+    w.tree = treeOf(w.process);
+    if (stop.byMessage() && w.channel != null && w.channel.send("shutdown")) {
+      return;
+    }
+    if (stop.tree() && groupLeaders()) {
+      Signals.sendGroup(w.process.pid(), stop.signal());
+    }
+    for (ProcessHandle p : stop.tree() ? w.tree : List.of(w.process.toHandle())) {
+      Signals.send(p.pid(), stop.signal());
+    }
+  }
+
+  /** No new connection to the worker; its machine hears when those in flight are done. */
+  private void drain(Worker w, MachineEffect.Drain drain) {
+    PublicPort balancer = balancers.get(w.spec.name());
+    CompletableFuture<Boolean> finished =
+        balancer == null
+            ? CompletableFuture.completedFuture(true)
+            : balancer.drain(w.id, drain.timeout());
+    finished.thenAccept(
+        done -> post(() -> feed(w, new MachineEvent.Drained(drain.generation(), done))));
   }
 
   private IpcSocket openIpcSocket(Worker w, Consumer<String> onMessage) throws IOException {
@@ -1692,25 +1767,25 @@ public final class LocalEngine implements Engine {
   }
 
   private void onMessage(Worker w, int generation, String message) {
-    if (generation != w.generation) {
+    if (generation != w.generation()) {
       return;
     }
-    if (message.equals("ready") && w.state == WorkerState.WAITING_READY) {
-      w.readyAt = now();
-      move(w, WorkerState.ONLINE, "ready");
+    if (message.equals("ready")) {
+      feed(w, new MachineEvent.Ready(generation));
     } else if (message.startsWith("listening ") && w.privatePort > 0) {
       try {
         w.publicPort = Integer.parseInt(message.substring("listening ".length()).strip());
       } catch (NumberFormatException notAPort) {
         return;
       }
-      onListening(w, generation);
+      feed(w, new MachineEvent.Listening(generation, w.publicPort));
     }
   }
 
   /** A Node worker's shim reports on the connections pmfx handed it. */
   private void onReport(Worker w, int generation, com.fasterxml.jackson.databind.JsonNode report) {
-    if (generation != w.generation || !(balancers.get(w.spec.name()) instanceof Handoff handoff)) {
+    if (generation != w.generation()
+        || !(balancers.get(w.spec.name()) instanceof Handoff handoff)) {
       return;
     }
     switch (report.path("cmd").asText()) {
@@ -1728,28 +1803,40 @@ public final class LocalEngine implements Engine {
     }
   }
 
-  /** Tries to connect to a cluster worker's private address every 100 ms while it launches. */
+  /** Tries to connect to a cluster worker's private address every 100 ms while it starts. */
   private void probeListening(Worker w, int generation) {
     java.net.SocketAddress address = privateSocketAddress(w);
     timers.schedule(
         () ->
             Thread.startVirtualThread(
                 () -> {
-                  if (accepts(address)) {
-                    post(() -> onListening(w, generation));
-                  } else {
-                    post(
-                        () -> {
-                          if (generation == w.generation
-                              && w.state == WorkerState.WAITING_READY
-                              && !w.spec.waitReady()) {
-                            probeListening(w, generation);
-                          }
-                        });
-                  }
+                  boolean listening = accepts(address);
+                  post(
+                      () -> {
+                        if (generation != w.generation()
+                            || w.state() != WorkerState.WAITING_READY
+                            || w.spec.waitReady()) {
+                          return;
+                        }
+                        if (listening) {
+                          feed(w, new MachineEvent.Listening(generation, w.publicPort));
+                        } else {
+                          probeListening(w, generation);
+                        }
+                      });
                 }),
         100,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Tries a trial worker's private address once, off the loop. */
+  private void probe(Worker w, int generation) {
+    java.net.SocketAddress address = privateSocketAddress(w);
+    Thread.startVirtualThread(
+        () -> {
+          boolean listening = accepts(address);
+          post(() -> feed(w, new MachineEvent.Probed(generation, listening)));
+        });
   }
 
   /** Whether something accepts a connection at the address now; blocks for the attempt. */
@@ -1783,24 +1870,6 @@ public final class LocalEngine implements Engine {
         // a stale socket in pmfx's own folder; the next start replaces its name anyway
       }
       w.privateSocket = null;
-    }
-  }
-
-  /** A cluster worker listens: online now, unless it is to say ready itself. */
-  private void onListening(Worker w, int generation) {
-    if (generation != w.generation) {
-      return;
-    }
-    if (w.state == WorkerState.WAITING_READY && !w.spec.waitReady()) {
-      w.readyAt = now();
-      move(
-          w,
-          WorkerState.ONLINE,
-          "listening on "
-              + privateAddress(w)
-              + (w.publicPort > 0 ? " for port " + w.publicPort : ""));
-    } else if (w.state == WorkerState.ONLINE) {
-      route(w); // the port it reported may be news to the balancer
     }
   }
 
@@ -1935,9 +2004,7 @@ public final class LocalEngine implements Engine {
     entry.noted.remove("cannot listen"); // a later start tries the port again
     for (Worker w : List.copyOf(entry.workers)) {
       if (!w.atRest()) {
-        w.afterStop = Worker.AfterStop.ERROR;
-        w.errorReason = why;
-        stopWorker(w, "cannot serve");
+        stopWorker(w, "cannot serve", new StopGoal.Fail(why));
       }
     }
   }
@@ -1966,69 +2033,6 @@ public final class LocalEngine implements Engine {
     }
   }
 
-  private void onListenTimeout(Worker w, int generation) {
-    if (generation != w.generation || w.state != WorkerState.WAITING_READY) {
-      return;
-    }
-    if (w.onTrial && w.privatePort > 0) {
-      trialTimeout(w, generation);
-      return;
-    }
-    // PM2 counts an expired listen_timeout as ready; pmfx says that it did so.
-    w.readyAt = now();
-    w.lateReady = true;
-    move(
-        w,
-        WorkerState.ONLINE,
-        "no ready signal within listen_timeout ("
-            + w.spec.listenTimeout().toMillis()
-            + " ms); online anyway");
-  }
-
-  private void onExit(Worker w, int generation, Process process) {
-    if (generation != w.generation) {
-      return;
-    }
-    int code = process.exitValue();
-    // Java reports a process ended by signal N as exit code 128 + N, and cannot tell it from a
-    // program that exits with that code itself: the code is kept, the signal named beside it.
-    boolean signalled = code > 128 && code < 128 + 32;
-    w.lastExitCode = OptionalInt.of(code);
-    w.lastSignal = signalled ? Optional.of(Signals.name(code - 128)) : Optional.empty();
-    String ended =
-        !signalled
-            ? "exited with code " + code
-            : w.state == WorkerState.STOPPING
-                ? (code - 128 == Signals.number("SIGKILL")
-                    ? "killed by SIGKILL"
-                    : "exited on " + Signals.name(code - 128))
-                : "exited with code " + code + " (" + Signals.name(code - 128) + ")";
-    Duration uptime = Duration.between(w.startedAt, now());
-    closeChannel(w);
-    deletePrivateSocket(w);
-    if (w.spec.treekill()) {
-      killLeftovers(w);
-    }
-    switch (w.state) {
-      case STOPPING -> {
-        // STOPPING -> STOPPED, then whatever the stop was for
-        endSteps(w, Status.DONE, ended);
-        move(w, WorkerState.STOPPED, ended);
-        afterStopped(w);
-      }
-      case LAUNCHING, WAITING_READY -> {
-        if (w.onTrial) {
-          // A new worker that dies on its way up is a failed deploy, not a crash to restart.
-          move(w, WorkerState.ERRORED, ended + " before it was ready" + lastWords(w));
-        } else {
-          afterCrash(w, generation, ended, uptime);
-        }
-      }
-      case ONLINE -> afterCrash(w, generation, ended, uptime);
-      default -> {}
-    }
-  }
-
   /**
    * What a worker that died on its way up said on stderr, for the failure's words: its first line
    * that speaks of an error (a compiler's or a stack trace's), else its last; empty if nothing.
@@ -2052,163 +2056,7 @@ public final class LocalEngine implements Engine {
             .filter(t -> t.toLowerCase(java.util.Locale.ROOT).contains("error"))
             .findFirst()
             .orElse(said.getLast());
-    return " (it said: " + (words.length() > 160 ? words.substring(0, 157) + "..." : words) + ")";
-  }
-
-  /** What the restart policy makes of an exit nobody asked for. */
-  private void afterCrash(Worker w, int generation, String ended, Duration uptime) {
-    switch (RestartPolicy.afterExit(
-        w.spec, w.lastExitCode, uptime, w.unstableRestarts, w.backoff)) {
-      case RestartPolicy.Decision.Stay stay ->
-          move(w, WorkerState.STOPPED, ended + "; " + stay.why());
-      case RestartPolicy.Decision.GiveUp giveUp ->
-          move(w, WorkerState.ERRORED, ended + "; " + giveUp.why());
-      case RestartPolicy.Decision.Restart restart -> {
-        // ONLINE -> CRASHED, and back to LAUNCHING when the delay is over
-        w.unstableRestarts = restart.unstableRestarts();
-        w.backoff = restart.backoff();
-        move(
-            w,
-            WorkerState.CRASHED,
-            ended + "; restarting in " + restart.delay().toMillis() + " ms");
-        w.timer = after(restart.delay(), () -> onRestartDelay(w, generation));
-      }
-    }
-  }
-
-  private void onRestartDelay(Worker w, int generation) {
-    if (generation != w.generation || w.state != WorkerState.CRASHED) {
-      return;
-    }
-    w.restarts++;
-    launch(w, "restart " + w.restarts);
-  }
-
-  /** Begins a graceful stop; the future completes when the worker is at rest. */
-  private CompletableFuture<WorkerState> stopWorker(Worker w, String why) {
-    CompletableFuture<WorkerState> rest = new CompletableFuture<>();
-    switch (w.state) {
-      case STOPPED, ERRORED -> {
-        rest.complete(w.state);
-        afterStopped(w);
-        return rest;
-      }
-      case CRASHED -> {
-        // CRASHED -> STOPPED: the pending restart is cancelled with the timer
-        w.waitingForRest.add(rest);
-        move(w, WorkerState.STOPPED, why + " before its restart");
-        afterStopped(w);
-        return rest;
-      }
-      case STOPPING -> {
-        w.waitingForRest.add(rest);
-        return rest;
-      }
-      case LAUNCHING, WAITING_READY, ONLINE -> {
-        w.waitingForRest.add(rest);
-        PublicPort balancer = balancers.get(w.spec.name());
-        if (balancer != null && balancer.routes(w.id)) {
-          // Cluster mode: no new request goes to it, and those in flight finish first.
-          move(
-              w,
-              WorkerState.STOPPING,
-              why
-                  + ": draining its requests in flight (at most "
-                  + DurationText.format(w.spec.drainTimeout())
-                  + ")");
-          int generation = w.generation;
-          beginStep(
-              w,
-              Step.DRAIN,
-              Optional.of(now().plus(w.spec.drainTimeout())),
-              "out of rotation; " + inFlight(balancer, w.id) + " in flight");
-          balancer
-              .drain(w.id, w.spec.drainTimeout())
-              .thenAccept(
-                  finished ->
-                      post(
-                          () -> {
-                            if (generation == w.generation && w.state == WorkerState.STOPPING) {
-                              endStep(
-                                  w,
-                                  Step.DRAIN,
-                                  finished ? Status.DONE : Status.WARNING,
-                                  finished
-                                      ? "its requests in flight finished"
-                                      : "timed out after "
-                                          + DurationText.format(w.spec.drainTimeout())
-                                          + "; what was still in flight is cut off");
-                              signalStop(w, finished ? "drained" : "drain timed out");
-                            }
-                          }));
-          return rest;
-        }
-        signalStop(w, why);
-        return rest;
-      }
-    }
-    return rest;
-  }
-
-  /** Sends the stop signal (or message) now and SIGKILL when kill_timeout runs out. */
-  private void signalStop(Worker w, String why) {
-    w.tree = treeOf(w.process);
-    String signal = Signals.known(w.spec.killSignal()) ? w.spec.killSignal() : "SIGTERM";
-    boolean byMessage =
-        w.spec.shutdownWithMessage() && w.channel != null && w.channel.send("shutdown");
-    // ONLINE -> STOPPING: signal now, SIGKILL when kill_timeout runs out
-    move(
-        w,
-        WorkerState.STOPPING,
-        why
-            + ": "
-            + (byMessage ? "sent the shutdown message" : "sent " + signal)
-            + ", SIGKILL after "
-            + w.spec.killTimeout().toMillis()
-            + " ms");
-    int generation = w.generation;
-    w.timer = after(w.spec.killTimeout(), () -> onKillTimeout(w, generation));
-    beginStep(
-        w,
-        Step.SIGNAL,
-        Optional.of(now().plus(w.spec.killTimeout())),
-        (byMessage ? "sent the shutdown message" : "sent " + signal) + "; waiting for it to exit");
-    if (!byMessage) {
-      if (w.spec.treekill() && groupLeaders()) {
-        Signals.sendGroup(w.process.pid(), signal);
-      }
-      for (ProcessHandle p : w.spec.treekill() ? w.tree : List.of(w.process.toHandle())) {
-        Signals.send(p.pid(), signal);
-      }
-    }
-  }
-
-  /** What a stop was for, once the worker is stopped: nothing, a start, or its removal. */
-  private void afterStopped(Worker w) {
-    Worker.AfterStop then = w.afterStop;
-    w.afterStop = Worker.AfterStop.NOTHING;
-    switch (then) {
-      case START -> {
-        w.restarts++;
-        launch(w, "restarted");
-      }
-      case DELETE -> remove(w);
-      case ERROR -> move(w, WorkerState.ERRORED, w.errorReason);
-      case NOTHING -> {}
-    }
-  }
-
-  private void onKillTimeout(Worker w, int generation) {
-    if (generation != w.generation || w.state != WorkerState.STOPPING) {
-      return;
-    }
-    endStep(
-        w,
-        Step.SIGNAL,
-        Status.WARNING,
-        "still running after kill_timeout (" + w.spec.killTimeout().toMillis() + " ms)");
-    beginStep(w, Step.KILL, Optional.empty(), "sent SIGKILL");
-    killTree(w);
+    return words.length() > 160 ? words.substring(0, 157) + "..." : words;
   }
 
   /** SIGKILL to the worker's process and every descendant, now and as recorded at the stop. */
@@ -2250,7 +2098,7 @@ public final class LocalEngine implements Engine {
     return tree;
   }
 
-  private void remove(Worker w) {
+  private void remove(Worker w, String why) {
     AppEntry entry = apps.get(w.spec.name());
     workers.remove(w.id);
     tails.remove(w.id);
@@ -2262,52 +2110,8 @@ public final class LocalEngine implements Engine {
         interrupt(entry, "delete");
         publish(new EngineEvent.AppRemoved(now(), w.spec.name()));
       } else {
-        publish(new EngineEvent.WorkerRemoved(now(), w.spec.name(), w.id, w.removal));
+        publish(new EngineEvent.WorkerRemoved(now(), w.spec.name(), w.id, why));
       }
-    }
-  }
-
-  /** The one place a worker's state changes: cancels the old state's timer, records, publishes. */
-  private void move(Worker w, WorkerState to, String reason) {
-    WorkerState from = w.state;
-    w.cancelTimer();
-    w.state = to;
-    w.since = now();
-    if (to.running() && w.process != null) {
-      sampled.put(
-          w.id,
-          new Sampled(
-              w.process.pid(),
-              w.spec.name(),
-              w.instance,
-              w.spec.maxMemoryRestart().map(dev.pmfx.config.ByteSize::bytes).orElse(0L)));
-    } else {
-      sampled.remove(w.id);
-    }
-    publish(new EngineEvent.WorkerChanged(w.since, from, w.status(), reason));
-    if (to == WorkerState.ONLINE && from != WorkerState.ONLINE) {
-      route(w);
-    } else if (!to.running()) {
-      unroute(w);
-    }
-    if (w.atRest()) {
-      w.waitingForRest.forEach(f -> f.complete(to));
-      w.waitingForRest.clear();
-    }
-    if (to == WorkerState.ERRORED
-        || (to == WorkerState.STOPPED && w.afterStop != Worker.AfterStop.START)) {
-      completeLaunch(w, to);
-    }
-    if (w.admission != null && to != WorkerState.LAUNCHING && to != WorkerState.WAITING_READY) {
-      // The rollout waiting for this worker learns where it ended up.
-      CompletableFuture<Worker.Admission> admission = w.admission;
-      w.admission = null;
-      boolean online = to == WorkerState.ONLINE;
-      if (online) {
-        w.onTrial = false;
-      }
-      endSteps(w, !online ? Status.FAILED : w.lateReady ? Status.WARNING : Status.DONE, reason);
-      admission.complete(new Worker.Admission(to, reason));
     }
   }
 

@@ -4,58 +4,38 @@ import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One worker: its state and the process it runs. Touched only on the engine's loop thread, so it
- * needs no locks; {@link LocalEngine} applies every transition through {@link #move}.
+ * One worker: its machine's state and the process it runs. Touched only on the engine's loop
+ * thread, so it needs no locks; {@link LocalEngine#feed} alone writes {@link #machine}, with what
+ * {@link WorkerMachine#apply} returns.
  */
 final class Worker {
-
-  /** What to do once the worker is stopped. */
-  enum AfterStop {
-    NOTHING,
-    START,
-    DELETE,
-    /** Errored once stopped: it runs, but cannot serve (its cluster port is taken). */
-    ERROR
-  }
-
-  /** Why it is to end errored, for {@link AfterStop#ERROR}. */
-  String errorReason = "";
 
   final int id;
   final int instance;
   AppSpec spec;
   Optional<String> envName = Optional.empty();
 
-  WorkerState state = WorkerState.STOPPED;
-  Instant since;
+  /** Its lifecycle: phase, generation, counters, what a stop is for. */
+  MachineState machine;
+
   Process process;
   WorkerChannel channel;
-  Instant startedAt;
-  Instant readyAt;
-  int restarts;
-  int unstableRestarts;
-  Duration backoff = Duration.ZERO;
-  OptionalInt lastExitCode = OptionalInt.empty();
-  Optional<String> lastSignal = Optional.empty();
 
-  /** Counts processes; inputs about an older process than the current one are ignored. */
-  int generation;
+  /** Why its last launch failed or was refused; null when it started. */
+  String launchProblem;
 
-  /** The timer the current state owns (listen, kill or restart delay); cancelled on leaving it. */
+  /** The timer the current phase owns (listen, kill or restart delay); cancelled on leaving it. */
   ScheduledFuture<?> timer;
 
-  AfterStop afterStop = AfterStop.NOTHING;
   final List<CompletableFuture<WorkerState>> waitingForRest = new ArrayList<>();
 
   /** Restarts waiting for the new process: completed with ONLINE, or how it failed. */
@@ -82,21 +62,6 @@ final class Worker {
    */
   CompletableFuture<Admission> admission;
 
-  /**
-   * A new worker started beside the one it replaces: until it is online, an exit does not restart
-   * it, and listen_timeout without a listening socket fails it.
-   */
-  boolean onTrial;
-
-  /** Online because listen_timeout ran out, not because it said so: a rollout warns of it. */
-  boolean lateReady;
-
-  /** Over max_memory_restart, and already being replaced or restarted for it. */
-  boolean overMemory;
-
-  /** Why it is removed, for the event that says so. */
-  String removal = "deleted";
-
   /** When each of its rollout steps that began is still running began. */
   final java.util.Map<EngineEvent.RolloutStep.Step, Instant> stepsStarted =
       new java.util.EnumMap<>(EngineEvent.RolloutStep.Step.class);
@@ -111,14 +76,29 @@ final class Worker {
   /** The process and its descendants when the stop began: all of them end with the stop. */
   List<ProcessHandle> tree = List.of();
 
-  Worker(int id, int instance, AppSpec spec, Instant now) {
+  Worker(int id, int instance, AppSpec spec, Instant now, int restarts) {
     this.id = id;
     this.instance = instance;
     this.spec = spec;
-    this.since = now;
+    this.machine = MachineState.initial(spec, now, restarts);
+  }
+
+  /** The state users see. */
+  WorkerState state() {
+    return machine.coarse();
+  }
+
+  int generation() {
+    return machine.generation();
   }
 
   WorkerStatus status() {
+    return status(machine);
+  }
+
+  /** Its status as it was in {@code at}, a state it passed through. */
+  WorkerStatus status(MachineState at) {
+    WorkerState state = at.coarse();
     return new WorkerStatus(
         id,
         spec.name(),
@@ -127,17 +107,22 @@ final class Worker {
         instance,
         process != null && state.running() ? OptionalLong.of(process.pid()) : OptionalLong.empty(),
         state,
-        since,
-        Optional.ofNullable(state.running() ? startedAt : null),
-        restarts,
-        lastExitCode,
-        lastSignal,
-        Optional.ofNullable(state == WorkerState.ONLINE ? readyAt : null));
+        at.since(),
+        state.running() ? at.startedAt() : Optional.empty(),
+        at.restarts(),
+        at.lastExitCode(),
+        at.lastSignal(),
+        state == WorkerState.ONLINE ? at.readyAt() : Optional.empty());
   }
 
   /** At rest: nothing will happen to it until a command says so. */
   boolean atRest() {
-    return state == WorkerState.STOPPED || state == WorkerState.ERRORED;
+    return machine.phase().atRest();
+  }
+
+  /** Asked to leave its app: a delete, a scale down, a reload's old worker. */
+  boolean leaving() {
+    return machine.goal() instanceof StopGoal.Remove;
   }
 
   void cancelTimer() {

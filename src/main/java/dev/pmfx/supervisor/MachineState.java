@@ -1,0 +1,68 @@
+package dev.pmfx.supervisor;
+
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.engine.WorkerState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A worker's state: its phase and everything the phase's decisions read. {@code generation} counts
+ * processes; events about an older process than the current one are stale.
+ *
+ * @param spec the app as the current (or last) process runs it
+ * @param why the reason of the last change users saw
+ * @param late online because listen_timeout ran out, not because it said so
+ * @param trial started beside workers that keep serving until it is ready
+ * @param memoryNoted over max_memory_restart, and already being replaced for it
+ * @param address where a cluster worker listens, in words; empty in fork mode
+ * @param channel whether its process has an IPC channel, which a shutdown message can take
+ */
+record MachineState(
+    Phase phase,
+    int generation,
+    Instant since,
+    String why,
+    AppSpec spec,
+    StopGoal goal,
+    Optional<Instant> startedAt,
+    Optional<Instant> readyAt,
+    boolean late,
+    boolean trial,
+    boolean memoryNoted,
+    int restarts,
+    int unstableRestarts,
+    Duration backoff,
+    OptionalInt lastExitCode,
+    Optional<String> lastSignal,
+    Optional<String> address,
+    boolean channel) {
+
+  WorkerState coarse() {
+    return phase.coarse();
+  }
+
+  /** A new worker, stopped; {@code restarts} carries over from the one it replaces, if any. */
+  static MachineState initial(AppSpec spec, Instant now, int restarts) {
+    return new MachineState(
+        Phase.STOPPED,
+        0,
+        now,
+        "",
+        spec,
+        StopGoal.REST,
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        false,
+        false,
+        restarts,
+        0,
+        Duration.ZERO,
+        OptionalInt.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false);
+  }
+}
