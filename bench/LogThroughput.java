@@ -41,7 +41,7 @@ public class LogThroughput {
     CountDownLatch done = new CountDownLatch(1);
     long start;
     long end;
-    try (LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")))) {
+    try (LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.subscribe(
           new EngineListener() {
             @Override

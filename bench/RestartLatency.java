@@ -52,7 +52,7 @@ public class RestartLatency {
     List<Duration> latencies = new ArrayList<>();
     CountDownLatch done = new CountDownLatch(1);
     Instant[] crashed = {null};
-    try (LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")))) {
+    try (LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.subscribe(
           new EngineListener() {
             @Override

@@ -204,7 +204,7 @@ class ArchitectureTest {
             .distinct()
             .sorted()
             .toList();
-    assertEquals(List.of("LocalEngine.step", "Worker.<init>"), writers);
+    assertEquals(List.of("EffectRunner.step", "Worker.<init>"), writers);
   }
 
   /**
@@ -216,7 +216,7 @@ class ArchitectureTest {
   static final ArchRule onlyTheRunnerAndTheStopSequencesSignal =
       noClasses()
           .that()
-          .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.LocalEngine")
+          .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.EffectRunner")
           .and()
           .doNotHaveFullyQualifiedName("dev.pmfx.daemon.Orphans")
           .and()
@@ -227,4 +227,16 @@ class ArchitectureTest {
           .callMethod(dev.pmfx.posix.Signals.class, "send", long.class, String.class)
           .orShould()
           .callMethod(dev.pmfx.posix.Signals.class, "sendGroup", long.class, String.class);
+
+  /** The supervisor is handed specs and a way to read a file again; it loads no file itself. */
+  @ArchTest
+  static final ArchRule theSupervisorLoadsNoConfigFile =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.pmfx.supervisor..")
+          .should()
+          .dependOnClassesThat()
+          .haveNameMatching(
+              "dev\\.pmfx\\.config\\.(EcosystemLoader|EcosystemReader|NodeEvaluator|YamlReader"
+                  + "|JsLiteralReader|TreeReader)(\\$.*)?");
 }

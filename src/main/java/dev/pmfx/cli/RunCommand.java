@@ -55,7 +55,10 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (LocalEngine engine = LocalEngine.create(PmfxHome.current())) {
+    try (LocalEngine engine =
+        LocalEngine.create(
+            PmfxHome.current(),
+            file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.subscribe(new EventPrinter(out, err, app -> true, true));
       if (Signal.handle(new Signal("INT"), s -> stop.countDown()) == SignalHandler.SIG_IGN) {
         say(err, "SIGINT is ignored here (a script's background job?): stop with SIGTERM");

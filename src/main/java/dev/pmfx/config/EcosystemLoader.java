@@ -4,7 +4,6 @@ import dev.pmfx.config.ConfigNode.ArrayNode;
 import dev.pmfx.config.ConfigNode.ComputedNode;
 import dev.pmfx.config.ConfigNode.Member;
 import dev.pmfx.config.ConfigNode.ObjectNode;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -71,22 +70,9 @@ public final class EcosystemLoader {
   public static EcosystemLoader forThisMachine() {
     Map<String, String> env = System.getenv();
     return new EcosystemLoader(
-        findOnPath("node", env.getOrDefault("PATH", "")),
+        SearchPath.find("node", env.getOrDefault("PATH", "")),
         env,
         Runtime.getRuntime().availableProcessors());
-  }
-
-  public static Optional<Path> findOnPath(String program, String path) {
-    for (String dir : path.split(File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, program);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   public int cores() {

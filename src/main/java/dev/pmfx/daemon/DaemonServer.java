@@ -79,7 +79,9 @@ public final class DaemonServer {
     this.log = log;
     this.lockFile = lockFile;
     this.lock = lock;
-    this.engine = LocalEngine.create(home);
+    this.engine =
+        LocalEngine.create(
+            home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     // Listening first: clients connect at once, and their calls wait until what an earlier
     // daemon left is taken over (a ping is answered meanwhile).
     Path socket = Daemons.socket(home);

@@ -1,7 +1,6 @@
 package dev.pmfx.supervisor;
 
 import dev.pmfx.config.AppSpec;
-import dev.pmfx.config.EcosystemLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,7 +150,7 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       }
       throw new LaunchException("interpreter " + file + " is not an executable file");
     }
-    return EcosystemLoader.findOnPath(name, path)
+    return dev.pmfx.config.SearchPath.find(name, path)
         .map(Path::toString)
         .orElseThrow(
             () -> new LaunchException("interpreter '" + name + "' is not installed (not on PATH)"));
@@ -168,7 +167,7 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
       return file.toString();
     }
     if (!script.contains("/")) {
-      Optional<Path> command = EcosystemLoader.findOnPath(script, path);
+      Optional<Path> command = dev.pmfx.config.SearchPath.find(script, path);
       if (command.isPresent()) {
         return command.get().toString();
       }

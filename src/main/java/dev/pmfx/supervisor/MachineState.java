@@ -65,4 +65,69 @@ record MachineState(
         Optional.empty(),
         false);
   }
+
+  /** A state being changed, field by field: {@link WorkerMachine}'s scratch copy. */
+  static class Builder {
+    Phase phase;
+    int generation;
+    Instant since;
+    String why;
+    AppSpec spec;
+    StopGoal goal;
+    Optional<Instant> startedAt;
+    Optional<Instant> readyAt;
+    boolean late;
+    boolean trial;
+    boolean memoryNoted;
+    int restarts;
+    int unstableRestarts;
+    Duration backoff;
+    OptionalInt lastExitCode;
+    Optional<String> lastSignal;
+    Optional<String> address;
+    boolean channel;
+
+    Builder(MachineState s) {
+      phase = s.phase();
+      generation = s.generation();
+      since = s.since();
+      why = s.why();
+      spec = s.spec();
+      goal = s.goal();
+      startedAt = s.startedAt();
+      readyAt = s.readyAt();
+      late = s.late();
+      trial = s.trial();
+      memoryNoted = s.memoryNoted();
+      restarts = s.restarts();
+      unstableRestarts = s.unstableRestarts();
+      backoff = s.backoff();
+      lastExitCode = s.lastExitCode();
+      lastSignal = s.lastSignal();
+      address = s.address();
+      channel = s.channel();
+    }
+
+    MachineState build() {
+      return new MachineState(
+          phase,
+          generation,
+          since,
+          why,
+          spec,
+          goal,
+          startedAt,
+          readyAt,
+          late,
+          trial,
+          memoryNoted,
+          restarts,
+          unstableRestarts,
+          backoff,
+          lastExitCode,
+          lastSignal,
+          address,
+          channel);
+    }
+  }
 }

@@ -54,7 +54,7 @@ final class Worker {
   int publicPort;
 
   /** The reload or scale acting on it, whose steps it reports; null otherwise. */
-  LocalEngine.Rollout rollout;
+  Rollout rollout;
 
   /**
    * While a rollout waits for it to be ready: completed with the state it reached (ONLINE, or how

@@ -138,70 +138,13 @@ final class WorkerMachine {
   }
 
   /** The next state, built up as the event is handled. */
-  private static final class Next {
+  private static final class Next extends MachineState.Builder {
     private final Instant now;
     private final List<MachineEffect> effects = new ArrayList<>();
-    private Phase phase;
-    private int generation;
-    private Instant since;
-    private String why;
-    private AppSpec spec;
-    private StopGoal goal;
-    private Optional<Instant> startedAt;
-    private Optional<Instant> readyAt;
-    private boolean late;
-    private boolean trial;
-    private boolean memoryNoted;
-    private int restarts;
-    private int unstableRestarts;
-    private Duration backoff;
-    private OptionalInt lastExitCode;
-    private Optional<String> lastSignal;
-    private Optional<String> address;
-    private boolean channel;
 
     Next(MachineState s, Instant now) {
+      super(s);
       this.now = now;
-      phase = s.phase();
-      generation = s.generation();
-      since = s.since();
-      why = s.why();
-      spec = s.spec();
-      goal = s.goal();
-      startedAt = s.startedAt();
-      readyAt = s.readyAt();
-      late = s.late();
-      trial = s.trial();
-      memoryNoted = s.memoryNoted();
-      restarts = s.restarts();
-      unstableRestarts = s.unstableRestarts();
-      backoff = s.backoff();
-      lastExitCode = s.lastExitCode();
-      lastSignal = s.lastSignal();
-      address = s.address();
-      channel = s.channel();
-    }
-
-    MachineState build() {
-      return new MachineState(
-          phase,
-          generation,
-          since,
-          why,
-          spec,
-          goal,
-          startedAt,
-          readyAt,
-          late,
-          trial,
-          memoryNoted,
-          restarts,
-          unstableRestarts,
-          backoff,
-          lastExitCode,
-          lastSignal,
-          address,
-          channel);
     }
 
     /** Moves to {@code to}, and says so to users when the change is one they see. */

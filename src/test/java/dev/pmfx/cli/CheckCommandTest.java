@@ -20,7 +20,7 @@ class CheckCommandTest {
   private int check(String... files) {
     EcosystemLoader loader =
         new EcosystemLoader(
-            EcosystemLoader.findOnPath("node", System.getenv().getOrDefault("PATH", "")),
+            dev.pmfx.config.SearchPath.find("node", System.getenv().getOrDefault("PATH", "")),
             System.getenv(),
             4);
     CommandLine command =

@@ -28,7 +28,7 @@ final class Fixtures {
   static EcosystemLoader withNode(Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putAll(extraEnv);
-    Optional<Path> node = EcosystemLoader.findOnPath("node", env.getOrDefault("PATH", ""));
+    Optional<Path> node = dev.pmfx.config.SearchPath.find("node", env.getOrDefault("PATH", ""));
     if (node.isEmpty()) {
       fail("these tests need Node.js on PATH (.ci/run installs it)");
     }

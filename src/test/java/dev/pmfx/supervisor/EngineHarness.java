@@ -40,7 +40,9 @@ public final class EngineHarness implements AutoCloseable {
   EngineHarness(Path dir) {
     this.dir = dir;
     this.home = new PmfxHome(dir.resolve("home"));
-    this.engine = LocalEngine.create(home);
+    this.engine =
+        LocalEngine.create(
+            home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     engine.subscribe(events);
   }
 

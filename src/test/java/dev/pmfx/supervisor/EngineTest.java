@@ -362,7 +362,12 @@ class EngineTest {
     assertTrue(Files.readString(logs.resolve("logged-out.log")).startsWith("crasher up, pid "));
     assertEquals("crasher about to fail\n", Files.readString(logs.resolve("logged-error.log")));
 
-    try (LocalEngine later = LocalEngine.create(pmfx.home)) { // pmfx started again
+    try (LocalEngine later =
+        LocalEngine.create(
+            pmfx.home,
+            file ->
+                dev.pmfx.config.EcosystemLoader.forThisMachine()
+                    .load(file))) { // pmfx started again
       AppSpec spec =
           pmfx.ecosystem("apps:\n  - name: logged\n    script: Crasher.java\n").apps().getFirst();
       List<EngineEvent.LogLine> earlier = later.logHistory(spec, 10).get();

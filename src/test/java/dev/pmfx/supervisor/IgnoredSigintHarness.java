@@ -33,7 +33,10 @@ public final class IgnoredSigintHarness {
         ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(dir.resolve("ecosystem.yaml")))
             .ecosystem();
     CountDownLatch sleeping = new CountDownLatch(1);
-    try (LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")))) {
+    try (LocalEngine engine =
+        LocalEngine.create(
+            new PmfxHome(dir.resolve("home")),
+            file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.subscribe(
           new EngineListener() {
             @Override

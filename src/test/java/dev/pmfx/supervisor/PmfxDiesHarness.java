@@ -42,7 +42,10 @@ public final class PmfxDiesHarness {
         ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(dir.resolve("ecosystem.yaml")))
             .ecosystem();
     CompletableFuture<Long> online = new CompletableFuture<>();
-    LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")));
+    LocalEngine engine =
+        LocalEngine.create(
+            new PmfxHome(dir.resolve("home")),
+            file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     engine.subscribe(
         new EngineListener() {
           @Override

@@ -49,7 +49,9 @@ class MainWindowTest {
   void start(Stage stage) {
     PmfxApp.theme(false);
     PmfxHome home = new PmfxHome(dir.resolve("home"));
-    engine = LocalEngine.create(home);
+    engine =
+        LocalEngine.create(
+            home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     viewModel =
         new MainWindowViewModel(
             EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);

@@ -31,7 +31,9 @@ class MainWindowViewModelTest {
   private LocalEngine engine;
 
   private MainWindowViewModel viewModel(PmfxHome home) {
-    engine = LocalEngine.create(home);
+    engine =
+        LocalEngine.create(
+            home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     return new MainWindowViewModel(
         new EcosystemLoader(Optional.empty(), System.getenv(), 4),
         engine,

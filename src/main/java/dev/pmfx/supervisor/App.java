@@ -1,0 +1,39 @@
+package dev.pmfx.supervisor;
+
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.engine.AppStatus;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One app the supervisor runs: its spec, its workers in instance order, its rollouts. Loop only.
+ */
+final class App {
+  AppSpec spec;
+  final List<Worker> workers = new ArrayList<>();
+
+  /** The ecosystem file it was started from, which a reload reads again; null if none. */
+  Path file;
+
+  /** Its reloads and scales: the first runs, the others wait their turn. */
+  final ArrayDeque<Rollout> rollouts = new ArrayDeque<>();
+
+  App(AppSpec spec) {
+    this.spec = spec;
+  }
+
+  /** Its snapshot, without what its balancer adds. */
+  AppStatus status() {
+    return new AppStatus(
+        spec,
+        Optional.ofNullable(file),
+        workers.stream().map(w -> w.envName).flatMap(Optional::stream).findFirst(),
+        workers.stream().map(Worker::status).toList(),
+        OptionalInt.empty(),
+        List.of());
+  }
+}

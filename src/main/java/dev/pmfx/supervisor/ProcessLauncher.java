@@ -1,0 +1,80 @@
+package dev.pmfx.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Starts a worker's process from its launch plan, with the channel it talks to pmfx over. The one
+ * in production uses {@code posix_spawn} (Java's ProcessBuilder where that is missing).
+ */
+interface ProcessLauncher {
+
+  /** A started process and the channel pmfx has to it. */
+  record Started(Process process, WorkerChannel channel) {}
+
+  /**
+   * @param onMessage a line or message the worker sent ({@code ready}, {@code listening PORT})
+   * @param onReport a Node worker's shim's report on the connections pmfx handed it
+   */
+  Started start(Worker w, Launch plan, Consumer<String> onMessage, Consumer<JsonNode> onReport)
+      throws IOException;
+
+  /** Whether each worker leads a process group of its own, which a signal to the group reaches. */
+  boolean groupLeaders();
+
+  /** posix_spawn where there is one: Node workers get Node's own channel, others PMFX_IPC. */
+  static ProcessLauncher spawning(Path ipcDir) {
+    return new ProcessLauncher() {
+      @Override
+      public Started start(
+          Worker w, Launch plan, Consumer<String> onMessage, Consumer<JsonNode> onReport)
+          throws IOException {
+        if (!SpawnedProcess.available()) {
+          IpcSocket socket = socket(w, onMessage);
+          try {
+            return new Started(
+                JavaLaunch.start(plan.withChannel(Optional.of(socket.path()))), socket);
+          } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+          }
+        }
+        // Node workers get Node's own IPC channel, as child_process.fork gives it; others a
+        // private socket named in PMFX_IPC.
+        NodeChannel node = plan.node() ? NodeChannel.open() : null;
+        IpcSocket socket = node == null ? socket(w, onMessage) : null;
+        WorkerChannel channel = node != null ? node : socket;
+        try {
+          Launch launch = plan.withChannel(Optional.ofNullable(socket).map(IpcSocket::path));
+          Process process =
+              SpawnedProcess.start(
+                  launch.command(),
+                  launch.cwd(),
+                  launch.environment(),
+                  node != null ? node.childEnd() : -1);
+          if (node != null) {
+            node.started(onMessage, onReport);
+          }
+          return new Started(process, channel);
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+      }
+
+      private IpcSocket socket(Worker w, Consumer<String> onMessage) throws IOException {
+        return IpcSocket.open(
+            ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock"), onMessage);
+      }
+
+      @Override
+      public boolean groupLeaders() {
+        return SpawnedProcess.available() || JavaLaunch.SETSID != null;
+      }
+    };
+  }
+}

@@ -1,0 +1,281 @@
+package dev.pmfx.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmfx.balance.BackendStats;
+import dev.pmfx.balance.Balancer;
+import dev.pmfx.balance.Handoff;
+import dev.pmfx.balance.Loops;
+import dev.pmfx.balance.PublicPort;
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.EngineEvent.MetricsSample.WorkerRequests;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cluster apps' public ports: a balancer per app, opened when the app's port is known (from its env
+ * or a Node worker's listen() call), with the online workers in its rotation. Routing and draining
+ * happen on the loop; counts are read from any thread.
+ */
+final class Routing {
+
+  /** What routing asks of the supervisor. */
+  interface Host {
+    /** A line from pmfx in the app's workers' logs. */
+    void note(String app, String text);
+
+    /** The app's port cannot be opened: its workers stop and end errored, later. */
+    void cannotServe(String app, String why);
+  }
+
+  private final Host host;
+  private final Map<String, PublicPort> balancers = new ConcurrentHashMap<>();
+
+  /** Notes already given about each app, so each is said once. Loop only. */
+  private final Map<String, Set<String>> noted = new ConcurrentHashMap<>();
+
+  /** The balancers' event loops, started with the first app that needs them. */
+  private Loops loops;
+
+  Routing(Host host) {
+    this.host = host;
+  }
+
+  /** Puts an online cluster worker into its app's balancer, opening it on first use. */
+  void route(Worker w) {
+    if (w.privatePort == 0) {
+      return;
+    }
+    switch (balancerFor(w).orElse(null)) {
+      case Handoff handoff when w.channel instanceof NodeChannel channel ->
+          handoff.add(w.id, channel);
+      case Balancer balancer -> balancer.add(w.id, address(w));
+      case null, default -> {}
+    }
+  }
+
+  void unroute(Worker w) {
+    PublicPort balancer = balancers.get(w.spec.name());
+    if (balancer != null) {
+      balancer.remove(w.id);
+    }
+  }
+
+  /** Whether the worker is in its app's rotation. */
+  boolean routes(Worker w) {
+    PublicPort balancer = balancers.get(w.spec.name());
+    return balancer != null && balancer.routes(w.id);
+  }
+
+  /** The app's public port, when its balancer is open. */
+  OptionalInt port(String app) {
+    PublicPort balancer = balancers.get(app);
+    return balancer == null ? OptionalInt.empty() : OptionalInt.of(balancer.port());
+  }
+
+  /** Its requests in flight when it is in its balancer's rotation, which it drains first. */
+  OptionalInt inFlight(Worker w) {
+    PublicPort balancer = balancers.get(w.spec.name());
+    if (balancer == null || !balancer.routes(w.id)) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(
+        balancer.stats().stream()
+            .filter(s -> s.workerId() == w.id)
+            .mapToInt(BackendStats::inFlight)
+            .sum());
+  }
+
+  /** No new connection to the worker; true once those in flight are done, false on timeout. */
+  CompletableFuture<Boolean> drain(Worker w, Duration timeout) {
+    PublicPort balancer = balancers.get(w.spec.name());
+    return balancer == null
+        ? CompletableFuture.completedFuture(true)
+        : balancer.drain(w.id, timeout);
+  }
+
+  /** A Node worker's shim reports on the connections pmfx handed it. */
+  void report(Worker w, JsonNode report) {
+    if (!(balancers.get(w.spec.name()) instanceof Handoff handoff)) {
+      return;
+    }
+    switch (report.path("cmd").asText()) {
+      case "pmfx:stats" ->
+          handoff.counts(
+              w.id,
+              report.path("requests").asLong(),
+              report.path("inFlight").asInt(),
+              report.path("errors").asLong(),
+              report.path("open").asInt(),
+              report.path("p50").asDouble(),
+              report.path("p99").asDouble());
+      case "pmfx:drained" -> handoff.drained(w.id);
+      default -> {}
+    }
+  }
+
+  /** An app's snapshot, with its balancer's port and counts in cluster mode. */
+  AppStatus decorate(AppStatus plain) {
+    PublicPort balancer = balancers.get(plain.spec().name());
+    return balancer == null
+        ? plain
+        : new AppStatus(
+            plain.spec(),
+            plain.file(),
+            plain.envName(),
+            plain.workers(),
+            OptionalInt.of(balancer.port()),
+            requestsOf(plain.spec().name(), balancer));
+  }
+
+  /** Every balancer's counts, per worker. */
+  List<WorkerRequests> requests() {
+    List<WorkerRequests> all = new ArrayList<>();
+    balancers.forEach((app, balancer) -> all.addAll(requestsOf(app, balancer)));
+    return all;
+  }
+
+  private static List<WorkerRequests> requestsOf(String app, PublicPort balancer) {
+    return balancer.stats().stream()
+        .map(
+            s ->
+                new WorkerRequests(
+                    s.workerId(),
+                    app,
+                    s.requests(),
+                    s.inFlight(),
+                    s.errors(),
+                    s.p50Millis(),
+                    s.p99Millis()))
+        .toList();
+  }
+
+  /** Whether the app's balancer is open. */
+  boolean serves(String app) {
+    return balancers.containsKey(app);
+  }
+
+  /** A later start tries the app's port again. */
+  void retry(String app) {
+    notes(app).remove("cannot listen");
+  }
+
+  /** Closes the app's balancer and forgets what was said about it. */
+  void close(String app) {
+    noted.remove(app);
+    PublicPort balancer = balancers.remove(app);
+    if (balancer != null) {
+      balancer.close();
+    }
+  }
+
+  void closeAll() {
+    List.copyOf(balancers.keySet()).forEach(this::close);
+    if (loops != null) {
+      loops.close();
+    }
+  }
+
+  private Set<String> notes(String app) {
+    return noted.computeIfAbsent(app, k -> new HashSet<>());
+  }
+
+  private Optional<PublicPort> balancerFor(Worker w) {
+    String app = w.spec.name();
+    PublicPort open = balancers.get(app);
+    if (open != null) {
+      return Optional.of(open);
+    }
+    int port = w.publicPort > 0 ? w.publicPort : configuredPort(w);
+    if (port <= 0) {
+      if (w.node) {
+        return Optional.empty(); // its listen() call will say the port
+      }
+      if (notes(app).add("no public port")) {
+        host.note(
+            app,
+            "cluster mode needs the app's public port: set env.PORT (a Node app's own listen()"
+                + " call says it); until then each worker serves only its private PORT");
+      }
+      return Optional.empty();
+    }
+    try {
+      PublicPort balancer;
+      if (handsOff(w)) {
+        balancer = Handoff.open(port, options(w.spec));
+      } else {
+        if (w.spec.balancer().equals("handoff") && notes(app).add("handoff")) {
+          // Named in the file, and impossible here (another OS, or not Node): said once.
+          host.note(
+              app,
+              "balancer 'handoff' passes connections to Node workers over Node's IPC channel,"
+                  + " which these workers do not have: pmfx balances their requests instead");
+        }
+        if (loops == null) {
+          loops = new Loops();
+        }
+        balancer = Balancer.open(loops, port, options(w.spec));
+      }
+      balancers.put(app, balancer);
+      notes(app).remove("cannot listen");
+      return Optional.of(balancer);
+    } catch (IOException e) {
+      if (notes(app).add("cannot listen")) {
+        host.note(app, "the balancer " + e.getMessage());
+        // Online but unreachable would be a lie: the app's workers stop and end errored, as a
+        // server that cannot listen does.
+        host.cannotServe(app, "the balancer " + e.getMessage());
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** Whether the worker's app hands connections to it whole ({@code balancer: 'handoff'}). */
+  private static boolean handsOff(Worker w) {
+    return w.spec.balancerMode().equals("handoff") && w.channel instanceof NodeChannel;
+  }
+
+  private static Balancer.Options options(AppSpec spec) {
+    Balancer.Options options =
+        new Balancer.Options(
+            Balancer.Mode.HTTP, Balancer.Strategy.ROUND_ROBIN, spec.queueTimeout());
+    return options
+        .with(spec.balancerMode().equals("tcp") ? Balancer.Mode.TCP : Balancer.Mode.HTTP)
+        .with(
+            switch (spec.balancerStrategy()) {
+              case "least-connections" -> Balancer.Strategy.LEAST_CONNECTIONS;
+              case "sticky" -> Balancer.Strategy.STICKY;
+              default -> Balancer.Strategy.ROUND_ROBIN;
+            });
+  }
+
+  /** The app's own PORT, from env or env_<name>: the public port of a cluster app. */
+  private static int configuredPort(Worker w) {
+    String value = w.spec.environment(w.envName).get("PORT");
+    try {
+      return value == null ? 0 : Integer.parseInt(value.strip());
+    } catch (NumberFormatException notAPort) {
+      return 0;
+    }
+  }
+
+  /** Where a cluster worker listens: its Unix socket (Node) or its loopback port. */
+  static SocketAddress address(Worker w) {
+    return w.privateSocket != null
+        ? UnixDomainSocketAddress.of(w.privateSocket)
+        : new InetSocketAddress(InetAddress.getLoopbackAddress(), w.privatePort);
+  }
+}

@@ -1,0 +1,281 @@
+package dev.pmfx.supervisor;
+
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.engine.CommandResult.Problem;
+import dev.pmfx.engine.EngineEvent.LogLine;
+import dev.pmfx.home.PmfxHome;
+import dev.pmfx.logs.LinePump;
+import dev.pmfx.logs.LogFile;
+import dev.pmfx.logs.LogPaths;
+import dev.pmfx.logs.LogTail;
+import dev.pmfx.logs.MomentFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Workers' output: each stream pumped on a thread of its own into its log files (as {@link
+ * LogPaths} names them), a tail of the last {@link #TAIL_LINES} lines per worker for views, and a
+ * {@code LogLine} event per line. Any thread.
+ */
+final class WorkerLogs {
+
+  /** Lines of each worker kept in memory for views. */
+  static final int TAIL_LINES = 5_000;
+
+  private final PmfxHome home;
+  private final EventHub events;
+  private final Supplier<Instant> clock;
+  private final Set<CompletableFuture<Void>> pumps = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, LogTail<LogLine>> tails = new ConcurrentHashMap<>();
+  private final Map<Path, LogFile> files = new ConcurrentHashMap<>();
+
+  WorkerLogs(PmfxHome home, EventHub events, Supplier<Instant> clock) {
+    this.home = home;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** A worker's log files, opened before its process starts: one that cannot open stops it. */
+  record Outputs(List<LogFile> out, List<LogFile> err) {}
+
+  Outputs open(AppSpec spec, int instance) {
+    return new Outputs(
+        filesFor(spec, instance, LogLine.Stream.OUT), filesFor(spec, instance, LogLine.Stream.ERR));
+  }
+
+  /** Pumps the process's stdout and stderr; completes when both reached their end. */
+  CompletableFuture<Void> pump(Worker w, Process process, Outputs outputs) {
+    CompletableFuture<Void> drained =
+        CompletableFuture.allOf(
+            pump(w, process.getInputStream(), LogLine.Stream.OUT, outputs.out()),
+            pump(w, process.getErrorStream(), LogLine.Stream.ERR, outputs.err()));
+    pumps.add(drained);
+    drained.whenComplete((done, error) -> pumps.remove(drained));
+    return drained;
+  }
+
+  private CompletableFuture<Void> pump(
+      Worker w, InputStream in, LogLine.Stream stream, List<LogFile> files) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AppSpec spec = w.spec;
+    int id = w.id;
+    int instance = w.instance;
+    LogTail<LogLine> tail = tails.computeIfAbsent(id, k -> new LogTail<>(TAIL_LINES));
+    // A platform thread: a read from a pipe blocks its carrier, and with hundreds of workers
+    // virtual threads would use up the carrier pool and starve everything else that runs on it.
+    Thread.ofPlatform()
+        .daemon()
+        .stackSize(256 * 1024)
+        .name("pmfx-log-" + spec.name() + "-" + instance + "-" + stream)
+        .start(
+            () -> {
+              try (in) {
+                LinePump.pump(
+                    in,
+                    text -> {
+                      LogLine line =
+                          new LogLine(clock.get(), id, spec.name(), instance, stream, text);
+                      for (LogFile file : files) {
+                        try {
+                          file.append(line.at(), text, false);
+                        } catch (IOException e) {
+                          // the disk is full or the file went away; the tail and views still get it
+                        }
+                      }
+                      tail.add(line);
+                      events.publish(line);
+                    },
+                    () -> files.forEach(WorkerLogs::flush));
+              } catch (IOException e) {
+                // the process's pipe closed
+              } finally {
+                done.complete(null);
+              }
+            });
+    return done;
+  }
+
+  private static void flush(LogFile file) {
+    try {
+      file.flush();
+    } catch (IOException e) {
+      // as for append: the views still have the lines
+    }
+  }
+
+  private List<LogFile> filesFor(AppSpec spec, int instance, LogLine.Stream stream) {
+    List<LogFile> found = new ArrayList<>();
+    found.add(file(LogPaths.of(home, spec, instance, stream), spec));
+    spec.logFile().ifPresent(combined -> found.add(file(combined, spec)));
+    return found;
+  }
+
+  private LogFile file(Path path, AppSpec spec) {
+    Optional<DateTimeFormatter> dates = spec.logDateFormat().map(MomentFormat::toFormatter);
+    return files.compute(
+        path,
+        (p, open) -> {
+          if (open != null
+              && open.dates().map(Object::toString).equals(dates.map(Object::toString))) {
+            return open;
+          }
+          try {
+            if (open != null) {
+              open.close(); // the app's log_date_format changed
+            }
+            return new LogFile(p, LogFile.DEFAULT_MAX_BYTES, LogFile.DEFAULT_KEEP, dates);
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot open log file " + p, e);
+          }
+        });
+  }
+
+  List<LogLine> tail(int workerId, int lines) {
+    LogTail<LogLine> tail = tails.get(workerId);
+    return tail == null ? List.of() : tail.last(lines);
+  }
+
+  /** The worker is gone: its tail goes with it. */
+  void forget(int workerId) {
+    tails.remove(workerId);
+  }
+
+  /**
+   * What a worker that died on its way up said on stderr, for the failure's words: its first line
+   * that speaks of an error (a compiler's or a stack trace's), else its last; empty if nothing.
+   */
+  String lastWords(int workerId) {
+    List<String> said =
+        tail(workerId, 50).stream()
+            .filter(l -> l.stream() == LogLine.Stream.ERR && !l.text().isBlank())
+            .map(l -> l.text().strip())
+            .filter(t -> !t.startsWith("pmfx: "))
+            .toList();
+    if (said.isEmpty()) {
+      return "";
+    }
+    String words =
+        said.stream()
+            .filter(t -> t.toLowerCase(Locale.ROOT).contains("error"))
+            .findFirst()
+            .orElse(said.getLast());
+    return words.length() > 160 ? words.substring(0, 157) + "..." : words;
+  }
+
+  /** A line from pmfx itself in each of the workers' logs, as views show it: {@code pmfx: ...}. */
+  void note(List<Worker> workers, String text) {
+    for (Worker w : workers) {
+      events.publish(
+          new LogLine(
+              clock.get(), w.id, w.spec.name(), w.instance, LogLine.Stream.ERR, "pmfx: " + text));
+    }
+  }
+
+  /** Empties the apps' log files (PM2's flush), off the loop; the problems, if any. */
+  CompletableFuture<List<Problem>> empty(List<AppSpec> specs, List<Integer> workerIds) {
+    workerIds.forEach(tails::remove);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<Problem> problems = new ArrayList<>();
+          for (AppSpec spec : specs) {
+            Set<Path> paths = new LinkedHashSet<>();
+            for (int instance = 0; instance < Math.max(1, spec.instances()); instance++) {
+              for (LogLine.Stream stream : LogLine.Stream.values()) {
+                paths.add(LogPaths.of(home, spec, instance, stream));
+              }
+            }
+            spec.logFile().ifPresent(paths::add);
+            for (Path path : paths) {
+              try {
+                LogFile open = files.get(path);
+                if (open != null) {
+                  open.empty();
+                } else {
+                  LogFile.empty(path, LogFile.DEFAULT_KEEP);
+                }
+              } catch (IOException e) {
+                problems.add(
+                    new Problem(spec.name(), "cannot empty " + path + ": " + e.getMessage()));
+              }
+            }
+          }
+          return problems;
+        },
+        Thread::startVirtualThread);
+  }
+
+  /** The last lines of the app's log files, read back off the loop. */
+  CompletableFuture<List<LogLine>> history(AppSpec spec, int lines) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<LogLine> history = new ArrayList<>();
+          int count = spec.mergeLogs() ? 1 : spec.instances();
+          for (int instance = 0; instance < count; instance++) {
+            for (LogLine.Stream stream : LogLine.Stream.values()) {
+              Path path = LogPaths.of(home, spec, instance, stream);
+              try {
+                if (!Files.isRegularFile(path)) {
+                  continue;
+                }
+                Instant changed = Files.getLastModifiedTime(path).toInstant();
+                for (String text : LogFile.lastLines(path, lines)) {
+                  history.add(new LogLine(changed, -1, spec.name(), instance, stream, text));
+                }
+              } catch (IOException e) {
+                history.add(
+                    new LogLine(
+                        clock.get(),
+                        -1,
+                        spec.name(),
+                        instance,
+                        LogLine.Stream.ERR,
+                        "pmfx: cannot read " + path + ": " + e.getMessage()));
+              }
+            }
+          }
+          return List.copyOf(history);
+        },
+        Thread::startVirtualThread);
+  }
+
+  /**
+   * Every line the workers wrote reaches its file, then the files close. A descendant outside
+   * pmfx's reach that holds a pipe open cuts its lines off after {@code limit}.
+   */
+  void close(Duration limit) {
+    try {
+      CompletableFuture.allOf(pumps.toArray(CompletableFuture[]::new))
+          .get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // its lines end here
+    }
+    for (LogFile file : files.values()) {
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+    }
+  }
+}
