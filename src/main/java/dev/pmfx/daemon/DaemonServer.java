@@ -466,14 +466,7 @@ public final class DaemonServer {
     private void handle(long id, Wire.Call call) {
       try {
         switch (call) {
-          case Wire.Call.Start c -> answer(id, engine.start(c.ecosystem(), c.envName(), c.only()));
-          case Wire.Call.StartTarget c -> answer(id, engine.start(c.target()));
-          case Wire.Call.Stop c -> answer(id, engine.stop(c.target()));
-          case Wire.Call.Restart c -> answer(id, engine.restart(c.target()));
-          case Wire.Call.Reload c -> answer(id, engine.reload(c.target()));
-          case Wire.Call.ScaleApp c -> answer(id, engine.scale(c.app(), c.scale()));
-          case Wire.Call.Delete c -> answer(id, engine.delete(c.target()));
-          case Wire.Call.Flush c -> answer(id, engine.flush(c.target()));
+          case Wire.Call.Run c -> answer(id, engine.run(c.command()));
           case Wire.Call.Snapshot c -> send(Wire.Message.result(id, engine.snapshot()));
           case Wire.Call.LastSample c ->
               send(

@@ -1,20 +1,18 @@
 package dev.pmfx.daemon;
 
 import dev.pmfx.config.AppSpec;
-import dev.pmfx.config.Ecosystem;
 import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
-import dev.pmfx.engine.Scale;
 import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -111,44 +109,8 @@ public final class ReconnectingEngine implements Engine {
   }
 
   @Override
-  public CompletableFuture<CommandResult> start(
-      Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
-    return current.start(ecosystem, envName, only);
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> start(String target) {
-    return current.start(target);
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> stop(String target) {
-    return current.stop(target);
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> restart(String target) {
-    return current.restart(target);
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> reload(String target) {
-    return current.reload(target);
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> scale(String app, Scale scale) {
-    return current.scale(app, scale);
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> delete(String target) {
-    return current.delete(target);
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> flush(String target) {
-    return current.flush(target);
+  public CompletableFuture<CommandResult> run(Command command) {
+    return current.run(command);
   }
 
   @Override

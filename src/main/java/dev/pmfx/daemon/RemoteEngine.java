@@ -3,13 +3,12 @@ package dev.pmfx.daemon;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.pmfx.config.AppSpec;
-import dev.pmfx.config.Ecosystem;
 import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
-import dev.pmfx.engine.Scale;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -226,44 +224,8 @@ public final class RemoteEngine implements Engine {
   }
 
   @Override
-  public CompletableFuture<CommandResult> start(
-      Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
-    return command(new Wire.Call.Start(ecosystem, envName, only));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> start(String target) {
-    return command(new Wire.Call.StartTarget(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> stop(String target) {
-    return command(new Wire.Call.Stop(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> restart(String target) {
-    return command(new Wire.Call.Restart(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> reload(String target) {
-    return command(new Wire.Call.Reload(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> scale(String app, Scale scale) {
-    return command(new Wire.Call.ScaleApp(app, scale));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> delete(String target) {
-    return command(new Wire.Call.Delete(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> flush(String target) {
-    return command(new Wire.Call.Flush(target));
+  public CompletableFuture<CommandResult> run(Command command) {
+    return command(new Wire.Call.Run(command));
   }
 
   @Override

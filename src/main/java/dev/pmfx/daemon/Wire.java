@@ -8,15 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pmfx.config.AppSpec;
-import dev.pmfx.config.Ecosystem;
 import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.Command;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineJson;
-import dev.pmfx.engine.Scale;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * What crosses the daemon's socket: one JSON {@link Message} a line, each way. A client sends calls
@@ -95,17 +92,13 @@ final class Wire {
     }
   }
 
-  /** The {@link dev.pmfx.engine.Engine} API, one record a method, and the daemon's own calls. */
+  /**
+   * The {@link dev.pmfx.engine.Engine} API: its commands, one record a query, the daemon's own
+   * calls.
+   */
   @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "op")
   @JsonSubTypes({
-    @JsonSubTypes.Type(Call.Start.class),
-    @JsonSubTypes.Type(Call.StartTarget.class),
-    @JsonSubTypes.Type(Call.Stop.class),
-    @JsonSubTypes.Type(Call.Restart.class),
-    @JsonSubTypes.Type(Call.Reload.class),
-    @JsonSubTypes.Type(Call.ScaleApp.class),
-    @JsonSubTypes.Type(Call.Delete.class),
-    @JsonSubTypes.Type(Call.Flush.class),
+    @JsonSubTypes.Type(Call.Run.class),
     @JsonSubTypes.Type(Call.Snapshot.class),
     @JsonSubTypes.Type(Call.LastSample.class),
     @JsonSubTypes.Type(Call.Tail.class),
@@ -117,21 +110,8 @@ final class Wire {
     @JsonSubTypes.Type(Call.Kill.class)
   })
   sealed interface Call {
-    record Start(Ecosystem ecosystem, Optional<String> envName, Set<String> only) implements Call {}
-
-    record StartTarget(String target) implements Call {}
-
-    record Stop(String target) implements Call {}
-
-    record Restart(String target) implements Call {}
-
-    record Reload(String target) implements Call {}
-
-    record ScaleApp(String app, Scale scale) implements Call {}
-
-    record Delete(String target) implements Call {}
-
-    record Flush(String target) implements Call {}
+    /** A command of the engine's, answered with its {@link dev.pmfx.engine.CommandResult}. */
+    record Run(Command command) implements Call {}
 
     record Snapshot() implements Call {}
 

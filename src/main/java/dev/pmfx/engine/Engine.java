@@ -13,22 +13,33 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Engine extends AutoCloseable {
 
+  /** Does what the command asks; every named command method below is this with its record. */
+  CompletableFuture<CommandResult> run(Command command);
+
   /**
    * Adds the ecosystem's apps (or only those named) and starts them, with {@code env_<envName>}
    * over {@code env}. Apps already known are started again with the new spec. One app that cannot
    * start does not keep the others from starting.
    */
-  CompletableFuture<CommandResult> start(
-      Ecosystem ecosystem, Optional<String> envName, Set<String> only);
+  default CompletableFuture<CommandResult> start(
+      Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
+    return run(new Command.Start(ecosystem, envName, only));
+  }
 
   /** Starts stopped or errored workers of the target again. */
-  CompletableFuture<CommandResult> start(String target);
+  default CompletableFuture<CommandResult> start(String target) {
+    return run(new Command.StartTarget(target));
+  }
 
   /** Stops the target's workers gracefully: kill_signal, then SIGKILL after kill_timeout. */
-  CompletableFuture<CommandResult> stop(String target);
+  default CompletableFuture<CommandResult> stop(String target) {
+    return run(new Command.Stop(target));
+  }
 
   /** Stops the target's workers gracefully, then starts them again. */
-  CompletableFuture<CommandResult> restart(String target);
+  default CompletableFuture<CommandResult> restart(String target) {
+    return run(new Command.Restart(target));
+  }
 
   /**
    * Re-reads each app's ecosystem file, then replaces its workers one at a time: in cluster mode a
@@ -37,22 +48,30 @@ public interface Engine extends AutoCloseable {
    * the reload with the reason. Progress comes as {@link EngineEvent.RolloutStep}s; a second reload
    * or scale of an app waits for the one running.
    */
-  CompletableFuture<CommandResult> reload(String target);
+  default CompletableFuture<CommandResult> reload(String target) {
+    return run(new Command.Reload(target));
+  }
 
   /**
    * Adds workers to the app (started and ready one at a time, as a reload's are) or removes its
    * highest-numbered ones (drained, then stopped gracefully).
    */
-  CompletableFuture<CommandResult> scale(String app, Scale scale);
+  default CompletableFuture<CommandResult> scale(String app, Scale scale) {
+    return run(new Command.ScaleApp(app, scale));
+  }
 
   /** Stops the target's workers and forgets their apps. */
-  CompletableFuture<CommandResult> delete(String target);
+  default CompletableFuture<CommandResult> delete(String target) {
+    return run(new Command.Delete(target));
+  }
 
   /**
    * Empties the target's log files (and deletes their rotated copies) and forgets the lines held
    * for its workers, as {@code pm2 flush}; what the workers write next is kept as before.
    */
-  CompletableFuture<CommandResult> flush(String target);
+  default CompletableFuture<CommandResult> flush(String target) {
+    return run(new Command.Flush(target));
+  }
 
   List<AppStatus> snapshot();
 

@@ -3,6 +3,7 @@ package dev.pmfx.supervisor;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Ecosystem;
 import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.CommandResult.Problem;
 import dev.pmfx.engine.Engine;
@@ -152,7 +153,20 @@ public final class LocalEngine implements Engine {
   // ---------------------------------------------------------------- commands
 
   @Override
-  public CompletableFuture<CommandResult> start(
+  public CompletableFuture<CommandResult> run(Command command) {
+    return switch (command) {
+      case Command.Start c -> startApps(c.ecosystem(), c.envName(), c.only());
+      case Command.StartTarget c -> startTarget(c.target());
+      case Command.Stop c -> stopAs("stop", c.target(), StopGoal.REST);
+      case Command.Restart c -> restartTarget(c.target());
+      case Command.Reload c -> reloadTarget(c.target());
+      case Command.ScaleApp c -> scaleApp(c.app(), c.scale());
+      case Command.Delete c -> stopAs("delete", c.target(), new StopGoal.Remove("deleted"));
+      case Command.Flush c -> flushTarget(c.target());
+    };
+  }
+
+  private CompletableFuture<CommandResult> startApps(
       Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
     return onLoop(
         () -> {
@@ -196,8 +210,7 @@ public final class LocalEngine implements Engine {
         });
   }
 
-  @Override
-  public CompletableFuture<CommandResult> start(String target) {
+  private CompletableFuture<CommandResult> startTarget(String target) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
@@ -214,16 +227,6 @@ public final class LocalEngine implements Engine {
           return CompletableFuture.completedFuture(
               new CommandResult("start", Apps.ids(resolved.workers()), problems));
         });
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> stop(String target) {
-    return stopAs("stop", target, StopGoal.REST);
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> delete(String target) {
-    return stopAs("delete", target, new StopGoal.Remove("deleted"));
   }
 
   /** Stops the target's workers gracefully, for {@code goal}; one being removed stays removed. */
@@ -245,8 +248,7 @@ public final class LocalEngine implements Engine {
         });
   }
 
-  @Override
-  public CompletableFuture<CommandResult> restart(String target) {
+  private CompletableFuture<CommandResult> restartTarget(String target) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
@@ -277,8 +279,7 @@ public final class LocalEngine implements Engine {
         });
   }
 
-  @Override
-  public CompletableFuture<CommandResult> reload(String target) {
+  private CompletableFuture<CommandResult> reloadTarget(String target) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
@@ -297,8 +298,7 @@ public final class LocalEngine implements Engine {
         });
   }
 
-  @Override
-  public CompletableFuture<CommandResult> scale(String app, Scale scale) {
+  private CompletableFuture<CommandResult> scaleApp(String app, Scale scale) {
     return onLoop(
         () -> {
           App entry = apps.get(app);
@@ -328,8 +328,7 @@ public final class LocalEngine implements Engine {
             });
   }
 
-  @Override
-  public CompletableFuture<CommandResult> flush(String target) {
+  private CompletableFuture<CommandResult> flushTarget(String target) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);

@@ -1,17 +1,15 @@
 package dev.pmfx.ui;
 
 import dev.pmfx.config.AppSpec;
-import dev.pmfx.config.Ecosystem;
 import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
-import dev.pmfx.engine.Scale;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -46,44 +44,8 @@ final class PendingEngine implements Engine {
   }
 
   @Override
-  public CompletableFuture<CommandResult> start(
-      Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
-    return engine.thenCompose(e -> e.start(ecosystem, envName, only));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> start(String target) {
-    return engine.thenCompose(e -> e.start(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> stop(String target) {
-    return engine.thenCompose(e -> e.stop(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> restart(String target) {
-    return engine.thenCompose(e -> e.restart(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> reload(String target) {
-    return engine.thenCompose(e -> e.reload(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> scale(String app, Scale scale) {
-    return engine.thenCompose(e -> e.scale(app, scale));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> delete(String target) {
-    return engine.thenCompose(e -> e.delete(target));
-  }
-
-  @Override
-  public CompletableFuture<CommandResult> flush(String target) {
-    return engine.thenCompose(e -> e.flush(target));
+  public CompletableFuture<CommandResult> run(Command command) {
+    return engine.thenCompose(e -> e.run(command));
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.pmfx.config.Ecosystem;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
+import dev.pmfx.engine.Command;
 import dev.pmfx.engine.Scale;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +38,15 @@ class WireTest {
         ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(file)).ecosystem();
     List<Wire.Call> calls =
         List.of(
-            new Wire.Call.Start(ecosystem, Optional.of("production"), Set.of("api")),
-            new Wire.Call.StartTarget("api"),
-            new Wire.Call.Stop("all"),
-            new Wire.Call.Restart("3"),
-            new Wire.Call.Reload("backend"),
-            new Wire.Call.ScaleApp("api", Scale.parse("+2")),
-            new Wire.Call.Delete("api"),
-            new Wire.Call.Flush("api"),
+            new Wire.Call.Run(
+                new Command.Start(ecosystem, Optional.of("production"), Set.of("api"))),
+            new Wire.Call.Run(new Command.StartTarget("api")),
+            new Wire.Call.Run(new Command.Stop("all")),
+            new Wire.Call.Run(new Command.Restart("3")),
+            new Wire.Call.Run(new Command.Reload("backend")),
+            new Wire.Call.Run(new Command.ScaleApp("api", Scale.parse("+2"))),
+            new Wire.Call.Run(new Command.Delete("api")),
+            new Wire.Call.Run(new Command.Flush("api")),
             new Wire.Call.Snapshot(),
             new Wire.Call.LastSample(),
             new Wire.Call.Tail(4, 100),

@@ -1,0 +1,45 @@
+package dev.pmfx.engine;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.pmfx.config.Ecosystem;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the engine is asked to do, each answered with a {@link CommandResult}: one record a command,
+ * so a window, a CLI, the daemon's socket and every engine that passes commands on carry a new one
+ * without a change. {@link Engine#run} takes them; the engine's named methods make them.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "command")
+@JsonSubTypes({
+  @JsonSubTypes.Type(Command.Start.class),
+  @JsonSubTypes.Type(Command.StartTarget.class),
+  @JsonSubTypes.Type(Command.Stop.class),
+  @JsonSubTypes.Type(Command.Restart.class),
+  @JsonSubTypes.Type(Command.Reload.class),
+  @JsonSubTypes.Type(Command.ScaleApp.class),
+  @JsonSubTypes.Type(Command.Delete.class),
+  @JsonSubTypes.Type(Command.Flush.class)
+})
+public sealed interface Command {
+
+  /** {@link Engine#start(Ecosystem, Optional, Set)}. */
+  record Start(Ecosystem ecosystem, Optional<String> envName, Set<String> only)
+      implements Command {}
+
+  /** {@link Engine#start(String)}. */
+  record StartTarget(String target) implements Command {}
+
+  record Stop(String target) implements Command {}
+
+  record Restart(String target) implements Command {}
+
+  record Reload(String target) implements Command {}
+
+  record ScaleApp(String app, Scale scale) implements Command {}
+
+  record Delete(String target) implements Command {}
+
+  record Flush(String target) implements Command {}
+}
