@@ -208,17 +208,15 @@ class ArchitectureTest {
   }
 
   /**
-   * Signals go out from the effect runner, the stop sequence for a dead daemon's workers, and the
-   * {@code Process} pmfx's spawn returns (its {@code destroy}); not from views, commands or the
-   * machine.
+   * Signals go out through the one stop sequence (for supervised workers and a dead pmfx's alike)
+   * and the {@code Process} pmfx's spawn returns (its {@code destroy}); not from views, commands,
+   * the daemon or the machine.
    */
   @ArchTest
-  static final ArchRule onlyTheRunnerAndTheStopSequencesSignal =
+  static final ArchRule onlyTheStopSequenceSignals =
       noClasses()
           .that()
-          .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.EffectRunner")
-          .and()
-          .doNotHaveFullyQualifiedName("dev.pmfx.daemon.Orphans")
+          .doNotHaveFullyQualifiedName("dev.pmfx.posix.StopSequence")
           .and()
           .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.SpawnedProcess")
           .and()

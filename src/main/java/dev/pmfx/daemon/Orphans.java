@@ -4,7 +4,7 @@ import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.home.PmfxHome;
-import dev.pmfx.posix.Signals;
+import dev.pmfx.posix.StopSequence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -168,21 +168,7 @@ public final class Orphans {
     ProcessHandle process = orphan.process();
     return CompletableFuture.supplyAsync(
         () -> {
-          List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-          Signals.send(process.pid(), orphan.killSignal());
-          long deadline = System.nanoTime() + orphan.killTimeout().toNanos();
-          while (running(process) && System.nanoTime() < deadline) {
-            try {
-              Thread.sleep(20);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              break;
-            }
-          }
-          boolean outlived = running(process);
-          Signals.sendGroup(process.pid(), "SIGKILL");
-          tree.add(process);
-          tree.stream().filter(Orphans::running).forEach(ProcessHandle::destroyForcibly);
+          boolean outlived = StopSequence.stop(process, orphan.killSignal(), orphan.killTimeout());
           return "stopped "
               + orphan.name()
               + " (pid "
@@ -199,15 +185,6 @@ public final class Orphans {
    * ProcessHandle#isAlive} still says yes.
    */
   public static boolean running(ProcessHandle process) {
-    if (!process.isAlive()) {
-      return false;
-    }
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-      int end = stat.lastIndexOf(')');
-      return end < 0 || stat.length() < end + 3 || stat.charAt(end + 2) != 'Z';
-    } catch (IOException | RuntimeException noProc) {
-      return process.isAlive();
-    }
+    return StopSequence.running(process);
   }
 }

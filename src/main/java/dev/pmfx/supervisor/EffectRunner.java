@@ -5,7 +5,7 @@ import dev.pmfx.engine.CommandResult.Problem;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
 import dev.pmfx.engine.WorkerState;
-import dev.pmfx.posix.Signals;
+import dev.pmfx.posix.StopSequence;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -148,7 +147,7 @@ final class EffectRunner {
         closeChannel(w);
         deletePrivateSocket(w);
         if (release.leftovers()) {
-          killLeftovers(w);
+          StopSequence.killLeftovers(w.process.pid(), w.tree, launcher.groupLeaders());
         }
       }
       case MachineEffect.Remove remove -> host.remove(w, remove.why());
@@ -395,59 +394,21 @@ final class EffectRunner {
     }
   }
 
-  // ---------------------------------------------------------------- the stop sequence
-
   /** The stop signal to the worker's process (its tree with treekill), or the shutdown message. */
   private void sendStop(Worker w, MachineEffect.SendStop stop) {
-    w.tree = treeOf(w.process);
+    w.tree = w.process.isAlive() ? StopSequence.tree(w.process.toHandle()) : List.of();
     if (stop.byMessage() && w.channel != null && w.channel.send("shutdown")) {
       return;
     }
-    if (stop.tree() && launcher.groupLeaders()) {
-      Signals.sendGroup(w.process.pid(), stop.signal());
-    }
-    for (ProcessHandle p : stop.tree() ? w.tree : List.of(w.process.toHandle())) {
-      Signals.send(p.pid(), stop.signal());
-    }
+    StopSequence.signal(
+        w.process.toHandle(), w.tree, stop.signal(), stop.tree(), launcher.groupLeaders());
   }
 
   /** SIGKILL to the worker's process and every descendant, now and as recorded at the stop. */
   void killTree(Worker w) {
-    if (w.process == null) {
-      return;
+    if (w.process != null) {
+      StopSequence.kill(w.process.toHandle(), w.tree, launcher.groupLeaders());
     }
-    if (launcher.groupLeaders()) {
-      Signals.sendGroup(w.process.pid(), "SIGKILL");
-    }
-    List<ProcessHandle> all = new ArrayList<>(w.tree);
-    all.addAll(treeOf(w.process));
-    for (ProcessHandle p : all) {
-      if (p.isAlive()) {
-        Signals.send(p.pid(), "SIGKILL");
-      }
-    }
-  }
-
-  /** After the worker's process exited: what it started would be orphans, so it ends too. */
-  private void killLeftovers(Worker w) {
-    if (launcher.groupLeaders()) {
-      Signals.sendGroup(w.process.pid(), "SIGKILL");
-    }
-    for (ProcessHandle p : w.tree) {
-      if (p.pid() != w.process.pid() && p.isAlive()) {
-        Signals.send(p.pid(), "SIGKILL");
-      }
-    }
-  }
-
-  private static List<ProcessHandle> treeOf(Process process) {
-    if (process == null || !process.isAlive()) {
-      return List.of();
-    }
-    List<ProcessHandle> tree = new ArrayList<>();
-    tree.add(process.toHandle());
-    process.descendants().forEach(tree::add);
-    return tree;
   }
 
   void closeChannel(Worker w) {
