@@ -9,7 +9,7 @@ import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +41,7 @@ public class LogThroughput {
     CountDownLatch done = new CountDownLatch(1);
     long start;
     long end;
-    try (LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
+    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.subscribe(
           new EngineListener() {
             @Override

@@ -12,7 +12,7 @@ import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import dev.pmfx.engine.WorkerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ public class RestartLatency {
     List<Duration> latencies = new ArrayList<>();
     CountDownLatch done = new CountDownLatch(1);
     Instant[] crashed = {null};
-    try (LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
+    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.subscribe(
           new EngineListener() {
             @Override

@@ -6,7 +6,7 @@ import dev.pmfx.home.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.AppStatus;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.metrics.ProcessTreeSampler;
@@ -31,7 +31,7 @@ public class SamplingCost {
     var ecosystem =
         ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(dir.resolve("ecosystem.yaml")))
             .ecosystem();
-    try (LocalEngine engine = LocalEngine.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
+    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.start(ecosystem, Optional.empty(), Set.of()).get();
       List<Long> pids = List.of();
       for (int i = 0; i < 300 && pids.size() < workers; i++) {

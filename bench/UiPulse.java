@@ -8,7 +8,7 @@
 
 import dev.pmfx.home.PmfxHome;
 import dev.pmfx.config.EcosystemLoader;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import dev.pmfx.ui.Background;
 import dev.pmfx.ui.EngineBridge;
 import dev.pmfx.ui.FxThread;
@@ -48,7 +48,7 @@ public class UiPulse extends Application {
         "apps:\n  - name: idle\n    script: idle.sh\n    instances: " + WORKERS
             + "\n    exec_mode: fork\n  - name: flood\n    script: flood.sh\n");
     PmfxHome home = new PmfxHome(dir.resolve("home"));
-    LocalEngine engine = LocalEngine.create(home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+    Supervisor engine = Supervisor.create(home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     if (System.getenv("NO_METRICS") != null) engine.sampleEvery(java.time.Duration.ofDays(1));
     MainWindowViewModel viewModel =
         new MainWindowViewModel(EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);

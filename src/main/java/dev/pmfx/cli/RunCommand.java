@@ -4,7 +4,7 @@ import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.home.PmfxHome;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -55,8 +55,8 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (LocalEngine engine =
-        LocalEngine.create(
+    try (Supervisor engine =
+        Supervisor.create(
             PmfxHome.current(),
             file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.subscribe(new EventPrinter(out, err, app -> true, true));

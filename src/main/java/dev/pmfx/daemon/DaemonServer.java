@@ -7,7 +7,7 @@ import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
 import dev.pmfx.home.PmfxHome;
 import dev.pmfx.home.Version;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,11 +38,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code pmfx daemon}: a {@link LocalEngine} served on the home's Unix-domain socket to every
- * client (the window, each CLI command), one virtual thread a client. One daemon a home, held by a
- * lock on {@code daemon.lock}. It keeps its state in {@code daemon.json} as it changes; a daemon
- * that finds that file at its start knows the one before it died, stops the workers it left, and
- * starts their apps again, so that nothing runs unsupervised and nothing runs twice.
+ * {@code pmfx daemon}: a {@link Supervisor} served on the home's Unix-domain socket to every client
+ * (the window, each CLI command), one virtual thread a client. One daemon a home, held by a lock on
+ * {@code daemon.lock}. It keeps its state in {@code daemon.json} as it changes; a daemon that finds
+ * that file at its start knows the one before it died, stops the workers it left, and starts their
+ * apps again, so that nothing runs unsupervised and nothing runs twice.
  */
 public final class DaemonServer {
 
@@ -80,7 +80,7 @@ public final class DaemonServer {
     this.lockFile = lockFile;
     this.lock = lock;
     this.engine =
-        LocalEngine.create(
+        Supervisor.create(
             home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     // Listening first: clients connect at once, and their calls wait until what an earlier
     // daemon left is taken over (a ping is answered meanwhile).

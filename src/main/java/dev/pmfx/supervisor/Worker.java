@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * One worker: its machine's state and the process it runs. Touched only on the engine's loop
- * thread, so it needs no locks; {@link LocalEngine#feed} alone writes {@link #machine}, with what
+ * thread, so it needs no locks; {@link Supervisor#feed} alone writes {@link #machine}, with what
  * {@link WorkerMachine#apply} returns.
  */
 final class Worker {

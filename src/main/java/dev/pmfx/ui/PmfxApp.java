@@ -7,7 +7,7 @@ import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.ReconnectingEngine;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.home.PmfxHome;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +57,7 @@ public final class PmfxApp extends Application {
       // The training run looks for a daemon as a start does (its classes go into the cache),
       // but starts none: it would outlive the build.
       Daemons.connectIfRunning(home).ifPresent(Engine::close);
-      return LocalEngine.create(
+      return Supervisor.create(
           home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     }
     try {
@@ -85,7 +85,7 @@ public final class PmfxApp extends Application {
       }
       noDaemon = e.getMessage();
       System.err.println("pmfx: no daemon (" + e.getMessage() + "); workers stop with the window");
-      return LocalEngine.create(
+      return Supervisor.create(
           home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     }
   }

@@ -34,14 +34,14 @@ public final class EngineHarness implements AutoCloseable {
 
   final Path dir;
   final PmfxHome home;
-  final LocalEngine engine;
+  final Supervisor engine;
   final Recorder events = new Recorder();
 
   EngineHarness(Path dir) {
     this.dir = dir;
     this.home = new PmfxHome(dir.resolve("home"));
     this.engine =
-        LocalEngine.create(
+        Supervisor.create(
             home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     engine.subscribe(events);
   }

@@ -362,8 +362,8 @@ class EngineTest {
     assertTrue(Files.readString(logs.resolve("logged-out.log")).startsWith("crasher up, pid "));
     assertEquals("crasher about to fail\n", Files.readString(logs.resolve("logged-error.log")));
 
-    try (LocalEngine later =
-        LocalEngine.create(
+    try (Supervisor later =
+        Supervisor.create(
             pmfx.home,
             file ->
                 dev.pmfx.config.EcosystemLoader.forThisMachine()

@@ -33,8 +33,8 @@ public final class IgnoredSigintHarness {
         ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(dir.resolve("ecosystem.yaml")))
             .ecosystem();
     CountDownLatch sleeping = new CountDownLatch(1);
-    try (LocalEngine engine =
-        LocalEngine.create(
+    try (Supervisor engine =
+        Supervisor.create(
             new PmfxHome(dir.resolve("home")),
             file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
       engine.subscribe(

@@ -42,8 +42,8 @@ public final class PmfxDiesHarness {
         ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(dir.resolve("ecosystem.yaml")))
             .ecosystem();
     CompletableFuture<Long> online = new CompletableFuture<>();
-    LocalEngine engine =
-        LocalEngine.create(
+    Supervisor engine =
+        Supervisor.create(
             new PmfxHome(dir.resolve("home")),
             file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     engine.subscribe(

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.home.PmfxHome;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import dev.pmfx.ui.ProcessItems.LogEntry;
 import dev.pmfx.ui.ProcessItems.Row;
 import java.net.URISyntaxException;
@@ -42,7 +42,7 @@ class MainWindowTest {
   @TempDir Path dir;
 
   private MainWindowViewModel viewModel;
-  private LocalEngine engine;
+  private Supervisor engine;
   private EngineBridge bridge;
 
   @Start
@@ -50,7 +50,7 @@ class MainWindowTest {
     PmfxApp.theme(false);
     PmfxHome home = new PmfxHome(dir.resolve("home"));
     engine =
-        LocalEngine.create(
+        Supervisor.create(
             home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     viewModel =
         new MainWindowViewModel(

@@ -11,7 +11,7 @@ import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.home.PmfxHome;
-import dev.pmfx.supervisor.LocalEngine;
+import dev.pmfx.supervisor.Supervisor;
 import dev.pmfx.ui.ProcessItems.AppItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 class MainWindowViewModelTest {
 
   @TempDir Path dir;
-  private LocalEngine engine;
+  private Supervisor engine;
 
   private MainWindowViewModel viewModel(PmfxHome home) {
     engine =
-        LocalEngine.create(
+        Supervisor.create(
             home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
     return new MainWindowViewModel(
         new EcosystemLoader(Optional.empty(), System.getenv(), 4),

@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  * apps' public ports, {@link Supervision} watches files and cron, {@link WorkerLogs} pumps output,
  * {@link Sampling} measures, and {@link EventHub} tells listeners.
  */
-public final class LocalEngine implements Engine {
+public final class Supervisor implements Engine {
 
   private final Loop loop;
   private final EventHub events;
@@ -48,7 +48,7 @@ public final class LocalEngine implements Engine {
 
   private final Apps apps;
 
-  private LocalEngine(
+  private Supervisor(
       PmfxHome home, SpecSource specs, Map<String, String> userEnvironment, Clock clock)
       throws IOException {
     LaunchSetup setup = LaunchSetup.prepare(home.dir(), userEnvironment);
@@ -65,7 +65,7 @@ public final class LocalEngine implements Engine {
 
               @Override
               public void cannotServe(String app, String why) {
-                loop.post(() -> LocalEngine.this.cannotServe(app, why)); // outside this transition
+                loop.post(() -> Supervisor.this.cannotServe(app, why)); // outside this transition
               }
             });
     apps = new Apps(events, logs, routing, loop::now);
@@ -137,14 +137,14 @@ public final class LocalEngine implements Engine {
    *
    * @param specs reads an app's ecosystem file again, for a reload
    */
-  public static LocalEngine create(PmfxHome home, SpecSource specs) {
+  public static Supervisor create(PmfxHome home, SpecSource specs) {
     return create(home, specs, System.getenv());
   }
 
-  public static LocalEngine create(
+  public static Supervisor create(
       PmfxHome home, SpecSource specs, Map<String, String> userEnvironment) {
     try {
-      return new LocalEngine(home, specs, userEnvironment, Clock.systemUTC());
+      return new Supervisor(home, specs, userEnvironment, Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + home.dir(), e);
     }
