@@ -1,5 +1,6 @@
 package dev.pmfx.cli;
 
+import dev.pmfx.config.AppOption;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.EcosystemLoader;
@@ -101,16 +102,12 @@ final class CheckCommand implements Callable<Integer> {
       out.printf(
           "  %-" + nameWidth + "s  %-7s  %-19s  %s%n",
           app.name(),
-          app.execMode().label(),
+          AppOption.EXEC_MODE.shown(app).orElseThrow(),
           instances,
           app.script() + (app.args().isEmpty() ? "" : " " + String.join(" ", app.args())));
-      if (app.execMode() == dev.pmfx.config.ExecMode.CLUSTER) {
-        out.printf(
-            "  %" + nameWidth + "s  balancer: %s (%s)%n",
-            "",
-            app.balancerMode(),
-            app.balancerReason());
-      }
+      AppOption.BALANCER
+          .shown(app)
+          .ifPresent(b -> out.printf("  %" + nameWidth + "s  balancer: %s%n", "", b));
     }
   }
 

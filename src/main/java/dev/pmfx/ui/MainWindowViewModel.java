@@ -1,5 +1,6 @@
 package dev.pmfx.ui;
 
+import dev.pmfx.config.AppOption;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.Ecosystem;
@@ -145,43 +146,9 @@ public final class MainWindowViewModel {
   /** The app's resolved options, as PM2 names them, then its environment. */
   public static List<ConfigEntry> describe(AppSpec spec) {
     List<ConfigEntry> entries = new ArrayList<>();
-    java.util.function.BiConsumer<String, Object> add =
-        (key, value) -> entries.add(new ConfigEntry(key, String.valueOf(value), false));
-    add.accept("name", spec.name());
-    add.accept("script", spec.script());
-    add.accept("args", String.join(" ", spec.args()));
-    add.accept("interpreter", spec.interpreter().orElse("(from the extension)"));
-    add.accept("interpreter_args", String.join(" ", spec.interpreterArgs()));
-    add.accept("cwd", spec.cwd());
-    add.accept("exec_mode", spec.execMode().label());
-    add.accept(
-        "instances",
-        spec.instances()
-            + (spec.instancesSetting().isEmpty() ? "" : " (" + spec.instancesSetting() + ")"));
-    add.accept("namespace", spec.namespace());
-    if (spec.execMode() == dev.pmfx.config.ExecMode.CLUSTER) {
-      add.accept("balancer", spec.balancerMode() + " (" + spec.balancerReason() + ")");
-      add.accept("balancer_strategy", spec.balancerStrategy());
-      add.accept("drain_timeout", spec.drainTimeout().toMillis() + " ms");
-      add.accept("queue_timeout", spec.queueTimeout().toMillis() + " ms");
+    for (AppOption<?> option : AppOption.all()) {
+      option.shown(spec).ifPresent(v -> entries.add(new ConfigEntry(option.key(), v, false)));
     }
-    add.accept("wait_ready", spec.waitReady());
-    add.accept("listen_timeout", spec.listenTimeout().toMillis() + " ms");
-    add.accept("kill_signal", spec.killSignal());
-    add.accept("kill_timeout", spec.killTimeout().toMillis() + " ms");
-    add.accept("shutdown_with_message", spec.shutdownWithMessage());
-    add.accept("autorestart", spec.autorestart());
-    add.accept("max_restarts", spec.maxRestarts());
-    add.accept("min_uptime", spec.minUptime().toMillis() + " ms");
-    add.accept("restart_delay", spec.restartDelay().toMillis() + " ms");
-    add.accept("exp_backoff_restart_delay", spec.expBackoffRestartDelay().toMillis() + " ms");
-    add.accept("max_memory_restart", spec.maxMemoryRestart().map(Object::toString).orElse("none"));
-    add.accept("stop_exit_codes", spec.stopExitCodes());
-    add.accept("watch", spec.watch().isEmpty() ? "off" : String.join(", ", spec.watch()));
-    add.accept("cron_restart", spec.cronRestart().orElse("none"));
-    add.accept("merge_logs", spec.mergeLogs());
-    add.accept("log_date_format", spec.logDateFormat().orElse("none"));
-    add.accept("treekill", spec.treekill());
     spec.env()
         .forEach(
             (key, value) ->

@@ -72,14 +72,14 @@ class ValuesTest {
     "-1, 1, 1"
   })
   void instancesResolveAsPm2ResolvesThem(String setting, int cores, int expected) {
-    assertEquals(expected, EcosystemReader.resolveInstances(setting, cores));
+    assertEquals(expected, Instances.resolve(setting, cores));
   }
 
   @Test
   void argumentStringsSplitLikeAShell() {
     assertEquals(
         List.of("--name", "my app", "-v", "x=1 2"),
-        EcosystemReader.splitWords("--name 'my app'  -v \"x=1 2\""));
+        OptionValues.splitWords("--name 'my app'  -v \"x=1 2\""));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -93,11 +93,11 @@ class ValuesTest {
     "exec-mode, exec_mode"
   })
   void misspeltKeysFindTheirNearestKnownKey(String typo, String key) {
-    assertEquals(Optional.of(key), DidYouMean.closest(typo, EcosystemReader.APP_KEYS));
+    assertEquals(Optional.of(key), DidYouMean.closest(typo, AppOption.KEYS));
   }
 
   @Test
   void unrelatedWordsSuggestNothing() {
-    assertEquals(Optional.empty(), DidYouMean.closest("database", EcosystemReader.APP_KEYS));
+    assertEquals(Optional.empty(), DidYouMean.closest("database", AppOption.KEYS));
   }
 }
