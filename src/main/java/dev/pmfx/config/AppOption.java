@@ -86,15 +86,12 @@ public final class AppOption<T> {
           "balancer",
           List.of(),
           (v, m) ->
-              v.text(m)
-                  .flatMap(
-                      s ->
-                          v.oneOf(
-                              m,
-                              Optional.of(s).filter(Set.of("http", "tcp", "handoff")::contains),
-                              "'handoff' (connections passed to Node workers, their default),"
-                                  + " 'http' (requests, the default for other programs) or 'tcp'"
-                                  + " (connections)")),
+              v.choice(
+                  m,
+                  Set.of("http", "tcp", "handoff"),
+                  "'handoff' (connections passed to Node workers, their default),"
+                      + " 'http' (requests, the default for other programs) or 'tcp'"
+                      + " (connections)"),
           "",
           clusterOnly(s -> s.balancerMode() + " (" + s.balancerReason() + ")"));
 
@@ -103,16 +100,10 @@ public final class AppOption<T> {
           "balancer_strategy",
           List.of(),
           (v, m) ->
-              v.text(m)
-                  .flatMap(
-                      s ->
-                          v.oneOf(
-                              m,
-                              Optional.of(s)
-                                  .filter(
-                                      Set.of("round-robin", "least-connections", "sticky")
-                                          ::contains),
-                              "'round-robin' (the default), 'least-connections' or 'sticky'")),
+              v.choice(
+                  m,
+                  Set.of("round-robin", "least-connections", "sticky"),
+                  "'round-robin' (the default), 'least-connections' or 'sticky'"),
           "round-robin",
           clusterOnly(AppSpec::balancerStrategy));
 

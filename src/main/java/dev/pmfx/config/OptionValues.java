@@ -278,6 +278,11 @@ final class OptionValues {
     return parsed;
   }
 
+  /** One of {@code choices}, which {@code allowed} describes. */
+  Optional<String> choice(Member m, Set<String> choices, String allowed) {
+    return text(m).flatMap(s -> oneOf(m, Optional.of(s).filter(choices::contains), allowed));
+  }
+
   private void mustBe(Member m, String allowed) {
     report.error(
         m.value().location(),
