@@ -42,21 +42,19 @@ final class EventPrinter implements EngineListener {
       case EngineEvent.LogLine line when lines && apps.test(line.app()) -> {
         if (line.stream() == EngineEvent.LogLine.Stream.ERR && line.text().startsWith("pmfx: ")) {
           // pmfx's own note about the worker, not the worker's output
-          say(err, line.app() + "-" + line.instance() + ": " + line.text().substring(6));
+          say(err, line.label() + ": " + line.text().substring(6));
           return;
         }
         PrintWriter to = line.stream() == EngineEvent.LogLine.Stream.ERR ? err : out;
         synchronized (to) {
-          to.println(line.app() + "-" + line.instance() + " | " + line.text());
+          to.println(line.label() + " | " + line.text());
           to.flush();
         }
       }
       case EngineEvent.WorkerChanged changed when apps.test(changed.worker().name()) ->
           say(
               out,
-              changed.worker().name()
-                  + "-"
-                  + changed.worker().instance()
+              changed.worker().label()
                   + " "
                   + changed.worker().state().label()
                   + ": "
@@ -74,9 +72,7 @@ final class EventPrinter implements EngineListener {
           // Steps print as they end, with what they took.
           say(
               step.status() == EngineEvent.RolloutStep.Status.FAILED ? err : out,
-              step.app()
-                  + "-"
-                  + step.instance()
+              step.label()
                   + " #"
                   + step.workerId()
                   + " "

@@ -112,10 +112,7 @@ final class LogsCommand implements Callable<Integer> {
     if (error ? outOnly : errOnly) {
       return;
     }
-    String source =
-        line.workerId() >= 0
-            ? line.workerId() + "|" + line.app()
-            : line.app() + "-" + line.instance();
+    String source = line.workerId() >= 0 ? line.workerId() + "|" + line.app() : line.label();
     out.println(source + (error ? " ERR | " : " | ") + line.text());
   }
 }

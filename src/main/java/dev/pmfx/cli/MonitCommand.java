@@ -132,7 +132,7 @@ final class MonitCommand implements Callable<Integer> {
         }
         rows.add(
             List.of(
-                w.id() + "|" + w.name() + "-" + w.instance(),
+                w.id() + "|" + w.label(),
                 w.state().label(),
                 u == null ? "" : bar(u.cpuPercent()) + " " + Math.round(u.cpuPercent()) + "%",
                 u == null ? "" : ByteSize.human(u.memoryBytes()),

@@ -67,6 +67,12 @@ public record AppSpec(
     Duration queueTimeout,
     Location location) {
 
+  /**
+   * Workers one app may have at most, in its file and by scaling: more on one machine is a typo,
+   * not a plan.
+   */
+  public static final int MAX_INSTANCES = 1024;
+
   // PM2's defaults, which its users expect.
   public static final Duration DEFAULT_LISTEN_TIMEOUT = Duration.ofMillis(3000);
   public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofMillis(1600);

@@ -5,9 +5,6 @@ package dev.pmfx.config;
  */
 final class Instances {
 
-  /** More workers than this on one machine is a typo, not a plan. */
-  static final int MAX = 1024;
-
   private Instances() {}
 
   /** PM2's rule: 'max' or 0 is every core, -N is all cores but N, never fewer than one. */

@@ -355,7 +355,10 @@ final class OptionValues {
     return Optional.of(resolved);
   }
 
-  /** {@code instances} as written: a whole number, 'max' or -N, at most {@link Instances#MAX}. */
+  /**
+   * {@code instances} as written: a whole number, 'max' or -N, at most {@link
+   * AppSpec#MAX_INSTANCES}.
+   */
   Optional<String> instances(Member m) {
     ConfigNode v = m.value();
     String setting = null;
@@ -368,8 +371,8 @@ final class OptionValues {
       mustBe(m, "a whole number, 'max', 0 (all cores) or -N (all cores but N)");
       return Optional.empty();
     }
-    if (Instances.resolve(setting, cores) > Instances.MAX) {
-      mustBe(m, "a whole number up to " + Instances.MAX);
+    if (Instances.resolve(setting, cores) > AppSpec.MAX_INSTANCES) {
+      mustBe(m, "a whole number up to " + AppSpec.MAX_INSTANCES);
       return Optional.empty();
     }
     return Optional.of(setting);

@@ -50,7 +50,7 @@ public final class Orphans {
                                 p.pid(),
                                 new Orphan(
                                     p,
-                                    app.name() + "-" + w.instance(),
+                                    w.label(),
                                     app.spec().killSignal(),
                                     app.spec().killTimeout())));
               }

@@ -32,6 +32,11 @@ public sealed interface EngineEvent {
   /** One line a worker wrote, without its line ending. */
   record LogLine(Instant at, int workerId, String app, int instance, Stream stream, String text)
       implements EngineEvent {
+    /** Its worker's name: {@code api-0}. */
+    public String label() {
+      return WorkerStatus.label(app, instance);
+    }
+
     public enum Stream {
       OUT,
       ERR
@@ -103,6 +108,10 @@ public sealed interface EngineEvent {
       java.util.Optional<Instant> deadline,
       String detail)
       implements EngineEvent {
+    /** Its worker's name: {@code api-0}. */
+    public String label() {
+      return WorkerStatus.label(app, instance);
+    }
 
     /** The steps, in the order a reload takes them. */
     public enum Step {

@@ -6,9 +6,6 @@ package dev.pmfx.engine;
  */
 public record Scale(int amount, boolean relative) {
 
-  /** Workers one app may have at most: far beyond any machine's cores, short of a typo's 10000. */
-  public static final int MAX_INSTANCES = 256;
-
   public static Scale to(int instances) {
     return new Scale(instances, false);
   }

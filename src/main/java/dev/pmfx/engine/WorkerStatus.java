@@ -33,6 +33,16 @@ public record WorkerStatus(
     Optional<String> lastSignal,
     Optional<Instant> readyAt) {
 
+  /** How users name a worker, as PM2's logs do: {@code api-0}. The one place that rule lives. */
+  public static String label(String app, int instance) {
+    return app + "-" + instance;
+  }
+
+  /** {@code api-0}. */
+  public String label() {
+    return label(name, instance);
+  }
+
   /** How long the current process has run, at {@code now}. */
   public java.time.Duration uptime(Instant now) {
     return startedAt

@@ -6,6 +6,7 @@ import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.EngineEvent.RolloutChanged;
 import dev.pmfx.engine.Scale;
+import dev.pmfx.engine.WorkerStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +64,7 @@ final class Rollout {
     return "worker "
         + fresh.id
         + " ("
-        + fresh.spec.name()
-        + "-"
-        + fresh.instance
+        + WorkerStatus.label(fresh.spec.name(), fresh.instance)
         + ") "
         + reason
         + (kept != null ? "; worker " + kept.id + " keeps serving" : "");
@@ -115,8 +114,8 @@ final class Rollout {
               + scale
               + " would leave none (stop the app to stop every worker)");
     }
-    if (to > Scale.MAX_INSTANCES) {
-      return Optional.of("at most " + Scale.MAX_INSTANCES + " workers per app, not " + to);
+    if (to > AppSpec.MAX_INSTANCES) {
+      return Optional.of("at most " + AppSpec.MAX_INSTANCES + " workers per app, not " + to);
     }
     return Optional.empty();
   }

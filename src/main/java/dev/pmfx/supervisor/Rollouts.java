@@ -11,6 +11,7 @@ import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
 import dev.pmfx.engine.EngineEvent.RolloutStep.Step;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.WorkerState;
+import dev.pmfx.engine.WorkerStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -236,9 +237,7 @@ final class Rollouts {
             "worker "
                 + fresh.id
                 + " ("
-                + fresh.spec.name()
-                + "-"
-                + fresh.instance
+                + WorkerStatus.label(fresh.spec.name(), fresh.instance)
                 + ") is "
                 + fresh.state().label()
                 + " since it was ready; the workers not replaced yet keep serving");

@@ -3,7 +3,6 @@ package dev.pmfx.ui;
 import dev.pmfx.engine.EngineEvent.RolloutChanged;
 import dev.pmfx.engine.EngineEvent.RolloutStep;
 import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
-import dev.pmfx.engine.Scale;
 import dev.pmfx.ui.ProcessItems.AppItem;
 import dev.pmfx.ui.ProcessItems.RolloutItem;
 import dev.pmfx.ui.ProcessItems.StepItem;
@@ -44,7 +43,8 @@ final class RolloutPane extends VBox {
   private final Slider slider = new Slider(1, 16, 1);
   private final Spinner<Integer> count = new Spinner<>();
   private final SpinnerValueFactory.IntegerSpinnerValueFactory counts =
-      new SpinnerValueFactory.IntegerSpinnerValueFactory(1, Scale.MAX_INSTANCES, 1);
+      new SpinnerValueFactory.IntegerSpinnerValueFactory(
+          1, dev.pmfx.config.AppSpec.MAX_INSTANCES, 1);
   private final Label state = new Label("No reload or scale yet.");
   private final ListView<StepItem> steps = new ListView<>();
   private final Timeline ticker =
