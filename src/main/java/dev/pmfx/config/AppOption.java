@@ -80,32 +80,34 @@ public final class AppOption<T> {
           AppSpec.DEFAULT_NAMESPACE,
           AppSpec::namespace);
 
-  /** Empty by default: {@link AppSpec#balancerMode} picks one for the app. */
-  public static final AppOption<String> BALANCER =
+  /** No default: {@link AppSpec#balancerMode} picks one for the app. */
+  public static final AppOption<BalancerMode> BALANCER =
       new AppOption<>(
           "balancer",
           List.of(),
           (v, m) ->
               v.choice(
-                  m,
-                  Set.of("http", "tcp", "handoff"),
-                  "'handoff' (connections passed to Node workers, their default),"
-                      + " 'http' (requests, the default for other programs) or 'tcp'"
-                      + " (connections)"),
-          "",
+                      m,
+                      Set.of("http", "tcp", "handoff"),
+                      "'handoff' (connections passed to Node workers, their default),"
+                          + " 'http' (requests, the default for other programs) or 'tcp'"
+                          + " (connections)")
+                  .map(BalancerMode::of),
+          null,
           clusterOnly(s -> s.balancerMode() + " (" + s.balancerReason() + ")"));
 
-  public static final AppOption<String> BALANCER_STRATEGY =
+  public static final AppOption<BalancerStrategy> BALANCER_STRATEGY =
       new AppOption<>(
           "balancer_strategy",
           List.of(),
           (v, m) ->
               v.choice(
-                  m,
-                  Set.of("round-robin", "least-connections", "sticky"),
-                  "'round-robin' (the default), 'least-connections' or 'sticky'"),
-          "round-robin",
-          clusterOnly(AppSpec::balancerStrategy));
+                      m,
+                      Set.of("round-robin", "least-connections", "sticky"),
+                      "'round-robin' (the default), 'least-connections' or 'sticky'")
+                  .map(BalancerStrategy::of),
+          BalancerStrategy.ROUND_ROBIN,
+          clusterOnly(s -> s.balancerStrategy().word()));
 
   public static final AppOption<Duration> DRAIN_TIMEOUT =
       duration(

@@ -192,7 +192,7 @@ final class AppReader {
         value(INSTANCE_VAR),
         given(INCREMENT_VAR),
         value(TREEKILL),
-        value(BALANCER),
+        given(BALANCER),
         value(BALANCER_STRATEGY),
         value(DRAIN_TIMEOUT),
         value(QUEUE_TIMEOUT),
@@ -239,7 +239,7 @@ final class AppReader {
    */
   private void checkClusterPort(AppSpec spec) {
     if (spec.execMode() == ExecMode.CLUSTER
-        && spec.balancer().equals("handoff")
+        && spec.balancer().equals(Optional.of(BalancerMode.HANDOFF))
         && !spec.runsOnNode()) {
       report.warn(
           object.member("balancer").map(x -> x.value().location()).orElse(object.location()),

@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param envByName each {@code env_<name>} block, by name: {@code env_production} is under {@code
  *     production}
  * @param expBackoffRestartDelay zero when exponential backoff is off
- * @param balancer {@code balancer} as written, empty when absent; {@link #balancerMode} is the one
- *     a cluster app gets
+ * @param balancer {@code balancer} as the file names it, empty when absent; {@link #balancerMode}
+ *     is the one a cluster app gets
  * @param watch paths to watch, relative to {@link #cwd}; empty when watching is off
  * @param location where the app's object starts in its file
  */
@@ -61,8 +61,8 @@ public record AppSpec(
     String instanceVar,
     Optional<String> incrementVar,
     boolean treekill,
-    String balancer,
-    String balancerStrategy,
+    Optional<BalancerMode> balancer,
+    BalancerStrategy balancerStrategy,
     Duration drainTimeout,
     Duration queueTimeout,
     Location location) {
@@ -99,7 +99,8 @@ public record AppSpec(
     // Specs saved by a pmfx before these options existed
     drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
     queueTimeout = queueTimeout == null ? DEFAULT_QUEUE_TIMEOUT : queueTimeout;
-    balancer = balancer == null ? "" : balancer;
+    balancer = balancer == null ? Optional.empty() : balancer;
+    balancerStrategy = balancerStrategy == null ? BalancerStrategy.ROUND_ROBIN : balancerStrategy;
   }
 
   /**
@@ -121,13 +122,13 @@ public record AppSpec(
    * workers take their connections from pmfx, which stays out of the request path) and {@code http}
    * for other programs (pmfx routes each request to their private ports).
    */
-  public String balancerMode() {
-    return !balancer.isEmpty() ? balancer : runsOnNode() ? "handoff" : "http";
+  public BalancerMode balancerMode() {
+    return balancer.orElse(runsOnNode() ? BalancerMode.HANDOFF : BalancerMode.HTTP);
   }
 
   /** Why the app gets {@link #balancerMode}, as {@code pmfx check} and the Config tab say it. */
   public String balancerReason() {
-    if (!balancer.isEmpty()) {
+    if (balancer.isPresent()) {
       return "as the app names it";
     }
     return runsOnNode()

@@ -7,6 +7,7 @@ import dev.pmfx.balance.Handoff;
 import dev.pmfx.balance.Loops;
 import dev.pmfx.balance.PublicPort;
 import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.BalancerMode;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent.MetricsSample.WorkerRequests;
 import java.io.IOException;
@@ -217,7 +218,8 @@ final class Routing {
       if (handsOff(w)) {
         balancer = Handoff.open(port, options(w.spec));
       } else {
-        if (w.spec.balancer().equals("handoff") && notes(app).add("handoff")) {
+        if (w.spec.balancer().equals(Optional.of(BalancerMode.HANDOFF))
+            && notes(app).add("handoff")) {
           // Named in the file, and impossible here (another OS, or not Node): said once.
           host.note(
               app,
@@ -245,7 +247,7 @@ final class Routing {
 
   /** Whether the worker's app hands connections to it whole ({@code balancer: 'handoff'}). */
   private static boolean handsOff(Worker w) {
-    return w.spec.balancerMode().equals("handoff") && w.channel instanceof NodeChannel;
+    return w.spec.balancerMode() == BalancerMode.HANDOFF && w.channel instanceof NodeChannel;
   }
 
   private static Balancer.Options options(AppSpec spec) {
@@ -253,12 +255,12 @@ final class Routing {
         new Balancer.Options(
             Balancer.Mode.HTTP, Balancer.Strategy.ROUND_ROBIN, spec.queueTimeout());
     return options
-        .with(spec.balancerMode().equals("tcp") ? Balancer.Mode.TCP : Balancer.Mode.HTTP)
+        .with(spec.balancerMode() == BalancerMode.TCP ? Balancer.Mode.TCP : Balancer.Mode.HTTP)
         .with(
             switch (spec.balancerStrategy()) {
-              case "least-connections" -> Balancer.Strategy.LEAST_CONNECTIONS;
-              case "sticky" -> Balancer.Strategy.STICKY;
-              default -> Balancer.Strategy.ROUND_ROBIN;
+              case LEAST_CONNECTIONS -> Balancer.Strategy.LEAST_CONNECTIONS;
+              case STICKY -> Balancer.Strategy.STICKY;
+              case ROUND_ROBIN -> Balancer.Strategy.ROUND_ROBIN;
             });
   }
 

@@ -400,7 +400,7 @@ class HandoffTest {
         (dev.pmfx.config.LoadResult.Loaded)
             dev.pmfx.config.EcosystemLoader.forThisMachine().load(file);
     List<String> modes =
-        loaded.ecosystem().apps().stream().map(dev.pmfx.config.AppSpec::balancerMode).toList();
+        loaded.ecosystem().apps().stream().map(a -> a.balancerMode().word()).toList();
 
     assertEquals(List.of("handoff", "http", "http", "handoff"), modes);
     assertTrue(

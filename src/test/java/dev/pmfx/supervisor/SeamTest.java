@@ -9,6 +9,7 @@ import dev.pmfx.engine.EngineJson;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.Target;
 import dev.pmfx.engine.WorkerState;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -80,5 +81,33 @@ class SeamTest {
     assertEquals("ready", WorkerChannel.message("\"ready\""));
     assertEquals("ready", WorkerChannel.message("{\"type\":\"ready\"}"));
     assertEquals("{broken", WorkerChannel.message("{broken"));
+  }
+
+  @Test
+  void specsSavedWithTheBalancerAsWordsReadAsItsValues() throws Exception {
+    Files.writeString(
+        dir.resolve("ecosystem.yaml"),
+        "apps:\n  - { name: api, script: app.js, instances: 2, balancer: tcp,"
+            + " balancer_strategy: sticky }\n");
+    dev.pmfx.config.AppSpec spec =
+        ((dev.pmfx.config.LoadResult.Loaded)
+                dev.pmfx.config.EcosystemLoader.forThisMachine()
+                    .load(dir.resolve("ecosystem.yaml")))
+            .ecosystem()
+            .apps()
+            .getFirst();
+    ObjectMapper json = EngineJson.mapper();
+    com.fasterxml.jackson.databind.node.ObjectNode saved = json.valueToTree(spec);
+    assertEquals("tcp", saved.get("balancer").asText(), "written as the file writes it");
+    assertEquals("sticky", saved.get("balancerStrategy").asText());
+    assertEquals(spec, json.treeToValue(saved, dev.pmfx.config.AppSpec.class));
+
+    // As a pmfx saved an app that named no balancer, and one from before balancer_strategy.
+    saved.put("balancer", "");
+    saved.remove("balancerStrategy");
+    dev.pmfx.config.AppSpec older = json.treeToValue(saved, dev.pmfx.config.AppSpec.class);
+    assertEquals(Optional.empty(), older.balancer());
+    assertEquals(dev.pmfx.config.BalancerMode.HANDOFF, older.balancerMode(), "a Node app's");
+    assertEquals(dev.pmfx.config.BalancerStrategy.ROUND_ROBIN, older.balancerStrategy());
   }
 }
