@@ -29,17 +29,17 @@ public sealed interface Command {
       implements Command {}
 
   /** {@link Engine#start(String)}. */
-  record StartTarget(String target) implements Command {}
+  record StartTarget(Target target) implements Command {}
 
-  record Stop(String target) implements Command {}
+  record Stop(Target target) implements Command {}
 
-  record Restart(String target) implements Command {}
+  record Restart(Target target) implements Command {}
 
-  record Reload(String target) implements Command {}
+  record Reload(Target target) implements Command {}
 
   record ScaleApp(String app, Scale scale) implements Command {}
 
-  record Delete(String target) implements Command {}
+  record Delete(Target target) implements Command {}
 
-  record Flush(String target) implements Command {}
+  record Flush(Target target) implements Command {}
 }

@@ -28,17 +28,17 @@ public interface Engine extends AutoCloseable {
 
   /** Starts stopped or errored workers of the target again. */
   default CompletableFuture<CommandResult> start(String target) {
-    return run(new Command.StartTarget(target));
+    return run(new Command.StartTarget(Target.parse(target)));
   }
 
   /** Stops the target's workers gracefully: kill_signal, then SIGKILL after kill_timeout. */
   default CompletableFuture<CommandResult> stop(String target) {
-    return run(new Command.Stop(target));
+    return run(new Command.Stop(Target.parse(target)));
   }
 
   /** Stops the target's workers gracefully, then starts them again. */
   default CompletableFuture<CommandResult> restart(String target) {
-    return run(new Command.Restart(target));
+    return run(new Command.Restart(Target.parse(target)));
   }
 
   /**
@@ -49,7 +49,7 @@ public interface Engine extends AutoCloseable {
    * or scale of an app waits for the one running.
    */
   default CompletableFuture<CommandResult> reload(String target) {
-    return run(new Command.Reload(target));
+    return run(new Command.Reload(Target.parse(target)));
   }
 
   /**
@@ -62,7 +62,7 @@ public interface Engine extends AutoCloseable {
 
   /** Stops the target's workers and forgets their apps. */
   default CompletableFuture<CommandResult> delete(String target) {
-    return run(new Command.Delete(target));
+    return run(new Command.Delete(Target.parse(target)));
   }
 
   /**
@@ -70,7 +70,7 @@ public interface Engine extends AutoCloseable {
    * for its workers, as {@code pm2 flush}; what the workers write next is kept as before.
    */
   default CompletableFuture<CommandResult> flush(String target) {
-    return run(new Command.Flush(target));
+    return run(new Command.Flush(Target.parse(target)));
   }
 
   List<AppStatus> snapshot();

@@ -6,11 +6,33 @@ package dev.pmfx.engine;
  */
 public sealed interface Target {
 
-  record All() implements Target {}
+  record All() implements Target {
+    @Override
+    public String text() {
+      return "all";
+    }
+  }
 
-  record WorkerId(int id) implements Target {}
+  record WorkerId(int id) implements Target {
+    @Override
+    public String text() {
+      return String.valueOf(id);
+    }
+  }
 
-  record Named(String name) implements Target {}
+  record Named(String name) implements Target {
+    @Override
+    public String text() {
+      return name;
+    }
+  }
+
+  /**
+   * As a user writes it, and as it crosses the daemon's socket: {@code all}, {@code 3}, {@code
+   * api}.
+   */
+  @com.fasterxml.jackson.annotation.JsonValue
+  String text();
 
   /**
    * The apps of a snapshot that {@code text} names, as the engine resolves targets: all of them, a
@@ -34,6 +56,7 @@ public sealed interface Target {
         .toList();
   }
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   static Target parse(String text) {
     String target = text.strip();
     if (target.equals("all")) {

@@ -135,8 +135,8 @@ final class Apps {
   }
 
   /** The workers a target names: all, a worker id, an app, or a namespace. */
-  Resolved resolve(String text) {
-    Target target = Target.parse(text);
+  Resolved resolve(Target target) {
+    String text = target.text();
     List<Worker> found =
         switch (target) {
           case Target.All all -> List.copyOf(workers.values());

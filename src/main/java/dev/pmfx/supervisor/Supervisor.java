@@ -12,6 +12,7 @@ import dev.pmfx.engine.EngineEvent.LogLine;
 import dev.pmfx.engine.EngineEvent.RolloutChanged;
 import dev.pmfx.engine.EngineListener;
 import dev.pmfx.engine.Scale;
+import dev.pmfx.engine.Target;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
@@ -210,7 +211,7 @@ public final class Supervisor implements Engine {
         });
   }
 
-  private CompletableFuture<CommandResult> startTarget(String target) {
+  private CompletableFuture<CommandResult> startTarget(Target target) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
@@ -230,7 +231,7 @@ public final class Supervisor implements Engine {
   }
 
   /** Stops the target's workers gracefully, for {@code goal}; one being removed stays removed. */
-  private CompletableFuture<CommandResult> stopAs(String command, String target, StopGoal goal) {
+  private CompletableFuture<CommandResult> stopAs(String command, Target target, StopGoal goal) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
@@ -248,7 +249,7 @@ public final class Supervisor implements Engine {
         });
   }
 
-  private CompletableFuture<CommandResult> restartTarget(String target) {
+  private CompletableFuture<CommandResult> restartTarget(Target target) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
@@ -279,7 +280,7 @@ public final class Supervisor implements Engine {
         });
   }
 
-  private CompletableFuture<CommandResult> reloadTarget(String target) {
+  private CompletableFuture<CommandResult> reloadTarget(Target target) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
@@ -328,7 +329,7 @@ public final class Supervisor implements Engine {
             });
   }
 
-  private CompletableFuture<CommandResult> flushTarget(String target) {
+  private CompletableFuture<CommandResult> flushTarget(Target target) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);

@@ -7,6 +7,7 @@ import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.Command;
 import dev.pmfx.engine.Scale;
+import dev.pmfx.engine.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,13 +41,13 @@ class WireTest {
         List.of(
             new Wire.Call.Run(
                 new Command.Start(ecosystem, Optional.of("production"), Set.of("api"))),
-            new Wire.Call.Run(new Command.StartTarget("api")),
-            new Wire.Call.Run(new Command.Stop("all")),
-            new Wire.Call.Run(new Command.Restart("3")),
-            new Wire.Call.Run(new Command.Reload("backend")),
+            new Wire.Call.Run(new Command.StartTarget(Target.parse("api"))),
+            new Wire.Call.Run(new Command.Stop(Target.parse("all"))),
+            new Wire.Call.Run(new Command.Restart(Target.parse("3"))),
+            new Wire.Call.Run(new Command.Reload(Target.parse("backend"))),
             new Wire.Call.Run(new Command.ScaleApp("api", Scale.parse("+2"))),
-            new Wire.Call.Run(new Command.Delete("api")),
-            new Wire.Call.Run(new Command.Flush("api")),
+            new Wire.Call.Run(new Command.Delete(Target.parse("api"))),
+            new Wire.Call.Run(new Command.Flush(Target.parse("api"))),
             new Wire.Call.Snapshot(),
             new Wire.Call.LastSample(),
             new Wire.Call.Tail(4, 100),
