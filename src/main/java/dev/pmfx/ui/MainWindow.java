@@ -100,7 +100,7 @@ public final class MainWindow {
   @FXML private javafx.scene.control.TextField filterField;
   @FXML private javafx.scene.control.TextField searchField;
   @FXML private Label matchesLabel;
-  @FXML private ListView<MainWindowViewModel.ConfigEntry> configList;
+  @FXML private ListView<ConfigEntry> configList;
   @FXML private javafx.scene.control.SplitPane split;
   @FXML private javafx.scene.control.MenuBar menuBar;
   @FXML private javafx.scene.control.ToolBar toolBar;
@@ -522,7 +522,7 @@ public final class MainWindow {
       configList.setItems(
           FXCollections.observableArrayList(
               row.map(r -> r instanceof AppItem a ? a : appOf((WorkerItem) r))
-                  .map(a -> MainWindowViewModel.describe(a.specProperty().get()))
+                  .map(a -> ConfigEntry.describe(a.specProperty().get()))
                   .orElse(List.of())));
       follow();
       countMatches();
@@ -989,11 +989,11 @@ public final class MainWindow {
   }
 
   /** One option; a secret one shows dots until it is clicked. */
-  private final class ConfigCell extends ListCell<MainWindowViewModel.ConfigEntry> {
+  private final class ConfigCell extends ListCell<ConfigEntry> {
     ConfigCell() {
       setOnMouseClicked(
           e -> {
-            MainWindowViewModel.ConfigEntry entry = getItem();
+            ConfigEntry entry = getItem();
             if (entry != null && entry.secret()) {
               if (!revealed.remove(entry.key())) {
                 revealed.add(entry.key());
@@ -1004,7 +1004,7 @@ public final class MainWindow {
     }
 
     @Override
-    protected void updateItem(MainWindowViewModel.ConfigEntry entry, boolean empty) {
+    protected void updateItem(ConfigEntry entry, boolean empty) {
       super.updateItem(entry, empty);
       getStyleClass().remove("secret");
       if (empty || entry == null) {

@@ -213,8 +213,7 @@ class MainWindowTest {
                 .select(table(robot).getRoot().getChildren().getFirst()));
     robot.clickOn("Config");
     @SuppressWarnings("unchecked")
-    ListView<MainWindowViewModel.ConfigEntry> options =
-        robot.lookup("#configList").queryAs(ListView.class);
+    ListView<ConfigEntry> options = robot.lookup("#configList").queryAs(ListView.class);
     robot.interact(() -> options.scrollTo(options.getItems().size() - 1));
     WaitForAsyncUtils.waitForFxEvents();
     javafx.scene.control.ListCell<?> secret =

@@ -485,18 +485,14 @@ class MainWindowViewModelTest {
                 + "    env: { PORT: 3000, API_KEY: abc, DB_PASSWORD: pw }\n"
                 + "    env_production: { AUTH_TOKEN: t }\n"));
 
-    List<MainWindowViewModel.ConfigEntry> entries =
-        MainWindowViewModel.describe(viewModel.apps().getFirst().specProperty().get());
+    List<ConfigEntry> entries =
+        ConfigEntry.describe(viewModel.apps().getFirst().specProperty().get());
 
-    assertTrue(
-        entries.contains(new MainWindowViewModel.ConfigEntry("kill_timeout", "3000 ms", false)));
-    assertTrue(entries.contains(new MainWindowViewModel.ConfigEntry("env.PORT", "3000", false)));
-    assertTrue(entries.contains(new MainWindowViewModel.ConfigEntry("env.API_KEY", "abc", true)));
-    assertTrue(
-        entries.contains(new MainWindowViewModel.ConfigEntry("env.DB_PASSWORD", "pw", true)));
-    assertTrue(
-        entries.contains(
-            new MainWindowViewModel.ConfigEntry("env_production.AUTH_TOKEN", "t", true)));
+    assertTrue(entries.contains(new ConfigEntry("kill_timeout", "3000 ms", false)));
+    assertTrue(entries.contains(new ConfigEntry("env.PORT", "3000", false)));
+    assertTrue(entries.contains(new ConfigEntry("env.API_KEY", "abc", true)));
+    assertTrue(entries.contains(new ConfigEntry("env.DB_PASSWORD", "pw", true)));
+    assertTrue(entries.contains(new ConfigEntry("env_production.AUTH_TOKEN", "t", true)));
   }
 
   @Test

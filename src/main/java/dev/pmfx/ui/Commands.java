@@ -1,0 +1,179 @@
+package dev.pmfx.ui;
+
+import dev.pmfx.config.Ecosystem;
+import dev.pmfx.engine.CommandResult;
+import dev.pmfx.engine.Engine;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.Scale;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import dev.pmfx.ui.ProcessItems.LogEntry;
+import dev.pmfx.ui.ProcessItems.Row;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The commands on rows and on everything, sent to the {@link Engine}: a row shows the action
+ * running on it and why it failed; any failure is told as a problem.
+ */
+final class Commands {
+
+  /** Lines read back from an app's log files, at most, when its logs are first shown. */
+  static final int EARLIER_LINES = 200;
+
+  private final Engine engine;
+  private final Background background;
+  private final WindowStatus status;
+  private final TableProjection table;
+  private final OpenFiles files;
+
+  Commands(
+      Engine engine,
+      Background background,
+      WindowStatus status,
+      TableProjection table,
+      OpenFiles files) {
+    this.engine = engine;
+    this.background = background;
+    this.status = status;
+    this.table = table;
+    this.files = files;
+  }
+
+  /** Starts the row; an app not started yet, from the file that declares it. */
+  void start(Row row) {
+    Optional<Ecosystem> file =
+        row instanceof AppItem app && !app.knownProperty().get()
+            ? files.fileOf(app.name()).flatMap(files::ecosystem)
+            : Optional.empty();
+    if (file.isPresent()) {
+      AppItem app = (AppItem) row;
+      act(row, "starting", () -> engine.start(file.get(), Optional.empty(), Set.of(app.name())));
+    } else {
+      act(row, "starting", () -> engine.start(row.target()));
+    }
+  }
+
+  void stop(Row row) {
+    act(row, "stopping", () -> engine.stop(row.target()));
+  }
+
+  void restart(Row row) {
+    act(row, "restarting", () -> engine.restart(row.target()));
+  }
+
+  void reload(Row row) {
+    act(row, "reloading", () -> engine.reload(row.target()));
+  }
+
+  void scale(AppItem app, int instances) {
+    act(app, "scaling", () -> engine.scale(app.name(), Scale.to(instances)));
+  }
+
+  void delete(Row row) {
+    act(row, "deleting", () -> engine.delete(row.target()));
+  }
+
+  /** Starts every app of the open files that is not running, and every stopped worker. */
+  void startAll() {
+    Map<Path, Set<String>> fresh = new LinkedHashMap<>();
+    for (AppItem app : table.apps()) {
+      if (!app.knownProperty().get()) {
+        files
+            .fileOf(app.name())
+            .ifPresent(f -> fresh.computeIfAbsent(f, k -> new HashSet<>()).add(app.name()));
+      }
+    }
+    fresh.forEach(
+        (f, names) ->
+            command(
+                "start all",
+                () -> engine.start(files.ecosystem(f).orElseThrow(), Optional.empty(), names)));
+    command("start all", () -> engine.start("all"));
+  }
+
+  void stopAll() {
+    command("stop all", () -> engine.stop("all"));
+  }
+
+  void restartAll() {
+    command("restart all", () -> engine.restart("all"));
+  }
+
+  /**
+   * Shows what the app's log files hold from before this session, once, when its log pane opens
+   * with nothing in it yet: a crash at 3 a.m. can still be read after pmfx was restarted.
+   */
+  void showEarlierLogs(AppItem app) {
+    if (app.earlierLogsAsked || !app.logs().isEmpty()) {
+      return;
+    }
+    app.earlierLogsAsked = true;
+    engine
+        .logHistory(app.specProperty().get(), EARLIER_LINES)
+        .thenAccept(lines -> background.later(() -> addEarlier(app, lines)));
+  }
+
+  private static void addEarlier(AppItem app, List<EngineEvent.LogLine> lines) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    List<LogEntry> earlier = new ArrayList<>();
+    earlier.add(
+        new LogEntry(
+            lines.getFirst().at(),
+            "pmfx",
+            false,
+            "── the last lines of " + app.name() + "'s log files, from before this session ──",
+            true));
+    for (EngineEvent.LogLine line : lines) {
+      LogEntry entry = ProcessItems.entry(line);
+      earlier.add(new LogEntry(entry.at(), entry.source(), entry.error(), entry.text(), true));
+    }
+    app.addEarlierLogs(earlier);
+  }
+
+  private void act(Row row, String doing, Supplier<CompletableFuture<CommandResult>> command) {
+    row.actionProperty().set(doing + "…");
+    row.failureProperty().set("");
+    command(doing + " " + row.target(), command)
+        .whenComplete(
+            (result, error) ->
+                background.later(
+                    () -> {
+                      row.actionProperty().set("");
+                      row.failureProperty().set(failure(doing, result, error));
+                    }));
+  }
+
+  /** Why a command failed, in words; empty when it did not. */
+  private static String failure(String doing, CommandResult result, Throwable error) {
+    if (error != null) {
+      return doing + " failed: " + error.getMessage();
+    }
+    return String.join(
+        "\n", result.problems().stream().map(p -> p.app() + ": " + p.message()).toList());
+  }
+
+  private CompletableFuture<CommandResult> command(
+      String what, Supplier<CompletableFuture<CommandResult>> command) {
+    return command
+        .get()
+        .whenComplete(
+            (result, error) ->
+                background.later(
+                    () -> {
+                      String failed = failure(what, result, error);
+                      if (!failed.isEmpty()) {
+                        status.tell(failed);
+                      }
+                    }));
+  }
+}

@@ -1,0 +1,376 @@
+package dev.pmfx.ui;
+
+import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.Ecosystem;
+import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EngineEvent.MetricsSample;
+import dev.pmfx.engine.WorkerState;
+import dev.pmfx.engine.WorkerStatus;
+import dev.pmfx.metrics.History;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import dev.pmfx.ui.ProcessItems.HistoryEntry;
+import dev.pmfx.ui.ProcessItems.LogEntry;
+import dev.pmfx.ui.ProcessItems.RolloutItem;
+import dev.pmfx.ui.ProcessItems.Row;
+import dev.pmfx.ui.ProcessItems.WorkerItem;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+/**
+ * The process table's rows as the engine's events make them: apps in file order with their workers,
+ * their logs, history, figures and rollouts.
+ */
+final class TableProjection {
+
+  private final ObservableList<AppItem> apps = FXCollections.observableArrayList();
+  private final StringProperty filter = new SimpleStringProperty("");
+  private final FilteredList<AppItem> visibleApps = new FilteredList<>(apps);
+  private final History history = new History();
+  private final ReadOnlyLongWrapper samples = new ReadOnlyLongWrapper();
+  private final ReadOnlyLongWrapper revision = new ReadOnlyLongWrapper();
+  private final WindowStatus status;
+  private final Function<String, Optional<AppSpec>> declared;
+
+  /** The time of the last event applied: history older than that was seen already. */
+  private long seenUntil = Long.MIN_VALUE;
+
+  /**
+   * @param declared the app as an open file declares it, if one does: an app the engine forgets
+   *     stays in the table, not started, while its file is open
+   */
+  TableProjection(WindowStatus status, Function<String, Optional<AppSpec>> declared) {
+    this.status = status;
+    this.declared = declared;
+    filter.addListener((o, was, now) -> visibleApps.setPredicate(app -> matches(app, now)));
+  }
+
+  ObservableList<AppItem> apps() {
+    return apps;
+  }
+
+  StringProperty filterProperty() {
+    return filter;
+  }
+
+  ObservableList<AppItem> visibleApps() {
+    return visibleApps;
+  }
+
+  History history() {
+    return history;
+  }
+
+  ReadOnlyLongProperty samplesProperty() {
+    return samples.getReadOnlyProperty();
+  }
+
+  ReadOnlyLongProperty revisionProperty() {
+    return revision.getReadOnlyProperty();
+  }
+
+  /** Tells the views that watch the revision to redraw. */
+  void revised() {
+    revision.set(revision.get() + 1);
+  }
+
+  /** Whether the app's name, namespace, script or a worker's name contain the filter. */
+  static boolean matches(AppItem app, String filter) {
+    String wanted = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
+    if (wanted.isEmpty()) {
+      return true;
+    }
+    AppSpec spec = app.specProperty().get();
+    return Stream.concat(
+            Stream.of(app.name(), spec.namespace(), spec.script()),
+            app.workers().stream().map(w -> w.status().name() + "-" + w.status().instance()))
+        .anyMatch(text -> text.toLowerCase(Locale.ROOT).contains(wanted));
+  }
+
+  Optional<AppItem> item(String name) {
+    return apps.stream().filter(a -> a.name().equals(name)).findFirst();
+  }
+
+  /** Workers with a process, or crashed and about to get one again. */
+  Stream<WorkerItem> runningWorkers() {
+    return apps.stream()
+        .flatMap(a -> a.workers().stream())
+        .filter(w -> w.status().state().running() || w.status().state() == WorkerState.CRASHED);
+  }
+
+  /** Orders the table: each open file's apps in file order, then apps only the engine knows. */
+  void arrange(List<Ecosystem> files) {
+    List<AppItem> ordered = new ArrayList<>();
+    Set<String> placed = new HashSet<>();
+    for (Ecosystem ecosystem : files) {
+      for (AppSpec spec : ecosystem.apps()) {
+        if (!placed.add(spec.name())) {
+          continue;
+        }
+        AppItem item = item(spec.name()).orElseGet(() -> new AppItem(spec));
+        if (!item.knownProperty().get()) {
+          item.specProperty().set(spec);
+        }
+        ordered.add(item);
+      }
+    }
+    apps.stream()
+        .filter(a -> a.knownProperty().get() && !placed.contains(a.name()))
+        .forEach(ordered::add);
+    apps.setAll(ordered);
+  }
+
+  /** How many apps, how many workers online, how many warnings, for the status bar. */
+  String summary(long warnings) {
+    long online =
+        apps.stream()
+            .flatMap(a -> a.workers().stream())
+            .filter(w -> w.status().state() == WorkerState.ONLINE)
+            .count();
+    long workers = apps.stream().mapToLong(a -> a.workers().size()).sum();
+    String count = apps.size() + (apps.size() == 1 ? " app" : " apps");
+    String text =
+        workers == 0
+            ? count + ", not started"
+            : count + ", " + online + " of " + workers + " workers online";
+    return text
+        + (warnings > 0 ? " · " + warnings + (warnings == 1 ? " warning" : " warnings") : "");
+  }
+
+  /** Applies what the engine reported since the last batch; true when anything changed. */
+  boolean apply(EngineBridge.Batch batch) {
+    if (batch.snapshot() != null) {
+      Set<String> names = new HashSet<>();
+      for (AppStatus app : batch.snapshot()) {
+        names.add(app.name());
+        known(app);
+      }
+      // A snapshot is all the engine knows: a new daemon's, after the window lost the old one.
+      apps.stream()
+          .filter(a -> a.knownProperty().get() && !names.contains(a.name()))
+          .map(AppItem::name)
+          .toList()
+          .forEach(this::removed);
+    }
+    for (EngineEvent event : batch.past()) {
+      // Only what this window has not seen yet: it may have seen some, before a reconnection.
+      if (event.at().toEpochMilli() <= seenUntil) {
+        continue;
+      }
+      switch (event) {
+        case MetricsSample sample -> history.add(sample.at().toEpochMilli(), readings(sample));
+        case EngineEvent.WorkerChanged changed -> remember(changed);
+        default -> {}
+      }
+    }
+    Map<Row, List<LogEntry>> lines = new LinkedHashMap<>();
+    for (EngineEvent event : batch.events()) {
+      switch (event) {
+        case EngineEvent.AppAdded added -> known(added.app());
+        case EngineEvent.AppRemoved removed -> removed(removed.app());
+        case EngineEvent.WorkerChanged changed -> changed(changed);
+        case MetricsSample sample -> measured(sample);
+        case EngineEvent.AppUpdated updated -> known(updated.app());
+        case EngineEvent.WorkerRemoved gone ->
+            item(gone.app())
+                .ifPresent(app -> app.workers().removeIf(w -> w.id() == gone.workerId()));
+        case EngineEvent.RolloutChanged rollout -> rollout(rollout);
+        case EngineEvent.RolloutStep step ->
+            item(step.app())
+                .map(app -> app.rolloutProperty().get())
+                .filter(r -> r.id() == step.rollout())
+                .ifPresent(r -> r.step(step));
+        case EngineEvent.LogLine line -> logged(line, lines);
+      }
+    }
+    lines.forEach(Row::addLogs);
+    for (EngineEvent event : batch.events()) {
+      seenUntil = Math.max(seenUntil, event.at().toEpochMilli());
+    }
+    return !batch.events().isEmpty() || batch.snapshot() != null;
+  }
+
+  private void logged(EngineEvent.LogLine line, Map<Row, List<LogEntry>> lines) {
+    AppItem app = item(line.app()).orElse(null);
+    if (app != null) {
+      LogEntry entry = ProcessItems.entry(line);
+      lines.computeIfAbsent(app, k -> new ArrayList<>()).add(entry);
+      WorkerItem worker = app.worker(line.workerId());
+      if (worker != null) {
+        lines.computeIfAbsent(worker, k -> new ArrayList<>()).add(entry);
+      }
+    }
+  }
+
+  private void known(AppStatus status) {
+    AppItem item =
+        item(status.name())
+            .orElseGet(
+                () -> {
+                  AppItem created = new AppItem(status.spec());
+                  apps.add(created);
+                  return created;
+                });
+    item.knownProperty().set(true);
+    item.specProperty().set(status.spec());
+    Set<Integer> ids = new HashSet<>();
+    status.workers().forEach(w -> ids.add(w.id()));
+    item.workers().removeIf(w -> !ids.contains(w.id())); // the engine's word is the whole truth
+    for (WorkerStatus worker : status.workers()) {
+      WorkerItem existing = item.worker(worker.id());
+      if (existing == null) {
+        join(item, new WorkerItem(worker));
+      } else {
+        existing.statusProperty().set(worker);
+      }
+    }
+  }
+
+  private void removed(String name) {
+    history.forget(name);
+    item(name)
+        .ifPresent(
+            item -> {
+              item.workers().clear();
+              item.knownProperty().set(false);
+              Optional<AppSpec> inFile = declared.apply(name);
+              if (inFile.isPresent()) {
+                item.specProperty().set(inFile.get());
+              } else {
+                apps.remove(item);
+              }
+            });
+  }
+
+  private void measured(MetricsSample sample) {
+    for (MetricsSample.WorkerRequests requests : sample.requests()) {
+      item(requests.app())
+          .map(app -> app.worker(requests.workerId()))
+          .ifPresent(worker -> worker.requestsProperty().set(requests));
+    }
+    for (MetricsSample.WorkerUsage usage : sample.workers()) {
+      item(usage.app())
+          .map(app -> app.worker(usage.workerId()))
+          .ifPresent(worker -> worker.usageProperty().set(usage));
+    }
+    history.add(sample.at().toEpochMilli(), readings(sample));
+    samples.set(samples.get() + 1);
+  }
+
+  /** A sample as the charts' history keeps it. */
+  private static List<History.Reading> readings(MetricsSample sample) {
+    Map<Integer, MetricsSample.WorkerRequests> counted = new HashMap<>();
+    sample.requests().forEach(r -> counted.put(r.workerId(), r));
+    List<History.Reading> readings = new ArrayList<>();
+    for (MetricsSample.WorkerUsage usage : sample.workers()) {
+      MetricsSample.WorkerRequests r = counted.get(usage.workerId());
+      readings.add(
+          new History.Reading(
+              usage.app(),
+              usage.workerId(),
+              usage.instance(),
+              usage.cpuPercent(),
+              usage.memoryBytes(),
+              r != null,
+              r == null ? 0 : r.requests(),
+              r == null ? 0 : r.errors(),
+              r == null ? 0 : r.p50Millis(),
+              r == null ? 0 : r.p99Millis()));
+    }
+    return readings;
+  }
+
+  /**
+   * Adds a worker's row after the rows of its instance number and below: a reload's new worker
+   * shows right under the one it replaces.
+   */
+  private static void join(AppItem app, WorkerItem worker) {
+    int at = 0;
+    while (at < app.workers().size()
+        && app.workers().get(at).status().instance() <= worker.status().instance()) {
+      at++;
+    }
+    app.workers().add(at, worker);
+  }
+
+  private void rollout(EngineEvent.RolloutChanged changed) {
+    AppItem app = item(changed.app()).orElse(null);
+    if (app == null) {
+      return;
+    }
+    RolloutItem shown = app.rolloutProperty().get();
+    if (shown != null && shown.id() == changed.rollout()) {
+      shown.stateProperty().set(changed);
+    } else if (shown == null
+        || shown.over()
+        || changed.phase() != EngineEvent.RolloutChanged.Phase.QUEUED) {
+      // A queued one waits its turn behind the one shown; it shows once it runs.
+      app.rolloutProperty().set(new RolloutItem(changed));
+    }
+    String what = changed.kind().name().toLowerCase(Locale.ROOT);
+    if (changed.phase() == EngineEvent.RolloutChanged.Phase.FAILED) {
+      status.tell(changed.app() + " " + what + " failed: " + changed.detail());
+    }
+  }
+
+  /**
+   * Adds a state change to its app's and worker's history (the Events tab), without touching their
+   * state; returns the worker's name.
+   */
+  private String remember(EngineEvent.WorkerChanged changed) {
+    WorkerStatus worker = changed.worker();
+    String source = worker.name() + "-" + worker.instance();
+    HistoryEntry entry =
+        new HistoryEntry(
+            changed.at(), source, changed.from().label(), worker.state().label(), changed.reason());
+    item(worker.name())
+        .ifPresent(
+            app -> {
+              app.addHistory(entry);
+              WorkerItem row = app.worker(worker.id());
+              if (row != null) {
+                row.addHistory(entry);
+              }
+            });
+    return source;
+  }
+
+  private void changed(EngineEvent.WorkerChanged changed) {
+    WorkerStatus worker = changed.worker();
+    AppItem app = item(worker.name()).orElse(null);
+    if (app == null) {
+      return;
+    }
+    WorkerItem row = app.worker(worker.id());
+    if (row == null) {
+      row = new WorkerItem(worker);
+      join(app, row);
+    } else {
+      row.statusProperty().set(worker);
+    }
+    if (!worker.state().running()) {
+      row.usageProperty().set(null);
+      row.requestsProperty().set(null); // its counts start again when it rejoins
+    }
+    String source = remember(changed);
+    if (worker.state() == WorkerState.ERRORED || worker.state() == WorkerState.CRASHED) {
+      status.tell(source + " " + worker.state().label() + ": " + changed.reason());
+    }
+  }
+}
