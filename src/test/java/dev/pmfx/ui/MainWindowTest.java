@@ -137,7 +137,7 @@ class MainWindowTest {
 
     robot.clickOn("#startButton");
 
-    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    waitFor(() -> RowFormat.status(viewModel.apps().getFirst()).equals("online"));
     // two worker badges and the app's, once the table has drawn the batch that said online
     waitFor(() -> robot.lookup(".badge-online").queryAll().size() == 3);
     TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
@@ -154,7 +154,7 @@ class MainWindowTest {
 
     robot.clickOn("#stopButton");
 
-    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
+    waitFor(() -> RowFormat.status(viewModel.apps().getFirst()).equals("stopped"));
     assertFalse(viewModel.anyRunning());
     assertEquals("", cell(robot, "Memory", app), "no figures without a process");
     @SuppressWarnings("unchecked")
@@ -237,11 +237,11 @@ class MainWindowTest {
     waitFor(() -> !viewModel.loadingProperty().get());
 
     robot.interact(() -> rowButton(robot, "Start").fire());
-    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    waitFor(() -> RowFormat.status(viewModel.apps().getFirst()).equals("online"));
     // the table redraws its rows as workers come; press the Stop of a row on screen now
     waitFor(() -> rowButton(robot, "Stop") != null);
     robot.interact(() -> rowButton(robot, "Stop").fire());
-    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
+    waitFor(() -> RowFormat.status(viewModel.apps().getFirst()).equals("stopped"));
   }
 
   @Test
@@ -257,7 +257,7 @@ class MainWindowTest {
     robot
         .press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.S)
         .release(KeyCode.S, KeyCode.SHIFT, KeyCode.CONTROL);
-    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    waitFor(() -> RowFormat.status(viewModel.apps().getFirst()).equals("online"));
     long firstPid = viewModel.apps().getFirst().workers().getFirst().status().pid().getAsLong();
 
     // Monocle turns no secondary click into a context-menu request (TestFX/Monocle#12), so the
@@ -289,12 +289,12 @@ class MainWindowTest {
         () ->
             viewModel.apps().getFirst().workers().getFirst().status().pid().orElse(firstPid)
                     != firstPid
-                && MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+                && RowFormat.status(viewModel.apps().getFirst()).equals("online"));
 
     robot
         .press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X)
         .release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
-    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("stopped"));
+    waitFor(() -> RowFormat.status(viewModel.apps().getFirst()).equals("stopped"));
   }
 
   @Test
@@ -372,7 +372,7 @@ class MainWindowTest {
     robot.interact(() -> viewModel.open(config));
     waitFor(() -> !viewModel.loadingProperty().get());
     robot.clickOn("#startAllButton");
-    waitFor(() -> MainWindow.status(viewModel.apps().getFirst()).equals("online"));
+    waitFor(() -> RowFormat.status(viewModel.apps().getFirst()).equals("online"));
     return port;
   }
 

@@ -1,0 +1,208 @@
+package dev.pmfx.ui;
+
+import atlantafx.base.theme.Styles;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import dev.pmfx.ui.ProcessItems.Row;
+import dev.pmfx.ui.ProcessItems.WorkerItem;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableColumn;
+import javafx.scene.control.TreeTableView;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * The process table: apps with their workers below them, their figures, the row's own Start, Stop,
+ * Restart and Reload, and a context menu on the selected row.
+ */
+final class ProcessTableView {
+
+  @FXML private TreeTableView<Row> processTable;
+  @FXML private TreeTableColumn<Row, String> nameColumn;
+  @FXML private TreeTableColumn<Row, String> idColumn;
+  @FXML private TreeTableColumn<Row, String> namespaceColumn;
+  @FXML private TreeTableColumn<Row, String> modeColumn;
+  @FXML private TreeTableColumn<Row, String> pidColumn;
+  @FXML private TreeTableColumn<Row, String> statusColumn;
+  @FXML private TreeTableColumn<Row, String> actionsColumn;
+  @FXML private TreeTableColumn<Row, String> uptimeColumn;
+  @FXML private TreeTableColumn<Row, String> restartsColumn;
+  @FXML private TreeTableColumn<Row, String> cpuColumn;
+  @FXML private TreeTableColumn<Row, String> memoryColumn;
+  @FXML private TreeTableColumn<Row, String> requestsColumn;
+  @FXML private TreeTableColumn<Row, String> exitColumn;
+  @FXML private TreeTableColumn<Row, String> scriptColumn;
+
+  private final MainWindowViewModel viewModel;
+  private final TreeItem<Row> tableRoot = new TreeItem<>();
+  private final List<Runnable> selectionListeners = new ArrayList<>();
+  private final List<MenuItem> contextItems = new ArrayList<>();
+  private RowCommands commands;
+
+  ProcessTableView(MainWindowViewModel viewModel) {
+    this.viewModel = viewModel;
+  }
+
+  @FXML
+  private void initialize() {
+    columns();
+    processTable.setRoot(tableRoot);
+    viewModel.visibleApps().addListener((ListChangeListener<AppItem>) change -> rebuild());
+    Label noMatch = new Label();
+    noMatch
+        .textProperty()
+        .bind(
+            viewModel
+                .filterProperty()
+                .map(f -> "No app matches '" + f + "' (Esc clears the filter)."));
+    Label noApps = new Label("No apps. Open an ecosystem file (Ctrl+O) or drop one here.");
+    processTable
+        .placeholderProperty()
+        .bind(viewModel.filterProperty().map(f -> f.isBlank() ? noApps : noMatch));
+    processTable.setContextMenu(contextMenu());
+    rebuild();
+    processTable
+        .getSelectionModel()
+        .selectedItemProperty()
+        .addListener((o, was, now) -> selectionListeners.forEach(Runnable::run));
+    processTable.getStyleClass().add(Styles.DENSE);
+  }
+
+  /** What the row buttons and the context menu do. */
+  void commands(RowCommands commands) {
+    this.commands = commands;
+  }
+
+  /** Runs {@code listener} whenever the selected row changes. */
+  void onSelection(Runnable listener) {
+    selectionListeners.add(listener);
+  }
+
+  /** Redraws the rows: their states, figures and buttons. */
+  void refresh() {
+    processTable.refresh();
+  }
+
+  /** Enables the context menu for what the selected row allows. */
+  void show(Actions actions) {
+    List<Boolean> on =
+        List.of(
+            actions.start(), actions.stop(), actions.restart(), actions.reload(), actions.delete());
+    for (int i = 0; i < contextItems.size(); i++) {
+      contextItems.get(i).setDisable(!on.get(i));
+    }
+  }
+
+  Optional<Row> selectedRow() {
+    return Optional.ofNullable(processTable.getSelectionModel().getSelectedItem())
+        .map(TreeItem::getValue);
+  }
+
+  /** Selects the app or worker that commands call {@code target}, if it is shown. */
+  void select(String target) {
+    for (TreeItem<Row> app : tableRoot.getChildren()) {
+      if (app.getValue().target().equals(target)) {
+        processTable.getSelectionModel().select(app);
+        return;
+      }
+      for (TreeItem<Row> worker : app.getChildren()) {
+        if (worker.getValue().target().equals(target)) {
+          processTable.getSelectionModel().select(worker);
+          return;
+        }
+      }
+    }
+  }
+
+  private void columns() {
+    column(nameColumn, RowFormat::name);
+    column(idColumn, RowFormat::id);
+    column(namespaceColumn, RowFormat::namespace);
+    column(modeColumn, RowFormat::mode);
+    column(pidColumn, RowFormat::pid);
+    column(statusColumn, RowFormat::status);
+    column(uptimeColumn, row -> RowFormat.uptime(row, Instant.now()));
+    column(restartsColumn, RowFormat::restarts);
+    column(cpuColumn, RowFormat::cpu);
+    column(memoryColumn, RowFormat::memory);
+    column(requestsColumn, RowFormat::requests);
+    column(exitColumn, RowFormat::lastExit);
+    column(scriptColumn, RowFormat::script);
+    statusColumn.setCellFactory(c -> new TableCells.Badge());
+    cpuColumn.setCellFactory(c -> new TableCells.Cpu());
+    for (TreeTableColumn<Row, String> numeric :
+        List.of(idColumn, pidColumn, restartsColumn, cpuColumn, memoryColumn, requestsColumn)) {
+      numeric.setComparator(Amounts::compare);
+      numeric.getStyleClass().add("numeric");
+    }
+    actionsColumn.setCellFactory(c -> new TableCells.RowButtons(this::act));
+    actionsColumn.setSortable(false);
+  }
+
+  private static void column(TreeTableColumn<Row, String> column, Function<Row, String> value) {
+    column.setCellValueFactory(
+        cell ->
+            new ReadOnlyStringWrapper(
+                cell.getValue() == null || cell.getValue().getValue() == null
+                    ? ""
+                    : value.apply(cell.getValue().getValue())));
+  }
+
+  private void act(BiConsumer<RowCommands, Row> command, Row row) {
+    if (commands != null) {
+      command.accept(commands, row);
+    }
+  }
+
+  /** Rebuilds the tree from the view model, keeping what was selected and expanded. */
+  private void rebuild() {
+    Optional<String> selected = selectedRow().map(Row::target);
+    tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
+    selected.ifPresent(this::select);
+  }
+
+  private TreeItem<Row> appItem(AppItem app) {
+    TreeItem<Row> item = new TreeItem<>(app);
+    item.setExpanded(true);
+    Runnable workers =
+        () ->
+            item.getChildren()
+                .setAll(app.workers().stream().map(w -> new TreeItem<Row>(w)).toList());
+    app.workers()
+        .addListener(
+            (ListChangeListener<WorkerItem>)
+                change -> {
+                  Optional<String> selected = selectedRow().map(Row::target);
+                  workers.run();
+                  selected.ifPresent(this::select);
+                });
+    workers.run();
+    return item;
+  }
+
+  /** Start, Stop, Restart, Reload and Delete, on the selected row. */
+  private ContextMenu contextMenu() {
+    contextItems.add(contextItem("Start", "fth-play", RowCommands::start));
+    contextItems.add(contextItem("Stop", "fth-square", RowCommands::stop));
+    contextItems.add(contextItem("Restart", "fth-rotate-cw", RowCommands::restart));
+    contextItems.add(contextItem("Reload", "fth-refresh-cw", RowCommands::reload));
+    contextItems.add(contextItem("Delete", "fth-trash-2", RowCommands::delete));
+    return new ContextMenu(contextItems.toArray(MenuItem[]::new));
+  }
+
+  private MenuItem contextItem(String text, String icon, BiConsumer<RowCommands, Row> command) {
+    MenuItem item = new MenuItem(text, new FontIcon(icon));
+    item.setOnAction(e -> selectedRow().ifPresent(row -> act(command, row)));
+    return item;
+  }
+}

@@ -1,0 +1,329 @@
+package dev.pmfx.ui;
+
+import dev.pmfx.home.Version;
+import dev.pmfx.ui.ProcessItems.AppItem;
+import dev.pmfx.ui.ProcessItems.Row;
+import dev.pmfx.ui.ProcessItems.WorkerItem;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.ToolBar;
+import javafx.scene.input.KeyCode;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import javafx.stage.WindowEvent;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * The window's menus and toolbar: files (open, recent, reload, close), the commands on the selected
+ * row and on every app, the view (dashboard, sampling, theme) and the filter box.
+ */
+final class WindowActions implements RowCommands {
+
+  @FXML private MenuBar menuBar;
+  @FXML private ToolBar toolBar;
+  @FXML private Menu recentMenu;
+  @FXML private MenuItem closeFileItem;
+  @FXML private MenuItem startItem;
+  @FXML private MenuItem stopItem;
+  @FXML private MenuItem restartItem;
+  @FXML private MenuItem reloadItem;
+  @FXML private MenuItem deleteItem;
+  @FXML private CheckMenuItem dashboardItem;
+  @FXML private Menu sampleMenu;
+  @FXML private CheckMenuItem darkItem;
+  @FXML private Button startButton;
+  @FXML private Button stopButton;
+  @FXML private Button restartButton;
+  @FXML private Button reloadButton;
+  @FXML private Button deleteButton;
+  @FXML private Button startAllButton;
+  @FXML private Button stopAllButton;
+  @FXML private ToggleButton dashboardButton;
+  @FXML private TextField filterField;
+
+  private final MainWindowViewModel viewModel;
+  private final Consumer<Boolean> darkTheme;
+  private MainWindow window;
+
+  WindowActions(MainWindowViewModel viewModel, Consumer<Boolean> darkTheme) {
+    this.viewModel = viewModel;
+    this.darkTheme = darkTheme;
+  }
+
+  @FXML
+  private void initialize() {
+    startButton.setGraphic(new FontIcon("fth-play"));
+    stopButton.setGraphic(new FontIcon("fth-square"));
+    restartButton.setGraphic(new FontIcon("fth-rotate-cw"));
+    reloadButton.setGraphic(new FontIcon("fth-refresh-cw"));
+    deleteButton.setGraphic(new FontIcon("fth-trash-2"));
+    startAllButton.setGraphic(new FontIcon("fth-fast-forward"));
+    stopAllButton.setGraphic(new FontIcon("fth-stop-circle"));
+    dashboardButton.setGraphic(new FontIcon("fth-grid"));
+    filterField.textProperty().bindBidirectional(viewModel.filterProperty());
+    filterField.setOnKeyPressed(
+        key -> {
+          if (key.getCode() == KeyCode.ESCAPE) {
+            filterField.clear();
+          }
+        });
+    sampleMenu();
+    closeFileItem.disableProperty().bind(Bindings.isEmpty(viewModel.openFiles()));
+    menuBar.disableProperty().bind(viewModel.quittingProperty());
+    toolBar.disableProperty().bind(viewModel.quittingProperty());
+    viewModel.recentFiles().addListener((ListChangeListener<Path>) change -> fillRecentMenu());
+    fillRecentMenu();
+  }
+
+  /** The window whose selection the commands act on, and whose views they change. */
+  void window(MainWindow window) {
+    this.window = window;
+  }
+
+  /** Enables the commands for what the selected row allows. */
+  void show(Actions actions) {
+    List<Boolean> on =
+        List.of(
+            actions.start(), actions.stop(), actions.restart(), actions.reload(), actions.delete());
+    List<Button> buttons =
+        List.of(startButton, stopButton, restartButton, reloadButton, deleteButton);
+    List<MenuItem> items = List.of(startItem, stopItem, restartItem, reloadItem, deleteItem);
+    for (int i = 0; i < on.size(); i++) {
+      buttons.get(i).setDisable(!on.get(i));
+      items.get(i).setDisable(!on.get(i));
+    }
+  }
+
+  void focusFilter() {
+    filterField.requestFocus();
+  }
+
+  /** Shows the dashboard's state in the View menu and on the toolbar. */
+  void showDashboard(boolean on) {
+    dashboardItem.setSelected(on);
+    dashboardButton.setSelected(on);
+  }
+
+  void showDark(boolean dark) {
+    darkItem.setSelected(dark);
+  }
+
+  // Commands on a row
+
+  @Override
+  public void start(Row row) {
+    act(row, viewModel::start);
+  }
+
+  @Override
+  public void stop(Row row) {
+    act(row, viewModel::stop);
+  }
+
+  @Override
+  public void restart(Row row) {
+    act(row, viewModel::restart);
+  }
+
+  @Override
+  public void reload(Row row) {
+    window.select(row.target());
+    window.details().showProgress();
+    act(row, viewModel::reload);
+  }
+
+  @Override
+  public void delete(Row row) {
+    act(row, viewModel::delete);
+  }
+
+  private void act(Row row, Consumer<Row> command) {
+    command.accept(row);
+    window.refresh();
+  }
+
+  @FXML
+  private void onStart() {
+    window.selectedRow().ifPresent(this::start);
+  }
+
+  @FXML
+  private void onStop() {
+    window.selectedRow().ifPresent(this::stop);
+  }
+
+  @FXML
+  private void onRestart() {
+    window.selectedRow().ifPresent(this::restart);
+  }
+
+  @FXML
+  private void onReload() {
+    window.selectedRow().ifPresent(this::reload);
+  }
+
+  @FXML
+  private void onDelete() {
+    window.selectedRow().ifPresent(this::delete);
+  }
+
+  @FXML
+  private void onStartAll() {
+    viewModel.startAll();
+  }
+
+  @FXML
+  private void onStopAll() {
+    viewModel.stopAll();
+  }
+
+  @FXML
+  private void onRestartAll() {
+    viewModel.restartAll();
+  }
+
+  // View
+
+  @FXML
+  private void onDashboard() {
+    window.showDashboard(dashboardItem.isSelected());
+  }
+
+  @FXML
+  private void onDashboardButton() {
+    window.showDashboard(dashboardButton.isSelected());
+  }
+
+  @FXML
+  private void onDark() {
+    darkTheme.accept(darkItem.isSelected());
+  }
+
+  /** View → Sample Every: how often CPU and memory are measured, remembered. */
+  private void sampleMenu() {
+    ToggleGroup group = new ToggleGroup();
+    for (int seconds : MainWindowViewModel.SAMPLE_SECONDS) {
+      RadioMenuItem item = new RadioMenuItem(seconds == 1 ? "1 second" : seconds + " seconds");
+      item.setToggleGroup(group);
+      item.setSelected(seconds == viewModel.sampleSeconds());
+      item.setOnAction(e -> viewModel.sampleSeconds(seconds));
+      sampleMenu.getItems().add(item);
+    }
+  }
+
+  // Files
+
+  private void fillRecentMenu() {
+    recentMenu
+        .getItems()
+        .setAll(
+            viewModel.recentFiles().stream()
+                .map(
+                    path -> {
+                      MenuItem item = new MenuItem(path.toString());
+                      item.setMnemonicParsing(false);
+                      item.setOnAction(e -> viewModel.open(path));
+                      return item;
+                    })
+                .toList());
+    recentMenu.setDisable(viewModel.recentFiles().isEmpty());
+  }
+
+  @FXML
+  void onOpen() {
+    FileChooser chooser = new FileChooser();
+    chooser.setTitle("Open Ecosystem Files");
+    chooser
+        .getExtensionFilters()
+        .addAll(
+            new FileChooser.ExtensionFilter(
+                "Ecosystem files", "*.js", "*.cjs", "*.mjs", "*.json", "*.yaml", "*.yml"),
+            new FileChooser.ExtensionFilter("All files", "*"));
+    Path current = viewModel.fileProperty().get();
+    if (current != null
+        && current.getParent() != null
+        && current.getParent().toFile().isDirectory()) {
+      chooser.setInitialDirectory(current.getParent().toFile());
+    }
+    List<File> chosen = chooser.showOpenMultipleDialog(owner());
+    if (chosen != null) {
+      chosen.forEach(f -> viewModel.open(f.toPath()));
+    }
+  }
+
+  @FXML
+  private void onOpenDemo() {
+    viewModel.openDemo();
+  }
+
+  /** Loads the selected app's file again, or the current one. */
+  @FXML
+  void onRetry() {
+    fileOfSelection().ifPresentOrElse(viewModel::open, viewModel::retry);
+  }
+
+  /** Closes the file of the selected app, or the one opened last. */
+  @FXML
+  private void onCloseFile() {
+    fileOfSelection()
+        .or(() -> Optional.ofNullable(viewModel.fileProperty().get()))
+        .ifPresent(viewModel::close);
+  }
+
+  /** Closes the file whose errors show. */
+  void closeFailedFile() {
+    Optional.ofNullable(viewModel.fileProperty().get()).ifPresent(viewModel::close);
+  }
+
+  private Optional<Path> fileOfSelection() {
+    if (viewModel.failedProperty().get()) {
+      return Optional.empty(); // the errors on screen are the current file's
+    }
+    return window
+        .selectedRow()
+        .map(row -> row instanceof WorkerItem w ? w.status().name() : ((AppItem) row).name())
+        .flatMap(viewModel::fileOf);
+  }
+
+  // The window
+
+  @FXML
+  private void onQuit() {
+    owner().fireEvent(new WindowEvent(owner(), WindowEvent.WINDOW_CLOSE_REQUEST));
+  }
+
+  @FXML
+  private void onAbout() {
+    Alert about = new Alert(Alert.AlertType.INFORMATION);
+    about.initOwner(owner());
+    about.setTitle("About pmfx");
+    about.setHeaderText("pmfx " + Version.current());
+    about.setContentText(
+        "A desktop process manager with PM2's model: ecosystem files, fork and cluster mode, "
+            + "zero-downtime reload and scale.\n\nJava "
+            + Runtime.version()
+            + ", JavaFX "
+            + System.getProperty("javafx.runtime.version"));
+    about.show();
+  }
+
+  private Window owner() {
+    return menuBar.getScene().getWindow();
+  }
+}
