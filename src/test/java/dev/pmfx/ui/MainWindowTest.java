@@ -242,6 +242,69 @@ class MainWindowTest {
     waitFor(() -> rowButton(robot, "Stop") != null);
     robot.interact(() -> rowButton(robot, "Stop").fire());
     waitFor(() -> RowFormat.status(viewModel.apps().getFirst()).equals("stopped"));
+
+    // Two more workers, ids and restarts 9 and 10: as text, "10" would sort before "9".
+    java.time.Instant now = java.time.Instant.now();
+    List<dev.pmfx.engine.EngineEvent> events = new java.util.ArrayList<>();
+    for (int id : List.of(10, 9)) {
+      events.add(
+          new dev.pmfx.engine.EngineEvent.WorkerChanged(
+              now,
+              dev.pmfx.engine.WorkerState.LAUNCHING,
+              new dev.pmfx.engine.WorkerStatus(
+                  id,
+                  "sleeper",
+                  "default",
+                  dev.pmfx.config.ExecMode.FORK,
+                  id,
+                  java.util.OptionalLong.empty(),
+                  dev.pmfx.engine.WorkerState.STOPPED,
+                  now,
+                  Optional.empty(),
+                  id,
+                  java.util.OptionalInt.empty(),
+                  Optional.empty(),
+                  Optional.empty()),
+              "test"));
+    }
+    robot.interact(() -> viewModel.apply(new EngineBridge.Batch(null, events)));
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    assertEquals(List.of("0", "1", "9", "10"), sortedBy(robot, "ID", app, "ID", true));
+    assertEquals(List.of("10", "9", "0", "0"), sortedBy(robot, "↺", app, "↺", false));
+    for (String title : List.of("ID", "PID", "↺", "CPU", "Memory", "Req")) {
+      @SuppressWarnings("unchecked")
+      java.util.Comparator<String> order =
+          (java.util.Comparator<String>) column(robot, title).getComparator();
+      assertTrue(order.compare("9", "10") < 0, title + ": 9 before 10");
+    }
+    @SuppressWarnings("unchecked")
+    java.util.Comparator<String> memory =
+        (java.util.Comparator<String>) column(robot, "Memory").getComparator();
+    assertTrue(memory.compare("900 KB", "1.2 MB") < 0, "900 KB before 1.2 MB");
+  }
+
+  private javafx.scene.control.TreeTableColumn<Row, ?> column(FxRobot robot, String title) {
+    return table(robot).getColumns().stream()
+        .filter(c -> c.getText().equals(title))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Sorts the table by the column headed {@code by}; what column {@code shown} shows, in order. */
+  private List<String> sortedBy(
+      FxRobot robot, String by, TreeItem<Row> app, String shown, boolean ascending)
+      throws Exception {
+    return onFx(
+        () -> {
+          var column = column(robot, by);
+          column.setSortType(
+              ascending
+                  ? javafx.scene.control.TreeTableColumn.SortType.ASCENDING
+                  : javafx.scene.control.TreeTableColumn.SortType.DESCENDING);
+          table(robot).getSortOrder().setAll(List.of(column));
+          table(robot).sort();
+          return app.getChildren().stream().map(worker -> cell(robot, shown, worker)).toList();
+        });
   }
 
   @Test
