@@ -118,7 +118,8 @@ final class MetricsPane extends VBox {
               if (w.lastAt() < start) {
                 return; // gone before the window: a worker a reload replaced
               }
-              String name = app.name() + "-" + w.instance() + " #" + id;
+              String name =
+                  dev.pmfx.engine.WorkerStatus.label(app.name(), w.instance()) + " #" + id;
               cpuLines.put(name, w.cpu());
               memoryLines.put(name, w.memory());
               requestLines.put(name, w.requestsPerSecond());

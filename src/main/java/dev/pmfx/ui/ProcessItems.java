@@ -277,9 +277,6 @@ public final class ProcessItems {
 
   static LogEntry entry(EngineEvent.LogLine line) {
     return new LogEntry(
-        line.at(),
-        line.app() + "-" + line.instance(),
-        line.stream() == EngineEvent.LogLine.Stream.ERR,
-        line.text());
+        line.at(), line.label(), line.stream() == EngineEvent.LogLine.Stream.ERR, line.text());
   }
 }

@@ -48,8 +48,7 @@ final class Quitting {
   }
 
   private void show() {
-    List<String> left =
-        table.runningWorkers().map(w -> w.status().name() + "-" + w.status().instance()).toList();
+    List<String> left = table.runningWorkers().map(w -> w.status().label()).toList();
     int stopped = Math.max(0, total - left.size());
     progress.set(total == 0 ? 1 : (double) stopped / total);
     String waiting =

@@ -281,7 +281,7 @@ final class RolloutPane extends VBox {
       RolloutStep s = item.latest();
       icon.setGraphic(new FontIcon(iconOf(s.status())));
       icon.getStyleClass().setAll("label", "rollout-" + s.status().name().toLowerCase(Locale.ROOT));
-      worker.setText(s.app() + "-" + s.instance() + " #" + s.workerId());
+      worker.setText(s.label() + " #" + s.workerId());
       step.setText(label(s.step()));
       detail.setText(detail(s));
       time.setText(time(s));

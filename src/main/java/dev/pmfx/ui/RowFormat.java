@@ -26,7 +26,7 @@ final class RowFormat {
   }
 
   static String workerName(WorkerStatus status) {
-    return status.name() + "-" + status.instance();
+    return status.label();
   }
 
   /** What the log pane is titled for the row. */

@@ -99,7 +99,7 @@ final class TableProjection {
     AppSpec spec = app.specProperty().get();
     return Stream.concat(
             Stream.of(app.name(), spec.namespace(), spec.script()),
-            app.workers().stream().map(w -> w.status().name() + "-" + w.status().instance()))
+            app.workers().stream().map(w -> w.status().label()))
         .anyMatch(text -> text.toLowerCase(Locale.ROOT).contains(wanted));
   }
 
@@ -335,7 +335,7 @@ final class TableProjection {
    */
   private String remember(EngineEvent.WorkerChanged changed) {
     WorkerStatus worker = changed.worker();
-    String source = worker.name() + "-" + worker.instance();
+    String source = worker.label();
     HistoryEntry entry =
         new HistoryEntry(
             changed.at(), source, changed.from().label(), worker.state().label(), changed.reason());
