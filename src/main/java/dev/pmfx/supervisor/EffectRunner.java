@@ -5,7 +5,6 @@ import dev.pmfx.engine.CommandResult.Problem;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
 import dev.pmfx.engine.WorkerState;
-import dev.pmfx.posix.StopSequence;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs what {@link WorkerMachine} decides, on the loop, and feeds back what comes of it: the one
  * place a worker's state is written ({@link #feed}). Starts processes through a {@link
- * ProcessLauncher}, arms timers on the {@link Loop}, and acts on the app's balancer, logs and
+ * ProcessLauncher}, arms timers on {@link Timers}, and acts on the app's balancer, logs and
  * samples.
  */
 final class EffectRunner {
@@ -47,7 +46,7 @@ final class EffectRunner {
 
   private record Input(Worker worker, MachineEvent event) {}
 
-  private final Loop loop;
+  private final Timers loop;
   private final EventHub events;
   private final WorkerLogs logs;
   private final Routing routing;
@@ -63,7 +62,7 @@ final class EffectRunner {
   private boolean feeding;
 
   EffectRunner(
-      Loop loop,
+      Timers loop,
       EventHub events,
       WorkerLogs logs,
       Routing routing,
@@ -147,7 +146,7 @@ final class EffectRunner {
         closeChannel(w);
         deletePrivateSocket(w);
         if (release.leftovers()) {
-          StopSequence.killLeftovers(w.process.pid(), w.tree, launcher.groupLeaders());
+          launcher.killLeftovers(w.process, w.tree);
         }
       }
       case MachineEffect.Remove remove -> host.remove(w, remove.why());
@@ -396,18 +395,17 @@ final class EffectRunner {
 
   /** The stop signal to the worker's process (its tree with treekill), or the shutdown message. */
   private void sendStop(Worker w, MachineEffect.SendStop stop) {
-    w.tree = w.process.isAlive() ? StopSequence.tree(w.process.toHandle()) : List.of();
+    w.tree = launcher.tree(w.process);
     if (stop.byMessage() && w.channel != null && w.channel.send("shutdown")) {
       return;
     }
-    StopSequence.signal(
-        w.process.toHandle(), w.tree, stop.signal(), stop.tree(), launcher.groupLeaders());
+    launcher.signal(w.process, w.tree, stop.signal(), stop.tree());
   }
 
   /** SIGKILL to the worker's process and every descendant, now and as recorded at the stop. */
   void killTree(Worker w) {
     if (w.process != null) {
-      StopSequence.kill(w.process.toHandle(), w.tree, launcher.groupLeaders());
+      launcher.kill(w.process, w.tree);
     }
   }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  * a timer) runs on it, in the order it arrives, so no state needs a lock. Also the clock and the
  * timers that feed it.
  */
-final class Loop {
+final class Loop implements Timers {
 
   private final Clock clock;
   private final ExecutorService executor;
@@ -45,7 +45,8 @@ final class Loop {
             });
   }
 
-  Instant now() {
+  @Override
+  public Instant now() {
     return clock.instant();
   }
 
@@ -54,7 +55,8 @@ final class Loop {
   }
 
   /** Runs {@code input} on the loop, after what is already queued; dropped once it is shut. */
-  void post(Runnable input) {
+  @Override
+  public void post(Runnable input) {
     if (!executor.isShutdown()) {
       try {
         executor.execute(input);
@@ -65,12 +67,14 @@ final class Loop {
   }
 
   /** Posts {@code input} after {@code delay}. */
-  ScheduledFuture<?> after(Duration delay, Runnable input) {
+  @Override
+  public ScheduledFuture<?> after(Duration delay, Runnable input) {
     return timers.schedule(() -> post(input), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Runs {@code task} off the loop after {@code delay}: work that would block it. */
-  void later(Duration delay, Runnable task) {
+  @Override
+  public void later(Duration delay, Runnable task) {
     timers.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -1,15 +1,18 @@
 package dev.pmfx.supervisor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmfx.posix.StopSequence;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Starts a worker's process from its launch plan, with the channel it talks to pmfx over. The one
- * in production uses {@code posix_spawn} (Java's ProcessBuilder where that is missing).
+ * Starts a worker's process from its launch plan, with the channel it talks to pmfx over, and ends
+ * it. The one in pmfx uses {@code posix_spawn} (Java's ProcessBuilder where that is missing) and
+ * the {@link StopSequence}; tests use one that starts nothing.
  */
 interface ProcessLauncher {
 
@@ -23,8 +26,19 @@ interface ProcessLauncher {
   Started start(Worker w, Launch plan, Consumer<String> onMessage, Consumer<JsonNode> onReport)
       throws IOException;
 
-  /** Whether each worker leads a process group of its own, which a signal to the group reaches. */
-  boolean groupLeaders();
+  /** The process and its descendants now, which a stop ends together; empty once it is gone. */
+  List<ProcessHandle> tree(Process process);
+
+  /**
+   * The stop signal: to the process's group and {@code tree} with {@code wholeTree}, else to it.
+   */
+  void signal(Process process, List<ProcessHandle> tree, String signal, boolean wholeTree);
+
+  /** SIGKILL to the process's group, {@code recorded} and its tree now. */
+  void kill(Process process, List<ProcessHandle> recorded);
+
+  /** After the process exited: SIGKILL to what it started, as {@code recorded}. */
+  void killLeftovers(Process process, List<ProcessHandle> recorded);
 
   /** posix_spawn where there is one: Node workers get Node's own channel, others PMFX_IPC. */
   static ProcessLauncher spawning(Path ipcDir) {
@@ -71,9 +85,30 @@ interface ProcessLauncher {
             ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock"), onMessage);
       }
 
-      @Override
-      public boolean groupLeaders() {
+      /** Whether each worker leads a process group of its own, which a group signal reaches. */
+      private boolean groupLeaders() {
         return SpawnedProcess.available() || JavaLaunch.SETSID != null;
+      }
+
+      @Override
+      public List<ProcessHandle> tree(Process process) {
+        return process.isAlive() ? StopSequence.tree(process.toHandle()) : List.of();
+      }
+
+      @Override
+      public void signal(
+          Process process, List<ProcessHandle> tree, String signal, boolean wholeTree) {
+        StopSequence.signal(process.toHandle(), tree, signal, wholeTree, groupLeaders());
+      }
+
+      @Override
+      public void kill(Process process, List<ProcessHandle> recorded) {
+        StopSequence.kill(process.toHandle(), recorded, groupLeaders());
+      }
+
+      @Override
+      public void killLeftovers(Process process, List<ProcessHandle> recorded) {
+        StopSequence.killLeftovers(process.pid(), recorded, groupLeaders());
       }
     };
   }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 
 /**
  * One worker: its machine's state and the process it runs. Touched only on the engine's loop
@@ -34,7 +34,7 @@ final class Worker {
   String launchProblem;
 
   /** The timer the current phase owns (listen, kill or restart delay); cancelled on leaving it. */
-  ScheduledFuture<?> timer;
+  Future<?> timer;
 
   final List<CompletableFuture<WorkerState>> waitingForRest = new ArrayList<>();
 
