@@ -29,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class EffectRunner {
 
+  /**
+   * With {@code -Dpmfx.machine.strict=true}, as the tests run, an event the machine rejects is an
+   * error; in pmfx it is logged and dropped.
+   */
+  static final boolean STRICT = Boolean.getBoolean("pmfx.machine.strict");
+
   /** How long a worker's exit waits for the rest of its output before it is handled. */
   static final Duration DRAIN_GRACE = Duration.ofMillis(500);
 
@@ -60,6 +66,8 @@ final class EffectRunner {
   private final ArrayDeque<Input> inputs = new ArrayDeque<>();
 
   private boolean feeding;
+
+  private final List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   EffectRunner(
       Timers loop,
@@ -106,8 +114,12 @@ final class EffectRunner {
     try {
       result = WorkerMachine.apply(w.machine, event, loop.now());
     } catch (WorkerMachine.Rejected rejected) {
-      System.getLogger("dev.pmfx.supervisor")
-          .log(System.Logger.Level.WARNING, "worker " + w.id + ": " + rejected.getMessage());
+      String words = "worker " + w.id + ": " + rejected.getMessage();
+      System.getLogger("dev.pmfx.supervisor").log(System.Logger.Level.WARNING, words);
+      this.rejected.add(words);
+      if (STRICT) {
+        throw rejected;
+      }
       return;
     }
     if (result.state().phase() != w.machine.phase()) {
@@ -152,6 +164,11 @@ final class EffectRunner {
       case MachineEffect.Remove remove -> host.remove(w, remove.why());
       case MachineEffect.ReplaceOverMemory replace -> host.replaceOverMemory(w, replace.why());
     }
+  }
+
+  /** The events the machine rejected so far, in words: none, unless the machine has a gap. */
+  List<String> rejected() {
+    return List.copyOf(rejected);
   }
 
   /** Feeds a start to the worker; the problem, when its process could not start. */

@@ -474,6 +474,9 @@ public final class Supervisor implements Engine {
     loop.shutdown();
     routing.closeAll();
     events.close();
+    if (EffectRunner.STRICT && !runner.rejected().isEmpty()) {
+      throw new IllegalStateException("the worker machine rejected " + runner.rejected());
+    }
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -3,6 +3,7 @@ package dev.pmfx.supervisor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -181,6 +182,17 @@ class EffectRunnerTest {
     launcher.started.getFirst().exit(128 + 2);
     timers.awaitPosted();
     assertEquals(List.of("deleted"), removed);
+  }
+
+  @Test
+  void anEventTheMachineRejectsIsAnErrorHereAndRemembered() throws Exception {
+    assertTrue(EffectRunner.STRICT, "the tests run the machine strict");
+    Worker w = worker("");
+    assertThrows(
+        WorkerMachine.Rejected.class,
+        () -> runner.feed(w, new MachineEvent.Spawned(0, 1, Optional.empty(), false, false)));
+    assertEquals(1, runner.rejected().size(), runner.rejected().toString());
+    assertEquals(WorkerState.STOPPED, w.state());
   }
 
   /** A clock the test moves; timers fire, and posted inputs run, on the test's thread. */
