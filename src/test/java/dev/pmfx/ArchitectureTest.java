@@ -245,5 +245,5 @@ class ArchitectureTest {
                       DescribedPredicate.not(
                           HasName.Predicates.nameMatching(
                               "dev\\.pmfx\\.config\\.(AppSpec|Ecosystem|LoadResult|Diagnostic|Location"
-                                  + "|ExecMode|BalancerMode|BalancerStrategy|ByteSize|DurationText|CronSchedule|SearchPath)(\\$.*)?"))));
+                                  + "|ExecMode|BalancerMode|BalancerStrategy|KillSignal|ByteSize|DurationText|CronSchedule|SearchPath)(\\$.*)?"))));
 }

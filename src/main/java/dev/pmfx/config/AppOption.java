@@ -127,13 +127,13 @@ public final class AppOption<T> {
   public static final AppOption<Boolean> WAIT_READY = bool("wait_ready", false, AppSpec::waitReady);
   public static final AppOption<Duration> LISTEN_TIMEOUT =
       duration("listen_timeout", AppSpec.DEFAULT_LISTEN_TIMEOUT, millis(AppSpec::listenTimeout));
-  public static final AppOption<String> KILL_SIGNAL =
+  public static final AppOption<KillSignal> KILL_SIGNAL =
       new AppOption<>(
           "kill_signal",
           List.of(),
           OptionValues::signal,
           AppSpec.DEFAULT_KILL_SIGNAL,
-          AppSpec::killSignal);
+          s -> s.killSignal().name());
   public static final AppOption<Duration> KILL_TIMEOUT =
       duration("kill_timeout", AppSpec.DEFAULT_KILL_TIMEOUT, millis(AppSpec::killTimeout));
   public static final AppOption<Boolean> SHUTDOWN_WITH_MESSAGE =

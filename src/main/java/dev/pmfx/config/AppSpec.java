@@ -38,7 +38,7 @@ public record AppSpec(
     boolean waitReady,
     Duration listenTimeout,
     Duration killTimeout,
-    String killSignal,
+    KillSignal killSignal,
     boolean shutdownWithMessage,
     boolean autorestart,
     boolean autostart,
@@ -76,7 +76,7 @@ public record AppSpec(
   // PM2's defaults, which its users expect.
   public static final Duration DEFAULT_LISTEN_TIMEOUT = Duration.ofMillis(3000);
   public static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofMillis(1600);
-  public static final String DEFAULT_KILL_SIGNAL = "SIGINT";
+  public static final KillSignal DEFAULT_KILL_SIGNAL = KillSignal.SIGINT;
   public static final int DEFAULT_MAX_RESTARTS = 16;
   public static final Duration DEFAULT_MIN_UPTIME = Duration.ofMillis(1000);
   public static final Duration DEFAULT_WATCH_DELAY = Duration.ofMillis(1000);

@@ -379,17 +379,17 @@ final class OptionValues {
   }
 
   /** A signal a program can handle, by its full name: 'int' is SIGINT. */
-  Optional<String> signal(Member m) {
+  Optional<KillSignal> signal(Member m) {
     Optional<String> text = text(m);
     if (text.isEmpty()) {
-      return text;
+      return Optional.empty();
     }
     String upper = text.get().strip().toUpperCase(Locale.ROOT);
     if (!upper.startsWith("SIG")) {
       upper = "SIG" + upper;
     }
     if (SIGNALS.contains(upper) && !upper.equals("SIGKILL") && !upper.equals("SIGSTOP")) {
-      return Optional.of(upper);
+      return Optional.of(KillSignal.valueOf(upper));
     }
     String hint =
         upper.equals("SIGKILL") || upper.equals("SIGSTOP")

@@ -51,7 +51,7 @@ public final class Orphans {
                                 new Orphan(
                                     p,
                                     w.label(),
-                                    app.spec().killSignal(),
+                                    app.spec().killSignal().name(),
                                     app.spec().killTimeout())));
               }
             }
@@ -89,7 +89,7 @@ public final class Orphans {
                 new Orphan(
                     p,
                     "a worker it had not written down",
-                    AppSpec.DEFAULT_KILL_SIGNAL,
+                    AppSpec.DEFAULT_KILL_SIGNAL.name(),
                     AppSpec.DEFAULT_KILL_TIMEOUT)));
       }
     }

@@ -306,7 +306,8 @@ final class WorkerMachine {
 
     /** The stop signal (or message) now, SIGKILL when kill_timeout runs out. */
     private void signalStop(String reason) {
-      String signal = Signals.known(spec.killSignal()) ? spec.killSignal() : "SIGTERM";
+      String named = spec.killSignal().name();
+      String signal = Signals.known(named) ? named : "SIGTERM"; // not on this system
       boolean byMessage = spec.shutdownWithMessage() && channel;
       String sent = byMessage ? "sent the shutdown message" : "sent " + signal;
       move(

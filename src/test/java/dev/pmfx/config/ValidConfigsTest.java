@@ -93,7 +93,7 @@ class ValidConfigsTest {
     assertEquals(ExecMode.FORK, app.execMode());
     assertEquals(1, app.instances());
     assertEquals(Duration.ofMillis(1600), app.killTimeout());
-    assertEquals("SIGINT", app.killSignal());
+    assertEquals("SIGINT", app.killSignal().name());
     assertEquals(Duration.ofMillis(3000), app.listenTimeout());
     assertEquals(16, app.maxRestarts());
     assertEquals(Duration.ofMillis(1000), app.minUptime());
