@@ -102,7 +102,17 @@ final class EffectRunner {
     feeding = true;
     try {
       for (Input next = inputs.poll(); next != null; next = inputs.poll()) {
-        step(next.worker(), next.event());
+        try {
+          step(next.worker(), next.event());
+        } catch (RuntimeException e) {
+          if (STRICT) {
+            inputs.clear();
+            throw e;
+          }
+          // a fault in one worker's effects: said, and the other inputs still run
+          System.getLogger("dev.pmfx.supervisor")
+              .log(System.Logger.Level.ERROR, "worker " + next.worker().id, e);
+        }
       }
     } finally {
       feeding = false;
@@ -282,6 +292,7 @@ final class EffectRunner {
           e instanceof LaunchException
               ? e.getMessage()
               : "could not start: " + (e.getCause() != null ? e.getCause() : e).getMessage();
+      closeChannel(w);
       w.launchProblem = message;
       feed(w, new MachineEvent.SpawnFailed(generation, message));
     }

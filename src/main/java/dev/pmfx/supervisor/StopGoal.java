@@ -14,11 +14,20 @@ sealed interface StopGoal {
   /** It ends errored, for the reason given (its app cannot serve). */
   record Fail(String why) implements StopGoal {}
 
+  /** pmfx is closing: it stays as it ends, whatever its stop was for before. */
+  record Halt() implements StopGoal {}
+
   StopGoal REST = new Rest();
   StopGoal RESTART = new Restart();
+  StopGoal HALT = new Halt();
 
-  /** A removal asked for stays asked for: a later stop or restart does not bring it back. */
+  /**
+   * A removal asked for stays asked for: a later stop or restart does not bring it back. Only an
+   * app that cannot serve (it ends errored) and pmfx closing (it stays) take over from it.
+   */
   default StopGoal then(StopGoal asked) {
-    return this instanceof Remove ? this : asked;
+    return this instanceof Remove && !(asked instanceof Fail || asked instanceof Halt)
+        ? this
+        : asked;
   }
 }

@@ -444,7 +444,7 @@ public final class Supervisor implements Engine {
               () ->
                   CompletableFuture.allOf(
                       List.copyOf(apps.workers()).stream()
-                          .map(w -> runner.stop(w, "pmfx is closing", StopGoal.REST))
+                          .map(w -> runner.stop(w, "pmfx is closing", StopGoal.HALT))
                           .toArray(CompletableFuture[]::new)),
               five);
       stopped.get(longest.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);

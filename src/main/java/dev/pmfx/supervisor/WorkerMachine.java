@@ -231,7 +231,7 @@ final class WorkerMachine {
       if (start.kind() == StartKind.RELOAD) {
         restarts++;
       }
-      launch(start.spec(), start.why(), start.kind() == StartKind.TRIAL);
+      launch(start.spec(), start.why(), start.kind() == StartKind.TRIAL || trial);
     }
 
     /** A new process: the next generation, nothing of the last one's readiness or stop. */
@@ -255,7 +255,7 @@ final class WorkerMachine {
       unstableRestarts = 0;
       backoff = Duration.ZERO;
       if (phase.atRest()) {
-        launch(spec, restart.why(), false);
+        launch(spec, restart.why(), trial);
       } else {
         onStop(new Stop(restart.why(), StopGoal.RESTART, restart.inFlight()));
       }
@@ -328,9 +328,10 @@ final class WorkerMachine {
       goal = StopGoal.REST;
       switch (spent) {
         case StopGoal.Rest rest -> {}
+        case StopGoal.Halt halt -> {}
         case StopGoal.Restart restart -> {
           restarts++;
-          launch(spec, "restarted", false);
+          launch(spec, "restarted", trial); // a new worker stays on trial until online
         }
         case StopGoal.Remove remove -> effect(new Remove(remove.why()));
         case StopGoal.Fail fail -> rest(Phase.ERRORED, fail.why());

@@ -518,6 +518,25 @@ class WorkerMachineTest {
   }
 
   @Test
+  void closingPmfxAndAnAppThatCannotServeTakeOverFromARemoval() throws Exception {
+    Worker closing = stopping("").on(new Stop("delete", new StopGoal.Remove("gone"), NOT_ROUTED));
+    closing.on(new Stop("pmfx is closing", StopGoal.HALT, NOT_ROUTED)).exits(SIGINT);
+    assertEquals(Phase.STOPPED, closing.phase());
+    assertFalse(closing.has(Remove.class), "it stays as it ends");
+    Worker failing = stopping("").on(new Stop("delete", new StopGoal.Remove("gone"), NOT_ROUTED));
+    failing.on(new Stop("cannot serve", new StopGoal.Fail("port 80 is taken"), NOT_ROUTED));
+    assertEquals(Phase.ERRORED, failing.exits(SIGINT).phase());
+  }
+
+  @Test
+  void aNewWorkerRestartedBeforeItIsReadyStaysOnTrial() throws Exception {
+    Worker w = trial("", true).on(new Restart("restart", NOT_ROUTED)).exits(SIGINT);
+    assertEquals(Phase.LAUNCHING, w.phase());
+    assertTrue(w.state.trial());
+    assertEquals(Phase.TRIAL, w.spawnedInCluster(true).phase());
+  }
+
+  @Test
   void everyStopPhaseTakesANewGoalAndEndsWhereItsGoalSays() throws Exception {
     for (int phase = 0; phase < 3; phase++) {
       for (StopGoal goal :
