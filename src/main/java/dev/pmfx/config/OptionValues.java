@@ -29,37 +29,14 @@ import java.util.regex.Pattern;
  */
 final class OptionValues {
 
+  /**
+   * Every signal name, for the words of a wrong kill_signal: those it may be, and two it may not.
+   */
   static final Set<String> SIGNALS =
-      Set.of(
-          "SIGHUP",
-          "SIGINT",
-          "SIGQUIT",
-          "SIGILL",
-          "SIGTRAP",
-          "SIGABRT",
-          "SIGBUS",
-          "SIGFPE",
-          "SIGKILL",
-          "SIGUSR1",
-          "SIGSEGV",
-          "SIGUSR2",
-          "SIGPIPE",
-          "SIGALRM",
-          "SIGTERM",
-          "SIGCONT",
-          "SIGSTOP",
-          "SIGTSTP",
-          "SIGTTIN",
-          "SIGTTOU",
-          "SIGURG",
-          "SIGXCPU",
-          "SIGXFSZ",
-          "SIGVTALRM",
-          "SIGPROF",
-          "SIGWINCH",
-          "SIGIO",
-          "SIGPWR",
-          "SIGSYS");
+      java.util.stream.Stream.concat(
+              java.util.Arrays.stream(KillSignal.values()).map(Enum::name),
+              java.util.stream.Stream.of("SIGKILL", "SIGSTOP"))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
