@@ -67,6 +67,7 @@ final class EffectRunner {
 
   private boolean feeding;
 
+  /** Under {@link #STRICT} only. */
   private final List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   EffectRunner(
@@ -126,8 +127,8 @@ final class EffectRunner {
     } catch (WorkerMachine.Rejected rejected) {
       String words = "worker " + w.id + ": " + rejected.getMessage();
       System.getLogger("dev.pmfx.supervisor").log(System.Logger.Level.WARNING, words);
-      this.rejected.add(words);
       if (STRICT) {
+        this.rejected.add(words);
         throw rejected;
       }
       return;
@@ -176,7 +177,10 @@ final class EffectRunner {
     }
   }
 
-  /** The events the machine rejected so far, in words: none, unless the machine has a gap. */
+  /**
+   * The events the machine rejected so far under {@link #STRICT}, in words: none, unless the
+   * machine has a gap. pmfx itself only logs them, and keeps nothing that grows with them.
+   */
   List<String> rejected() {
     return List.copyOf(rejected);
   }
