@@ -8,16 +8,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
 base_rev=${2:-5cae25b}
-"$root/bin/pmfx" --version >/dev/null # builds when needed
-jdk=$("$root/bin/find-jdk")
-base="$root/target/bench-base"
-if [ "$(git -C "$base" rev-parse HEAD 2>/dev/null)" != "$(git -C "$root" rev-parse "$base_rev")" ]; then
-  rm -rf "$base"
-  git -C "$root" worktree prune
-  git -C "$root" worktree add --detach "$base" "$base_rev" >/dev/null
-  (cd "$base" && ./mvnw -q -DskipTests process-classes)
-fi
-[ -f "$base/target/pmfx.classpath" ] || (cd "$base" && ./mvnw -q -DskipTests process-classes)
+. "$root/bench/base.sh"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); node $(node --version)"
 echo "A = this checkout ($(git -C "$root" rev-parse --short HEAD)), B = $base_rev"
 out=$(mktemp)
@@ -36,7 +27,6 @@ for kind in shell node; do
     i=$((i + 1))
   done
 done
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 for kind in shell node; do
   a=$(awk -v k="$kind" '$1 == k && $2 == "A" { print $3 }' "$out" | median)
   b=$(awk -v k="$kind" '$1 == k && $2 == "B" { print $3 }' "$out" | median)
