@@ -41,7 +41,7 @@ public class LogThroughput {
     CountDownLatch done = new CountDownLatch(1);
     long start;
     long end;
-    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
+    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), dev.pmfx.config.EcosystemLoader::loadOnThisMachine)) {
       engine.subscribe(
           new EngineListener() {
             @Override

@@ -52,7 +52,7 @@ public class RestartLatency {
     List<Duration> latencies = new ArrayList<>();
     CountDownLatch done = new CountDownLatch(1);
     Instant[] crashed = {null};
-    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
+    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), dev.pmfx.config.EcosystemLoader::loadOnThisMachine)) {
       engine.subscribe(
           new EngineListener() {
             @Override

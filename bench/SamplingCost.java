@@ -31,7 +31,7 @@ public class SamplingCost {
     var ecosystem =
         ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(dir.resolve("ecosystem.yaml")))
             .ecosystem();
-    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
+    try (Supervisor engine = Supervisor.create(new PmfxHome(dir.resolve("home")), dev.pmfx.config.EcosystemLoader::loadOnThisMachine)) {
       engine.start(ecosystem, Optional.empty(), Set.of()).get();
       List<Long> pids = List.of();
       for (int i = 0; i < 300 && pids.size() < workers; i++) {

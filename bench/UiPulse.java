@@ -48,7 +48,7 @@ public class UiPulse extends Application {
         "apps:\n  - name: idle\n    script: idle.sh\n    instances: " + WORKERS
             + "\n    exec_mode: fork\n  - name: flood\n    script: flood.sh\n");
     PmfxHome home = new PmfxHome(dir.resolve("home"));
-    Supervisor engine = Supervisor.create(home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+    Supervisor engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     if (System.getenv("NO_METRICS") != null) engine.sampleEvery(java.time.Duration.ofDays(1));
     MainWindowViewModel viewModel =
         new MainWindowViewModel(EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);

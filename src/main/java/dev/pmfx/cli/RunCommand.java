@@ -56,9 +56,7 @@ final class RunCommand implements Callable<Integer> {
     }
     CountDownLatch stop = new CountDownLatch(1);
     try (Supervisor engine =
-        Supervisor.create(
-            PmfxHome.current(),
-            file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
+        Supervisor.create(PmfxHome.current(), dev.pmfx.config.EcosystemLoader::loadOnThisMachine)) {
       engine.subscribe(new EventPrinter(out, err, app -> true, true));
       if (Signal.handle(new Signal("INT"), s -> stop.countDown()) == SignalHandler.SIG_IGN) {
         say(err, "SIGINT is ignored here (a script's background job?): stop with SIGTERM");

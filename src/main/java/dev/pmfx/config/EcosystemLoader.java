@@ -75,6 +75,11 @@ public final class EcosystemLoader {
         Runtime.getRuntime().availableProcessors());
   }
 
+  /** Loads {@code file} with {@link #forThisMachine}'s loader, made for this one call. */
+  public static LoadResult loadOnThisMachine(Path file) {
+    return forThisMachine().load(file);
+  }
+
   public int cores() {
     return cores;
   }

@@ -79,9 +79,7 @@ public final class DaemonServer {
     this.log = log;
     this.lockFile = lockFile;
     this.lock = lock;
-    this.engine =
-        Supervisor.create(
-            home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+    this.engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     // Listening first: clients connect at once, and their calls wait until what an earlier
     // daemon left is taken over (a ping is answered meanwhile).
     Path socket = Daemons.socket(home);

@@ -57,8 +57,7 @@ public final class PmfxApp extends Application {
       // The training run looks for a daemon as a start does (its classes go into the cache),
       // but starts none: it would outlive the build.
       Daemons.connectIfRunning(home).ifPresent(Engine::close);
-      return Supervisor.create(
-          home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+      return Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     }
     try {
       java.util.Optional<dev.pmfx.daemon.RemoteEngine> running = Daemons.connectIfRunning(home);
@@ -85,8 +84,7 @@ public final class PmfxApp extends Application {
       }
       noDaemon = e.getMessage();
       System.err.println("pmfx: no daemon (" + e.getMessage() + "); workers stop with the window");
-      return Supervisor.create(
-          home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+      return Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     }
   }
 

@@ -40,9 +40,7 @@ public final class EngineHarness implements AutoCloseable {
   EngineHarness(Path dir) {
     this.dir = dir;
     this.home = new PmfxHome(dir.resolve("home"));
-    this.engine =
-        Supervisor.create(
-            home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+    this.engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     engine.subscribe(events);
   }
 

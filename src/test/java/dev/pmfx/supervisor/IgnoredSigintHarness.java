@@ -36,7 +36,7 @@ public final class IgnoredSigintHarness {
     try (Supervisor engine =
         Supervisor.create(
             new PmfxHome(dir.resolve("home")),
-            file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file))) {
+            dev.pmfx.config.EcosystemLoader::loadOnThisMachine)) {
       engine.subscribe(
           new EngineListener() {
             @Override

@@ -44,8 +44,7 @@ public final class PmfxDiesHarness {
     CompletableFuture<Long> online = new CompletableFuture<>();
     Supervisor engine =
         Supervisor.create(
-            new PmfxHome(dir.resolve("home")),
-            file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+            new PmfxHome(dir.resolve("home")), dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     engine.subscribe(
         new EngineListener() {
           @Override

@@ -49,9 +49,7 @@ class MainWindowTest {
   void start(Stage stage) {
     PmfxApp.theme(false);
     PmfxHome home = new PmfxHome(dir.resolve("home"));
-    engine =
-        Supervisor.create(
-            home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+    engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     viewModel =
         new MainWindowViewModel(
             EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);

@@ -31,9 +31,7 @@ class MainWindowViewModelTest {
   private Supervisor engine;
 
   private MainWindowViewModel viewModel(PmfxHome home) {
-    engine =
-        Supervisor.create(
-            home, file -> dev.pmfx.config.EcosystemLoader.forThisMachine().load(file));
+    engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     return new MainWindowViewModel(
         new EcosystemLoader(Optional.empty(), System.getenv(), 4),
         engine,
