@@ -84,6 +84,14 @@ class MainWindowTest {
 
   /** What the column headed {@code title} shows for {@code item}. */
   private String cell(FxRobot robot, String title, TreeItem<Row> item) {
+    if (!javafx.application.Platform.isFxApplicationThread()) {
+      // The table is redrawn on the FX thread as workers change: read it there, not beside it.
+      try {
+        return onFx(() -> cell(robot, title, item));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
     return table(robot).getColumns().stream()
         .filter(c -> c.getText().equals(title))
         .findFirst()
@@ -352,6 +360,8 @@ class MainWindowTest {
                     != firstPid
                 && RowFormat.status(viewModel.apps().getFirst()).equals("online"));
 
+    // The menu follows the selected row once the table has redrawn it as online.
+    waitFor(() -> !robot.lookup("#stopButton").queryButton().isDisable());
     robot
         .press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.X)
         .release(KeyCode.X, KeyCode.SHIFT, KeyCode.CONTROL);
