@@ -3,7 +3,6 @@ package dev.pmfx.supervisor;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.engine.CommandResult.Problem;
 import dev.pmfx.engine.EngineEvent;
-import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
 import dev.pmfx.engine.WorkerState;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -48,6 +47,9 @@ final class EffectRunner {
 
     /** Whether pmfx is closing: nothing starts then. */
     boolean closing();
+
+    /** The worker moved to {@code to}: a rollout may be waiting for that. */
+    void moved(Worker w, WorkerState to, String why, boolean late);
   }
 
   private record Input(Worker worker, MachineEvent event) {}
@@ -200,8 +202,13 @@ final class EffectRunner {
     } else {
       w.waitingForRest.add(rest);
     }
-    feed(w, new MachineEvent.Stop(why, goal, routing.inFlight(w)));
+    requestStop(w, why, goal);
     return rest;
+  }
+
+  /** Asks the worker to stop gracefully for {@code goal}; its moves say how that goes. */
+  void requestStop(Worker w, String why, StopGoal goal) {
+    feed(w, new MachineEvent.Stop(why, goal, routing.inFlight(w)));
   }
 
   /** Stops the worker gracefully, for whatever its stop was already for. */
@@ -322,17 +329,7 @@ final class EffectRunner {
       w.waitingForRest.forEach(f -> f.complete(to));
       w.waitingForRest.clear();
     }
-    if (w.admission != null && to != WorkerState.LAUNCHING && to != WorkerState.WAITING_READY) {
-      // The rollout waiting for this worker learns where it ended up.
-      CompletableFuture<Worker.Admission> admission = w.admission;
-      w.admission = null;
-      boolean online = to == WorkerState.ONLINE;
-      steps.endAll(
-          w,
-          !online ? Status.FAILED : moved.state().late() ? Status.WARNING : Status.DONE,
-          moved.why());
-      admission.complete(new Worker.Admission(to, moved.why()));
-    }
+    host.moved(w, to, moved.why(), moved.state().late());
   }
 
   private void completeLaunch(Worker w, WorkerState outcome) {

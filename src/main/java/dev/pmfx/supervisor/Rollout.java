@@ -6,8 +6,10 @@ import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.EngineEvent.RolloutChanged;
 import dev.pmfx.engine.Scale;
+import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +17,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** A reload or scale of one app; an app's rollouts run one at a time, in the order asked. */
+/**
+ * A reload or scale of one app; an app's rollouts run one at a time, in the order asked. Between
+ * its steps it waits for one worker to move (see {@link Wait}); the move is what takes it on.
+ */
 final class Rollout {
   final long id;
+  final App entry;
   final String app;
   final RolloutChanged.Kind kind;
 
@@ -47,16 +53,105 @@ final class Rollout {
   /** The new workers it brought online so far. */
   final List<Worker> admitted = new ArrayList<>();
 
-  Rollout(long id, String app, RolloutChanged.Kind kind, Set<Integer> only, Scale scale) {
+  /** Reload: the spec its workers run from now on. */
+  AppSpec spec;
+
+  /** Reload: the workers still to replace or restart, in order. */
+  final ArrayDeque<Worker> left = new ArrayDeque<>();
+
+  /** The worker move it waits for before its next step; null between steps. */
+  Wait wait;
+
+  /** What a rollout waits for: one worker to settle. */
+  sealed interface Wait {
+    Worker worker();
+
+    /** Whether the worker, now {@code state}, has settled as this wait needs. */
+    default boolean settledAt(WorkerState state) {
+      return state == WorkerState.STOPPED || state == WorkerState.ERRORED;
+    }
+  }
+
+  /** A worker starting, until it is online or has failed. */
+  sealed interface Arrival extends Wait {
+    @Override
+    default boolean settledAt(WorkerState state) {
+      return state != WorkerState.LAUNCHING && state != WorkerState.WAITING_READY;
+    }
+  }
+
+  /**
+   * A new worker, until it is online or has failed; {@code kept} is the one it replaces, if any.
+   */
+  record Admit(Worker worker, Worker kept) implements Arrival {}
+
+  /** A worker drained and stopped on its way out of the app, until it is at rest. */
+  record Retire(Worker worker) implements Wait {}
+
+  /** A new worker that failed, on its way out; then the rollout ends with {@code failure}. */
+  record Discard(Worker worker, String failure) implements Wait {}
+
+  /** Fork mode: a worker stopping gracefully before it starts again on the new spec. */
+  record Cycle(Worker worker) implements Wait {}
+
+  /** Fork mode: a worker started again on the new spec, until it is online or has failed. */
+  record Relaunch(Worker worker) implements Arrival {}
+
+  Rollout(long id, App entry, RolloutChanged.Kind kind, Set<Integer> only, Scale scale) {
     this.id = id;
-    this.app = app;
+    this.entry = entry;
+    this.app = entry.spec.name();
     this.kind = kind;
     this.only = only;
     this.scale = scale;
   }
 
+  /**
+   * A reload nobody typed (max_memory_restart, watch, cron_restart): of the spec running, for
+   * {@code why}.
+   */
+  static Rollout unbidden(long id, App entry, Set<Integer> only, String why) {
+    Rollout r = new Rollout(id, entry, RolloutChanged.Kind.RELOAD, only, null);
+    r.reread = false;
+    r.why = why;
+    return r;
+  }
+
+  /** The file a reload reads, in words. */
+  String fileWords() {
+    return entry.file == null ? "its spec" : entry.file.getFileName().toString();
+  }
+
   String verb() {
     return kind == RolloutChanged.Kind.RELOAD ? "reload" : "scale";
+  }
+
+  /** The next worker still to replace or restart that is still in the app; null when none is. */
+  Worker nextLeft() {
+    Worker w = left.poll();
+    while (w != null && (!entry.workers.contains(w) || w.leaving())) {
+      w = left.poll(); // deleted meanwhile, or on its way out
+    }
+    return w;
+  }
+
+  /**
+   * Why the reload must end: a new worker it admitted is no longer online (a build that dies on its
+   * first request); empty while they all serve.
+   */
+  Optional<String> admittedGone() {
+    return admitted.stream()
+        .filter(fresh -> entry.workers.contains(fresh) && fresh.state() != WorkerState.ONLINE)
+        .findFirst()
+        .map(
+            fresh ->
+                "worker "
+                    + fresh.id
+                    + " ("
+                    + WorkerStatus.label(fresh.spec.name(), fresh.instance)
+                    + ") is "
+                    + fresh.state().label()
+                    + " since it was ready; the workers not replaced yet keep serving");
   }
 
   /** Why a new worker failed, for the rollout's end; naming the one that keeps serving, if any. */

@@ -11,7 +11,6 @@ import dev.pmfx.engine.EngineEvent.RolloutStep.Status;
 import dev.pmfx.engine.EngineEvent.RolloutStep.Step;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.WorkerState;
-import dev.pmfx.engine.WorkerStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,12 +22,15 @@ import java.util.function.BooleanSupplier;
 /**
  * Reloads and scales: an app's rollouts run one at a time, in the order asked. A cluster reload
  * starts a new worker beside each old one and retires the old one once the new one is online; a
- * fork reload restarts each worker in turn; a scale adds or retires workers one at a time. Loop
- * only.
+ * fork reload restarts each worker in turn; a scale adds or retires workers one at a time.
+ *
+ * <p>A rollout drives its workers' machines with events (a start, a stop) and then waits for one
+ * worker to settle ({@link Rollout.Wait}); {@link #moved} hears each worker move and takes the
+ * rollout on to its next step. Loop only.
  */
 final class Rollouts {
 
-  private final Loop loop;
+  private final Timers loop;
   private final EventHub events;
   private final Steps steps;
   private final EffectRunner runner;
@@ -39,7 +41,7 @@ final class Rollouts {
   private long nextRolloutId = 1;
 
   Rollouts(
-      Loop loop,
+      Timers loop,
       EventHub events,
       Steps steps,
       EffectRunner runner,
@@ -59,22 +61,22 @@ final class Rollouts {
 
   CompletableFuture<CommandResult> enqueue(
       App entry, RolloutChanged.Kind kind, Set<Integer> only, Scale scale) {
-    return enqueue(entry, new Rollout(nextRolloutId++, entry.spec.name(), kind, only, scale));
+    return enqueue(new Rollout(nextRolloutId++, entry, kind, only, scale));
   }
 
-  private CompletableFuture<CommandResult> enqueue(App entry, Rollout r) {
-    if (entry.workers.stream().allMatch(Worker::leaving)) {
+  private CompletableFuture<CommandResult> enqueue(Rollout r) {
+    if (r.entry.workers.stream().allMatch(Worker::leaving)) {
       return CompletableFuture.completedFuture(
           new CommandResult(
               r.verb(), List.of(), List.of(new Problem(r.app, "it is being deleted"))));
     }
-    r.from = entry.workers.size();
+    r.from = r.entry.workers.size();
     r.to = r.scale == null ? r.from : r.scale.from(r.from);
-    entry.rollouts.add(r);
-    if (entry.rollouts.size() == 1) {
-      begin(entry, r);
+    r.entry.rollouts.add(r);
+    if (r.entry.rollouts.size() == 1) {
+      begin(r);
     } else {
-      Rollout running = entry.rollouts.getFirst();
+      Rollout running = r.entry.rollouts.getFirst();
       announce(r, RolloutChanged.Phase.QUEUED, "waits for the " + running.verb() + " running");
     }
     return r.result;
@@ -85,31 +87,28 @@ final class Rollouts {
         new RolloutChanged(loop.now(), r.app, r.id, r.kind, phase, r.from, r.to, detail));
   }
 
-  private void begin(App entry, Rollout r) {
-    r.from = entry.workers.size();
+  private void begin(Rollout r) {
+    r.from = r.entry.workers.size();
     if (r.scale != null) {
       r.to = r.scale.from(r.from); // +1 counts from what the rollouts before it left
     }
     if (r.kind == RolloutChanged.Kind.SCALE) {
-      scaleNow(entry, r);
+      scaleNow(r);
     } else if (!r.reread) {
-      reloadWith(entry, r, entry.spec);
+      reloadWith(r, r.entry.spec);
     } else {
-      announce(r, RolloutChanged.Phase.RUNNING, "reading " + describeFile(entry));
-      reread(entry, r);
+      announce(r, RolloutChanged.Phase.RUNNING, "reading " + r.fileWords());
+      reread(r);
     }
-  }
-
-  private static String describeFile(App entry) {
-    return entry.file == null ? "its spec" : entry.file.getFileName().toString();
   }
 
   /** Ends the rollout, and starts the next one of its app. */
-  private void finish(App entry, Rollout r, String failure) {
-    if (!entry.rollouts.remove(r)) {
+  private void finish(Rollout r, String failure) {
+    if (!r.entry.rollouts.remove(r)) {
       return; // over already
     }
-    for (Worker w : entry.workers) {
+    r.wait = null;
+    for (Worker w : r.entry.workers) {
       if (w.rollout == r) {
         steps.endAll(w, Status.WARNING, "the " + r.verb() + " ended first");
         w.rollout = null;
@@ -120,10 +119,10 @@ final class Rollouts {
       }
     }
     if (failure != null && r.touched.isEmpty() && r.previousSpec != null) {
-      entry.spec = r.previousSpec; // nothing runs the new spec: a later scale must not use it
-      events.publish(new EngineEvent.AppUpdated(loop.now(), apps.status(entry)));
+      r.entry.spec = r.previousSpec; // nothing runs the new spec: a later scale must not use it
+      events.publish(new EngineEvent.AppUpdated(loop.now(), apps.status(r.entry)));
     }
-    r.to = r.kind == RolloutChanged.Kind.SCALE ? entry.workers.size() : r.to;
+    r.to = r.kind == RolloutChanged.Kind.SCALE ? r.entry.workers.size() : r.to;
     announce(
         r,
         failure == null ? RolloutChanged.Phase.DONE : RolloutChanged.Phase.FAILED,
@@ -132,9 +131,9 @@ final class Rollouts {
         failure == null
             ? new CommandResult(r.verb(), r.touched, List.of())
             : r.ended(r.touched, "failed: " + failure));
-    Rollout next = entry.rollouts.peekFirst();
-    if (next != null && apps.get(entry.spec.name()) == entry && !closing.getAsBoolean()) {
-      begin(entry, next);
+    Rollout next = r.entry.rollouts.peekFirst();
+    if (next != null && apps.get(r.entry.spec.name()) == r.entry && !closing.getAsBoolean()) {
+      begin(next);
     }
   }
 
@@ -156,19 +155,19 @@ final class Rollouts {
   }
 
   /** Whether the rollout must stop here; if so, it is finished. */
-  private boolean stopsHere(App entry, Rollout r) {
+  private boolean stopsHere(Rollout r) {
     if (r.interrupted != null) {
-      finish(entry, r, r.interrupted);
+      finish(r, r.interrupted);
       return true;
     }
     return false;
   }
 
   /** Reads the app's file again, off the loop; a file that no longer loads touches no worker. */
-  private void reread(App entry, Rollout r) {
-    Path file = entry.file;
+  private void reread(Rollout r) {
+    Path file = r.entry.file;
     if (file == null) {
-      reloadWith(entry, r, entry.spec);
+      reloadWith(r, r.entry.spec);
       return;
     }
     Thread.startVirtualThread(
@@ -177,29 +176,28 @@ final class Rollouts {
           try {
             loaded = specs.load(file);
           } catch (RuntimeException | Error e) {
-            loop.post(() -> finish(entry, r, "could not read " + file + ": " + e));
+            loop.post(() -> finish(r, "could not read " + file + ": " + e));
             return;
           }
           loop.post(
               () -> {
-                if (stopsHere(entry, r)) {
+                if (stopsHere(r)) {
                   return;
                 }
-                Rollout.Reread reread = Rollout.Reread.of(loaded, file, entry.spec);
+                Rollout.Reread reread = Rollout.Reread.of(loaded, file, r.entry.spec);
                 reread
                     .spec()
                     .ifPresentOrElse(
-                        spec -> reloadWith(entry, r, spec),
-                        () -> finish(entry, r, reread.failure()));
+                        spec -> reloadWith(r, spec), () -> finish(r, reread.failure()));
               });
         });
   }
 
-  private void reloadWith(App entry, Rollout r, AppSpec spec) {
-    if (!spec.equals(entry.spec)) {
-      r.previousSpec = entry.spec;
-      entry.spec = spec;
-      events.publish(new EngineEvent.AppUpdated(loop.now(), apps.status(entry)));
+  private void reloadWith(Rollout r, AppSpec spec) {
+    if (!spec.equals(r.entry.spec)) {
+      r.previousSpec = r.entry.spec;
+      r.entry.spec = spec;
+      events.publish(new EngineEvent.AppUpdated(loop.now(), apps.status(r.entry)));
     }
     announce(
         r,
@@ -207,14 +205,88 @@ final class Rollouts {
         spec.execMode() == ExecMode.CLUSTER
             ? "replacing workers one at a time"
             : "restarting workers one at a time");
-    java.util.ArrayDeque<Worker> old =
-        entry.workers.stream()
-            .filter(w -> r.only.isEmpty() || r.only.contains(w.id))
-            .collect(java.util.stream.Collectors.toCollection(java.util.ArrayDeque::new));
-    if (spec.execMode() == ExecMode.CLUSTER) {
-      replaceNext(entry, r, spec, old);
+    r.spec = spec;
+    r.entry.workers.stream()
+        .filter(w -> r.only.isEmpty() || r.only.contains(w.id))
+        .forEach(r.left::add);
+    next(r);
+  }
+
+  /** A reload's next worker: replaced beside a new one (cluster mode) or restarted (fork mode). */
+  private void next(Rollout r) {
+    if (r.spec.execMode() == ExecMode.CLUSTER) {
+      replaceNext(r);
     } else {
-      restartNext(entry, r, spec, old);
+      restartNext(r);
+    }
+  }
+
+  /**
+   * A worker moved to {@code to}: when a rollout waits for it and it has settled as the wait needs,
+   * the rollout takes its next step, once the move's own effects have run.
+   */
+  void moved(Worker w, WorkerState to, String why, boolean late) {
+    Rollout r = w.rollout;
+    if (r == null || r.wait == null || r.wait.worker() != w || !r.wait.settledAt(to)) {
+      return;
+    }
+    if (r.wait instanceof Rollout.Arrival) {
+      steps.endAll(
+          w, to != WorkerState.ONLINE ? Status.FAILED : late ? Status.WARNING : Status.DONE, why);
+    }
+    settle(r, r.wait, to, why);
+  }
+
+  private void settle(Rollout r, Rollout.Wait wait, WorkerState to, String why) {
+    if (r.wait != wait) {
+      return; // settled already
+    }
+    r.wait = null;
+    loop.post(() -> heard(r, wait, to, why));
+  }
+
+  /** The next step once {@code wait}'s worker settled at {@code to}. */
+  private void heard(Rollout r, Rollout.Wait wait, WorkerState to, String why) {
+    switch (wait) {
+      case Rollout.Admit(Worker fresh, Worker kept) -> {
+        if (to != WorkerState.ONLINE) {
+          discard(r, fresh, why, kept);
+          return;
+        }
+        r.touched.add(fresh.id);
+        r.admitted.add(fresh);
+        routed(fresh);
+        fresh.rollout = null; // its later restarts are its own, not steps of this
+        fresh.stepsStarted.clear();
+        if (kept == null) {
+          scaleNext(r);
+        } else {
+          // Even when interrupted now: the new worker is in, so the old one goes, or the app
+          // would keep one worker too many.
+          retire(r, kept, "replaced by worker " + fresh.id, new Rollout.Retire(kept));
+        }
+      }
+      case Rollout.Retire retired -> {
+        if (r.kind == RolloutChanged.Kind.SCALE) {
+          scaleNext(r);
+        } else {
+          next(r);
+        }
+      }
+      case Rollout.Discard(Worker fresh, String failure) -> {
+        if (r.kind == RolloutChanged.Kind.SCALE) {
+          resized(r.entry);
+        }
+        finish(r, r.interrupted != null ? r.interrupted : failure);
+      }
+      case Rollout.Cycle(Worker w) -> relaunch(r, w);
+      case Rollout.Relaunch(Worker w) -> {
+        if (to == WorkerState.ONLINE) {
+          next(r);
+        } else {
+          finish(r, Rollout.failure(w, why, null));
+        }
+      }
     }
   }
 
@@ -222,148 +294,119 @@ final class Rollouts {
    * Cluster mode: a new worker for the next old one, ready beside it, then the old one drained and
    * stopped; a new worker that fails ends the reload with the old one still serving.
    */
-  private void replaceNext(App entry, Rollout r, AppSpec spec, java.util.Deque<Worker> old) {
-    if (stopsHere(entry, r)) {
+  private void replaceNext(Rollout r) {
+    if (stopsHere(r)) {
       return;
     }
-    for (Worker fresh : r.admitted) {
-      if (entry.workers.contains(fresh)
-          && fresh.state() != WorkerState.ONLINE
-          && !closing.getAsBoolean()) {
-        // Ready, then gone (a build that dies on its first request): the rest stay as they are.
-        finish(
-            entry,
-            r,
-            "worker "
-                + fresh.id
-                + " ("
-                + WorkerStatus.label(fresh.spec.name(), fresh.instance)
-                + ") is "
-                + fresh.state().label()
-                + " since it was ready; the workers not replaced yet keep serving");
-        return;
-      }
+    Optional<String> gone = closing.getAsBoolean() ? Optional.empty() : r.admittedGone();
+    if (gone.isPresent()) {
+      finish(r, gone.get()); // the workers not replaced yet keep serving
+      return;
     }
-    Worker previous = nextOf(entry, r, old);
+    Worker previous = nextOf(r);
     if (previous == null) {
       return;
     }
     Worker fresh =
         apps.join(
-            entry, previous.instance, spec, previous.envName, previous.machine.restarts() + 1);
-    admit(
-        entry,
-        r,
-        fresh,
-        r.why + ": replaces worker " + previous.id,
-        previous,
-        () ->
-            // Even when interrupted now: the new worker is in, so the old one goes, or the app
-            // would keep one worker too many.
-            retire(r, previous, "replaced by worker " + fresh.id)
-                .thenRun(() -> loop.post(() -> replaceNext(entry, r, spec, old))));
+            r.entry, previous.instance, r.spec, previous.envName, previous.machine.restarts() + 1);
+    admit(r, fresh, r.why + ": replaces worker " + previous.id, previous);
   }
 
   /**
    * The next of the rollout's workers still in the app (one may have been deleted meanwhile), or
    * null when the rollout is over: interrupted, or through its list (then finished here).
    */
-  private Worker nextOf(App entry, Rollout r, java.util.Deque<Worker> left) {
-    if (stopsHere(entry, r)) {
+  private Worker nextOf(Rollout r) {
+    if (stopsHere(r)) {
       return null;
     }
-    Worker w = left.poll();
-    while (w != null && (!entry.workers.contains(w) || w.leaving())) {
-      w = left.poll(); // deleted meanwhile, or on its way out
-    }
+    Worker w = r.nextLeft();
     if (w == null) {
-      finish(entry, r, null);
+      finish(r, null);
     }
     return w;
   }
 
   /** Fork mode: each worker stopped gracefully and started again, one after the other. */
-  private void restartNext(App entry, Rollout r, AppSpec spec, java.util.Deque<Worker> left) {
-    Worker w = nextOf(entry, r, left);
+  private void restartNext(Rollout r) {
+    Worker w = nextOf(r);
     if (w == null) {
       return;
     }
     w.rollout = r;
-    runner
-        .stop(w, r.why)
-        .thenRun(
-            () ->
-                loop.post(
-                    () -> {
-                      if (stopsHere(entry, r)) {
-                        return;
-                      }
-                      if (!entry.workers.contains(w) || !w.atRest()) {
-                        // deleted meanwhile, or started again by a command, watch or cron
-                        restartNext(entry, r, spec, left);
-                        return;
-                      }
-                      w.spec = spec;
-                      r.touched.add(w.id);
-                      launchAndWait(
-                              w,
-                              new MachineEvent.Start(
-                                  spec, "reloaded", MachineEvent.StartKind.RELOAD))
-                          .thenAccept(
-                              admitted ->
-                                  loop.post(
-                                      () -> {
-                                        if (admitted.online()) {
-                                          restartNext(entry, r, spec, left);
-                                        } else {
-                                          finish(
-                                              entry,
-                                              r,
-                                              Rollout.failure(w, admitted.reason(), null));
-                                        }
-                                      }));
-                    }));
+    await(r, new Rollout.Cycle(w), () -> runner.requestStop(w, r.why, w.machine.goal()));
+  }
+
+  /** Fork mode: the worker, stopped, starts again on the reload's spec. */
+  private void relaunch(Rollout r, Worker w) {
+    if (stopsHere(r)) {
+      return;
+    }
+    if (!r.entry.workers.contains(w) || !w.atRest()) {
+      // deleted meanwhile, or started again by a command, watch or cron
+      restartNext(r);
+      return;
+    }
+    w.spec = r.spec;
+    r.touched.add(w.id);
+    r.wait = new Rollout.Relaunch(w);
+    runner.launch(w, new MachineEvent.Start(r.spec, "reloaded", MachineEvent.StartKind.RELOAD));
+  }
+
+  /**
+   * Waits for {@code wait}'s worker to come to rest after {@code stop}; a worker at rest already
+   * counts as settled.
+   */
+  private void await(Rollout r, Rollout.Wait wait, Runnable stop) {
+    Worker w = wait.worker();
+    boolean atRest = w.atRest();
+    r.wait = wait;
+    stop.run();
+    if (atRest) {
+      settle(r, wait, w.state(), "");
+    }
   }
 
   /** Scale: new workers started and ready one at a time, or the highest-numbered retired. */
-  private void scaleNow(App entry, Rollout r) {
+  private void scaleNow(Rollout r) {
     Optional<String> impossible = r.impossibleScale();
     if (impossible.isPresent()) {
       announce(r, RolloutChanged.Phase.RUNNING, "");
-      finish(entry, r, impossible.get());
+      finish(r, impossible.get());
       return;
     }
     announce(r, RolloutChanged.Phase.RUNNING, r.scaleWords());
-    scaleNext(entry, r);
+    scaleNext(r);
   }
 
-  private void scaleNext(App entry, Rollout r) {
-    if (stopsHere(entry, r)) {
-      resized(entry);
+  private void scaleNext(Rollout r) {
+    if (stopsHere(r)) {
+      resized(r.entry);
       return;
     }
-    int now = entry.workers.size();
+    int now = r.entry.workers.size();
     if (now < r.to) {
-      int instance = entry.workers.stream().mapToInt(w -> w.instance).max().orElse(-1) + 1;
-      Worker template = entry.workers.isEmpty() ? null : entry.workers.getFirst();
+      int instance = r.entry.workers.stream().mapToInt(w -> w.instance).max().orElse(-1) + 1;
+      Worker template = r.entry.workers.isEmpty() ? null : r.entry.workers.getFirst();
       Worker fresh =
           apps.join(
-              entry,
+              r.entry,
               instance,
-              entry.spec.withInstances(r.to),
+              r.entry.spec.withInstances(r.to),
               template == null ? Optional.empty() : template.envName,
               0);
-      admit(entry, r, fresh, "scale " + r.scale, null, () -> scaleNext(entry, r));
+      admit(r, fresh, "scale " + r.scale, null);
     } else if (now > r.to) {
       Worker last =
-          entry.workers.stream()
+          r.entry.workers.stream()
               .max(java.util.Comparator.comparingInt((Worker w) -> w.instance))
               .orElseThrow();
       r.touched.add(last.id);
-      retire(r, last, "scale " + r.scale).thenRun(() -> loop.post(() -> scaleNext(entry, r)));
+      retire(r, last, "scale " + r.scale, new Rollout.Retire(last));
     } else {
-      resized(entry);
-      finish(entry, r, null);
+      resized(r.entry);
+      finish(r, null);
     }
   }
 
@@ -377,35 +420,14 @@ final class Rollouts {
   }
 
   /**
-   * Starts a new worker beside the running ones. Once it is online and in the rotation, {@code
-   * then} runs; if it fails, it is removed and the rollout ends, naming {@code kept} (if any) as
-   * still serving.
+   * Starts a new worker beside the running ones. Once it is online and in the rotation, the rollout
+   * goes on (retiring {@code kept}, if any); if it fails, it is removed and the rollout ends,
+   * naming {@code kept} as still serving.
    */
-  private void admit(App entry, Rollout r, Worker fresh, String why, Worker kept, Runnable then) {
+  private void admit(Rollout r, Worker fresh, String why, Worker kept) {
     fresh.rollout = r;
-    launchAndWait(fresh, new MachineEvent.Start(fresh.spec, why, MachineEvent.StartKind.TRIAL))
-        .thenAccept(
-            admitted ->
-                loop.post(
-                    () -> {
-                      if (!admitted.online()) {
-                        discard(entry, r, fresh, admitted.reason(), kept);
-                        return;
-                      }
-                      r.touched.add(fresh.id);
-                      r.admitted.add(fresh);
-                      routed(fresh);
-                      fresh.rollout = null; // its later restarts are its own, not steps of this
-                      fresh.stepsStarted.clear();
-                      then.run();
-                    }));
-  }
-
-  private CompletableFuture<Worker.Admission> launchAndWait(Worker w, MachineEvent start) {
-    CompletableFuture<Worker.Admission> admission = new CompletableFuture<>();
-    w.admission = admission;
-    runner.launch(w, start);
-    return admission;
+    r.wait = new Rollout.Admit(fresh, kept);
+    runner.launch(fresh, new MachineEvent.Start(fresh.spec, why, MachineEvent.StartKind.TRIAL));
   }
 
   private void routed(Worker w) {
@@ -421,29 +443,23 @@ final class Rollouts {
     }
   }
 
-  /** Drains (cluster mode) and stops the worker gracefully, then removes it from its app. */
-  private CompletableFuture<WorkerState> retire(Rollout r, Worker w, String why) {
+  /**
+   * Drains (cluster mode) and stops the worker gracefully, then removes it from its app; the
+   * rollout goes on once it is at rest.
+   */
+  private void retire(Rollout r, Worker w, String why, Rollout.Wait wait) {
     w.rollout = r;
-    return runner.stop(w, why, new StopGoal.Remove(why));
+    await(r, wait, () -> runner.requestStop(w, why, new StopGoal.Remove(why)));
   }
 
   /** A new worker failed: it goes, the others stay as they are, and the rollout ends. */
-  private void discard(App entry, Rollout r, Worker fresh, String reason, Worker kept) {
+  private void discard(Rollout r, Worker fresh, String reason, Worker kept) {
     String failure = Rollout.failure(fresh, reason, kept);
-    if (!entry.workers.contains(fresh)) {
-      finish(entry, r, failure);
+    if (!r.entry.workers.contains(fresh)) {
+      finish(r, failure);
       return;
     }
-    retire(r, fresh, "failed: " + reason)
-        .thenRun(
-            () ->
-                loop.post(
-                    () -> {
-                      if (r.kind == RolloutChanged.Kind.SCALE) {
-                        resized(entry);
-                      }
-                      finish(entry, r, r.interrupted != null ? r.interrupted : failure);
-                    }));
+    retire(r, fresh, "failed: " + reason, new Rollout.Discard(fresh, failure));
   }
 
   /**
@@ -452,12 +468,7 @@ final class Rollouts {
    */
   void replaceOverMemory(App entry, Worker w, String why) {
     if (w.spec.execMode() == ExecMode.CLUSTER) {
-      Rollout r =
-          new Rollout(
-              nextRolloutId++, w.spec.name(), RolloutChanged.Kind.RELOAD, Set.of(w.id), null);
-      r.reread = false;
-      r.why = why;
-      enqueue(entry, r);
+      enqueue(Rollout.unbidden(nextRolloutId++, entry, Set.of(w.id), why));
     } else {
       runner.restart(w, why);
     }
@@ -475,11 +486,7 @@ final class Rollouts {
       entry.workers.forEach(w -> runner.restart(w, why));
       return;
     }
-    Rollout r =
-        new Rollout(nextRolloutId++, entry.spec.name(), RolloutChanged.Kind.RELOAD, Set.of(), null);
-    r.reread = false;
-    r.why = why;
-    enqueue(entry, r);
+    enqueue(Rollout.unbidden(nextRolloutId++, entry, Set.of(), why));
   }
 
   /** pmfx closed: the app's rollouts end where they are. */

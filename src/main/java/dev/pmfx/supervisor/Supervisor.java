@@ -128,6 +128,11 @@ public final class Supervisor implements Engine {
               public boolean closing() {
                 return closed;
               }
+
+              @Override
+              public void moved(Worker w, WorkerState to, String why, boolean late) {
+                rollouts.moved(w, to, why, late);
+              }
             });
     rollouts = new Rollouts(loop, events, steps, runner, routing, specs, apps, () -> closed);
     Runtime.getRuntime().addShutdownHook(shutdownHook);

@@ -56,22 +56,9 @@ final class Worker {
   /** The reload or scale acting on it, whose steps it reports; null otherwise. */
   Rollout rollout;
 
-  /**
-   * While a rollout waits for it to be ready: completed with the state it reached (ONLINE, or how
-   * it failed) and why.
-   */
-  CompletableFuture<Admission> admission;
-
   /** When each of its rollout steps that began is still running began. */
   final java.util.Map<EngineEvent.RolloutStep.Step, Instant> stepsStarted =
       new java.util.EnumMap<>(EngineEvent.RolloutStep.Step.class);
-
-  /** Where a worker a rollout waits for ended up, and the reason the move gave. */
-  record Admission(WorkerState state, String reason) {
-    boolean online() {
-      return state == WorkerState.ONLINE;
-    }
-  }
 
   /** The process and its descendants when the stop began: all of them end with the stop. */
   List<ProcessHandle> tree = List.of();

@@ -82,6 +82,9 @@ class EffectRunnerTest {
               public void replaceOverMemory(Worker w, String why) {}
 
               @Override
+              public void moved(Worker w, WorkerState to, String why, boolean late) {}
+
+              @Override
               public boolean closing() {
                 return false;
               }
