@@ -264,9 +264,18 @@ class EffectRunnerTest {
     final List<Consumer<String>> messages = new ArrayList<>();
     final List<String> signals = new ArrayList<>();
 
+    /** When set, the next start fails with it, as a missing interpreter would. */
+    java.io.IOException refuse;
+
     @Override
     public Started start(
-        Worker w, Launch plan, Consumer<String> onMessage, Consumer<JsonNode> onReport) {
+        Worker w, Launch plan, Consumer<String> onMessage, Consumer<JsonNode> onReport)
+        throws java.io.IOException {
+      if (refuse != null) {
+        java.io.IOException failure = refuse;
+        refuse = null;
+        throw failure;
+      }
       plans.add(plan);
       messages.add(onMessage);
       FakeProcess process = new FakeProcess(4_100_000 + started.size());
