@@ -464,25 +464,10 @@ public final class DaemonServer {
     private void handle(long id, Wire.Call call) {
       try {
         switch (call) {
-          case Wire.Call.Run c -> answer(id, engine.run(c.command()));
-          case Wire.Call.Snapshot c -> send(Wire.Message.result(id, engine.snapshot()));
-          case Wire.Call.LastSample c ->
-              send(
-                  engine
-                      .lastSample()
-                      .map(sample -> Wire.Message.events(id, sample))
-                      .orElse(Wire.Message.result(id, null)));
-          case Wire.Call.Tail c ->
-              send(Wire.Message.events(id, engine.tail(c.workerId(), c.lines())));
-          case Wire.Call.LogHistory c ->
-              engine
-                  .logHistory(c.spec(), c.lines())
-                  .whenComplete(
-                      (lines, error) ->
-                          send(
-                              error == null
-                                  ? Wire.Message.events(id, lines)
-                                  : Wire.Message.error(id, String.valueOf(error.getMessage()))));
+          case Wire.Call.Run c ->
+              answer(id, engine.run(c.command()), value -> Wire.Message.result(id, value));
+          case Wire.Call.Ask c ->
+              answer(id, engine.ask(c.query()), value -> Wire.Message.answer(id, c.query(), value));
           case Wire.Call.SampleEvery c -> {
             engine.sampleEvery(c.interval());
             send(Wire.Message.result(id, true));
@@ -507,12 +492,13 @@ public final class DaemonServer {
       }
     }
 
-    private void answer(long id, CompletableFuture<?> future) {
+    private <T> void answer(
+        long id, CompletableFuture<T> future, java.util.function.Function<T, Wire.Message> as) {
       future.whenComplete(
           (value, error) ->
               send(
                   error == null
-                      ? Wire.Message.result(id, value)
+                      ? as.apply(value)
                       : Wire.Message.error(
                           id,
                           String.valueOf(

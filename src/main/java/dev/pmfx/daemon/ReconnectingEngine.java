@@ -1,18 +1,14 @@
 package dev.pmfx.daemon;
 
-import dev.pmfx.config.AppSpec;
-import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
-import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.Query;
 import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -114,23 +110,8 @@ public final class ReconnectingEngine implements Engine {
   }
 
   @Override
-  public List<AppStatus> snapshot() {
-    return current.snapshot();
-  }
-
-  @Override
-  public Optional<EngineEvent.MetricsSample> lastSample() {
-    return current.lastSample();
-  }
-
-  @Override
-  public List<EngineEvent.LogLine> tail(int workerId, int lines) {
-    return current.tail(workerId, lines);
-  }
-
-  @Override
-  public CompletableFuture<List<EngineEvent.LogLine>> logHistory(AppSpec spec, int lines) {
-    return current.logHistory(spec, lines);
+  public <T> CompletableFuture<T> ask(Query<T> query) {
+    return current.ask(query);
   }
 
   @Override

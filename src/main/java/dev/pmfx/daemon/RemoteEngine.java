@@ -2,22 +2,18 @@ package dev.pmfx.daemon;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
-import dev.pmfx.config.AppSpec;
-import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
-import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.Query;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -206,21 +202,39 @@ public final class RemoteEngine implements Engine {
   }
 
   private <T> T await(CompletableFuture<T> answer) {
-    try {
-      return answer.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the pmfx daemon", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io
-          ? new UncheckedIOException(io)
-          : new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      pending.values().removeIf(p -> p.answer() == answer);
-      throw new UncheckedIOException(
-          new IOException(
-              "the pmfx daemon did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s", e));
-    }
+    return Engine.answer(timed(answer));
+  }
+
+  /**
+   * The answer, or within {@link #ANSWER_TIMEOUT} an {@link UncheckedIOException} saying the daemon
+   * did not answer; a connection that failed fails it as an {@link UncheckedIOException}, and an
+   * error the daemon sent as an {@link IllegalStateException} with its words.
+   */
+  private <T> CompletableFuture<T> timed(CompletableFuture<T> answer) {
+    return answer
+        .orTimeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (value, failure) -> {
+              if (failure == null) {
+                return value;
+              }
+              Throwable cause =
+                  failure instanceof java.util.concurrent.CompletionException wrapped
+                      ? wrapped.getCause()
+                      : failure;
+              if (cause instanceof TimeoutException) {
+                pending.values().removeIf(p -> p.answer() == answer);
+                throw new UncheckedIOException(
+                    new IOException(
+                        "the pmfx daemon did not answer within "
+                            + ANSWER_TIMEOUT.toSeconds()
+                            + " s",
+                        cause));
+              }
+              throw cause instanceof IOException io
+                  ? new UncheckedIOException(io)
+                  : new IllegalStateException(cause.getMessage(), cause);
+            });
   }
 
   @Override
@@ -228,29 +242,12 @@ public final class RemoteEngine implements Engine {
     return command(new Wire.Call.Run(command));
   }
 
+  /**
+   * Sends the question; the answer comes back as the query's type, or fails as {@link #timed} says.
+   */
   @Override
-  public List<AppStatus> snapshot() {
-    return await(call(new Wire.Call.Snapshot(), new TypeReference<List<AppStatus>>() {}));
-  }
-
-  @Override
-  public Optional<EngineEvent.MetricsSample> lastSample() {
-    return Optional.ofNullable(
-        await(call(new Wire.Call.LastSample(), new TypeReference<EngineEvent.MetricsSample>() {})));
-  }
-
-  @Override
-  public List<EngineEvent.LogLine> tail(int workerId, int lines) {
-    return await(
-        call(
-            new Wire.Call.Tail(workerId, lines),
-            new TypeReference<List<EngineEvent.LogLine>>() {}));
-  }
-
-  @Override
-  public CompletableFuture<List<EngineEvent.LogLine>> logHistory(AppSpec spec, int lines) {
-    return call(
-        new Wire.Call.LogHistory(spec, lines), new TypeReference<List<EngineEvent.LogLine>>() {});
+  public <T> CompletableFuture<T> ask(Query<T> query) {
+    return timed(call(new Wire.Call.Ask(query), query.answerType()));
   }
 
   @Override

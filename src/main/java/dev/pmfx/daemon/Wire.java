@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.Command;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineJson;
+import dev.pmfx.engine.Query;
 import java.time.Duration;
 import java.util.List;
 
@@ -52,24 +52,15 @@ final class Wire {
     }
 
     /**
-     * Events written as events, with their type: an answer's declared type is lost in a tree, and
-     * an event read back needs it.
+     * A query's answer, written as its query's answer type: events keep their type, which a tree of
+     * the value alone would lose, and read back as the type asked.
      */
-    static Message events(long id, Object eventOrEvents) {
-      com.fasterxml.jackson.databind.JavaType as =
-          eventOrEvents instanceof List<?>
-              ? JSON.getTypeFactory().constructCollectionType(List.class, EngineEvent.class)
-              : JSON.getTypeFactory().constructType(EngineEvent.class);
+    static Message answer(long id, Query<?> query, Object value) {
       try {
-        return new Message(
-            id,
-            null,
-            JSON.readTree(JSON.writerFor(as).writeValueAsBytes(eventOrEvents)),
-            null,
-            null,
-            null,
-            null,
-            null);
+        byte[] written =
+            JSON.writerFor(JSON.getTypeFactory().constructType(query.answerType()))
+                .writeValueAsBytes(value);
+        return new Message(id, null, JSON.readTree(written), null, null, null, null, null);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -92,17 +83,11 @@ final class Wire {
     }
   }
 
-  /**
-   * The {@link dev.pmfx.engine.Engine} API: its commands, one record a query, the daemon's own
-   * calls.
-   */
+  /** The {@link dev.pmfx.engine.Engine} API: its commands, its queries, the daemon's own calls. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "op")
   @JsonSubTypes({
     @JsonSubTypes.Type(Call.Run.class),
-    @JsonSubTypes.Type(Call.Snapshot.class),
-    @JsonSubTypes.Type(Call.LastSample.class),
-    @JsonSubTypes.Type(Call.Tail.class),
-    @JsonSubTypes.Type(Call.LogHistory.class),
+    @JsonSubTypes.Type(Call.Ask.class),
     @JsonSubTypes.Type(Call.SampleEvery.class),
     @JsonSubTypes.Type(Call.Subscribe.class),
     @JsonSubTypes.Type(Call.Unsubscribe.class),
@@ -113,13 +98,8 @@ final class Wire {
     /** A command of the engine's, answered with its {@link dev.pmfx.engine.CommandResult}. */
     record Run(Command command) implements Call {}
 
-    record Snapshot() implements Call {}
-
-    record LastSample() implements Call {}
-
-    record Tail(int workerId, int lines) implements Call {}
-
-    record LogHistory(AppSpec spec, int lines) implements Call {}
+    /** A question of the engine's, answered with its query's answer type. */
+    record Ask(Query<?> query) implements Call {}
 
     record SampleEvery(Duration interval) implements Call {}
 

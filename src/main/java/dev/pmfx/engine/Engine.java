@@ -73,20 +73,48 @@ public interface Engine extends AutoCloseable {
     return run(new Command.Flush(Target.parse(target)));
   }
 
-  List<AppStatus> snapshot();
+  /** Answers the question; every named query method below is this with its record. */
+  <T> CompletableFuture<T> ask(Query<T> query);
+
+  /** The apps and their workers now. */
+  default List<AppStatus> snapshot() {
+    return answer(ask(new Query.Snapshot()));
+  }
 
   /** The latest CPU and memory sample, if one was taken since the engine started. */
-  java.util.Optional<EngineEvent.MetricsSample> lastSample();
+  default Optional<EngineEvent.MetricsSample> lastSample() {
+    return answer(ask(new Query.LastSample()));
+  }
 
   /** The last lines a worker wrote, oldest first. */
-  List<EngineEvent.LogLine> tail(int workerId, int lines);
+  default List<EngineEvent.LogLine> tail(int workerId, int lines) {
+    return answer(ask(new Query.Tail(workerId, lines)));
+  }
 
   /**
    * The last lines of the app's log files, written by this pmfx or an earlier one: what the window
    * shows for an app before it writes again. Per instance, stdout's lines then stderr's (the files
    * hold no order between them); each line's time is its file's last change.
    */
-  CompletableFuture<List<EngineEvent.LogLine>> logHistory(dev.pmfx.config.AppSpec spec, int lines);
+  default CompletableFuture<List<EngineEvent.LogLine>> logHistory(
+      dev.pmfx.config.AppSpec spec, int lines) {
+    return ask(new Query.LogHistory(spec, lines));
+  }
+
+  /** Waits for an answer; a failure is thrown as it was raised, not wrapped. */
+  static <T> T answer(CompletableFuture<T> answer) {
+    try {
+      return answer.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException raised) {
+        throw raised;
+      }
+      if (e.getCause() instanceof Error raised) {
+        throw raised;
+      }
+      throw e;
+    }
+  }
 
   /** How often running workers' CPU and memory are sampled ({@link EngineEvent.MetricsSample}). */
   void sampleEvery(java.time.Duration interval);

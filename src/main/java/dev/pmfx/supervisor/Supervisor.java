@@ -2,15 +2,13 @@ package dev.pmfx.supervisor;
 
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Ecosystem;
-import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.CommandResult.Problem;
 import dev.pmfx.engine.Engine;
-import dev.pmfx.engine.EngineEvent;
-import dev.pmfx.engine.EngineEvent.LogLine;
 import dev.pmfx.engine.EngineEvent.RolloutChanged;
 import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.Query;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.Target;
 import dev.pmfx.engine.WorkerState;
@@ -377,28 +375,21 @@ public final class Supervisor implements Engine {
   // ---------------------------------------------------------------- views
 
   @Override
-  public Optional<EngineEvent.MetricsSample> lastSample() {
-    return sampling.last();
-  }
-
-  @Override
   public void sampleEvery(Duration interval) {
     sampling.every(interval);
   }
 
   @Override
-  public List<AppStatus> snapshot() {
-    return loop.await(apps::snapshot);
-  }
-
-  @Override
-  public List<LogLine> tail(int workerId, int lines) {
-    return logs.tail(workerId, lines);
-  }
-
-  @Override
-  public CompletableFuture<List<LogLine>> logHistory(AppSpec spec, int lines) {
-    return logs.history(spec, lines);
+  @SuppressWarnings("unchecked") // each case answers with its query's own type
+  public <T> CompletableFuture<T> ask(Query<T> query) {
+    return (CompletableFuture<T>)
+        switch (query) {
+          case Query.Snapshot q -> CompletableFuture.completedFuture(loop.await(apps::snapshot));
+          case Query.LastSample q -> CompletableFuture.completedFuture(sampling.last());
+          case Query.Tail q ->
+              CompletableFuture.completedFuture(logs.tail(q.workerId(), q.lines()));
+          case Query.LogHistory q -> logs.history(q.spec(), q.lines());
+        };
   }
 
   @Override

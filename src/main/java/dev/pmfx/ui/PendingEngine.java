@@ -1,14 +1,11 @@
 package dev.pmfx.ui;
 
-import dev.pmfx.config.AppSpec;
-import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
-import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.Query;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,23 +46,8 @@ final class PendingEngine implements Engine {
   }
 
   @Override
-  public List<AppStatus> snapshot() {
-    return engine.join().snapshot();
-  }
-
-  @Override
-  public Optional<EngineEvent.MetricsSample> lastSample() {
-    return engine.join().lastSample();
-  }
-
-  @Override
-  public List<EngineEvent.LogLine> tail(int workerId, int lines) {
-    return engine.join().tail(workerId, lines);
-  }
-
-  @Override
-  public CompletableFuture<List<EngineEvent.LogLine>> logHistory(AppSpec spec, int lines) {
-    return engine.thenCompose(e -> e.logHistory(spec, lines));
+  public <T> CompletableFuture<T> ask(Query<T> query) {
+    return engine.thenCompose(e -> e.ask(query));
   }
 
   /** The last interval asked for applies, whenever the engine comes. */

@@ -6,14 +6,18 @@ import dev.pmfx.config.Ecosystem;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.Command;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.Query;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,10 +52,10 @@ class WireTest {
             new Wire.Call.Run(new Command.ScaleApp("api", Scale.parse("+2"))),
             new Wire.Call.Run(new Command.Delete(Target.parse("api"))),
             new Wire.Call.Run(new Command.Flush(Target.parse("api"))),
-            new Wire.Call.Snapshot(),
-            new Wire.Call.LastSample(),
-            new Wire.Call.Tail(4, 100),
-            new Wire.Call.LogHistory(ecosystem.apps().getFirst(), 15),
+            new Wire.Call.Ask(new Query.Snapshot()),
+            new Wire.Call.Ask(new Query.LastSample()),
+            new Wire.Call.Ask(new Query.Tail(4, 100)),
+            new Wire.Call.Ask(new Query.LogHistory(ecosystem.apps().getFirst(), 15)),
             new Wire.Call.SampleEvery(Duration.ofSeconds(2)),
             new Wire.Call.Subscribe(true),
             new Wire.Call.Unsubscribe(7),
@@ -61,6 +65,14 @@ class WireTest {
         Set.of(Wire.Call.class.getPermittedSubclasses()),
         Set.copyOf(calls.stream().map(Object::getClass).toList()),
         "every kind of call is here");
+    assertEquals(
+        Set.of(Query.class.getPermittedSubclasses()),
+        Set.copyOf(
+            calls.stream()
+                .flatMap(c -> c instanceof Wire.Call.Ask ask ? Stream.of(ask.query()) : Stream.of())
+                .map(Object::getClass)
+                .toList()),
+        "every kind of query is here");
     long id = 0;
     for (Wire.Call call : calls) {
       Wire.Message message = Wire.Message.call(++id, call);
@@ -68,5 +80,34 @@ class WireTest {
       assertEquals(-1, line.indexOf('\n'), "one line a message");
       assertEquals(message, Wire.JSON.readValue(line, Wire.Message.class));
     }
+  }
+
+  @Test
+  void everyAnswerReadsBackAsItsQuerysType() throws Exception {
+    Instant at = Instant.parse("2026-12-07T00:00:00Z");
+    EngineEvent.LogLine line =
+        new EngineEvent.LogLine(at, 3, "api", 1, EngineEvent.LogLine.Stream.ERR, "boom");
+    Optional<EngineEvent.MetricsSample> sample =
+        Optional.of(
+            new EngineEvent.MetricsSample(
+                at,
+                List.of(new EngineEvent.MetricsSample.WorkerUsage(3, "api", 1, 12.5, 1_000)),
+                List.of()));
+    assertAnswer(new Query.Tail(3, 10), List.of(line));
+    assertAnswer(new Query.LastSample(), sample);
+    assertAnswer(new Query.LastSample(), Optional.empty());
+    assertAnswer(new Query.Snapshot(), List.of());
+  }
+
+  /**
+   * The answer, sent as the daemon sends it and read as a client reads it, equals what was sent.
+   */
+  private static <T> void assertAnswer(Query<T> query, T answer) throws Exception {
+    String sent = Wire.JSON.writeValueAsString(Wire.Message.answer(9, query, answer));
+    Wire.Message read = Wire.JSON.readValue(sent, Wire.Message.class);
+    T back =
+        Wire.JSON.convertValue(
+            read.result(), Wire.JSON.getTypeFactory().constructType(query.answerType()));
+    assertEquals(answer, back, sent);
   }
 }

@@ -1,0 +1,59 @@
+package dev.pmfx.engine;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.pmfx.config.AppSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the engine is asked about, answered with a {@code T}: one record a question, so a window, a
+ * CLI, the daemon's socket and every engine that passes questions on carry a new one without a
+ * change. {@link Engine#ask} takes them; the engine's named query methods make them. Each names its
+ * answer's type, so an answer read back from JSON is the type it was written as.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "query")
+@JsonSubTypes({
+  @JsonSubTypes.Type(Query.Snapshot.class),
+  @JsonSubTypes.Type(Query.LastSample.class),
+  @JsonSubTypes.Type(Query.Tail.class),
+  @JsonSubTypes.Type(Query.LogHistory.class)
+})
+public sealed interface Query<T> {
+
+  /** The answer's type, for JSON. */
+  TypeReference<T> answerType();
+
+  /** {@link Engine#snapshot()}. */
+  record Snapshot() implements Query<List<AppStatus>> {
+    @Override
+    public TypeReference<List<AppStatus>> answerType() {
+      return new TypeReference<>() {};
+    }
+  }
+
+  /** {@link Engine#lastSample()}. */
+  record LastSample() implements Query<Optional<EngineEvent.MetricsSample>> {
+    @Override
+    public TypeReference<Optional<EngineEvent.MetricsSample>> answerType() {
+      return new TypeReference<>() {};
+    }
+  }
+
+  /** {@link Engine#tail(int, int)}. */
+  record Tail(int workerId, int lines) implements Query<List<EngineEvent.LogLine>> {
+    @Override
+    public TypeReference<List<EngineEvent.LogLine>> answerType() {
+      return new TypeReference<>() {};
+    }
+  }
+
+  /** {@link Engine#logHistory(AppSpec, int)}. */
+  record LogHistory(AppSpec spec, int lines) implements Query<List<EngineEvent.LogLine>> {
+    @Override
+    public TypeReference<List<EngineEvent.LogLine>> answerType() {
+      return new TypeReference<>() {};
+    }
+  }
+}
