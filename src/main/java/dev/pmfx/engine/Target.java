@@ -39,19 +39,35 @@ public sealed interface Target {
    * worker's app, the app of that name, or else the apps of that namespace.
    */
   static java.util.List<AppStatus> apps(java.util.List<AppStatus> apps, String text) {
-    Target target = parse(text);
+    return parse(text)
+        .select(
+            apps,
+            AppStatus::name,
+            app -> app.spec().namespace(),
+            (app, id) -> app.workers().stream().anyMatch(w -> w.id() == id));
+  }
+
+  /**
+   * The apps, of any kind, that this target names: all of them; the app with that worker; the app
+   * of that name, or, when no app has it, every app of that namespace. The one place the rule is
+   * written, for a snapshot's apps and for the supervisor's own.
+   */
+  default <A> java.util.List<A> select(
+      java.util.Collection<A> apps,
+      java.util.function.Function<A, String> name,
+      java.util.function.Function<A, String> namespace,
+      java.util.function.BiPredicate<A, Integer> hasWorker) {
     boolean anAppsName =
-        target instanceof Named named && apps.stream().anyMatch(a -> a.name().equals(named.name()));
+        this instanceof Named named
+            && apps.stream().anyMatch(a -> name.apply(a).equals(named.name()));
     return apps.stream()
         .filter(
             app ->
-                switch (target) {
+                switch (this) {
                   case All all -> true;
-                  case WorkerId id -> app.workers().stream().anyMatch(w -> w.id() == id.id());
+                  case WorkerId id -> hasWorker.test(app, id.id());
                   case Named named ->
-                      anAppsName
-                          ? app.name().equals(named.name())
-                          : app.spec().namespace().equals(named.name());
+                      (anAppsName ? name : namespace).apply(app).equals(named.name());
                 })
         .toList();
   }

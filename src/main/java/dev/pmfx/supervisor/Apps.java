@@ -141,15 +141,16 @@ final class Apps {
         switch (target) {
           case Target.All all -> List.copyOf(workers.values());
           case Target.WorkerId id -> Stream.ofNullable(workers.get(id.id())).toList();
-          case Target.Named named -> {
-            App app = apps.get(named.name());
-            yield app != null
-                ? List.copyOf(app.workers)
-                : apps.values().stream()
-                    .filter(a -> a.spec.namespace().equals(named.name()))
-                    .flatMap(a -> a.workers.stream())
-                    .toList();
-          }
+          case Target.Named named ->
+              named
+                  .select(
+                      apps.values(),
+                      a -> a.spec.name(),
+                      a -> a.spec.namespace(),
+                      (a, id) -> a.workers.stream().anyMatch(w -> w.id == id))
+                  .stream()
+                  .flatMap(a -> a.workers.stream())
+                  .toList();
         };
     List<Problem> problems =
         found.isEmpty() && !(target instanceof Target.All)
