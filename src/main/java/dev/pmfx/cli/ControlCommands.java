@@ -11,6 +11,7 @@ import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.EnvUpdate;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
@@ -60,6 +61,12 @@ final class ControlCommands {
         paramLabel = "FILE|SCRIPT|TARGET",
         description = "what to start; a script's arguments follow --")
     List<String> what;
+
+    @Option(
+        names = "--update-env",
+        description =
+            "apps of the file that run already get this shell's environment as they reload")
+    boolean updateEnv;
 
     @Option(names = "--env", paramLabel = "NAME", description = "use env_NAME over env")
     String envName;
@@ -221,7 +228,13 @@ final class ControlCommands {
       for (String app : asked) {
         if (running.contains(app)) {
           EventPrinter.say(out, app + " runs already: reloading it with the file as it is now");
-          code = Math.max(code, printingSteps(engine, out, err, app, () -> engine.reload(app)));
+          EnvUpdate update =
+              new EnvUpdate(
+                  updateEnv ? Optional.of(System.getenv()) : Optional.empty(),
+                  Optional.ofNullable(envName));
+          code =
+              Math.max(
+                  code, printingSteps(engine, out, err, app, () -> engine.reload(app, update)));
         }
       }
       return code;
@@ -445,9 +458,11 @@ final class ControlCommands {
       mixinStandardHelpOptions = true,
       description = "Stops the targets' workers gracefully, then starts them again.")
   static final class Restart extends OnTargets {
+    @picocli.CommandLine.Mixin EnvOptions env;
+
     @Override
     CompletableFuture<CommandResult> act(Engine engine, String target) {
-      return engine.restart(target);
+      return engine.restart(target, env.update());
     }
   }
 
@@ -459,9 +474,11 @@ final class ControlCommands {
               + " mode: without downtime), printing each step as it ends; a new worker that fails"
               + " leaves the old ones serving and the exit code 1.")
   static final class Reload extends OnTargets {
+    @picocli.CommandLine.Mixin EnvOptions env;
+
     @Override
     CompletableFuture<CommandResult> act(Engine engine, String target) {
-      return engine.reload(target);
+      return engine.reload(target, env.update());
     }
 
     @Override

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       InfoCommands.ListApps.class,
       InfoCommands.Jlist.class,
       InfoCommands.Describe.class,
+      EnvCommand.class,
       LogsCommand.class,
       ControlCommands.Flush.class,
       MonitCommand.class,

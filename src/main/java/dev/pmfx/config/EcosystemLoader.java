@@ -80,6 +80,19 @@ public final class EcosystemLoader {
     return forThisMachine().load(file);
   }
 
+  /**
+   * Loads {@code file} as {@link #loadOnThisMachine(Path)} does, a .js file seeing {@code
+   * environment} as {@code process.env} when given (the environment of the shell its apps were
+   * started from), this process's when not.
+   */
+  public static LoadResult loadOnThisMachine(Path file, Optional<Map<String, String>> environment) {
+    EcosystemLoader here = forThisMachine();
+    return environment
+        .map(env -> new EcosystemLoader(here.node, env, here.cores, here.nodeTimeout))
+        .orElse(here)
+        .load(file);
+  }
+
   public int cores() {
     return cores;
   }

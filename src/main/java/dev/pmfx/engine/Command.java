@@ -3,6 +3,7 @@ package dev.pmfx.engine;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.pmfx.config.Ecosystem;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,18 +25,30 @@ import java.util.Set;
 })
 public sealed interface Command {
 
-  /** {@link Engine#start(Ecosystem, Optional, Set)}. */
-  record Start(Ecosystem ecosystem, Optional<String> envName, Set<String> only)
-      implements Command {}
+  /**
+   * {@link Engine#start(Ecosystem, Optional, Set)}: with the environment of the shell that asked,
+   * which the new workers get instead of pmfx's own (empty: pmfx's own), as PM2 gives its apps the
+   * environment of the shell that ran {@code pm2 start}.
+   */
+  record Start(
+      Ecosystem ecosystem,
+      Optional<String> envName,
+      Set<String> only,
+      Map<String, String> environment)
+      implements Command {
+    public Start {
+      environment = Map.copyOf(environment);
+    }
+  }
 
   /** {@link Engine#start(String)}. */
   record StartTarget(Target target) implements Command {}
 
   record Stop(Target target) implements Command {}
 
-  record Restart(Target target) implements Command {}
+  record Restart(Target target, EnvUpdate update) implements Command {}
 
-  record Reload(Target target) implements Command {}
+  record Reload(Target target, EnvUpdate update) implements Command {}
 
   record ScaleApp(String app, Scale scale) implements Command {}
 

@@ -18,12 +18,13 @@ public interface Engine extends AutoCloseable {
 
   /**
    * Adds the ecosystem's apps (or only those named) and starts them, with {@code env_<envName>}
-   * over {@code env}. Apps already known are started again with the new spec. One app that cannot
-   * start does not keep the others from starting.
+   * over {@code env}, over the environment of this process: the shell that ran a CLI command, or
+   * the window's. Apps already known are started again with the new spec. One app that cannot start
+   * does not keep the others from starting.
    */
   default CompletableFuture<CommandResult> start(
       Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
-    return run(new Command.Start(ecosystem, envName, only));
+    return run(new Command.Start(ecosystem, envName, only, System.getenv()));
   }
 
   /** Starts stopped or errored workers of the target again. */
@@ -38,7 +39,14 @@ public interface Engine extends AutoCloseable {
 
   /** Stops the target's workers gracefully, then starts them again. */
   default CompletableFuture<CommandResult> restart(String target) {
-    return run(new Command.Restart(Target.parse(target)));
+    return restart(target, EnvUpdate.NONE);
+  }
+
+  /**
+   * A restart that changes the workers' environment first ({@code --update-env}, {@code --env}).
+   */
+  default CompletableFuture<CommandResult> restart(String target, EnvUpdate update) {
+    return run(new Command.Restart(Target.parse(target), update));
   }
 
   /**
@@ -49,7 +57,15 @@ public interface Engine extends AutoCloseable {
    * or scale of an app waits for the one running.
    */
   default CompletableFuture<CommandResult> reload(String target) {
-    return run(new Command.Reload(Target.parse(target)));
+    return reload(target, EnvUpdate.NONE);
+  }
+
+  /**
+   * A reload that changes the workers' environment ({@code --update-env}, {@code --env}); a .js
+   * file is read again with the environment the workers will have.
+   */
+  default CompletableFuture<CommandResult> reload(String target, EnvUpdate update) {
+    return run(new Command.Reload(Target.parse(target), update));
   }
 
   /**
@@ -99,6 +115,14 @@ public interface Engine extends AutoCloseable {
   default CompletableFuture<List<EngineEvent.LogLine>> logHistory(
       dev.pmfx.config.AppSpec spec, int lines) {
     return ask(new Query.LogHistory(spec, lines));
+  }
+
+  /**
+   * The environment the worker's last process started with, as {@code pmfx env} prints it; empty
+   * when no such worker is known or it never started.
+   */
+  default Optional<java.util.Map<String, String>> environment(int workerId) {
+    return answer(ask(new Query.Environment(workerId)));
   }
 
   /** Waits for an answer; a failure is thrown as it was raised, not wrapped. */

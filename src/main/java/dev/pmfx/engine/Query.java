@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.pmfx.config.AppSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,8 @@ import java.util.Optional;
   @JsonSubTypes.Type(Query.Snapshot.class),
   @JsonSubTypes.Type(Query.LastSample.class),
   @JsonSubTypes.Type(Query.Tail.class),
-  @JsonSubTypes.Type(Query.LogHistory.class)
+  @JsonSubTypes.Type(Query.LogHistory.class),
+  @JsonSubTypes.Type(Query.Environment.class)
 })
 public sealed interface Query<T> {
 
@@ -45,6 +47,17 @@ public sealed interface Query<T> {
   record Tail(int workerId, int lines) implements Query<List<EngineEvent.LogLine>> {
     @Override
     public TypeReference<List<EngineEvent.LogLine>> answerType() {
+      return new TypeReference<>() {};
+    }
+  }
+
+  /**
+   * The environment the worker's last process started with, as {@code pmfx env} prints it; empty
+   * when no such worker is known or it never started.
+   */
+  record Environment(int workerId) implements Query<Optional<Map<String, String>>> {
+    @Override
+    public TypeReference<Optional<Map<String, String>>> answerType() {
       return new TypeReference<>() {};
     }
   }

@@ -26,6 +26,14 @@ final class App {
     this.spec = spec;
   }
 
+  /**
+   * The environment its workers start with instead of pmfx's own (the shell's that started them),
+   * which a .js file is read again with; empty: pmfx's own.
+   */
+  Optional<java.util.Map<String, String>> environment() {
+    return workers.stream().map(w -> w.environment).flatMap(Optional::stream).findFirst();
+  }
+
   /** Its snapshot, without what its balancer adds. */
   AppStatus status() {
     return new AppStatus(

@@ -18,6 +18,11 @@ import java.util.stream.Stream;
 /** The apps the supervisor runs and their workers, by name and by id. Loop only. */
 final class Apps {
 
+  /** The environment the worker's last process started with; empty: no such worker, or none. */
+  java.util.Optional<Map<String, String>> launchedWith(int workerId) {
+    return java.util.Optional.ofNullable(workers.get(workerId)).map(w -> w.launchedWith);
+  }
+
   /** The workers a target names, and what it named that does not exist. */
   record Resolved(List<Worker> workers, List<Problem> problems) {}
 
@@ -82,11 +87,16 @@ final class Apps {
     return entry;
   }
 
-  /** A new worker of the app, placed after the others of its instance number. */
-  Worker join(
-      App entry, int instance, AppSpec spec, java.util.Optional<String> envName, int restarts) {
+  /**
+   * A new worker of the app, placed after the others of its instance number, with the environment
+   * of {@code like} (none: pmfx's own).
+   */
+  Worker join(App entry, int instance, AppSpec spec, Worker like, int restarts) {
     Worker w = new Worker(nextWorkerId++, instance, spec, clock.get(), restarts);
-    w.envName = envName;
+    if (like != null) {
+      w.envName = like.envName;
+      w.environment = like.environment;
+    }
     int at = 0;
     while (at < entry.workers.size() && entry.workers.get(at).instance <= instance) {
       at++;

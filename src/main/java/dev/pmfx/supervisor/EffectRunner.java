@@ -253,11 +253,12 @@ final class EffectRunner {
               w.id,
               w.envName,
               setup.home(),
-              setup.userEnvironment(),
+              w.environment.orElse(setup.userEnvironment()),
               setup.nodeShim(),
               port,
               httpSocket);
       w.node = plan.node();
+      w.launchedWith = plan.environment();
       deletePrivateSocket(w);
       w.privateSocket = plan.node() ? httpSocket.orElse(null) : null;
       WorkerLogs.Outputs outputs = logs.open(w.spec, w.instance);

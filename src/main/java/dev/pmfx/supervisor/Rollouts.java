@@ -166,6 +166,7 @@ final class Rollouts {
   /** Reads the app's file again, off the loop; a file that no longer loads touches no worker. */
   private void reread(Rollout r) {
     Path file = r.entry.file;
+    Optional<java.util.Map<String, String>> environment = r.entry.environment();
     if (file == null) {
       reloadWith(r, r.entry.spec);
       return;
@@ -174,7 +175,7 @@ final class Rollouts {
         () -> {
           LoadResult loaded;
           try {
-            loaded = specs.load(file);
+            loaded = specs.load(file, environment);
           } catch (RuntimeException | Error e) {
             loop.post(() -> finish(r, "could not read " + file + ": " + e));
             return;
@@ -308,8 +309,7 @@ final class Rollouts {
       return;
     }
     Worker fresh =
-        apps.join(
-            r.entry, previous.instance, r.spec, previous.envName, previous.machine.restarts() + 1);
+        apps.join(r.entry, previous.instance, r.spec, previous, previous.machine.restarts() + 1);
     admit(r, fresh, r.why + ": replaces worker " + previous.id, previous);
   }
 
@@ -389,13 +389,7 @@ final class Rollouts {
     if (now < r.to) {
       int instance = r.entry.workers.stream().mapToInt(w -> w.instance).max().orElse(-1) + 1;
       Worker template = r.entry.workers.isEmpty() ? null : r.entry.workers.getFirst();
-      Worker fresh =
-          apps.join(
-              r.entry,
-              instance,
-              r.entry.spec.withInstances(r.to),
-              template == null ? Optional.empty() : template.envName,
-              0);
+      Worker fresh = apps.join(r.entry, instance, r.entry.spec.withInstances(r.to), template, 0);
       admit(r, fresh, "scale " + r.scale, null);
     } else if (now > r.to) {
       Worker last =

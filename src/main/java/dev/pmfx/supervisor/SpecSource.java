@@ -2,6 +2,8 @@ package dev.pmfx.supervisor;
 
 import dev.pmfx.config.LoadResult;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads an app's ecosystem file again, for a reload. The supervisor loads no file itself: the
@@ -9,5 +11,9 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 public interface SpecSource {
-  LoadResult load(Path file);
+  /**
+   * @param environment what a .js file sees as {@code process.env}: the environment the app's
+   *     workers start with; empty: this process's own
+   */
+  LoadResult load(Path file, Optional<Map<String, String>> environment);
 }

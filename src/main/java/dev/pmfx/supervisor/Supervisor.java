@@ -8,6 +8,7 @@ import dev.pmfx.engine.CommandResult.Problem;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent.RolloutChanged;
 import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.EnvUpdate;
 import dev.pmfx.engine.Query;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.Target;
@@ -159,19 +160,22 @@ public final class Supervisor implements Engine {
   @Override
   public CompletableFuture<CommandResult> run(Command command) {
     return switch (command) {
-      case Command.Start c -> startApps(c.ecosystem(), c.envName(), c.only());
+      case Command.Start c -> startApps(c);
       case Command.StartTarget c -> startTarget(c.target());
       case Command.Stop c -> stopAs("stop", c.target(), StopGoal.REST);
-      case Command.Restart c -> restartTarget(c.target());
-      case Command.Reload c -> reloadTarget(c.target());
+      case Command.Restart c -> restartTarget(c.target(), c.update());
+      case Command.Reload c -> reloadTarget(c.target(), c.update());
       case Command.ScaleApp c -> scaleApp(c.app(), c.scale());
       case Command.Delete c -> stopAs("delete", c.target(), new StopGoal.Remove("deleted"));
       case Command.Flush c -> flushTarget(c.target());
     };
   }
 
-  private CompletableFuture<CommandResult> startApps(
-      Ecosystem ecosystem, Optional<String> envName, Set<String> only) {
+  private CompletableFuture<CommandResult> startApps(Command.Start command) {
+    Ecosystem ecosystem = command.ecosystem();
+    Set<String> only = command.only();
+    Optional<Map<String, String>> environment =
+        command.environment().isEmpty() ? Optional.empty() : Optional.of(command.environment());
     return onLoop(
         () -> {
           List<Problem> problems = new ArrayList<>();
@@ -192,7 +196,8 @@ public final class Supervisor implements Engine {
             entry.file = ecosystem.file();
             for (Worker w : entry.workers) {
               w.spec = spec;
-              w.envName = envName;
+              w.envName = command.envName();
+              w.environment = environment;
               if (spec.autostart()) {
                 runner
                     .launch(
@@ -252,10 +257,11 @@ public final class Supervisor implements Engine {
         });
   }
 
-  private CompletableFuture<CommandResult> restartTarget(Target target) {
+  private CompletableFuture<CommandResult> restartTarget(Target target, EnvUpdate update) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
+          resolved.workers().forEach(w -> w.update(update));
           apps.of(resolved.workers()).forEach(a -> rollouts.interrupt(a, "restart"));
           List<CompletableFuture<WorkerState>> relaunched = new ArrayList<>();
           for (Worker w : resolved.workers()) {
@@ -283,10 +289,11 @@ public final class Supervisor implements Engine {
         });
   }
 
-  private CompletableFuture<CommandResult> reloadTarget(Target target) {
+  private CompletableFuture<CommandResult> reloadTarget(Target target, EnvUpdate update) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
+          resolved.workers().forEach(w -> w.update(update));
           List<CompletableFuture<CommandResult>> each = new ArrayList<>();
           for (App entry : apps.of(resolved.workers())) {
             boolean whole = resolved.workers().containsAll(entry.workers);
@@ -389,6 +396,8 @@ public final class Supervisor implements Engine {
           case Query.Tail q ->
               CompletableFuture.completedFuture(logs.tail(q.workerId(), q.lines()));
           case Query.LogHistory q -> logs.history(q.spec(), q.lines());
+          case Query.Environment q ->
+              CompletableFuture.completedFuture(loop.await(() -> apps.launchedWith(q.workerId())));
         };
   }
 

@@ -7,6 +7,7 @@ import dev.pmfx.engine.WorkerStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,24 @@ final class Worker {
   final int instance;
   AppSpec spec;
   Optional<String> envName = Optional.empty();
+
+  /**
+   * The environment of the shell that started it, or last updated it ({@code --update-env}), which
+   * its processes get instead of pmfx's own; empty: pmfx's own.
+   */
+  Optional<Map<String, String>> environment = Optional.empty();
+
+  /** The environment its last process was started with, as {@code pmfx env} prints it. */
+  Map<String, String> launchedWith;
+
+  /**
+   * Its environment as {@code --update-env} and {@code --env} change it, for its next process (and
+   * the new workers a reload starts in its place).
+   */
+  void update(dev.pmfx.engine.EnvUpdate update) {
+    update.environment().ifPresent(env -> environment = Optional.of(env));
+    update.envName().ifPresent(name -> envName = Optional.of(name));
+  }
 
   /** Its lifecycle: phase, generation, counters, what a stop is for. */
   MachineState machine;

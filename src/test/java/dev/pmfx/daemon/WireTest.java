@@ -7,6 +7,7 @@ import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.Command;
 import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.EnvUpdate;
 import dev.pmfx.engine.Query;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.Target;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -44,11 +46,15 @@ class WireTest {
     List<Wire.Call> calls =
         List.of(
             new Wire.Call.Run(
-                new Command.Start(ecosystem, Optional.of("production"), Set.of("api"))),
+                new Command.Start(
+                    ecosystem, Optional.of("production"), Set.of("api"), Map.of("PORT", "4000"))),
             new Wire.Call.Run(new Command.StartTarget(Target.parse("api"))),
             new Wire.Call.Run(new Command.Stop(Target.parse("all"))),
-            new Wire.Call.Run(new Command.Restart(Target.parse("3"))),
-            new Wire.Call.Run(new Command.Reload(Target.parse("backend"))),
+            new Wire.Call.Run(new Command.Restart(Target.parse("3"), EnvUpdate.NONE)),
+            new Wire.Call.Run(
+                new Command.Reload(
+                    Target.parse("backend"),
+                    EnvUpdate.of(Map.of("PORT", "4001"), Optional.of("production")))),
             new Wire.Call.Run(new Command.ScaleApp("api", Scale.parse("+2"))),
             new Wire.Call.Run(new Command.Delete(Target.parse("api"))),
             new Wire.Call.Run(new Command.Flush(Target.parse("api"))),
@@ -56,6 +62,7 @@ class WireTest {
             new Wire.Call.Ask(new Query.LastSample()),
             new Wire.Call.Ask(new Query.Tail(4, 100)),
             new Wire.Call.Ask(new Query.LogHistory(ecosystem.apps().getFirst(), 15)),
+            new Wire.Call.Ask(new Query.Environment(2)),
             new Wire.Call.SampleEvery(Duration.ofSeconds(2)),
             new Wire.Call.Subscribe(true),
             new Wire.Call.Unsubscribe(7),
@@ -97,6 +104,8 @@ class WireTest {
     assertAnswer(new Query.LastSample(), sample);
     assertAnswer(new Query.LastSample(), Optional.empty());
     assertAnswer(new Query.Snapshot(), List.of());
+    assertAnswer(new Query.Environment(3), Optional.of(Map.of("PORT", "4000")));
+    assertAnswer(new Query.Environment(3), Optional.empty());
   }
 
   /**

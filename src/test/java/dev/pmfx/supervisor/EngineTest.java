@@ -364,10 +364,7 @@ class EngineTest {
 
     try (Supervisor later =
         Supervisor.create(
-            pmfx.home,
-            file ->
-                dev.pmfx.config.EcosystemLoader.forThisMachine()
-                    .load(file))) { // pmfx started again
+            pmfx.home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine)) { // pmfx started again
       AppSpec spec =
           pmfx.ecosystem("apps:\n  - name: logged\n    script: Crasher.java\n").apps().getFirst();
       List<EngineEvent.LogLine> earlier = later.logHistory(spec, 10).get();

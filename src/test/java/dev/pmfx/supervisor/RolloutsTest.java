@@ -89,7 +89,7 @@ class RolloutsTest {
               }
             });
     SpecSource noFile =
-        file -> {
+        (file, environment) -> {
           throw new AssertionError("an app placed without a file reloads the spec it runs");
         };
     rollouts = new Rollouts(timers, events, steps, runner, routing, noFile, apps, () -> false);
