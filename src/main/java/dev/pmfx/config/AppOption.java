@@ -29,7 +29,8 @@ public final class AppOption<T> {
   public static final AppOption<String> NAME =
       new AppOption<>("name", List.of(), OptionValues::name, null, AppSpec::name);
   public static final AppOption<String> SCRIPT =
-      new AppOption<>("script", List.of(), OptionValues::nonEmptyText, null, AppSpec::script);
+      new AppOption<>(
+          "script", List.of("exec", "command"), OptionValues::nonEmptyText, null, AppSpec::script);
   public static final AppOption<List<String>> ARGS =
       new AppOption<>(
           "args", List.of(), OptionValues::words, List.of(), s -> String.join(" ", s.args()));
@@ -43,7 +44,7 @@ public final class AppOption<T> {
   public static final AppOption<List<String>> INTERPRETER_ARGS =
       new AppOption<>(
           "interpreter_args",
-          List.of("node_args"),
+          List.of("node_args", "interpreterArgs"),
           OptionValues::words,
           List.of(),
           s -> String.join(" ", s.interpreterArgs()));
@@ -184,7 +185,20 @@ public final class AppOption<T> {
       duration("watch_delay", AppSpec.DEFAULT_WATCH_DELAY, null);
   public static final AppOption<String> CRON_RESTART =
       new AppOption<>(
-          "cron_restart", List.of(), OptionValues::cron, null, s -> s.cronRestart().orElse("none"));
+          "cron_restart",
+          List.of("cron"),
+          OptionValues::cron,
+          null,
+          s -> s.cronRestart().orElse("none"));
+
+  /** PM2's shortcut for {@code env.PORT}; it sets that variable, over what {@code env} says. */
+  public static final AppOption<Integer> PORT =
+      new AppOption<>(
+          "port",
+          List.of(),
+          OptionValues::port,
+          null,
+          s -> s.env().getOrDefault("PORT", "(not set)"));
 
   /** Relative to the app's cwd; false is /dev/null. No default: the engine names the file. */
   public static final AppOption<String> OUT_FILE =
@@ -239,6 +253,7 @@ public final class AppOption<T> {
           DRAIN_TIMEOUT,
           QUEUE_TIMEOUT,
           ENV,
+          PORT,
           WAIT_READY,
           LISTEN_TIMEOUT,
           KILL_SIGNAL,

@@ -89,7 +89,12 @@ final class AppReader {
           "disable_logs",
           "node_version",
           "execute_command",
-          "port");
+          "v8",
+          "event_loop_inspector",
+          "io",
+          "name_prefix",
+          "install_url",
+          "write");
 
   private static final Set<String> SCRIPT_EXTENSIONS =
       Set.of("js", "cjs", "mjs", "ts", "py", "sh", "jar", "java", "rb", "php", "pl");
@@ -115,20 +120,21 @@ final class AppReader {
   Optional<AppSpec> read() {
     int errorsBefore = report.errorCount();
     // The name first, so every later message can say which app it is about.
-    object.member("name").ifPresent(this::apply);
+    Set<AppOption<?>> first = Set.of(NAME, SCRIPT, CWD);
+    member(NAME).ifPresent(this::apply);
     given(NAME).ifPresent(n -> values.label("app '" + n + "'"));
-    object.member("script").ifPresent(this::apply);
-    object.member("cwd").ifPresent(this::apply);
+    member(SCRIPT).ifPresent(this::apply);
+    member(CWD).ifPresent(this::apply);
     Optional<String> script = given(SCRIPT);
     if (given(NAME).isEmpty() && script.isPresent()) {
       values.label("app '" + defaultName(script.get()) + "'");
     }
     for (Member m : object.members()) {
-      if (!Set.of("name", "script", "cwd").contains(m.key())) {
+      if (AppOption.named(m.key()).filter(first::contains).isEmpty()) {
         apply(m);
       }
     }
-    if (script.isEmpty() && object.member("script").isEmpty()) {
+    if (script.isEmpty() && member(SCRIPT).isEmpty()) {
       report.error(
           object.location(),
           path + ".script",
@@ -164,7 +170,7 @@ final class AppReader {
         instancesSetting,
         instancesSetting.isEmpty() ? 1 : Instances.resolve(instancesSetting, cores),
         execMode,
-        value(ENV),
+        withPort(value(ENV)),
         envByName,
         value(WAIT_READY),
         value(LISTEN_TIMEOUT),
@@ -199,6 +205,32 @@ final class AppReader {
         object.location());
   }
 
+  /** {@code env} with {@code port}, when set, as its PORT, as PM2 applies it. */
+  private Map<String, String> withPort(Map<String, String> env) {
+    Optional<Integer> port = given(AppOption.PORT);
+    if (port.isEmpty()) {
+      return env;
+    }
+    String said = env.get("PORT");
+    if (said != null && !said.equals(String.valueOf(port.get()))) {
+      report.warn(
+          object.member("port").map(x -> x.value().location()).orElse(object.location()),
+          path + ".port",
+          values.label() + ": port " + port.get() + " sets env.PORT, over its " + said,
+          "");
+    }
+    Map<String, String> with = new java.util.LinkedHashMap<>(env);
+    with.put("PORT", String.valueOf(port.get()));
+    return with;
+  }
+
+  /** The member that sets {@code option}, under its key or one of PM2's other spellings. */
+  private Optional<Member> member(AppOption<?> option) {
+    return object.members().stream()
+        .filter(m -> AppOption.named(m.key()).filter(option::equals).isPresent())
+        .findFirst();
+  }
+
   private void apply(Member m) {
     Optional<AppOption<?>> option = AppOption.named(m.key());
     if (option.isPresent()) {
@@ -209,10 +241,11 @@ final class AppReader {
     if (key.startsWith("env_") && key.length() > 4) {
       values.env(m).ifPresent(v -> envByName.put(key.substring(4), v));
     } else if (IGNORED_PM2_KEYS.contains(key)) {
-      report.warn(
+      report.warnOnce(
+          key,
           m.keyLocation(),
           path + "." + key,
-          values.label() + ": '" + key + "' is a PM2 option that pmfx does not use; ignored");
+          "'" + key + "' is a PM2 option that pmfx does not use; ignored wherever it is set");
     } else {
       report.unknownKey(m, path + ".", values.label() + ": ", AppOption.SPELLINGS);
     }
@@ -286,7 +319,7 @@ final class AppReader {
       Path file = spec.cwd().resolve(OptionValues.expandHome(script));
       if (!Files.exists(file)) {
         Location at =
-            object.member("script").map(x -> x.value().location()).orElse(object.location());
+            member(SCRIPT).map(x -> x.value().location()).orElse(object.location());
         report.warn(
             at,
             path + ".script",

@@ -105,6 +105,22 @@ final class OptionValues {
     return Optional.empty();
   }
 
+  /** A TCP port, 1 to 65535, as a number or a string of digits. */
+  Optional<Integer> port(Member m) {
+    Optional<Integer> port =
+        switch (m.value()) {
+          case NumberNode n when n.whole() -> Optional.of(n.value().intValue());
+          case TextNode t when t.value().strip().matches("\\d{1,5}") ->
+              Optional.of(Integer.parseInt(t.value().strip()));
+          default -> Optional.empty();
+        };
+    if (port.isPresent() && port.get() >= 1 && port.get() <= 65_535) {
+      return port;
+    }
+    mustBe(m, "a port from 1 to 65535, such as 3000");
+    return Optional.empty();
+  }
+
   Optional<Duration> duration(Member m) {
     Optional<Duration> value =
         switch (m.value()) {

@@ -18,6 +18,7 @@ final class Report {
 
   private final SourceText source;
   private final List<Diagnostic> diagnostics = new ArrayList<>();
+  private final java.util.Set<String> warnedOnce = new java.util.HashSet<>();
 
   Report(SourceText source) {
     this.source = source;
@@ -41,6 +42,13 @@ final class Report {
 
   void warn(Location at, String key, String message, String hint) {
     diagnostics.add(source.warning(at, key, message, hint));
+  }
+
+  /** Warns of {@code what} the first time this file says it; later ones are the same news. */
+  void warnOnce(String what, Location at, String key, String message) {
+    if (warnedOnce.add(what)) {
+      warn(at, key, message);
+    }
   }
 
   /** Warns of a key that is none of {@code known}, with the closest of them if one is close. */

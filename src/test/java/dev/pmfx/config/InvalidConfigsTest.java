@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,6 +100,59 @@ class InvalidConfigsTest {
             .get(1)
             .message()
             .contains("'vizion' is a PM2 option that pmfx does not use"));
+  }
+
+  @Test
+  void pm2sOtherSpellingsAndThePortShortcutLoadAsPm2ReadsThem(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("ecosystem.config.js");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        module.exports = {
+          apps: [
+            { name: 'api', exec: 'server.js', cron: '0 3 * * *', interpreterArgs: '--inspect',
+              port: 4000, v8: true, io: { conf: {} } },
+            { name: 'jobs', command: 'jobs.js', port: '4001', env: { PORT: 5000 }, v8: true },
+          ],
+        };
+        """);
+    Ecosystem ecosystem = loaded(loader.load(file));
+
+    AppSpec api = ecosystem.app("api").orElseThrow();
+    assertEquals("server.js", api.script());
+    assertEquals(Optional.of("0 3 * * *"), api.cronRestart());
+    assertEquals(List.of("--inspect"), api.interpreterArgs());
+    assertEquals("4000", api.env().get("PORT"));
+    AppSpec jobs = ecosystem.app("jobs").orElseThrow();
+    assertEquals("jobs.js", jobs.script());
+    assertEquals("4001", jobs.env().get("PORT"), "port sets env.PORT, as PM2 does");
+
+    List<String> warnings = ecosystem.warnings().stream().map(Diagnostic::message).toList();
+    assertEquals(
+        1,
+        warnings.stream().filter(w -> w.contains("'v8' is a PM2 option")).count(),
+        "once per file: " + warnings);
+    assertTrue(
+        warnings.contains(
+            "'io' is a PM2 option that pmfx does not use; ignored wherever it is set"),
+        warnings.toString());
+    assertTrue(
+        warnings.contains("app 'jobs': port 4001 sets env.PORT, over its 5000"),
+        warnings.toString());
+  }
+
+  @Test
+  void aPortThatIsNoPortIsAnErrorAtItsLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("ecosystem.yaml");
+    java.nio.file.Files.writeString(
+        file, "apps:\n  - name: api\n    script: server.js\n    port: 70000\n");
+    Diagnostic error = failed(loader.load(file)).errors().getFirst();
+    assertEquals(4, error.location().line());
+    assertEquals(
+        "app 'api': port must be a port from 1 to 65535, such as 3000; found 70000",
+        error.message());
   }
 
   @Test
