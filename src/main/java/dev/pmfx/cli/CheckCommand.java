@@ -8,6 +8,7 @@ import dev.pmfx.config.LoadResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,12 @@ final class CheckCommand implements Callable<Integer> {
       description = "Count warnings (unknown keys, ignored PM2 options) as errors, for CI.")
   boolean strict;
 
+  @Option(
+      names = "--env",
+      paramLabel = "NAME",
+      description = "Check the apps as --env NAME starts them (env_NAME over env).")
+  String envName;
+
   @Spec CommandSpec spec;
 
   private final EcosystemLoader loader;
@@ -57,15 +64,22 @@ final class CheckCommand implements Callable<Integer> {
         err.println(d.format());
       }
       switch (result) {
-        case LoadResult.Loaded loaded when strict && !loaded.diagnostics().isEmpty() -> {
-          allLoaded = false;
-          err.println(
-              loaded.file()
-                  + ": "
-                  + count(loaded.diagnostics().size(), "warning")
-                  + ", which --strict counts as errors");
+        case LoadResult.Loaded loaded -> {
+          // Ports two apps would both listen on, as started with --env: warnings of their own.
+          List<String> shared = loaded.ecosystem().sharedPorts(Optional.ofNullable(envName));
+          shared.forEach(clash -> err.println(loaded.file() + ": warning: " + clash));
+          int warnings = loaded.diagnostics().size() + shared.size();
+          if (strict && warnings > 0) {
+            allLoaded = false;
+            err.println(
+                loaded.file()
+                    + ": "
+                    + count(warnings, "warning")
+                    + ", which --strict counts as errors");
+          } else {
+            printApps(out, loaded);
+          }
         }
-        case LoadResult.Loaded loaded -> printApps(out, loaded);
         case LoadResult.Failed failed -> {
           allLoaded = false;
           long warnings = failed.diagnostics().size() - failed.errors().size();

@@ -318,8 +318,7 @@ final class AppReader {
     try {
       Path file = spec.cwd().resolve(OptionValues.expandHome(script));
       if (!Files.exists(file)) {
-        Location at =
-            member(SCRIPT).map(x -> x.value().location()).orElse(object.location());
+        Location at = member(SCRIPT).map(x -> x.value().location()).orElse(object.location());
         report.warn(
             at,
             path + ".script",

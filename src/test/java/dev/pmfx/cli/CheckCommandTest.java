@@ -1,6 +1,7 @@
 package dev.pmfx.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pmfx.config.EcosystemLoader;
@@ -128,6 +129,26 @@ class CheckCommandTest {
   }
 
   @Test
+  void appsThatWouldListenOnOnePortAreFlaggedForTheEnvChecked() {
+    int code = check("ports/shared.yaml");
+    assertEquals(0, code, err::toString);
+    assertTrue(
+        err.toString()
+            .contains("warning: port 4000: 'jobs' (instance 0) and 'jobs' (instance 1) would all"),
+        err::toString);
+    assertFalse(err.toString().contains("port 8080"), "env_production is not checked: " + err);
+
+    err.getBuffer().setLength(0);
+    code = check("--env=production", "--strict", "ports/shared.yaml");
+    assertEquals(1, code, err::toString);
+    assertTrue(
+        err.toString().contains("warning: port 8080: 'api' and 'web' would all listen on it"),
+        err::toString);
+    assertTrue(
+        err.toString().contains("2 warnings, which --strict counts as errors"), err::toString);
+  }
+
+  @Test
   void checkHasItsOwnHelp() {
     CommandLine command = PmfxCommand.commandLine();
     command.setOut(new PrintWriter(out, true));
@@ -136,6 +157,7 @@ class CheckCommandTest {
 
     assertEquals(0, code);
     assertTrue(
-        out.toString().startsWith("Usage: pmfx check [-hV] [--strict] FILE..."), out::toString);
+        out.toString().startsWith("Usage: pmfx check [-hV] [--strict] [--env=NAME] FILE..."),
+        out::toString);
   }
 }
