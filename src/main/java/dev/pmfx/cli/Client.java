@@ -70,6 +70,34 @@ final class Client {
     return command.join();
   }
 
+  /**
+   * Waits, as {@code pm2 start} does before its table, until no worker is launching or waiting to
+   * be ready: online, or failed, or stopped. A worker still waiting when its app's listen_timeout
+   * (and 2 s more) ran out is shown as it is.
+   */
+  static void awaitSettled(dev.pmfx.engine.Engine engine) {
+    java.util.List<dev.pmfx.engine.AppStatus> apps = engine.snapshot();
+    long patience =
+        apps.stream().mapToLong(a -> a.spec().listenTimeout().toMillis()).max().orElse(0) + 2_000;
+    long deadline =
+        System.nanoTime() + java.time.Duration.ofMillis(Math.min(patience, 60_000)).toNanos();
+    while (apps.stream()
+            .flatMap(a -> a.workers().stream())
+            .anyMatch(
+                w ->
+                    w.state() == dev.pmfx.engine.WorkerState.LAUNCHING
+                        || w.state() == dev.pmfx.engine.WorkerState.WAITING_READY)
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      apps = engine.snapshot();
+    }
+  }
+
   static boolean isWorkerTarget(String text) {
     return Target.parse(text) instanceof Target.WorkerId;
   }

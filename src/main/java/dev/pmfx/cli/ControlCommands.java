@@ -157,6 +157,7 @@ final class ControlCommands {
         for (String one : what) {
           code = Math.max(code, start(engine, one, out, err));
         }
+        Client.awaitSettled(engine);
         table(out, engine);
       }
       return code;

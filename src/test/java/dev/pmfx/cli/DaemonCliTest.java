@@ -447,6 +447,23 @@ class DaemonCliTest {
   }
 
   @Test
+  void startPrintsItsTableOnceTheWorkersAreReadyAsPm2Does() throws Exception {
+    Files.writeString(
+        dir.resolve("slow.js"),
+        "setTimeout(() => process.send('ready'), 1500);\nsetInterval(() => {}, 1000);\n");
+    Path file =
+        pmfx.ecosystem(
+            "slow.yaml",
+            "apps:\n  - name: slow\n    script: slow.js\n    cwd: "
+                + dir
+                + "\n    wait_ready: true\n    listen_timeout: 10000\n");
+    Run started = pmfx.pmfx("start", file.toString());
+    assertEquals(0, started.code(), started.toString());
+    String row = started.out().lines().filter(l -> l.contains("│ slow ")).findFirst().orElseThrow();
+    assertTrue(row.contains("online"), "the table waited for ready: " + started.out());
+  }
+
+  @Test
   void startupPrintsAndInstallsASystemdUserUnit() throws Exception {
     Run printed = pmfx.pmfx("startup");
     assertEquals(0, printed.code(), printed.toString());
