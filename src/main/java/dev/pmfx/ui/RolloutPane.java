@@ -68,6 +68,7 @@ final class RolloutPane extends VBox {
   private boolean syncing;
 
   private final ChangeListener<Object> appChanged = (o, was, now) -> sync();
+  private final javafx.collections.ListChangeListener<Object> workersChanged = change -> sync();
 
   RolloutPane(MainWindowViewModel viewModel, Supplier<Instant> clock) {
     this.viewModel = viewModel;
@@ -143,6 +144,20 @@ final class RolloutPane extends VBox {
     show(null);
   }
 
+  /** The count the controls show: the workers a running scale has so far, else the spec's. */
+  private int instancesNow() {
+    if (app == null) {
+      return 1;
+    }
+    RolloutItem rollout = app.rolloutProperty().get();
+    boolean scaling =
+        rollout != null
+            && rollout.kind() == RolloutChanged.Kind.SCALE
+            && rollout.stateProperty().get() != null
+            && rollout.stateProperty().get().phase() == RolloutChanged.Phase.RUNNING;
+    return scaling ? Math.max(1, app.workers().size()) : app.specProperty().get().instances();
+  }
+
   private void settleOn(int instances) {
     pending = instances;
     settle.playFromStart();
@@ -156,6 +171,7 @@ final class RolloutPane extends VBox {
       app.rolloutProperty().removeListener(appChanged);
       app.specProperty().removeListener(appChanged);
       app.knownProperty().removeListener(appChanged);
+      app.workers().removeListener(workersChanged);
     }
     app = shown;
     asked = -1;
@@ -163,6 +179,7 @@ final class RolloutPane extends VBox {
       app.rolloutProperty().addListener(appChanged);
       app.specProperty().addListener(appChanged);
       app.knownProperty().addListener(appChanged);
+      app.workers().addListener(workersChanged);
     }
     sync();
   }
@@ -177,7 +194,7 @@ final class RolloutPane extends VBox {
     slider.setDisable(off);
     count.setDisable(off);
     syncing = true;
-    int instances = app == null ? 1 : app.specProperty().get().instances();
+    int instances = instancesNow();
     slider.setMax(
         Math.max(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), instances));
     if (pending < 0 && !slider.isValueChanging() && !slider.isPressed()) {

@@ -541,6 +541,24 @@ class MainWindowTest {
   }
 
   @Test
+  void theInstancesSliderMovesWithAScaleAsItRuns(FxRobot robot) throws Exception {
+    startNodeCluster(robot);
+    TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
+    robot.interact(() -> table(robot).getSelectionModel().select(app));
+    robot.clickOn("Progress");
+    javafx.scene.control.Slider slider = onFx(() -> robot.lookup("#instancesSlider").query());
+    List<Double> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+    robot.interact(
+        () -> slider.valueProperty().addListener((o, was, now) -> shown.add(now.doubleValue())));
+
+    engine.scale("web", dev.pmfx.engine.Scale.parse("4")); // as pmfx scale web 4 asks it
+
+    Label state = rolloutState(robot);
+    waitFor(() -> state.getText().equals("Scale (2 → 4) done: scaled from 2 to 4 workers"));
+    assertEquals(List.of(3.0, 4.0), shown, "a worker at a time, as each joins");
+  }
+
+  @Test
   void theMetricsTabAndTheDashboardFillWithLiveSamples(FxRobot robot) throws Exception {
     engine.sampleEvery(java.time.Duration.ofMillis(200));
     int port = startCluster(robot, "versioned.js", ", DELAY_MS: 0");
