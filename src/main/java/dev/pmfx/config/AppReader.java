@@ -92,7 +92,9 @@ final class AppReader {
           "port");
 
   private static final Set<String> SCRIPT_EXTENSIONS =
-      Set.of("js", "cjs", "mjs", "ts", "py", "sh", "jar", "java", "rb", "php", "pl");
+      Set.of(
+          "js", "cjs", "mjs", "ts", "mts", "cts", "tsx", "coffee", "py", "sh", "jar", "java", "rb",
+          "php", "pl");
 
   private final ObjectNode object;
   private final Report report;
@@ -121,7 +123,7 @@ final class AppReader {
     object.member("cwd").ifPresent(this::apply);
     Optional<String> script = given(SCRIPT);
     if (given(NAME).isEmpty() && script.isPresent()) {
-      values.label("app '" + defaultName(script.get()) + "'");
+      values.label("app '" + AppSpec.defaultName(script.get()) + "'");
     }
     for (Member m : object.members()) {
       if (!Set.of("name", "script", "cwd").contains(m.key())) {
@@ -145,7 +147,7 @@ final class AppReader {
   }
 
   private AppSpec spec(String script) {
-    String name = given(NAME).orElseGet(() -> defaultName(script));
+    String name = given(NAME).orElseGet(() -> AppSpec.defaultName(script));
     Path cwd = given(CWD).orElse(baseDir);
     String instancesSetting = value(INSTANCES);
     // PM2: an app that says how many instances it wants runs them in cluster mode.
@@ -275,6 +277,9 @@ final class AppReader {
 
   private void checkScriptExists(AppSpec spec) {
     String script = spec.script();
+    if (script.strip().chars().anyMatch(Character::isWhitespace)) {
+      return; // a command line such as 'npm run start', which a shell runs
+    }
     boolean looksLikeFile =
         script.contains("/")
             || script.contains("\\")
@@ -296,13 +301,6 @@ final class AppReader {
     } catch (InvalidPathException e) {
       // not a path after all; the launch will say what is wrong
     }
-  }
-
-  private static String defaultName(String script) {
-    String file = script.replace('\\', '/');
-    file = file.substring(file.lastIndexOf('/') + 1);
-    String ext = extension(file);
-    return ext.isEmpty() ? file : file.substring(0, file.length() - ext.length() - 1);
   }
 
   private static String extension(String file) {
