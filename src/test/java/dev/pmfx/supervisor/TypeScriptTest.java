@@ -27,7 +27,15 @@ class TypeScriptTest {
 
   static final List<String> STRIPPING = NodeVersions.OTHERS;
   static final String TSX = "4.23.15";
+  static final String TS_NODE = "10.9.2";
+
+  /** The TypeScript ts-node works with: TypeScript 7 no longer has the API it calls. */
+  static final String TYPESCRIPT = "typescript@5.9.3";
+
   static final String COFFEESCRIPT = "2.7.0";
+
+  /** A Node.js that strips types only when asked with --experimental-strip-types. */
+  static final String STRIPPING_WITH_THE_FLAG = "22.12.0";
 
   @TempDir Path dir;
   private EngineHarness pmfx;
@@ -85,6 +93,59 @@ class TypeScriptTest {
         "typed", ("typed on node v" + version + ", process.send is function")::equals);
     String command = commandLine(online.worker().pid().orElseThrow());
     assertFalse(command.contains("--import"), command);
+  }
+
+  @Test
+  void nodeThatStripsTypesOnlyWithTheFlagIsGivenIt() throws Exception {
+    Path node = NodeVersions.node(STRIPPING_WITH_THE_FLAG);
+    pmfx.start(
+        """
+        apps:
+          - name: typed
+            script: typed.ts
+            interpreter: %s
+            cwd: %s
+            wait_ready: true
+            listen_timeout: 20s
+        """
+            .formatted(node, app("typed.ts")));
+
+    var online = pmfx.events.awaitState("typed", WorkerState.ONLINE);
+    assertEquals("ready", online.reason());
+    pmfx.events.awaitLine(
+        "typed",
+        ("typed on node v" + STRIPPING_WITH_THE_FLAG + ", process.send is function")::equals);
+    String command = commandLine(online.worker().pid().orElseThrow());
+    assertTrue(command.contains(" --experimental-strip-types "), command);
+  }
+
+  @Test
+  void olderNodeRunsTypeScriptWithTheAppsOwnTsNodeWhenItHasNoTsx() throws Exception {
+    // given Node.js 20, and a project as ts-node wants one: its tsconfig.json, ts-node and
+    // typescript in its node_modules
+    Path app = app("typed.ts");
+    Files.writeString(
+        app.resolve("tsconfig.json"),
+        "{ \"compilerOptions\": { \"module\": \"commonjs\", \"target\": \"es2022\" } }\n");
+    Files.createSymbolicLink(
+        app.resolve("node_modules"), NodeVersions.nodeModules("ts-node", TS_NODE, TYPESCRIPT));
+
+    pmfx.start(
+        """
+        apps:
+          - script: typed.ts
+            cwd: %s
+            wait_ready: true
+            listen_timeout: 30s
+            env: { TS_NODE_TRANSPILE_ONLY: "true" }
+        """
+            .formatted(app));
+
+    // then the worker is Node.js with ts-node's register: ready comes through Node's channel
+    var online = pmfx.events.awaitState("typed", WorkerState.ONLINE);
+    assertEquals("ready", online.reason());
+    String command = commandLine(online.worker().pid().orElseThrow());
+    assertTrue(command.contains("--require " + app.resolve("node_modules").toRealPath()), command);
   }
 
   @Test
