@@ -1,6 +1,7 @@
 package dev.pmfx.supervisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.CommandResult;
@@ -82,6 +83,36 @@ class ScriptCommandsTest {
     String app = "printf '%s|%s|%s\\n' $((6 * 7))";
     pmfx.events.awaitLine(app, "42|a b|it's"::equals);
     assertEquals(List.of(app), pmfx.engine.snapshot().stream().map(AppStatus::name).toList());
+  }
+
+  @Test
+  void stoppingACommandLineStopsTheShellAndWhatItStarted() throws Exception {
+    // given a command line whose shell stays, waiting for its first command
+    pmfx.start(
+        """
+        apps:
+          - name: chain
+            script: sleep 300 && echo never
+            cwd: %s
+            kill_timeout: 5s
+        """
+            .formatted(dir));
+    long pid = pmfx.events.awaitState("chain", WorkerState.ONLINE).worker().pid().orElseThrow();
+    List<ProcessHandle> started = List.of();
+    long deadline = System.nanoTime() + EngineHarness.PATIENCE.toNanos();
+    while (started.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20); // until the shell has started its sleep
+      started = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+    }
+    assertEquals(1, started.size(), "the shell's sleep");
+
+    // when it is stopped
+    pmfx.engine.stop("chain").get();
+    pmfx.events.awaitState("chain", WorkerState.STOPPED);
+
+    // then neither the shell nor its sleep is left
+    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    assertEquals(List.of(), started.stream().filter(ProcessHandle::isAlive).toList());
   }
 
   @Test

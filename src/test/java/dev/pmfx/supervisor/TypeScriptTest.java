@@ -96,6 +96,35 @@ class TypeScriptTest {
   }
 
   @Test
+  void aTypeScriptClusterAppTakesItsConnectionsFromPmfxOnBothWorkers() throws Exception {
+    // given the HTTP fixture as a .ts file, on a Node.js that strips types, in cluster mode
+    Path app = Files.createDirectories(dir.resolve("app"));
+    Files.copy(EngineHarness.workers().resolve("versioned.js"), app.resolve("server.ts"));
+    int port = EngineHarness.freePort();
+    pmfx.start(
+        """
+        apps:
+          - script: server.ts
+            interpreter: %s
+            cwd: %s
+            instances: 2
+            env: { PORT: %d, DELAY_MS: 0 }
+        """
+            .formatted(NodeVersions.node(STRIPPING.getFirst()), app, port));
+
+    // then it is a Node app (hand-off, no PORT to name) and both workers answer
+    pmfx.awaitOnline("server", 2);
+    assertEquals(
+        dev.pmfx.config.BalancerMode.HANDOFF,
+        pmfx.engine.snapshot().getFirst().spec().balancerMode());
+    java.util.Set<String> pids =
+        pmfx.workers("server").stream()
+            .map(w -> String.valueOf(w.pid().orElseThrow()))
+            .collect(java.util.stream.Collectors.toSet());
+    assertEquals(pids, EngineHarness.servedOnNewConnections(port, 8));
+  }
+
+  @Test
   void nodeThatStripsTypesOnlyWithTheFlagIsGivenIt() throws Exception {
     Path node = NodeVersions.node(STRIPPING_WITH_THE_FLAG);
     pmfx.start(
