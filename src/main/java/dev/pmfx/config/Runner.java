@@ -106,6 +106,9 @@ public record Runner(
       return new Runner(
           List.of(file.toString()), false, Optional.empty(), app.args(), "the file itself");
     }
+    if (file != null && Files.isDirectory(file)) {
+      throw new Unavailable("script " + file + " is a folder: name the file to run in it");
+    }
     if (script.strip().chars().anyMatch(Character::isWhitespace)) {
       return shell(app, script.strip(), cwd, path);
     }
@@ -136,6 +139,10 @@ public record Runner(
       AppSpec app, String interpreter, List<String> implicit, Path file, Path cwd, String path)
       throws Unavailable {
     String program = program(interpreter, cwd, path);
+    if ((file == null || !Files.exists(file)) && !app.script().contains("/")) {
+      // As PM2 does, a script that is no file may be a program on PATH: node's npm-cli, say.
+      file = SearchPath.find(app.script(), path).orElse(file);
+    }
     if (file == null || !Files.isRegularFile(file)) {
       throw new Unavailable("script " + (file == null ? app.script() : file) + " does not exist");
     }

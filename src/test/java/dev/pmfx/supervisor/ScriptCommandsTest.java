@@ -116,6 +116,46 @@ class ScriptCommandsTest {
   }
 
   @Test
+  void anInterpreterRunsAProgramOnPathAsItsScriptAsPm2Does() throws Exception {
+    // given a shell script on the app's PATH, not in its folder, and sh as interpreter
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(bin.resolve("hello"), "echo \"hello from PATH, $1\"\n");
+    bin.resolve("hello").toFile().setExecutable(true);
+
+    pmfx.start(
+        """
+        apps:
+          - script: hello
+            args: you
+            interpreter: sh
+            cwd: %s
+            autorestart: false
+            env: { PATH: "%s:%s" }
+        """
+            .formatted(dir, bin, path()));
+
+    pmfx.events.awaitLine("hello", "hello from PATH, you"::equals);
+  }
+
+  @Test
+  void aFolderAsScriptSaysSo() throws Exception {
+    Files.createDirectories(dir.resolve("src"));
+
+    CommandResult result =
+        pmfx.start(
+            """
+            apps:
+              - script: src
+                cwd: %s
+            """
+                .formatted(dir));
+
+    assertEquals(
+        List.of("script " + dir.resolve("src") + " is a folder: name the file to run in it"),
+        result.problems().stream().map(CommandResult.Problem::message).toList());
+  }
+
+  @Test
   void interpreterNoneRunsACommandLineToo() throws Exception {
     pmfx.start(
         """
