@@ -18,7 +18,8 @@ import java.util.Set;
  * interpreter its extension names (or the app's {@code interpreter}), or itself when it is an
  * executable; a word that is no file is a command on PATH; a script with spaces that is no file is
  * a shell command line. TypeScript runs on Node.js's own type stripping where the Node.js version
- * has it, else on Node.js with tsx or ts-node as its loader.
+ * has it, else on Node.js with tsx or ts-node as its loader (unless {@code interpreter_args} name
+ * one already).
  *
  * @param program the executable and its own options: what comes before the app's {@code
  *     interpreter_args}
@@ -172,6 +173,15 @@ public record Runner(
     boolean tsx = extension(file.getFileName().toString()).equals("tsx");
     Optional<NodeVersion> version = NodeVersion.of(Path.of(node));
     String nodeName = "Node.js " + version.map(NodeVersion::toString).orElse("(version unknown)");
+    if (app.interpreterArgs().stream().anyMatch(a -> a.contains("ts-node") || a.contains("tsx"))) {
+      // PM2's recipe: interpreter_args: '--require ts-node/register'. The app has its loader.
+      return new Runner(
+          List.of(node),
+          true,
+          Optional.of(file),
+          app.args(),
+          "node " + version.map(v -> v + " ").orElse("") + "with the loader in interpreter_args");
+    }
     if (!tsx && version.isPresent() && version.get().stripsTypes()) {
       boolean flag = !version.get().stripsTypesByDefault();
       return new Runner(

@@ -178,6 +178,36 @@ class TypeScriptTest {
   }
 
   @Test
+  void pm2sTsNodeRecipeInInterpreterArgsGetsNoSecondLoader() throws Exception {
+    // given PM2's recipe for TypeScript: node with ts-node/register in interpreter_args
+    Path app = app("typed.ts");
+    Files.writeString(
+        app.resolve("tsconfig.json"),
+        "{ \"compilerOptions\": { \"module\": \"commonjs\", \"target\": \"es2022\" } }\n");
+    Files.createSymbolicLink(
+        app.resolve("node_modules"), NodeVersions.nodeModules("ts-node", TS_NODE, TYPESCRIPT));
+
+    pmfx.start(
+        """
+        apps:
+          - script: typed.ts
+            interpreter: node
+            interpreter_args: --require ts-node/register
+            cwd: %s
+            wait_ready: true
+            listen_timeout: 30s
+            env: { TS_NODE_TRANSPILE_ONLY: "true" }
+        """
+            .formatted(app));
+
+    // then it runs with that loader alone
+    var online = pmfx.events.awaitState("typed", WorkerState.ONLINE);
+    assertEquals("ready", online.reason());
+    String command = commandLine(online.worker().pid().orElseThrow());
+    assertEquals(1, command.split("ts-node", -1).length - 1, command);
+  }
+
+  @Test
   void olderNodeRunsTypeScriptWithTheAppsOwnTsx() throws Exception {
     // given the machine's Node.js 20, which cannot strip types, and tsx in the app's node_modules
     Path app = app("typed.ts");
