@@ -170,7 +170,7 @@ public record Runner(
    */
   private static Runner typeScript(AppSpec app, Path file, String node, Path cwd, String path)
       throws Unavailable {
-    boolean tsx = extension(file.getFileName().toString()).equals("tsx");
+    boolean jsx = extension(file.getFileName().toString()).equals("tsx"); // Node.js strips no JSX
     Optional<NodeVersion> version = NodeVersion.of(Path.of(node));
     String nodeName = "Node.js " + version.map(NodeVersion::toString).orElse("(version unknown)");
     if (app.interpreterArgs().stream().anyMatch(a -> a.contains("ts-node") || a.contains("tsx"))) {
@@ -182,7 +182,7 @@ public record Runner(
           app.args(),
           "node " + version.map(v -> v + " ").orElse("") + "with the loader in interpreter_args");
     }
-    if (!tsx && version.isPresent() && version.get().stripsTypes()) {
+    if (!jsx && version.isPresent() && version.get().stripsTypes()) {
       boolean flag = !version.get().stripsTypesByDefault();
       return new Runner(
           flag ? List.of(node, "--experimental-strip-types") : List.of(node),
@@ -227,11 +227,11 @@ public record Runner(
             + " ("
             + node
             + ") cannot run by itself ("
-            + (tsx ? "no Node.js runs .tsx" : "Node.js 22.6 and later can")
+            + (jsx ? "no Node.js runs .tsx" : "Node.js 22.6 and later can")
             + "): install tsx ("
             + INSTALL.get("tsx")
             + ") or ts-node in the app's folder or on PATH"
-            + (tsx ? "" : ", or a newer Node.js"));
+            + (jsx ? "" : ", or a newer Node.js"));
   }
 
   /**
