@@ -231,7 +231,8 @@ class ArchitectureTest {
 
   /**
    * The supervisor is handed specs and a way to read a file again; it loads no file itself: of the
-   * config package it uses the values (specs, results, sizes, durations), never a reader.
+   * config package it uses the values (specs, results, sizes, durations) and what runs a script
+   * ({@code Runner}), never a reader.
    */
   @ArchTest
   static final ArchRule theSupervisorLoadsNoConfigFile =
@@ -245,5 +246,5 @@ class ArchitectureTest {
                       DescribedPredicate.not(
                           HasName.Predicates.nameMatching(
                               "dev\\.pmfx\\.config\\.(AppSpec|Ecosystem|LoadResult|Diagnostic|Location"
-                                  + "|ExecMode|BalancerMode|BalancerStrategy|KillSignal|ByteSize|DurationText|CronSchedule|SearchPath)(\\$.*)?"))));
+                                  + "|ExecMode|BalancerMode|BalancerStrategy|KillSignal|ByteSize|DurationText|CronSchedule|SearchPath|Runner)(\\$.*)?"))));
 }

@@ -5,6 +5,7 @@ import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Diagnostic;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
+import dev.pmfx.config.Runner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -119,9 +120,21 @@ final class CheckCommand implements Callable<Integer> {
           AppOption.EXEC_MODE.shown(app).orElseThrow(),
           instances,
           app.script() + (app.args().isEmpty() ? "" : " " + String.join(" ", app.args())));
+      out.printf("  %" + nameWidth + "s  runs: %s%n", "", runner(app));
       AppOption.BALANCER
           .shown(app)
           .ifPresent(b -> out.printf("  %" + nameWidth + "s  balancer: %s%n", "", b));
+    }
+  }
+
+  /** What runs the app here, or why nothing can. */
+  private String runner(AppSpec app) {
+    java.util.Map<String, String> env = new java.util.HashMap<>(loader.environment());
+    env.putAll(app.env());
+    try {
+      return Runner.resolve(app, env).summary();
+    } catch (Runner.Unavailable e) {
+      return "nothing here: " + e.getMessage();
     }
   }
 

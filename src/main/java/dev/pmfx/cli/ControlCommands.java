@@ -50,16 +50,17 @@ final class ControlCommands {
       aliases = {"startOrReload", "startOrRestart", "startOrGracefulReload"},
       mixinStandardHelpOptions = true,
       description = {
-        "Starts an ecosystem file's apps, a script as a new app, or known apps again (a name, an id,"
-            + " a namespace, or all), in the daemon; prints the process table.",
+        "Starts an ecosystem file's apps, a script or a command as a new app (a program on PATH, or"
+            + " a command line in quotes, run by the shell), or known apps again (a name, an id, a"
+            + " namespace, or all), in the daemon; prints the process table.",
         "A script's app is written to PMFX_HOME/apps/NAME.config.json, which reload reads again.",
         "A file's apps that run already are reloaded (pm2 restarts them), reading the file again."
       })
   static final class Start implements Callable<Integer> {
     @Parameters(
         arity = "1..*",
-        paramLabel = "FILE|SCRIPT|TARGET",
-        description = "what to start; a script's arguments follow --")
+        paramLabel = "FILE|SCRIPT|COMMAND|TARGET",
+        description = "what to start; a script's or command's arguments follow --")
     List<String> what;
 
     @Option(
@@ -163,25 +164,40 @@ final class ControlCommands {
       return code;
     }
 
-    /** One thing to start: a known app (PM2 looks at names first), a file, or a script. */
+    /**
+     * One thing to start: a known app (PM2 looks at names first), a file, a script, or a command (a
+     * program on PATH, or a command line with spaces).
+     */
     private int start(RemoteEngine engine, String one, PrintWriter out, PrintWriter err)
         throws IOException {
       List<AppStatus> apps = engine.snapshot();
       Path path = Path.of(one);
-      if (!dev.pmfx.engine.Target.apps(apps, one).isEmpty()
-          || one.equals("all")
-          || !Files.exists(path)) {
-        if (!Files.exists(path)
-            && dev.pmfx.engine.Target.apps(apps, one).isEmpty()
-            && looksLikeAFile(one)) {
-          err.println("pmfx: " + path.toAbsolutePath() + ": file not found");
-          return Client.FAILED;
-        }
+      if (!dev.pmfx.engine.Target.apps(apps, one).isEmpty() || one.equals("all")) {
         return Client.report(err, Client.await(engine.start(one)));
       }
-      if (!Files.isDirectory(path) && !ecosystemFile(path)) {
-        Path script = path.toAbsolutePath().normalize();
-        String app = appName(script);
+      String script;
+      if (Files.exists(path)) {
+        if (Files.isDirectory(path) || ecosystemFile(path)) {
+          script = null;
+        } else {
+          script = path.toAbsolutePath().normalize().toString();
+        }
+      } else if (command(one)) {
+        script = one.strip();
+      } else if (looksLikeAFile(one)) {
+        err.println("pmfx: " + path.toAbsolutePath() + ": file not found");
+        return Client.FAILED;
+      } else {
+        err.println(
+            "pmfx: "
+                + one
+                + ": no app of that name, no such file, and no such command on PATH ("
+                + System.getenv().getOrDefault("PATH", "")
+                + ")");
+        return Client.FAILED;
+      }
+      if (script != null) {
+        String app = name != null ? name : dev.pmfx.config.AppSpec.defaultName(script);
         boolean running =
             apps.stream()
                 .filter(a -> a.name().equals(app))
@@ -244,14 +260,16 @@ final class ControlCommands {
     /** A word that names a file rather than an app: a path, or a script's extension. */
     private static boolean looksLikeAFile(String word) {
       return word.contains("/")
-          || word.matches(".*\\.(js|cjs|mjs|ts|json|ya?ml|py|rb|sh|php|pl|java|jar|exe)");
+          || word.matches(
+              ".*\\.(js|cjs|mjs|ts|json|ya?ml|py|rb|sh|php|pl|java|jar|exe|mts|cts|tsx|coffee)");
     }
 
-    private String appName(Path script) {
-      String file = script.getFileName().toString();
-      return name != null
-          ? name
-          : file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
+    /** A command as PM2 takes one: a command line with spaces, or a program on PATH. */
+    private static boolean command(String word) {
+      return word.strip().chars().anyMatch(Character::isWhitespace)
+          || (!word.contains("/")
+              && dev.pmfx.config.SearchPath.find(word, System.getenv().getOrDefault("PATH", ""))
+                  .isPresent());
     }
 
     /** PM2's rule: a .json, .yml or .yaml file, or a *.config.js/cjs/mjs one, holds apps. */
@@ -264,11 +282,14 @@ final class ControlCommands {
           || EcosystemLoader.DEFAULT_NAMES.contains(file);
     }
 
-    /** Writes the script's app as an ecosystem file of its own, as options name it. */
-    private Path scriptApp(Path script, String app) throws IOException {
+    /**
+     * Writes the script's app (a file's absolute path, or a command as given) as an ecosystem file
+     * of its own, as options name it.
+     */
+    private Path scriptApp(String script, String app) throws IOException {
       ObjectNode spec = JsonNodeFactory.instance.objectNode();
       spec.put("name", app);
-      spec.put("script", script.toString());
+      spec.put("script", script);
       spec.put("cwd", Path.of("").toAbsolutePath().toString());
       if (!scriptArgs.isEmpty()) {
         ArrayNode args = spec.putArray("args");

@@ -97,7 +97,9 @@ final class AppReader {
           "write");
 
   private static final Set<String> SCRIPT_EXTENSIONS =
-      Set.of("js", "cjs", "mjs", "ts", "py", "sh", "jar", "java", "rb", "php", "pl");
+      Set.of(
+          "js", "cjs", "mjs", "ts", "mts", "cts", "tsx", "coffee", "py", "sh", "jar", "java", "rb",
+          "php", "pl");
 
   private final ObjectNode object;
   private final Report report;
@@ -127,7 +129,7 @@ final class AppReader {
     member(CWD).ifPresent(this::apply);
     Optional<String> script = given(SCRIPT);
     if (given(NAME).isEmpty() && script.isPresent()) {
-      values.label("app '" + defaultName(script.get()) + "'");
+      values.label("app '" + AppSpec.defaultName(script.get()) + "'");
     }
     for (Member m : object.members()) {
       if (AppOption.named(m.key()).filter(first::contains).isEmpty()) {
@@ -151,7 +153,7 @@ final class AppReader {
   }
 
   private AppSpec spec(String script) {
-    String name = given(NAME).orElseGet(() -> defaultName(script));
+    String name = given(NAME).orElseGet(() -> AppSpec.defaultName(script));
     Path cwd = given(CWD).orElse(baseDir);
     String instancesSetting = value(INSTANCES);
     // PM2: an app that says how many instances it wants runs them in cluster mode.
@@ -308,6 +310,9 @@ final class AppReader {
 
   private void checkScriptExists(AppSpec spec) {
     String script = spec.script();
+    if (script.strip().chars().anyMatch(Character::isWhitespace)) {
+      return; // a command line such as 'npm run start', which a shell runs
+    }
     boolean looksLikeFile =
         script.contains("/")
             || script.contains("\\")
@@ -328,13 +333,6 @@ final class AppReader {
     } catch (InvalidPathException e) {
       // not a path after all; the launch will say what is wrong
     }
-  }
-
-  private static String defaultName(String script) {
-    String file = script.replace('\\', '/');
-    file = file.substring(file.lastIndexOf('/') + 1);
-    String ext = extension(file);
-    return ext.isEmpty() ? file : file.substring(0, file.length() - ext.length() - 1);
   }
 
   private static String extension(String file) {

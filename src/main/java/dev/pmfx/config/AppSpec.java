@@ -105,16 +105,42 @@ public record AppSpec(
 
   /**
    * Whether it runs on Node.js: its interpreter is node, or it names none and its script is a
-   * {@code .js}, {@code .cjs} or {@code .mjs} file, as PM2 picks the interpreter.
+   * {@code .js}, {@code .cjs} or {@code .mjs} file, as PM2 picks the interpreter, or TypeScript
+   * ({@code .ts}, {@code .mts}, {@code .cts}, {@code .tsx}), which pmfx runs on Node.js. A command
+   * line ({@code 'node server.js'}) runs in a shell, which pmfx does not see into.
    */
   public boolean runsOnNode() {
     if (interpreter.isPresent()) {
-      Path program = Path.of(interpreter.get()).getFileName();
-      String name = program == null ? "" : program.toString();
-      return name.equals("node") || name.startsWith("node.") || name.equals("nodejs");
+      return isNode(interpreter.get());
+    }
+    if (script.strip().chars().anyMatch(Character::isWhitespace)) {
+      return false;
     }
     String file = script.toLowerCase(java.util.Locale.ROOT);
-    return file.endsWith(".js") || file.endsWith(".cjs") || file.endsWith(".mjs");
+    return file.endsWith(".js")
+        || file.endsWith(".cjs")
+        || file.endsWith(".mjs")
+        || Runner.TYPESCRIPT.contains(Runner.extension(file));
+  }
+
+  /**
+   * The name of an app that names none, as PM2 gives it: the script's file name without its
+   * extension ({@code api} for {@code ./dist/api.js}, {@code npm} for {@code npm}); a command line
+   * keeps its words ({@code npm run start}), and what follows its last slash.
+   */
+  public static String defaultName(String script) {
+    boolean commandLine = script.strip().chars().anyMatch(Character::isWhitespace);
+    String file = commandLine ? script : script.replace('\\', '/');
+    file = file.substring(file.lastIndexOf('/') + 1);
+    int dot = file.lastIndexOf('.');
+    return dot > 0 ? file.substring(0, dot) : file;
+  }
+
+  /** Whether the interpreter {@code program} (a name or a path) is Node.js. */
+  static boolean isNode(String program) {
+    Path file = Path.of(program).getFileName();
+    String name = file == null ? "" : file.toString();
+    return name.equals("node") || name.startsWith("node.") || name.equals("nodejs");
   }
 
   /**

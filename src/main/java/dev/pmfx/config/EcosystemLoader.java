@@ -93,6 +93,11 @@ public final class EcosystemLoader {
         .load(file);
   }
 
+  /** The environment configs are evaluated in, whose PATH finds what runs the apps. */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
   public int cores() {
     return cores;
   }

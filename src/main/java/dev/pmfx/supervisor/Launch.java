@@ -1,34 +1,20 @@
 package dev.pmfx.supervisor;
 
 import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.Runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * How one worker of an app is started: the command line (interpreter from the script's extension,
- * as PM2 picks it), its folder and its environment.
+ * How one worker of an app is started: the command line (what runs the script, as {@link Runner}
+ * resolves it), its folder and its environment.
  */
 record Launch(List<String> command, Path cwd, Map<String, String> environment, boolean node) {
-
-  /** Interpreters by script extension; {@code java} means the runtime pmfx runs on. */
-  static final Map<String, List<String>> INTERPRETERS =
-      Map.ofEntries(
-          Map.entry("js", List.of("node")),
-          Map.entry("cjs", List.of("node")),
-          Map.entry("mjs", List.of("node")),
-          Map.entry("py", List.of("python3")),
-          Map.entry("sh", List.of("bash")),
-          Map.entry("jar", List.of("java", "-jar")),
-          Map.entry("java", List.of("java")),
-          Map.entry("rb", List.of("ruby")),
-          Map.entry("php", List.of("php")),
-          Map.entry("pl", List.of("perl")));
 
   /**
    * @param home the pmfx home that supervises the worker, named to it in {@code PMFX_HOME}
@@ -53,35 +39,26 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
     if (!Files.isDirectory(cwd)) {
       throw new LaunchException("cwd " + cwd + " is not a folder");
     }
-    String path = userEnvironment.getOrDefault("PATH", "");
-    List<String> command = new ArrayList<>();
-    String extension = extension(app.script());
-    List<String> interpreter =
-        app.interpreter()
-            .map(i -> i.equals("none") ? List.<String>of() : List.of(i))
-            .orElse(INTERPRETERS.getOrDefault(extension, List.of()));
-    boolean node = false;
-    if (interpreter.isEmpty()) {
-      command.add(executable(app.script(), cwd, path));
-    } else {
-      command.add(program(interpreter.getFirst(), cwd, path));
-      command.addAll(interpreter.subList(1, interpreter.size()));
+    Map<String, String> env = new LinkedHashMap<>(userEnvironment);
+    env.putAll(app.environment(envName));
+    Runner runner;
+    try {
+      runner = Runner.resolve(app, env);
+    } catch (Runner.Unavailable e) {
+      throw new LaunchException(e.getMessage());
+    }
+    boolean node = runner.node();
+    List<String> command = new ArrayList<>(runner.program());
+    if (runner.script().isPresent()) {
       command.addAll(app.interpreterArgs());
-      if (app.runsOnNode()) {
-        node = true;
+      if (node) {
         command.add("--require");
         command.add(nodeShim.toString());
       }
-      Path script = cwd.resolve(app.script()).normalize();
-      if (!Files.isRegularFile(script)) {
-        throw new LaunchException("script " + script + " does not exist");
-      }
-      command.add(script.toString());
+      command.add(runner.script().get().toString());
     }
-    command.addAll(app.args());
+    command.addAll(runner.args());
 
-    Map<String, String> env = new LinkedHashMap<>(userEnvironment);
-    env.putAll(app.environment(envName));
     env.put(app.instanceVar(), String.valueOf(instance));
     env.put("pm_id", String.valueOf(workerId));
     env.put("name", app.name());
@@ -136,49 +113,5 @@ record Launch(List<String> command, Path cwd, Map<String, String> environment, b
     } catch (NumberFormatException notANumber) {
       return String.valueOf(instance);
     }
-  }
-
-  /** An interpreter: {@code java} is pmfx's own runtime; others come from PATH or a path. */
-  private static String program(String name, Path cwd, String path) throws LaunchException {
-    if (name.equals("java")) {
-      return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-    if (name.contains("/")) {
-      Path file = cwd.resolve(name);
-      if (Files.isExecutable(file)) {
-        return file.toString();
-      }
-      throw new LaunchException("interpreter " + file + " is not an executable file");
-    }
-    return dev.pmfx.config.SearchPath.find(name, path)
-        .map(Path::toString)
-        .orElseThrow(
-            () -> new LaunchException("interpreter '" + name + "' is not installed (not on PATH)"));
-  }
-
-  /** A script run directly: a file in cwd that may be executed, or a command on PATH. */
-  private static String executable(String script, Path cwd, String path) throws LaunchException {
-    Path file = cwd.resolve(script).normalize();
-    if (Files.isRegularFile(file)) {
-      if (!Files.isExecutable(file)) {
-        throw new LaunchException(
-            "script " + file + " is not executable: chmod +x it, or set an interpreter");
-      }
-      return file.toString();
-    }
-    if (!script.contains("/")) {
-      Optional<Path> command = dev.pmfx.config.SearchPath.find(script, path);
-      if (command.isPresent()) {
-        return command.get().toString();
-      }
-    }
-    throw new LaunchException(
-        "script " + file + " does not exist, and no command of that name is on PATH");
-  }
-
-  private static String extension(String script) {
-    String file = Path.of(script).getFileName().toString();
-    int dot = file.lastIndexOf('.');
-    return dot > 0 ? file.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
   }
 }

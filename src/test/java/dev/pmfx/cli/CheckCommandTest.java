@@ -8,8 +8,11 @@ import dev.pmfx.config.EcosystemLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code pmfx check FILE}: the resolved apps or the errors, exit 0 or 1. */
@@ -40,7 +43,10 @@ class CheckCommandTest {
     String[] args = new String[files.length + 1];
     args[0] = "check";
     for (int i = 0; i < files.length; i++) {
-      args[i + 1] = files[i].startsWith("--") ? files[i] : fixture(files[i]).toString();
+      args[i + 1] =
+          files[i].startsWith("--") || files[i].startsWith("/")
+              ? files[i]
+              : fixture(files[i]).toString();
     }
     return command.execute(args);
   }
@@ -62,12 +68,55 @@ class CheckCommandTest {
         """
         %s: 2 apps (4 cores here)
           api   cluster  4 instances (max)    server.js
+                runs: node (%s)
                 balancer: handoff (a Node app: its workers take their connections from pmfx; balancer: 'http' routes each request instead)
           jobs  fork     1 instance           worker.py --queue default --verbose
+                runs: python3 (%s)
         """
-            .formatted(fixture("valid/ecosystem.json")),
+            .formatted(fixture("valid/ecosystem.json"), onPath("node"), onPath("python3")),
         out.toString());
     assertEquals("", err.toString());
+  }
+
+  private static Path onPath(String program) {
+    return dev.pmfx.config.SearchPath.find(program, System.getenv("PATH")).orElseThrow();
+  }
+
+  @Test
+  void eachAppSaysWhatRunsItHereOrWhyNothingCan(@TempDir Path dir) throws Exception {
+    // given a program on PATH, a command line, an executable file and TypeScript on Node.js 20
+    Path tool = dir.resolve("tool");
+    Files.writeString(tool, "#!/bin/sh\nsleep 1\n");
+    tool.toFile().setExecutable(true);
+    Files.writeString(dir.resolve("api.ts"), "const port: number = 3000;\n");
+    Path file = dir.resolve("ecosystem.yaml");
+    Files.writeString(
+        file,
+        """
+        apps:
+          - script: sleep
+            args: '60'
+          - name: line
+            script: sleep 60 && echo done
+          - script: ./tool
+          - script: api.ts
+        """);
+
+    int code = check(file.toString());
+
+    // then each app's line is followed by what runs it
+    assertEquals(0, code, err::toString);
+    String shell = onPath("bash").getFileName().toString();
+    List<String> runs =
+        out.toString().lines().filter(l -> l.contains("runs: ")).map(String::strip).toList();
+    assertEquals("runs: command " + onPath("sleep"), runs.get(0));
+    assertEquals("runs: " + shell + " -c 'sleep 60 && echo done'", runs.get(1));
+    assertEquals("runs: the file itself", runs.get(2));
+    assertTrue(
+        runs.get(3)
+            .startsWith(
+                "runs: nothing here: script " + dir.resolve("api.ts") + " is" + " TypeScript"),
+        runs.get(3));
   }
 
   @Test

@@ -750,4 +750,39 @@ class DaemonCliTest {
       assertEquals(out, spec.outFile().orElseThrow());
     }
   }
+
+  @Test
+  void startTakesACommandAndACommandLineAsPm2Does() throws Exception {
+    // when a program on PATH is started with its arguments after --, and a command line in quotes
+    Run program = pmfx.pmfx("start", "sleep", "--", "30");
+    Run line = pmfx.pmfx("start", "sleep 31");
+
+    // then both run, named as PM2 names them
+    assertEquals(0, program.code(), program.toString());
+    assertEquals(0, line.code(), line.toString());
+    awaitOnline("sleep", 1);
+    awaitOnline("sleep 31", 1);
+    try (RemoteEngine engine = pmfx.connect()) {
+      AppStatus sleep =
+          engine.snapshot().stream()
+              .filter(a -> a.name().equals("sleep"))
+              .findFirst()
+              .orElseThrow();
+      assertEquals("sleep", sleep.spec().script());
+      assertEquals(List.of("30"), sleep.spec().args());
+    }
+
+    // and a word that is no app, no file and no command says so, with the PATH searched
+    Run missing = pmfx.pmfx("start", "no-such-command-here");
+    assertEquals(1, missing.code(), missing.toString());
+    assertTrue(
+        missing
+            .err()
+            .contains(
+                "pmfx: no-such-command-here: no app of that name, no such file, and no such"
+                    + " command on PATH ("
+                    + System.getenv("PATH")
+                    + ")"),
+        missing.err());
+  }
 }

@@ -40,28 +40,42 @@ final class NodeVersions {
     return dir.resolve("node_modules");
   }
 
+  /**
+   * As {@link #nodeModules(String, String)}, with other packages beside it: a peer dependency held
+   * at a version it works with ({@code typescript@5.9.3} for ts-node, which TypeScript 7 breaks).
+   */
+  static synchronized Path nodeModules(String name, String version, String... beside)
+      throws IOException, InterruptedException {
+    if (beside.length == 0) {
+      return nodeModules(name, version);
+    }
+    Path dir = cache(name + "-" + version + "-" + String.join("-", beside).replace('@', '-'));
+    install(
+        dir,
+        dir.resolve("node_modules").resolve(name).resolve("package.json"),
+        java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(name + "@" + version), java.util.Arrays.stream(beside))
+            .toArray(String[]::new));
+    return dir.resolve("node_modules");
+  }
+
   private static Path cache(String name) {
     return Path.of(System.getProperty("user.home"), ".cache", "pmfx-tests", name);
   }
 
-  private static void install(Path dir, Path installed, String spec)
+  private static void install(Path dir, Path installed, String... specs)
       throws IOException, InterruptedException {
     if (Files.exists(installed)) {
       return;
     }
     Files.createDirectories(dir);
-    Process npm =
-        new ProcessBuilder(
-                "npm",
-                "install",
-                "--silent",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                dir.toString(),
-                spec)
-            .redirectErrorStream(true)
-            .start();
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix"));
+    command.add(dir.toString());
+    command.addAll(List.of(specs));
+    String spec = String.join(" ", specs);
+    Process npm = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(npm.getInputStream().readAllBytes());
     if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0 || !Files.exists(installed)) {
       throw new IOException("npm could not install " + spec + ":\n" + output);
