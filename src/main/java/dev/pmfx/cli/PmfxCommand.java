@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       InfoCommands.Describe.class,
       LogsCommand.class,
       ControlCommands.Flush.class,
+      ProbeCommands.Trigger.class,
       MonitCommand.class,
       SaveCommands.Save.class,
       SaveCommands.Resurrect.class,

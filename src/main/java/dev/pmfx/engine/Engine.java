@@ -101,6 +101,15 @@ public interface Engine extends AutoCloseable {
     return ask(new Query.LogHistory(spec, lines));
   }
 
+  /**
+   * Calls an action the target's workers offer ({@code io.action} of {@code @pm2/io}), with {@code
+   * param} when given, and gathers their replies, as {@code pm2 trigger}.
+   */
+  default CompletableFuture<ActionResult> trigger(
+      String target, String action, Optional<String> param) {
+    return ask(new Query.Trigger(Target.parse(target), action, param));
+  }
+
   /** Waits for an answer; a failure is thrown as it was raised, not wrapped. */
   static <T> T answer(CompletableFuture<T> answer) {
     try {

@@ -1,5 +1,6 @@
 package dev.pmfx.supervisor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -91,6 +92,12 @@ final class IpcSocket implements WorkerChannel {
       }
     }
     return sent;
+  }
+
+  /** The shim parses each line it is sent as JSON. */
+  @Override
+  public boolean sendJson(JsonNode message) {
+    return send(message.toString());
   }
 
   @Override

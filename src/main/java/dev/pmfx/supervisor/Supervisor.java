@@ -42,6 +42,7 @@ public final class Supervisor implements Engine {
   private final Supervision supervision;
   private final EffectRunner runner;
   private final Rollouts rollouts;
+  private final DirectCommands direct;
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
   private volatile boolean closed;
 
@@ -98,6 +99,7 @@ public final class Supervisor implements Engine {
               }
             });
     Steps steps = new Steps(events, loop::now);
+    direct = new DirectCommands(sampling.probes());
     runner =
         new EffectRunner(
             loop,
@@ -389,6 +391,7 @@ public final class Supervisor implements Engine {
           case Query.Tail q ->
               CompletableFuture.completedFuture(logs.tail(q.workerId(), q.lines()));
           case Query.LogHistory q -> logs.history(q.spec(), q.lines());
+          case Query.Trigger q -> onLoop(() -> direct.trigger(apps.resolve(q.target()), q));
         };
   }
 

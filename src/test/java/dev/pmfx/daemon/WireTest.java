@@ -56,6 +56,8 @@ class WireTest {
             new Wire.Call.Ask(new Query.LastSample()),
             new Wire.Call.Ask(new Query.Tail(4, 100)),
             new Wire.Call.Ask(new Query.LogHistory(ecosystem.apps().getFirst(), 15)),
+            new Wire.Call.Ask(new Query.Trigger(Target.parse("api"), "db:clean", Optional.empty())),
+            new Wire.Call.Ask(new Query.Trigger(Target.parse("3"), "greet", Optional.of("bob"))),
             new Wire.Call.SampleEvery(Duration.ofSeconds(2)),
             new Wire.Call.Subscribe(true),
             new Wire.Call.Unsubscribe(7),
@@ -97,6 +99,31 @@ class WireTest {
     assertAnswer(new Query.LastSample(), sample);
     assertAnswer(new Query.LastSample(), Optional.empty());
     assertAnswer(new Query.Snapshot(), List.of());
+    assertAnswer(
+        new Query.LastSample(),
+        Optional.of(
+            new EngineEvent.MetricsSample(
+                at,
+                List.of(),
+                List.of(),
+                List.of(
+                    new EngineEvent.MetricsSample.WorkerProbes(
+                        3,
+                        "api",
+                        1,
+                        List.of(
+                            new EngineEvent.MetricsSample.CustomMetric(
+                                "Realtime user", "42", "users", ""),
+                            new EngineEvent.MetricsSample.CustomMetric(
+                                "Heap Size", "9.23", "MiB", "internal/v8/heap/total")),
+                        List.of(
+                            new EngineEvent.MetricsSample.CustomAction("db:clean", "custom")))))));
+    assertAnswer(
+        new Query.Trigger(Target.parse("api"), "db:clean", Optional.empty()),
+        new dev.pmfx.engine.ActionResult(
+            "db:clean",
+            List.of(new dev.pmfx.engine.ActionResult.Reply(3, "api", 1, at, "{\"success\":true}")),
+            List.of(new dev.pmfx.engine.CommandResult.Problem("api", "api-0 gave no reply"))));
   }
 
   /**
