@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       ControlCommands.Flush.class,
       ProbeCommands.Trigger.class,
+      ProbeCommands.SendSignal.class,
+      ProbeCommands.Send.class,
       MonitCommand.class,
       SaveCommands.Save.class,
       SaveCommands.Resurrect.class,

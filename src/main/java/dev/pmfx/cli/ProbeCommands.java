@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * What goes straight to running workers: {@code trigger} (an {@code @pm2/io} action); and how the
- * workers' {@code @pm2/io} metrics and actions print.
+ * What goes straight to running workers: {@code trigger} (an {@code @pm2/io} action), {@code
+ * sendSignal} and {@code send}; and how the workers' {@code @pm2/io} metrics and actions print.
  */
 final class ProbeCommands {
 
@@ -59,6 +59,65 @@ final class ProbeCommands {
         return result.replies().isEmpty() ? Client.FAILED : code;
       }
     }
+  }
+
+  @Command(
+      name = "sendSignal",
+      mixinStandardHelpOptions = true,
+      description =
+          "Sends a signal (SIGUSR2, USR2) to the target's running workers, as pm2 sendSignal.")
+  static final class SendSignal implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SIGNAL")
+    String signal;
+
+    @Parameters(index = "1", paramLabel = "TARGET", description = "an app, an id, or all")
+    String target;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try (RemoteEngine engine = Client.connect(err)) {
+        CommandResult result = Client.await(engine.sendSignal(signal, target));
+        if (!result.workers().isEmpty()) {
+          EventPrinter.say(out, "sent " + signal + " to workers " + ids(result));
+        }
+        return Client.report(err, result);
+      }
+    }
+  }
+
+  @Command(
+      name = "send",
+      mixinStandardHelpOptions = true,
+      description = "Writes LINE, and a line ending, to the worker's standard input, as pm2 send.")
+  static final class Send implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ID", description = "a worker id")
+    int id;
+
+    @Parameters(index = "1", paramLabel = "LINE")
+    String line;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try (RemoteEngine engine = Client.connect(err)) {
+        CommandResult result = Client.await(engine.sendLine(String.valueOf(id), line));
+        if (!result.workers().isEmpty()) {
+          EventPrinter.say(out, "sent a line to worker " + id);
+        }
+        return Client.report(err, result);
+      }
+    }
+  }
+
+  private static String ids(CommandResult result) {
+    return String.join(", ", result.workers().stream().map(String::valueOf).toList());
   }
 
   /** {@code describe}'s boxes of the worker's metrics and actions, as pm2 describe prints them. */

@@ -73,6 +73,22 @@ public interface Engine extends AutoCloseable {
     return run(new Command.Flush(Target.parse(target)));
   }
 
+  /**
+   * Sends the signal to the target's running workers (their main process alone), as {@code pm2
+   * sendSignal}; pmfx does not stop or restart them for it.
+   */
+  default CompletableFuture<CommandResult> sendSignal(String signal, String target) {
+    return run(new Command.SendSignal(signal, Target.parse(target)));
+  }
+
+  /**
+   * Writes the line to the standard input of the target's running workers, as {@code pm2 send} does
+   * to one worker.
+   */
+  default CompletableFuture<CommandResult> sendLine(String target, String line) {
+    return run(new Command.SendLine(Target.parse(target), line));
+  }
+
   /** Answers the question; every named query method below is this with its record. */
   <T> CompletableFuture<T> ask(Query<T> query);
 

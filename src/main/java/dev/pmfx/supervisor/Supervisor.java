@@ -99,7 +99,8 @@ public final class Supervisor implements Engine {
               }
             });
     Steps steps = new Steps(events, loop::now);
-    direct = new DirectCommands(sampling.probes());
+    ProcessLauncher launcher = ProcessLauncher.spawning(setup.ipcDir());
+    direct = new DirectCommands(launcher, sampling.probes());
     runner =
         new EffectRunner(
             loop,
@@ -108,7 +109,7 @@ public final class Supervisor implements Engine {
             routing,
             sampling,
             steps,
-            ProcessLauncher.spawning(setup.ipcDir()),
+            launcher,
             setup,
             new EffectRunner.Host() {
               @Override
@@ -169,6 +170,9 @@ public final class Supervisor implements Engine {
       case Command.ScaleApp c -> scaleApp(c.app(), c.scale());
       case Command.Delete c -> stopAs("delete", c.target(), new StopGoal.Remove("deleted"));
       case Command.Flush c -> flushTarget(c.target());
+      case Command.SendSignal c ->
+          onLoop(() -> direct.signal(c.signal(), apps.resolve(c.target())));
+      case Command.SendLine c -> onLoop(() -> direct.sendLine(apps.resolve(c.target()), c.line()));
     };
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmfx.cli.DaemonHarness.Run;
 import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.supervisor.NodeVersions;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** PM2's commands for apps that use @pm2/io, against a daemon. */
+/** PM2's commands for apps that use @pm2/io, and for sending to workers, against a daemon. */
 class Pm2IoCliTest {
 
   @TempDir Path dir;
@@ -35,10 +36,13 @@ class Pm2IoCliTest {
                 script: pm2io.js
                 cwd: ${workers}
                 env: { NODE_PATH: '%s' }
+              - name: input
+                script: input.js
+                cwd: ${workers}
             """
                 .formatted(NodeVersions.nodeModules("@pm2/io", "6.1.0")));
     assertEquals(0, pmfx.pmfx("start", apps.toString()).code());
-    DaemonHarness.await("the app online", () -> online("io") != null);
+    DaemonHarness.await("both apps online", () -> online("io") != null && online("input") != null);
   }
 
   @AfterEach
@@ -92,6 +96,41 @@ class Pm2IoCliTest {
     assertTrue(greet.out().contains("{\"hello\":\"bob\"}"), greet.out());
     assertEquals(1, unknown.code());
     assertTrue(unknown.err().contains("no running worker offers action 'no:such'"), unknown.err());
+  }
+
+  @Test
+  void sendWritesALineToTheWorkersInputAndSendSignalSignalsIt() throws Exception {
+    // given
+    int id = online("input").id();
+    awaitLine(id, "listening to stdin");
+
+    // when
+    Run send = pmfx.pmfx("send", String.valueOf(id), "hello there");
+    Run signal = pmfx.pmfx("sendSignal", "SIGUSR2", "input");
+    Run noSuchSignal = pmfx.pmfx("sendSignal", "SIGNOPE", "input");
+
+    // then
+    assertEquals(0, send.code(), send.err());
+    awaitLine(id, "got line hello there");
+    assertEquals(0, signal.code(), signal.err());
+    awaitLine(id, "got SIGUSR2");
+    assertEquals(WorkerState.ONLINE, online("input").state(), "the worker lives on");
+    assertEquals(1, noSuchSignal.code());
+    assertTrue(noSuchSignal.err().contains("no signal SIGNOPE"), noSuchSignal.err());
+  }
+
+  private void awaitLine(int id, String text) throws InterruptedException {
+    DaemonHarness.await(
+        "'" + text + "' from worker " + id,
+        () -> {
+          try (RemoteEngine engine = pmfx.connect()) {
+            return engine.tail(id, 50).stream()
+                .map(EngineEvent.LogLine::text)
+                .anyMatch(text::equals);
+          } catch (java.io.IOException | RuntimeException notYet) {
+            return false;
+          }
+        });
   }
 
   private WorkerStatus online(String app) {
