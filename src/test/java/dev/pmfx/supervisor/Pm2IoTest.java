@@ -156,6 +156,49 @@ class Pm2IoTest {
             .allMatch(p -> metric(p, "Jobs").map(CustomMetric::value).equals(Optional.of(value)));
   }
 
+  @Test
+  void whereNoChannelCanBePassedTheShimCarriesPm2IoBothWays() throws Exception {
+    // given: a worker started by Java's ProcessBuilder, speaking over the shim's socket
+    Path modules = NodeVersions.nodeModules("@pm2/io", "6.1.0");
+    System.setProperty("pmfx.launch", "java");
+    try {
+      pmfx.start(
+          """
+          apps:
+            - name: io-shim
+              script: pm2io.js
+              cwd: ${workers}
+              env: { NODE_PATH: '%s' }
+          """
+              .formatted(modules));
+      pmfx.awaitOnline("io-shim", 1);
+    } finally {
+      System.clearProperty("pmfx.launch");
+    }
+    long pid = pmfx.workers("io-shim").getFirst().pid().orElseThrow();
+    assertTrue(
+        java.nio.file.Files.readString(
+                Path.of("/proc/" + pid + "/environ"), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .contains("PMFX_IPC="),
+        "the shim's socket");
+    pmfx.events.await(
+        MetricsSample.class,
+        s ->
+            s.probes().stream()
+                .anyMatch(
+                    p ->
+                        p.app().equals("io-shim")
+                            && metric(p, "Realtime user").isPresent()
+                            && p.actions().stream().anyMatch(a -> a.name().equals("greet"))));
+
+    // when
+    ActionResult result = pmfx.engine.trigger("io-shim", "greet", Optional.of("ann")).get();
+
+    // then
+    assertEquals(List.of(), result.problems());
+    assertEquals("{\"hello\":\"ann\"}", result.replies().getFirst().value());
+  }
+
   private void awaitAction(String name) throws InterruptedException {
     pmfx.events.await(
         MetricsSample.class,
