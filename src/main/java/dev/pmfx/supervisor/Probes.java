@@ -39,7 +39,7 @@ final class Probes {
   private record Reported(
       String app, int instance, List<CustomMetric> metrics, Map<String, CustomAction> actions) {}
 
-  /** A trigger waiting for the worker's reply to the action. */
+  /** A trigger waiting for the worker's reply to the action (the reply's {@code data}). */
   private record Waiting(String action, CompletableFuture<JsonNode> reply) {}
 
   private final Map<Integer, Reported> reported = new ConcurrentHashMap<>();
@@ -75,7 +75,7 @@ final class Probes {
               w.id, new Reported(w.spec.name(), w.instance, before.metrics(), Map.copyOf(actions)));
         }
       }
-      case "axm:reply" -> replied(w.id, data.path("action_name").asText(""), data.path("return"));
+      case "axm:reply" -> replied(w.id, data.path("action_name").asText(""), data);
       default -> {
         // axm:option:configuration, scoped actions' streams: nothing pmfx shows
       }
@@ -87,7 +87,8 @@ final class Probes {
         w.id, new Reported(w.spec.name(), w.instance, List.of(), Map.of()));
   }
 
-  private void replied(int workerId, String action, JsonNode value) {
+  /** The reply's {@code data}: {@code {"at":MILLIS,"action_name":…,"return":…}}. */
+  private void replied(int workerId, String action, JsonNode data) {
     List<Waiting> those = waiting.get(workerId);
     if (those == null) {
       return;
@@ -96,7 +97,7 @@ final class Probes {
     for (Waiting t : those) {
       if (t.action().equals(action)) {
         those.remove(t);
-        t.reply().complete(value);
+        t.reply().complete(data);
         return;
       }
     }
@@ -144,20 +145,17 @@ final class Probes {
           || !r.actions().containsKey(action)) {
         continue;
       }
-      offered.put(w.spec.name(), true);
-      if (!send(w.channel, action, param)) {
-        problems.add(
-            new Problem(
-                app(w),
-                dev.pmfx.engine.WorkerStatus.label(app(w), w.instance) + " cannot be reached"));
-        continue;
-      }
-      CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-      waiting.computeIfAbsent(w.id, id -> new ArrayList<>()).add(new Waiting(action, reply));
       String app = w.spec.name();
       int id = w.id;
       int instance = w.instance;
       String label = dev.pmfx.engine.WorkerStatus.label(app, instance);
+      offered.put(app, true);
+      if (!send(w.channel, action, param)) {
+        problems.add(new Problem(app, label + " cannot be reached"));
+        continue;
+      }
+      CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+      waiting.computeIfAbsent(id, k -> new ArrayList<>()).add(new Waiting(action, reply));
       replies.add(
           reply
               .orTimeout(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -173,8 +171,13 @@ final class Probes {
                                       : " exited before it replied")));
                       return Optional.empty();
                     }
+                    Instant at =
+                        value.path("at").canConvertToLong()
+                            ? Instant.ofEpochMilli(value.path("at").asLong())
+                            : Instant.now();
                     return Optional.of(
-                        new ActionResult.Reply(id, app, instance, Instant.now(), value.toString()));
+                        new ActionResult.Reply(
+                            id, app, instance, at, value.path("return").toString()));
                   }));
     }
     offered.forEach(
@@ -201,10 +204,6 @@ final class Probes {
     call.put("msg", action);
     call.put("opts", param.get());
     return channel.sendJson(call);
-  }
-
-  private static String app(Worker w) {
-    return w.spec.name();
   }
 
   /** A metric's value as text: a number as JSON writes it, a string as it is. */
