@@ -1,5 +1,6 @@
 // A Node worker that reports to PM2 through @pm2/io (NODE_PATH names where it is installed): one
-// metric of each kind, and two actions, one of them taking a parameter.
+// metric of each kind, and two actions, one of them taking a parameter; with SILENT_ACTION, a
+// third that never replies.
 const io = require('@pm2/io');
 
 io.metric({ name: 'Realtime user', unit: 'users' }).set(42);
@@ -16,5 +17,8 @@ io.action('db:clean', (reply) => {
   reply({ success: true });
 });
 io.action('greet', (param, reply) => reply({ hello: param }));
+if (process.env.SILENT_ACTION) {
+  io.action('silent', () => {});
+}
 
 setInterval(() => {}, 1000);

@@ -157,6 +157,38 @@ class Pm2IoTest {
   }
 
   @Test
+  void anActionThatNeverRepliesIsAProblemOnceTheWaitIsOver() throws Exception {
+    // given
+    pmfx.start(
+        """
+        apps:
+          - name: io-silent
+            script: pm2io.js
+            cwd: ${workers}
+            env: { NODE_PATH: '%s', SILENT_ACTION: 'yes' }
+        """
+            .formatted(NodeVersions.nodeModules("@pm2/io", "6.1.0")));
+    pmfx.events.await(
+        MetricsSample.class,
+        s ->
+            s.probes().stream()
+                .anyMatch(p -> p.actions().stream().anyMatch(a -> a.name().equals("silent"))));
+
+    // when
+    long started = System.nanoTime();
+    ActionResult result = pmfx.engine.trigger("io-silent", "silent", Optional.empty()).get();
+
+    // then
+    assertEquals(List.of(), result.replies());
+    assertEquals(
+        List.of(new CommandResult.Problem("io-silent", "io-silent-0 gave no reply within 10s")),
+        result.problems());
+    assertTrue(
+        Duration.ofNanos(System.nanoTime() - started).compareTo(Probes.REPLY_TIMEOUT) >= 0,
+        "it waited the whole time");
+  }
+
+  @Test
   void whereNoChannelCanBePassedTheShimCarriesPm2IoBothWays() throws Exception {
     // given: a worker started by Java's ProcessBuilder, speaking over the shim's socket
     Path modules = NodeVersions.nodeModules("@pm2/io", "6.1.0");
