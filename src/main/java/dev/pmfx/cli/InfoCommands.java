@@ -309,6 +309,9 @@ final class InfoCommands {
                     });
             w.startedAt().ifPresent(s -> rows.add(List.of("started at", s.toString())));
             out.print(ProcessTable.box(List.of("key", "value"), rows));
+            if (w.state().running()) {
+              ProbeCommands.describe(out, sample, w.id());
+            }
           }
         }
         out.flush();

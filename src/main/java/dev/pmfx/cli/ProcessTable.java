@@ -149,6 +149,7 @@ final class ProcessTable {
         w.lastExitCode().ifPresent(code -> env.put("exit_code", code));
         app.file().ifPresent(f -> env.put("pmfx_file", f.toString()));
         app.publicPort().ifPresent(port -> env.put("pmfx_public_port", port));
+        ProbeCommands.json(env, w.state().running() ? sample : Optional.empty(), w.id());
       }
     }
     return list;

@@ -21,7 +21,9 @@ import java.util.Set;
   @JsonSubTypes.Type(Command.Reload.class),
   @JsonSubTypes.Type(Command.ScaleApp.class),
   @JsonSubTypes.Type(Command.Delete.class),
-  @JsonSubTypes.Type(Command.Flush.class)
+  @JsonSubTypes.Type(Command.Flush.class),
+  @JsonSubTypes.Type(Command.SendSignal.class),
+  @JsonSubTypes.Type(Command.SendLine.class)
 })
 public sealed interface Command {
 
@@ -55,4 +57,14 @@ public sealed interface Command {
   record Delete(Target target) implements Command {}
 
   record Flush(Target target) implements Command {}
+
+  /**
+   * {@link Engine#sendSignal}: the signal ({@code SIGUSR2}, {@code USR2}) to each running worker.
+   */
+  record SendSignal(String signal, Target target) implements Command {}
+
+  /**
+   * {@link Engine#sendLine}: the line, and a line ending, to each running worker's standard input.
+   */
+  record SendLine(Target target, String line) implements Command {}
 }

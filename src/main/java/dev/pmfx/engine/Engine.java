@@ -89,6 +89,22 @@ public interface Engine extends AutoCloseable {
     return run(new Command.Flush(Target.parse(target)));
   }
 
+  /**
+   * Sends the signal to the target's running workers (their main process alone), as {@code pm2
+   * sendSignal}; pmfx does not stop or restart them for it.
+   */
+  default CompletableFuture<CommandResult> sendSignal(String signal, String target) {
+    return run(new Command.SendSignal(signal, Target.parse(target)));
+  }
+
+  /**
+   * Writes the line to the standard input of the target's running workers, as {@code pm2 send} does
+   * to one worker.
+   */
+  default CompletableFuture<CommandResult> sendLine(String target, String line) {
+    return run(new Command.SendLine(Target.parse(target), line));
+  }
+
   /** Answers the question; every named query method below is this with its record. */
   <T> CompletableFuture<T> ask(Query<T> query);
 
@@ -123,6 +139,15 @@ public interface Engine extends AutoCloseable {
    */
   default Optional<java.util.Map<String, String>> environment(int workerId) {
     return answer(ask(new Query.Environment(workerId)));
+  }
+
+  /**
+   * Calls an action the target's workers offer ({@code io.action} of {@code @pm2/io}), with {@code
+   * param} when given, and gathers their replies, as {@code pm2 trigger}.
+   */
+  default CompletableFuture<ActionResult> trigger(
+      String target, String action, Optional<String> param) {
+    return ask(new Query.Trigger(Target.parse(target), action, param));
   }
 
   /** Waits for an answer; a failure is thrown as it was raised, not wrapped. */

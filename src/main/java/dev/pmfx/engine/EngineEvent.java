@@ -144,12 +144,89 @@ public sealed interface EngineEvent {
 
   /**
    * CPU and memory of every running worker's process tree, once per sampling interval (1 s by
-   * default), and the request counts of cluster workers in a balancer; workers without a process
-   * are left out.
+   * default), the request counts of cluster workers in a balancer, and what running workers'
+   * {@code @pm2/io} reported last (their custom metrics and actions); workers without a process are
+   * left out.
    */
   record MetricsSample(
-      Instant at, java.util.List<WorkerUsage> workers, java.util.List<WorkerRequests> requests)
+      Instant at,
+      java.util.List<WorkerUsage> workers,
+      java.util.List<WorkerRequests> requests,
+      java.util.List<WorkerProbes> probes)
       implements EngineEvent {
+
+    public MetricsSample {
+      workers = java.util.List.copyOf(workers);
+      requests = java.util.List.copyOf(requests);
+      probes = probes == null ? java.util.List.of() : java.util.List.copyOf(probes);
+    }
+
+    /** A sample without custom metrics. */
+    public MetricsSample(
+        Instant at, java.util.List<WorkerUsage> workers, java.util.List<WorkerRequests> requests) {
+      this(at, workers, requests, java.util.List.of());
+    }
+
+    /** What the worker's {@code @pm2/io} reported last; empty when it reported nothing. */
+    public java.util.Optional<WorkerProbes> probesOf(int workerId) {
+      return probes.stream().filter(p -> p.workerId() == workerId).findFirst();
+    }
+
+    /**
+     * What a worker's {@code @pm2/io} (or anything that speaks its messages on the worker's
+     * channel) reported last: its metrics in the order it sent them, and the actions it offers.
+     */
+    public record WorkerProbes(
+        int workerId,
+        String app,
+        int instance,
+        java.util.List<CustomMetric> metrics,
+        java.util.List<CustomAction> actions) {
+      public WorkerProbes {
+        metrics = java.util.List.copyOf(metrics);
+        actions = java.util.List.copyOf(actions);
+      }
+    }
+
+    /**
+     * One of {@code io.metric}, {@code io.counter}, {@code io.meter}, {@code io.histogram}, or one
+     * of the metrics {@code @pm2/io} measures itself (heap, event loop).
+     *
+     * @param value as the worker gave it: a number ({@code 42}, {@code 9.23}) or any text
+     * @param unit {@code users}, {@code MiB}; empty when none was given
+     * @param type {@code @pm2/io}'s own name for its own metrics ({@code internal/v8/heap/total});
+     *     empty for the app's
+     */
+    public record CustomMetric(String name, String value, String unit, String type) {
+      /** The value as a number, when it is one. */
+      public java.util.OptionalDouble numeric() {
+        try {
+          double number = Double.parseDouble(value.strip());
+          return Double.isFinite(number)
+              ? java.util.OptionalDouble.of(number)
+              : java.util.OptionalDouble.empty();
+        } catch (NumberFormatException notANumber) {
+          return java.util.OptionalDouble.empty();
+        }
+      }
+
+      /** One the app declared, not one {@code @pm2/io} measures on its own. */
+      public boolean custom() {
+        return type.isEmpty();
+      }
+    }
+
+    /**
+     * An action the worker offers ({@code io.action}), which {@link Query.Trigger} calls.
+     *
+     * @param type {@code custom} for the app's, {@code internal} for {@code @pm2/io}'s own ({@code
+     *     km:heapdump}), {@code scoped} for a scoped action
+     */
+    public record CustomAction(String name, String type) {
+      public boolean custom() {
+        return type.equals("custom");
+      }
+    }
 
     /**
      * @param cpuPercent percent of one core, as {@code top} shows it (busy on two cores: 200)

@@ -20,7 +20,8 @@ import java.util.Optional;
   @JsonSubTypes.Type(Query.LastSample.class),
   @JsonSubTypes.Type(Query.Tail.class),
   @JsonSubTypes.Type(Query.LogHistory.class),
-  @JsonSubTypes.Type(Query.Environment.class)
+  @JsonSubTypes.Type(Query.Environment.class),
+  @JsonSubTypes.Type(Query.Trigger.class)
 })
 public sealed interface Query<T> {
 
@@ -66,6 +67,20 @@ public sealed interface Query<T> {
   record LogHistory(AppSpec spec, int lines) implements Query<List<EngineEvent.LogLine>> {
     @Override
     public TypeReference<List<EngineEvent.LogLine>> answerType() {
+      return new TypeReference<>() {};
+    }
+  }
+
+  /**
+   * {@link Engine#trigger}: calls the action on each of the target's running workers that offers
+   * it, as {@code pm2 trigger} does, and answers once each replied or gave up waiting.
+   *
+   * @param param given to an action that takes one ({@code io.action(name, (param, reply) => …)})
+   */
+  record Trigger(Target target, String action, Optional<String> param)
+      implements Query<ActionResult> {
+    @Override
+    public TypeReference<ActionResult> answerType() {
       return new TypeReference<>() {};
     }
   }

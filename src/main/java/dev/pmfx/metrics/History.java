@@ -49,12 +49,15 @@ public final class History {
     private final Series errorsPerSecond;
     private final Series p50;
     private final Series p99;
+    private final Map<String, Series> custom = new LinkedHashMap<>();
+    private final int points;
     private long lastAt = -1;
     private long lastRequests;
     private long lastErrors;
 
     Figures(int instance, int points) {
       this.instance = instance;
+      this.points = points;
       cpu = new Series(points);
       memory = new Series(points);
       requestsPerSecond = new Series(points);
@@ -93,6 +96,14 @@ public final class History {
     /** 99th percentile latency, ms (an app's: its slowest worker's). */
     public Series p99() {
       return p99;
+    }
+
+    /**
+     * The worker's own metrics ({@code @pm2/io}'s {@code io.metric} and the like) that are numbers,
+     * by name, in the order they first came; empty for an app's totals.
+     */
+    public Map<String, Series> custom() {
+      return Collections.unmodifiableMap(custom);
     }
 
     /** When the newest point was taken; -1 before the first. */
@@ -203,6 +214,18 @@ public final class History {
     long oldest = window.size() < window.capacity() ? Long.MIN_VALUE : window.time(0);
     long horizon = Math.max(oldest, now - FORGET_AFTER_MILLIS);
     app.workers.values().removeIf(w -> w.lastAt() < horizon);
+  }
+
+  /**
+   * Adds one of a worker's own metrics ({@code @pm2/io}) as sampled at {@code epochMillis}, after
+   * the sample's {@link #add}; a worker that sample did not have is left out.
+   */
+  public void addCustom(long epochMillis, String app, int workerId, String name, double value) {
+    AppFigures figures = apps.get(app);
+    Figures w = figures == null ? null : figures.workers.get(workerId);
+    if (w != null) {
+      w.custom.computeIfAbsent(name, k -> new Series(w.points)).add(epochMillis, value);
+    }
   }
 
   public Optional<AppFigures> app(String name) {

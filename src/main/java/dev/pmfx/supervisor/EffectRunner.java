@@ -262,6 +262,7 @@ final class EffectRunner {
       deletePrivateSocket(w);
       w.privateSocket = plan.node() ? httpSocket.orElse(null) : null;
       WorkerLogs.Outputs outputs = logs.open(w.spec, w.instance);
+      sampling.probes().forget(w.id); // what the last process reported
       ProcessLauncher.Started started =
           launcher.start(
               w,
@@ -270,7 +271,12 @@ final class EffectRunner {
               report ->
                   loop.post(
                       () -> {
-                        if (generation == w.generation()) {
+                        if (generation != w.generation()) {
+                          return;
+                        }
+                        if (report.has("type")) {
+                          sampling.probes().report(w, report);
+                        } else {
                           routing.report(w, report);
                         }
                       }));

@@ -1,5 +1,6 @@
 package dev.pmfx.supervisor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,13 +35,17 @@ final class IpcSocket implements WorkerChannel {
     this.server = server;
   }
 
-  /** Opens the socket and calls {@code onMessage} (on a virtual thread) for each message. */
-  static IpcSocket open(Path path, Consumer<String> onMessage) throws IOException {
+  /**
+   * Opens the socket and calls {@code onMessage} (on a virtual thread) for each message, and {@code
+   * onReport} for each of {@code @pm2/io}'s ({@code {"type":"axm:…"}}, {@link Probes}).
+   */
+  static IpcSocket open(Path path, Consumer<String> onMessage, Consumer<JsonNode> onReport)
+      throws IOException {
     Files.deleteIfExists(path);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
     IpcSocket channel = new IpcSocket(path, server);
-    Thread.ofVirtual().name("pmfx-ipc-accept").start(() -> channel.accept(onMessage));
+    Thread.ofVirtual().name("pmfx-ipc-accept").start(() -> channel.accept(onMessage, onReport));
     return channel;
   }
 
@@ -48,24 +53,32 @@ final class IpcSocket implements WorkerChannel {
     return path;
   }
 
-  private void accept(Consumer<String> onMessage) {
+  private void accept(Consumer<String> onMessage, Consumer<JsonNode> onReport) {
     while (!closed) {
       try {
         SocketChannel client = server.accept();
         clients.add(client);
-        Thread.ofVirtual().name("pmfx-ipc-read").start(() -> read(client, onMessage));
+        Thread.ofVirtual().name("pmfx-ipc-read").start(() -> read(client, onMessage, onReport));
       } catch (IOException e) {
         return; // closed
       }
     }
   }
 
-  private void read(SocketChannel client, Consumer<String> onMessage) {
+  private void read(SocketChannel client, Consumer<String> onMessage, Consumer<JsonNode> onReport) {
     try (BufferedReader in =
         new BufferedReader(
             new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
+        if (line.startsWith("{\"type\":\"axm:")) {
+          try {
+            onReport.accept(WorkerChannel.Json.MAPPER.readTree(line));
+          } catch (IOException notJson) {
+            // not @pm2/io's: nothing to report
+          }
+          continue;
+        }
         String message = WorkerChannel.message(line.strip());
         if (!message.isEmpty()) {
           onMessage.accept(message);
@@ -91,6 +104,12 @@ final class IpcSocket implements WorkerChannel {
       }
     }
     return sent;
+  }
+
+  /** The shim parses each line it is sent as JSON. */
+  @Override
+  public boolean sendJson(JsonNode message) {
+    return send(message.toString());
   }
 
   @Override

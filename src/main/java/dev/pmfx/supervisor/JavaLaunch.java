@@ -39,10 +39,8 @@ final class JavaLaunch {
       // and a Ctrl-C meant for pmfx does not reach it.
       command.addFirst(SETSID.toString());
     }
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(plan.cwd().toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    // stdin on a pipe, as PM2 gives it, for pmfx send.
+    ProcessBuilder builder = new ProcessBuilder(command).directory(plan.cwd().toFile());
     builder.environment().clear();
     builder.environment().putAll(plan.environment());
     return builder.start();

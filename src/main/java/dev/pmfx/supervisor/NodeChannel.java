@@ -85,7 +85,8 @@ final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Targe
    * Once the worker runs (or could not be started): closes pmfx's copy of the worker's end, so that
    * the worker's end of the channel is the worker's alone, and reads what the worker sends, calling
    * {@code onMessage} with each message as {@link #message} reads it, and {@code onReport} with the
-   * shim's hand-off reports ({@code {"cmd":"pmfx:stats",…}}, {@code {"cmd":"pmfx:drained"}}).
+   * shim's hand-off reports ({@code {"cmd":"pmfx:stats",…}}, {@code {"cmd":"pmfx:drained"}}) and
+   * {@code @pm2/io}'s ({@code {"type":"axm:monitor",…}}, {@link Probes}).
    */
   void started(Consumer<String> onMessage, Consumer<JsonNode> onReport) {
     Libc.close(childFd);
@@ -118,7 +119,8 @@ final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Targe
             acknowledged(true);
           } else if (text.equals(NACK)) {
             acknowledged(false);
-          } else if (text.startsWith("{\"cmd\":\"pmfx:") && !text.contains("pmfx:listening")) {
+          } else if ((text.startsWith("{\"cmd\":\"pmfx:") && !text.contains("pmfx:listening"))
+              || text.startsWith("{\"type\":\"axm:")) {
             try {
               onReport.accept(JSON.readTree(text));
             } catch (IOException notJson) {
@@ -180,6 +182,11 @@ final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Targe
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Override
+  public boolean sendJson(JsonNode message) {
+    return sendLine(message.toString() + "\n");
   }
 
   private boolean sendLine(String line) {

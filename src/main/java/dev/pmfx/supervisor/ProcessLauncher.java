@@ -21,7 +21,8 @@ interface ProcessLauncher {
 
   /**
    * @param onMessage a line or message the worker sent ({@code ready}, {@code listening PORT})
-   * @param onReport a Node worker's shim's report on the connections pmfx handed it
+   * @param onReport a Node worker's shim's report on the connections pmfx handed it, and its
+   *     {@code @pm2/io}'s reports
    */
   Started start(Worker w, Launch plan, Consumer<String> onMessage, Consumer<JsonNode> onReport)
       throws IOException;
@@ -48,7 +49,7 @@ interface ProcessLauncher {
           Worker w, Launch plan, Consumer<String> onMessage, Consumer<JsonNode> onReport)
           throws IOException {
         if (!SpawnedProcess.available()) {
-          IpcSocket socket = socket(w, onMessage);
+          IpcSocket socket = socket(w, onMessage, onReport);
           try {
             return new Started(
                 JavaLaunch.start(plan.withChannel(Optional.of(socket.path()))), socket);
@@ -60,7 +61,7 @@ interface ProcessLauncher {
         // Node workers get Node's own IPC channel, as child_process.fork gives it; others a
         // private socket named in PMFX_IPC.
         NodeChannel node = plan.node() ? NodeChannel.open() : null;
-        IpcSocket socket = node == null ? socket(w, onMessage) : null;
+        IpcSocket socket = node == null ? socket(w, onMessage, onReport) : null;
         WorkerChannel channel = node != null ? node : socket;
         try {
           Launch launch = plan.withChannel(Optional.ofNullable(socket).map(IpcSocket::path));
@@ -80,9 +81,10 @@ interface ProcessLauncher {
         }
       }
 
-      private IpcSocket socket(Worker w, Consumer<String> onMessage) throws IOException {
+      private IpcSocket socket(Worker w, Consumer<String> onMessage, Consumer<JsonNode> onReport)
+          throws IOException {
         return IpcSocket.open(
-            ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock"), onMessage);
+            ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock"), onMessage, onReport);
       }
 
       /** Whether each worker leads a process group of its own, which a group signal reaches. */

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * Measures every running worker's process tree once per interval, on its own thread, so a slow
  * process list never holds up the loop; publishes a {@code MetricsSample} with the balancers'
- * request counts, and reports workers over max_memory_restart.
+ * request counts and what the workers' {@code @pm2/io} reported ({@link Probes}), and reports
+ * workers over max_memory_restart.
  */
 final class Sampling {
 
@@ -36,6 +37,7 @@ final class Sampling {
   private final Supplier<Instant> clock;
   private final Supplier<List<MetricsSample.WorkerRequests>> requests;
   private final OverMemory overMemory;
+  private final Probes probes = new Probes();
   private final Thread thread;
   private volatile Duration interval = Duration.ofSeconds(1);
   private volatile MetricsSample last;
@@ -69,6 +71,11 @@ final class Sampling {
               w.instance,
               w.spec.maxMemoryRestart().map(dev.pmfx.config.ByteSize::bytes).orElse(0L)));
     }
+  }
+
+  /** What the workers' {@code @pm2/io} reported, which each sample carries. */
+  Probes probes() {
+    return probes;
   }
 
   Optional<MetricsSample> last() {
@@ -127,7 +134,12 @@ final class Sampling {
           });
       if (!workers.isEmpty() || !counts.isEmpty()) {
         workers.sort(Comparator.comparingInt(MetricsSample.WorkerUsage::workerId));
-        last = new MetricsSample(clock.get(), List.copyOf(workers), List.copyOf(counts));
+        last =
+            new MetricsSample(
+                clock.get(),
+                workers,
+                counts,
+                probes.of(workers.stream().map(MetricsSample.WorkerUsage::workerId).toList()));
         events.publish((EngineEvent) last);
       }
     }

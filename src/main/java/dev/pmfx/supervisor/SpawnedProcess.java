@@ -3,6 +3,7 @@ package dev.pmfx.supervisor;
 import dev.pmfx.posix.Libc;
 import dev.pmfx.posix.Signals;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,9 +17,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A worker process started with {@code posix_spawn} ({@link Libc#spawn}): the leader of a session
- * of its own, every signal at its default, stdin from /dev/null, stdout and stderr on pipes, and
- * optionally one more descriptor (Node's IPC channel) at 3. Java's {@link ProcessBuilder} cannot
- * leave a descriptor above 2 open in a child, which Node's channel needs.
+ * of its own, every signal at its default, stdin, stdout and stderr on pipes (as PM2 starts its
+ * workers, so {@code pm2 send} can write to stdin), and optionally one more descriptor (Node's IPC
+ * channel) at 3. Java's {@link ProcessBuilder} cannot leave a descriptor above 2 open in a child,
+ * which Node's channel needs.
  *
  * <p>pmfx reaps it itself: Java's process reaper waits for the end without reaping it ({@link
  * ProcessHandle#onExit} of a child pmfx did not start with {@code ProcessBuilder}), then {@code
@@ -30,14 +32,17 @@ final class SpawnedProcess extends Process {
 
   private final long pid;
   private final ProcessHandle handle;
+  private final OutputStream stdin;
   private final InputStream stdout;
   private final InputStream stderr;
   private final CompletableFuture<Process> exit = new CompletableFuture<>();
   private volatile int exitCode = -1;
 
-  private SpawnedProcess(long pid, ProcessHandle handle, InputStream stdout, InputStream stderr) {
+  private SpawnedProcess(
+      long pid, ProcessHandle handle, OutputStream stdin, InputStream stdout, InputStream stderr) {
     this.pid = pid;
     this.handle = handle;
+    this.stdin = stdin;
     this.stdout = stdout;
     this.stderr = stderr;
   }
@@ -57,25 +62,35 @@ final class SpawnedProcess extends Process {
   static SpawnedProcess start(
       List<String> command, java.nio.file.Path cwd, Map<String, String> environment, int channel)
       throws IOException {
-    int[] out = Libc.pipe();
+    int[] in = Libc.pipe();
+    int[] out;
     int[] err;
+    try {
+      out = Libc.pipe();
+    } catch (IOException e) {
+      closeAll(in);
+      throw e;
+    }
     try {
       err = Libc.pipe();
     } catch (IOException e) {
-      Libc.close(out[0]);
-      Libc.close(out[1]);
+      closeAll(in, out);
       throw e;
     }
+    OutputStream stdin = null;
     InputStream stdout = null;
     InputStream stderr = null;
     try {
-      // Our own read ends as Java streams (file reads that virtual threads and interrupts
-      // understand): opened again through /proc while the write ends are still open here, so
-      // the open does not wait for a writer.
+      // Our own ends as Java streams (file reads and writes that virtual threads and interrupts
+      // understand): opened again through /proc while the other ends are still open here, so
+      // the open does not wait for a reader or a writer.
+      stdin = new FileOutputStream("/proc/self/fd/" + in[1]);
       stdout = new FileInputStream("/proc/self/fd/" + out[0]);
       stderr = new FileInputStream("/proc/self/fd/" + err[0]);
       int[] fds =
-          channel >= 0 ? new int[] {-1, out[1], err[1], channel} : new int[] {-1, out[1], err[1]};
+          channel >= 0
+              ? new int[] {in[0], out[1], err[1], channel}
+              : new int[] {in[0], out[1], err[1]};
       String[] envp =
           environment.entrySet().stream()
               .map(e -> e.getKey() + "=" + e.getValue())
@@ -102,27 +117,32 @@ final class SpawnedProcess extends Process {
         Libc.waitFor(pid);
         throw new IOException("process " + pid + " could not be watched as it started");
       }
-      SpawnedProcess process = new SpawnedProcess(pid, handle.get(), stdout, stderr);
+      SpawnedProcess process = new SpawnedProcess(pid, handle.get(), stdin, stdout, stderr);
       handle.get().onExit().whenComplete((h, e) -> process.reap());
       return process;
     } catch (IOException | RuntimeException e) {
+      closeQuietly(stdin);
       closeQuietly(stdout);
       closeQuietly(stderr);
       throw e;
     } finally {
-      Libc.close(out[0]);
-      Libc.close(out[1]);
-      Libc.close(err[0]);
-      Libc.close(err[1]);
+      closeAll(in, out, err);
     }
   }
 
-  private static void closeQuietly(InputStream in) {
-    if (in != null) {
+  private static void closeAll(int[]... pipes) {
+    for (int[] pipe : pipes) {
+      Libc.close(pipe[0]);
+      Libc.close(pipe[1]);
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable stream) {
+    if (stream != null) {
       try {
-        in.close();
+        stream.close();
       } catch (IOException ignored) {
-        // closing what never served
+        // closing what never served, or a pipe nobody reads any more
       }
     }
   }
@@ -134,6 +154,7 @@ final class SpawnedProcess extends Process {
       // Reaped elsewhere (cannot happen in pmfx); the end is known, its status is not.
       exitCode = 255;
     }
+    closeQuietly(stdin);
     exit.complete(this);
   }
 
@@ -149,7 +170,7 @@ final class SpawnedProcess extends Process {
 
   @Override
   public OutputStream getOutputStream() {
-    return OutputStream.nullOutputStream();
+    return stdin;
   }
 
   @Override

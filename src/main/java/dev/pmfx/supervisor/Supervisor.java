@@ -43,6 +43,7 @@ public final class Supervisor implements Engine {
   private final Supervision supervision;
   private final EffectRunner runner;
   private final Rollouts rollouts;
+  private final DirectCommands direct;
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
   private volatile boolean closed;
 
@@ -99,6 +100,8 @@ public final class Supervisor implements Engine {
               }
             });
     Steps steps = new Steps(events, loop::now);
+    ProcessLauncher launcher = ProcessLauncher.spawning(setup.ipcDir());
+    direct = new DirectCommands(launcher, sampling.probes());
     runner =
         new EffectRunner(
             loop,
@@ -107,7 +110,7 @@ public final class Supervisor implements Engine {
             routing,
             sampling,
             steps,
-            ProcessLauncher.spawning(setup.ipcDir()),
+            launcher,
             setup,
             new EffectRunner.Host() {
               @Override
@@ -168,6 +171,9 @@ public final class Supervisor implements Engine {
       case Command.ScaleApp c -> scaleApp(c.app(), c.scale());
       case Command.Delete c -> stopAs("delete", c.target(), new StopGoal.Remove("deleted"));
       case Command.Flush c -> flushTarget(c.target());
+      case Command.SendSignal c ->
+          onLoop(() -> direct.signal(c.signal(), apps.resolve(c.target())));
+      case Command.SendLine c -> onLoop(() -> direct.sendLine(apps.resolve(c.target()), c.line()));
     };
   }
 
@@ -398,6 +404,7 @@ public final class Supervisor implements Engine {
           case Query.LogHistory q -> logs.history(q.spec(), q.lines());
           case Query.Environment q ->
               CompletableFuture.completedFuture(loop.await(() -> apps.launchedWith(q.workerId())));
+          case Query.Trigger q -> onLoop(() -> direct.trigger(apps.resolve(q.target()), q));
         };
   }
 

@@ -16,6 +16,12 @@ sealed interface WorkerChannel extends AutoCloseable permits IpcSocket, NodeChan
   /** Writes a message to the worker; false when nobody listens. */
   boolean send(String message);
 
+  /**
+   * Writes a JSON value to the worker, which Node's {@code process.on('message')} receives as the
+   * object; false when nobody listens.
+   */
+  boolean sendJson(JsonNode message);
+
   @Override
   void close();
 

@@ -1,6 +1,7 @@
 package dev.pmfx.ui;
 
 import dev.pmfx.config.Ecosystem;
+import dev.pmfx.engine.ActionResult;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -79,6 +81,28 @@ final class Commands {
 
   void delete(Row row) {
     act(row, "deleting", () -> engine.delete(row.target()));
+  }
+
+  /**
+   * Calls an action the row's workers offer ({@code @pm2/io}), and gives {@code shown} their
+   * replies, or why there were none, in words.
+   */
+  void trigger(Row row, String action, Optional<String> param, Consumer<String> shown) {
+    engine
+        .trigger(row.target(), action, param)
+        .whenComplete(
+            (result, error) ->
+                background.later(
+                    () -> shown.accept(error != null ? error.getMessage() : replies(result))));
+  }
+
+  private static String replies(ActionResult result) {
+    List<String> lines = new ArrayList<>();
+    for (ActionResult.Reply reply : result.replies()) {
+      lines.add(reply.label() + " #" + reply.workerId() + ": " + reply.value());
+    }
+    result.problems().forEach(p -> lines.add(p.app() + ": " + p.message()));
+    return String.join("\n", lines);
   }
 
   /** Starts every app of the open files that is not running, and every stopped worker. */

@@ -17,12 +17,16 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 
-/** The selected row's details: its logs, events, metrics, resolved config and rollout progress. */
+/**
+ * The selected row's details: its logs, events, metrics, {@code @pm2/io} actions, resolved config
+ * and rollout progress.
+ */
 final class DetailTabs {
 
   @FXML private TabPane detailTabs;
   @FXML private Tab metricsTab;
   @FXML private Tab progressTab;
+  @FXML private Tab actionsTab;
   @FXML private LogPane logPaneController;
   @FXML private ListView<HistoryEntry> historyList;
   @FXML private ListView<ConfigEntry> configList;
@@ -30,6 +34,7 @@ final class DetailTabs {
   private final MainWindowViewModel viewModel;
   private final RolloutPane rolloutPane;
   private final MetricsPane metricsPane;
+  private final ActionsPane actionsPane;
   private final Set<String> revealed = new HashSet<>();
   private Row shown;
 
@@ -42,12 +47,14 @@ final class DetailTabs {
     this.metricsPane =
         new MetricsPane(
             viewModel, Instant::now, () -> metricsTab.isSelected() && detailsShown.getAsBoolean());
+    this.actionsPane = new ActionsPane(viewModel);
   }
 
   @FXML
   private void initialize() {
     progressTab.setContent(rolloutPane);
     metricsTab.setContent(metricsPane);
+    actionsTab.setContent(actionsPane);
     metricsTab.selectedProperty().addListener((o, was, now) -> metricsPane.refresh());
     historyList.setCellFactory(list -> new HistoryCell());
     configList.setCellFactory(list -> new ConfigCell());
@@ -69,6 +76,7 @@ final class DetailTabs {
     AppItem app = row.map(this::appOf).orElse(null);
     rolloutPane.show(app);
     metricsPane.show(app);
+    actionsPane.show(row);
     logPaneController.show(row);
     historyList.setItems(row.map(Row::history).orElse(FXCollections.observableArrayList()));
     configList.setItems(

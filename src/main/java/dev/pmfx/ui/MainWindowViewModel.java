@@ -202,6 +202,15 @@ public final class MainWindowViewModel {
     commands.delete(row);
   }
 
+  /** Calls an action the row's workers offer; {@code shown} gets their replies, in words. */
+  public void trigger(
+      Row row,
+      String action,
+      java.util.Optional<String> param,
+      java.util.function.Consumer<String> shown) {
+    commands.trigger(row, action, param, shown);
+  }
+
   /** Starts every app of the open files that is not running, and every stopped worker. */
   public void startAll() {
     commands.startAll();

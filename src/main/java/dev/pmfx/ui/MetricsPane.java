@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -25,7 +26,9 @@ import javafx.util.StringConverter;
  * The Metrics tab: the selected app's CPU and memory over the last ten minutes, one line per worker
  * and one for the app, and for a balanced (cluster) app its requests per second and latency. The
  * time axis scrolls with the clock; charts never animate, and points older than the window leave
- * them, so they stay the same size however long pmfx runs.
+ * them, so they stay the same size however long pmfx runs. Below them, a chart for each metric of
+ * the app's own ({@code @pm2/io}'s {@code io.metric} and the like) that is a number, one line per
+ * worker.
  */
 final class MetricsPane extends VBox {
 
@@ -50,6 +53,8 @@ final class MetricsPane extends VBox {
   private final Chart requests = new Chart("requestsChart", "Requests per second");
   private final Chart latency = new Chart("latencyChart", "Latency (ms)");
   private final javafx.scene.layout.HBox row = new javafx.scene.layout.HBox(4);
+  private final javafx.scene.layout.HBox customRow = new javafx.scene.layout.HBox(4);
+  private final Map<String, Chart> custom = new LinkedHashMap<>();
   private AppItem app;
 
   /** Whether the pane is on screen: its tab selected, the table (not the dashboard) showing. */
@@ -67,7 +72,9 @@ final class MetricsPane extends VBox {
     empty.setPadding(new Insets(0, 8, 0, 8));
     row.getChildren().addAll(cpu.chart, memory.chart, requests.chart, latency.chart);
     VBox.setVgrow(row, Priority.ALWAYS);
-    getChildren().addAll(title, empty, row);
+    VBox.setVgrow(customRow, Priority.ALWAYS);
+    customRow.setId("customCharts");
+    getChildren().addAll(title, empty, row, customRow);
     viewModel.samplesProperty().addListener((o, was, now) -> refresh());
   }
 
@@ -77,6 +84,8 @@ final class MetricsPane extends VBox {
       for (Chart chart : new Chart[] {cpu, memory, requests, latency}) {
         chart.clear();
       }
+      custom.clear();
+      customRow.getChildren().clear();
     }
     refresh();
   }
@@ -129,6 +138,7 @@ final class MetricsPane extends VBox {
       memoryLines.put("all", figures.total().memory());
       requestLines.put("all", figures.total().requestsPerSecond());
     }
+    showCustom(figures, start);
     cpu.show(cpuLines, v -> v);
     memory.show(memoryLines, v -> v / (1024 * 1024));
     if (balanced) {
@@ -140,6 +150,46 @@ final class MetricsPane extends VBox {
       latencies.put("p50", figures.total().p50());
       latencies.put("p99", figures.total().p99());
       latency.show(latencies, v -> v);
+    }
+  }
+
+  /** A chart per metric of the app's own that its workers reported in the window. */
+  private void showCustom(History.AppFigures figures, long start) {
+    Map<String, Map<String, Series>> byMetric = new LinkedHashMap<>();
+    figures
+        .workers()
+        .forEach(
+            (id, w) ->
+                w.custom()
+                    .forEach(
+                        (metric, series) -> {
+                          if (series.size() > 0 && series.time(series.size() - 1) >= start) {
+                            byMetric
+                                .computeIfAbsent(metric, k -> new LinkedHashMap<>())
+                                .put(
+                                    dev.pmfx.engine.WorkerStatus.label(app.name(), w.instance())
+                                        + " #"
+                                        + id,
+                                    series);
+                          }
+                        }));
+    custom.keySet().retainAll(byMetric.keySet());
+    byMetric.forEach(
+        (metric, lines) -> {
+          Chart chart =
+              custom.computeIfAbsent(
+                  metric,
+                  name -> {
+                    Chart made = new Chart(null, name);
+                    made.chart.getStyleClass().add("custom-chart");
+                    return made;
+                  });
+          chart.scroll(start, clock.get().toEpochMilli());
+          chart.show(lines, v -> v);
+        });
+    List<LineChart<Number, Number>> charts = custom.values().stream().map(c -> c.chart).toList();
+    if (!customRow.getChildren().equals(charts)) {
+      customRow.getChildren().setAll(charts);
     }
   }
 

@@ -166,6 +166,8 @@ public final class ProcessItems {
     private final ObjectProperty<WorkerStatus> status = new SimpleObjectProperty<>();
     private final ObjectProperty<WorkerUsage> usage = new SimpleObjectProperty<>();
     private final ObjectProperty<WorkerRequests> requests = new SimpleObjectProperty<>();
+    private final ObjectProperty<EngineEvent.MetricsSample.WorkerProbes> probes =
+        new SimpleObjectProperty<>();
 
     WorkerItem(WorkerStatus status) {
       this.id = status.id();
@@ -187,6 +189,14 @@ public final class ProcessItems {
     /** What the balancer counted for it (cluster mode); null outside a balancer. */
     public ObjectProperty<WorkerRequests> requestsProperty() {
       return requests;
+    }
+
+    /**
+     * What its {@code @pm2/io} reported last (its own metrics and actions); null while it has no
+     * process or reported nothing.
+     */
+    public ObjectProperty<EngineEvent.MetricsSample.WorkerProbes> probesProperty() {
+      return probes;
     }
 
     /** The last sample of its process tree; null while it has no process. */

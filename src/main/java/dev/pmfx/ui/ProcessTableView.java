@@ -49,6 +49,10 @@ final class ProcessTableView {
   private final List<MenuItem> contextItems = new ArrayList<>();
   private RowCommands commands;
 
+  /** A column for each metric of the apps' own ({@code @pm2/io}), by name, after Req. */
+  private final java.util.Map<String, TreeTableColumn<Row, String>> customColumns =
+      new java.util.LinkedHashMap<>();
+
   ProcessTableView(MainWindowViewModel viewModel) {
     this.viewModel = viewModel;
   }
@@ -90,7 +94,44 @@ final class ProcessTableView {
 
   /** Redraws the rows: their states, figures and buttons. */
   void refresh() {
+    customColumns(false);
     processTable.refresh();
+  }
+
+  /**
+   * Adds a column for each metric of their own that the shown apps' workers report, and with {@code
+   * prune} removes those no shown worker reports any more (not on every sample: a worker restarting
+   * reports nothing for a moment, and its column keeps its place and width).
+   */
+  private void customColumns(boolean prune) {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    for (AppItem app : viewModel.visibleApps()) {
+      for (WorkerItem w : app.workers()) {
+        if (w.probesProperty().get() != null) {
+          w.probesProperty().get().metrics().stream()
+              .filter(dev.pmfx.engine.EngineEvent.MetricsSample.CustomMetric::custom)
+              .forEach(m -> names.add(m.name()));
+        }
+      }
+    }
+    if (prune) {
+      customColumns
+          .entrySet()
+          .removeIf(
+              e -> !names.contains(e.getKey()) && processTable.getColumns().remove(e.getValue()));
+    }
+    for (String name : names) {
+      if (!customColumns.containsKey(name)) {
+        TreeTableColumn<Row, String> column = new TreeTableColumn<>(name);
+        column.getStyleClass().addAll("numeric", "custom-metric");
+        column.setPrefWidth(90);
+        column(column, row -> RowFormat.custom(row, name));
+        column.setComparator(Amounts::compare);
+        int at = processTable.getColumns().indexOf(requestsColumn) + 1 + customColumns.size();
+        processTable.getColumns().add(at, column);
+        customColumns.put(name, column);
+      }
+    }
   }
 
   /** Enables the context menu for what the selected row allows. */
@@ -168,6 +209,7 @@ final class ProcessTableView {
   private void rebuild() {
     Optional<String> selected = selectedRow().map(Row::target);
     tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
+    customColumns(true);
     selected.ifPresent(this::select);
   }
 

@@ -130,6 +130,21 @@ final class RowFormat {
     };
   }
 
+  /**
+   * A worker's last value of one of its own metrics ({@code @pm2/io}), with its unit: {@code 42
+   * users}; empty for an app and a worker that did not report it.
+   */
+  static String custom(Row row, String metric) {
+    if (!(row instanceof WorkerItem w) || w.probesProperty().get() == null) {
+      return "";
+    }
+    return w.probesProperty().get().metrics().stream()
+        .filter(m -> m.name().equals(metric))
+        .findFirst()
+        .map(m -> m.unit().isEmpty() ? m.value() : m.value() + " " + m.unit())
+        .orElse("");
+  }
+
   /** A worker's last exit code, with the signal that ended it if one did. */
   static String lastExit(Row row) {
     if (!(row instanceof WorkerItem w) || w.status().lastExitCode().isEmpty()) {

@@ -174,7 +174,7 @@ final class TableProjection {
         continue;
       }
       switch (event) {
-        case MetricsSample sample -> history.add(sample.at().toEpochMilli(), readings(sample));
+        case MetricsSample sample -> chart(sample);
         case EngineEvent.WorkerChanged changed -> remember(changed);
         default -> {}
       }
@@ -267,10 +267,30 @@ final class TableProjection {
     for (MetricsSample.WorkerUsage usage : sample.workers()) {
       item(usage.app())
           .map(app -> app.worker(usage.workerId()))
-          .ifPresent(worker -> worker.usageProperty().set(usage));
+          .ifPresent(
+              worker -> {
+                worker.usageProperty().set(usage);
+                worker.probesProperty().set(sample.probesOf(usage.workerId()).orElse(null));
+              });
     }
-    history.add(sample.at().toEpochMilli(), readings(sample));
+    chart(sample);
     samples.set(samples.get() + 1);
+  }
+
+  /** Adds the sample to the charts' history: figures, and the workers' own metrics. */
+  private void chart(MetricsSample sample) {
+    long at = sample.at().toEpochMilli();
+    history.add(at, readings(sample));
+    for (MetricsSample.WorkerProbes probes : sample.probes()) {
+      for (MetricsSample.CustomMetric metric : probes.metrics()) {
+        if (metric.custom()) {
+          metric
+              .numeric()
+              .ifPresent(
+                  v -> history.addCustom(at, probes.app(), probes.workerId(), metric.name(), v));
+        }
+      }
+    }
   }
 
   /** A sample as the charts' history keeps it. */

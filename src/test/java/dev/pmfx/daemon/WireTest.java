@@ -58,11 +58,15 @@ class WireTest {
             new Wire.Call.Run(new Command.ScaleApp("api", Scale.parse("+2"))),
             new Wire.Call.Run(new Command.Delete(Target.parse("api"))),
             new Wire.Call.Run(new Command.Flush(Target.parse("api"))),
+            new Wire.Call.Run(new Command.SendSignal("SIGUSR2", Target.parse("api"))),
+            new Wire.Call.Run(new Command.SendLine(Target.parse("3"), "hello")),
             new Wire.Call.Ask(new Query.Snapshot()),
             new Wire.Call.Ask(new Query.LastSample()),
             new Wire.Call.Ask(new Query.Tail(4, 100)),
             new Wire.Call.Ask(new Query.LogHistory(ecosystem.apps().getFirst(), 15)),
             new Wire.Call.Ask(new Query.Environment(2)),
+            new Wire.Call.Ask(new Query.Trigger(Target.parse("api"), "db:clean", Optional.empty())),
+            new Wire.Call.Ask(new Query.Trigger(Target.parse("3"), "greet", Optional.of("bob"))),
             new Wire.Call.SampleEvery(Duration.ofSeconds(2)),
             new Wire.Call.Subscribe(true),
             new Wire.Call.Unsubscribe(7),
@@ -106,6 +110,31 @@ class WireTest {
     assertAnswer(new Query.Snapshot(), List.of());
     assertAnswer(new Query.Environment(3), Optional.of(Map.of("PORT", "4000")));
     assertAnswer(new Query.Environment(3), Optional.empty());
+    assertAnswer(
+        new Query.LastSample(),
+        Optional.of(
+            new EngineEvent.MetricsSample(
+                at,
+                List.of(),
+                List.of(),
+                List.of(
+                    new EngineEvent.MetricsSample.WorkerProbes(
+                        3,
+                        "api",
+                        1,
+                        List.of(
+                            new EngineEvent.MetricsSample.CustomMetric(
+                                "Realtime user", "42", "users", ""),
+                            new EngineEvent.MetricsSample.CustomMetric(
+                                "Heap Size", "9.23", "MiB", "internal/v8/heap/total")),
+                        List.of(
+                            new EngineEvent.MetricsSample.CustomAction("db:clean", "custom")))))));
+    assertAnswer(
+        new Query.Trigger(Target.parse("api"), "db:clean", Optional.empty()),
+        new dev.pmfx.engine.ActionResult(
+            "db:clean",
+            List.of(new dev.pmfx.engine.ActionResult.Reply(3, "api", 1, at, "{\"success\":true}")),
+            List.of(new dev.pmfx.engine.CommandResult.Problem("api", "api-0 gave no reply"))));
   }
 
   /**

