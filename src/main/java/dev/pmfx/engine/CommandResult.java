@@ -18,4 +18,16 @@ public record CommandResult(String command, List<Integer> workers, List<Problem>
   public boolean ok() {
     return problems.isEmpty();
   }
+
+  /** One command's result over several parts (a reload of several apps), after {@code before}. */
+  public static CommandResult combined(
+      String command, List<CommandResult> parts, List<Problem> before) {
+    List<Integer> workers = new java.util.ArrayList<>();
+    List<Problem> problems = new java.util.ArrayList<>(before);
+    for (CommandResult part : parts) {
+      workers.addAll(part.workers());
+      problems.addAll(part.problems());
+    }
+    return new CommandResult(command, workers, problems);
+  }
 }

@@ -311,7 +311,13 @@ public final class Supervisor implements Engine {
                             resolved.workers().stream().filter(entry.workers::contains).toList()));
             each.add(rollouts.enqueue(entry, RolloutChanged.Kind.RELOAD, ids, null));
           }
-          return combined("reload", each, resolved.problems());
+          return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+              .thenApply(
+                  done ->
+                      CommandResult.combined(
+                          "reload",
+                          each.stream().map(CompletableFuture::join).toList(),
+                          resolved.problems()));
         });
   }
 
@@ -328,21 +334,6 @@ public final class Supervisor implements Engine {
           }
           return rollouts.enqueue(entry, RolloutChanged.Kind.SCALE, Set.of(), scale);
         });
-  }
-
-  private static CompletableFuture<CommandResult> combined(
-      String command, List<CompletableFuture<CommandResult>> each, List<Problem> before) {
-    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              List<Integer> touched = new ArrayList<>();
-              List<Problem> problems = new ArrayList<>(before);
-              for (CompletableFuture<CommandResult> one : each) {
-                touched.addAll(one.join().workers());
-                problems.addAll(one.join().problems());
-              }
-              return new CommandResult(command, touched, problems);
-            });
   }
 
   private CompletableFuture<CommandResult> flushTarget(Target target) {
