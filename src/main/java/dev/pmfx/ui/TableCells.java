@@ -103,6 +103,8 @@ final class TableCells {
     Badge() {
       failed.getStyleClass().add("action-failed");
       failed.setTooltip(why);
+      badge.setMinWidth(
+          javafx.scene.layout.Region.USE_PREF_SIZE); // whole words, never "waiting-r…"
       both.setAlignment(Pos.CENTER_LEFT);
     }
 

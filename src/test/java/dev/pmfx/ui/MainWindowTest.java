@@ -541,6 +541,34 @@ class MainWindowTest {
   }
 
   @Test
+  void theStatusColumnShowsWholeWords(FxRobot robot) throws Exception {
+    Files.writeString(dir.resolve("slow.js"), "setInterval(() => {}, 1000);\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("ecosystem.yaml"),
+            "apps:\n  - name: slow\n    script: slow.js\n    wait_ready: true\n"
+                + "    listen_timeout: 60000\n");
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get());
+    robot.interact(() -> viewModel.startAll());
+    waitFor(
+        () ->
+            onFx(
+                () ->
+                    robot.lookup(".badge").queryAllAs(Label.class).stream()
+                        .anyMatch(b -> b.getText().equals("waiting-ready"))));
+    List<String> drawn =
+        onFx(
+            () ->
+                robot.lookup(".badge").queryAllAs(Label.class).stream()
+                    .filter(b -> b.getText().equals("waiting-ready"))
+                    .map(b -> ((javafx.scene.text.Text) b.lookup(".text")).getText())
+                    .toList());
+    assertEquals(
+        List.of("waiting-ready", "waiting-ready"), drawn, "the app's row and its worker's");
+  }
+
+  @Test
   void theInstancesSliderMovesWithAScaleAsItRuns(FxRobot robot) throws Exception {
     startNodeCluster(robot);
     TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
