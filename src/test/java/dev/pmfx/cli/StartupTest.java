@@ -1,0 +1,123 @@
+package dev.pmfx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pmfx.cli.DaemonHarness.Run;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+/** pmfx startup as PM2's: a system unit for a named user, a launchd agent, and their removal. */
+class StartupTest {
+
+  @TempDir Path dir;
+  DaemonHarness pmfx;
+
+  @BeforeEach
+  void home() {
+    pmfx = new DaemonHarness(dir);
+  }
+
+  @AfterEach
+  void end() throws Exception {
+    pmfx.close();
+  }
+
+  private static boolean systemctlHere() {
+    return Files.isExecutable(Path.of("/usr/bin/systemctl"))
+        || Files.isExecutable(Path.of("/bin/systemctl"));
+  }
+
+  @Test
+  void aSystemUnitRunsTheDaemonAsTheNamedUserAndIsEnabledForBoot() throws Exception {
+    Path root = dir.resolve("image");
+    Path userHome = dir.resolve("users/deploy");
+    Run installed =
+        pmfx.pmfx(
+            "startup",
+            "systemd",
+            "-u",
+            "deploy",
+            "--hp",
+            userHome.toString(),
+            "--service-name",
+            "pmfx-api",
+            "--root",
+            root.toString(),
+            "--install");
+    Path unit = root.resolve("etc/systemd/system/pmfx-api.service");
+    String text = Files.readString(unit);
+    assertTrue(text.contains("\nUser=deploy\n"), text);
+    assertTrue(text.contains("\nEnvironment=PMFX_HOME=" + userHome.resolve(".pmfx") + "\n"), text);
+    assertTrue(text.contains("\nEnvironment=PATH="), text);
+    assertTrue(text.contains(" daemon --resurrect\n"), text);
+    assertTrue(text.contains("\nWantedBy=multi-user.target\n"), text);
+    Path wanted = root.resolve("etc/systemd/system/multi-user.target.wants/pmfx-api.service");
+    if (systemctlHere()) {
+      assertEquals(0, installed.code(), installed.toString());
+      assertTrue(Files.isSymbolicLink(wanted), "enabled for boot: " + installed);
+    } else {
+      assertEquals(1, installed.code(), installed.toString());
+      assertTrue(installed.err().contains("systemctl"), "says what to run: " + installed);
+    }
+
+    Run removed =
+        pmfx.pmfx(
+            "unstartup", "-u", "deploy", "--service-name", "pmfx-api", "--root", root.toString());
+    assertFalse(Files.exists(unit), removed.toString());
+    assertFalse(Files.exists(wanted, java.nio.file.LinkOption.NOFOLLOW_LINKS), removed.toString());
+  }
+
+  @Test
+  void withoutInstallASystemUnitIsPrintedWithTheLineThatInstallsIt() {
+    Run printed = pmfx.pmfx("startup", "-u", "deploy", "--hp", "/srv/deploy");
+    assertEquals(0, printed.code(), printed.toString());
+    assertTrue(printed.out().contains("\nUser=deploy\n"), printed.out());
+    assertTrue(
+        printed
+            .out()
+            .contains("# Install it with: pmfx startup -u deploy --hp /srv/deploy --install"),
+        printed.out());
+    assertTrue(printed.out().contains("/etc/systemd/system/pmfx-deploy.service"), printed.out());
+  }
+
+  @Test
+  void aLaunchdAgentIsAPropertyListThatRunsTheDaemonAndKeepsItAlive() throws Exception {
+    Run printed = pmfx.pmfx("startup", "launchd");
+    assertEquals(0, printed.code(), printed.toString());
+    String plist = printed.out().substring(0, printed.out().indexOf("</plist>") + 8);
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+    Document document =
+        factory
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(plist.getBytes(StandardCharsets.UTF_8)));
+    String text = document.getDocumentElement().getTextContent();
+    assertTrue(text.contains("dev.pmfx"), plist);
+    assertTrue(text.contains("--resurrect"), plist);
+    assertTrue(text.contains(pmfx.home.dir().toString()), plist);
+    assertTrue(plist.contains("<key>KeepAlive</key>"), plist);
+    assertTrue(printed.out().contains("Library/LaunchAgents/dev.pmfx.plist"), printed.out());
+  }
+
+  @Test
+  void aPlatformPmfxDoesNotWriteForIsACommandLineError() {
+    Run refused = pmfx.pmfx("startup", "upstart");
+    assertEquals(2, refused.code(), refused.toString());
+    assertTrue(
+        refused
+            .err()
+            .contains(
+                "'upstart' is not a platform pmfx writes for: systemd (Linux) or launchd (macOS)"),
+        refused.err());
+  }
+}
