@@ -36,7 +36,7 @@ final class SaveCommands {
     @Override
     public Integer call() throws IOException {
       try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
-        SavedApps saved = SavedApps.of(engine.snapshot());
+        SavedApps saved = SavedApps.of(engine);
         Path dump = Daemons.dumpFile(PmfxHome.current());
         if (saved.apps().isEmpty() && !force && Files.exists(dump)) {
           spec.commandLine()
@@ -90,7 +90,7 @@ final class SaveCommands {
       }
       try (RemoteEngine engine = Client.connect(err)) {
         int code = Client.OK;
-        for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
+        for (CommandResult result : saved.get().startRunning(engine)) {
           code = Math.max(code, Client.report(err, result));
         }
         if (table) {
@@ -119,7 +119,7 @@ final class SaveCommands {
       Optional<RemoteEngine> running = Daemons.connectIfRunning(home);
       if (running.isPresent()) {
         try (RemoteEngine old = running.get()) {
-          SavedApps.of(old.snapshot()).write(dump);
+          SavedApps.of(old).write(dump);
           EventPrinter.say(
               out,
               "saved the apps to "
@@ -134,7 +134,7 @@ final class SaveCommands {
       try (RemoteEngine engine = Client.connect(err)) {
         int code = Client.OK;
         if (saved.isPresent()) {
-          for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
+          for (CommandResult result : saved.get().startRunning(engine)) {
             code = Math.max(code, Client.report(err, result));
           }
         }

@@ -202,7 +202,7 @@ public final class DaemonServer {
             + ") ended without pmfx kill; taking over");
     Orphans.stopAll(orphans).forEach(this::say);
     if (saved.isPresent()) {
-      for (CommandResult result : SavedApps.start(engine, saved.get().running())) {
+      for (CommandResult result : saved.get().startRunning(engine)) {
         result.problems().forEach(p -> say(p.app() + ": " + p.message()));
       }
     }
@@ -215,7 +215,7 @@ public final class DaemonServer {
         say("nothing to resurrect: no " + Daemons.dumpFile(home) + " (pmfx save writes it)");
         return;
       }
-      for (CommandResult result : SavedApps.start(engine, dump.get().running())) {
+      for (CommandResult result : dump.get().startRunning(engine)) {
         result.problems().forEach(p -> say(p.app() + ": " + p.message()));
       }
       say("resurrected the apps of " + Daemons.dumpFile(home));

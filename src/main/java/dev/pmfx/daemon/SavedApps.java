@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Ecosystem;
 import dev.pmfx.engine.AppStatus;
+import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
+import dev.pmfx.engine.Query;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
 import java.io.IOException;
@@ -28,15 +30,30 @@ import java.util.stream.Collectors;
  * @param pid the process that wrote the file
  * @param at when it was written
  * @param apps every app with its spec, file, env name and workers (their pids and start times)
+ * @param environments by app, the environment of the shell that started it, which its workers get
+ *     instead of the daemon's; an app not here gets the daemon's
  */
-public record SavedApps(long pid, Instant at, List<AppStatus> apps) {
+public record SavedApps(
+    long pid, Instant at, List<AppStatus> apps, Map<String, Map<String, String>> environments) {
 
   public SavedApps {
     apps = List.copyOf(apps);
+    environments = environments == null ? Map.of() : Map.copyOf(environments);
   }
 
   public static SavedApps of(List<AppStatus> apps) {
-    return new SavedApps(ProcessHandle.current().pid(), Instant.now(), apps);
+    return new SavedApps(ProcessHandle.current().pid(), Instant.now(), apps, Map.of());
+  }
+
+  /** The engine's apps, each with the environment of the shell that started it, as PM2 saves. */
+  public static SavedApps of(Engine engine) {
+    List<AppStatus> apps = engine.snapshot();
+    Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+    for (AppStatus app : apps) {
+      Engine.answer(engine.ask(new Query.AppEnvironment(app.name())))
+          .ifPresent(env -> environments.put(app.name(), env));
+    }
+    return new SavedApps(ProcessHandle.current().pid(), Instant.now(), apps, environments);
   }
 
   /** Written whole or not at all: a reader never sees half a file. */
@@ -79,22 +96,32 @@ public record SavedApps(long pid, Instant at, List<AppStatus> apps) {
         .anyMatch(s -> s.running() && s != WorkerState.STOPPING || s == WorkerState.CRASHED);
   }
 
+  /** Starts {@link #running} apps again, each with the environment it was started with. */
+  public List<CommandResult> startRunning(Engine engine) {
+    return start(engine, running(), environments);
+  }
+
   /**
-   * Starts the apps again with their saved specs, one start a file and env name, so that a reload
-   * reads each app's own file; apps the engine already runs are left as they are.
+   * Starts the apps again with their saved specs and environments, one start a file, env name and
+   * environment, so that a reload reads each app's own file; apps the engine already runs are left
+   * as they are.
    */
-  public static List<CommandResult> start(Engine engine, List<AppStatus> apps) {
+  public static List<CommandResult> start(
+      Engine engine, List<AppStatus> apps, Map<String, Map<String, String>> environments) {
     Set<String> known =
         engine.snapshot().stream()
             .filter(SavedApps::running)
             .map(AppStatus::name)
             .collect(Collectors.toSet());
-    record Group(Optional<Path> file, Optional<String> envName) {}
+    record Group(Optional<Path> file, Optional<String> envName, Map<String, String> env) {}
     Map<Group, List<AppSpec>> groups = new LinkedHashMap<>();
     for (AppStatus app : apps) {
       if (!known.contains(app.name())) {
         groups
-            .computeIfAbsent(new Group(app.file(), app.envName()), g -> new ArrayList<>())
+            .computeIfAbsent(
+                new Group(
+                    app.file(), app.envName(), environments.getOrDefault(app.name(), Map.of())),
+                g -> new ArrayList<>())
             .add(app.spec());
       }
     }
@@ -103,10 +130,12 @@ public record SavedApps(long pid, Instant at, List<AppStatus> apps) {
         (group, specs) ->
             results.add(
                 engine
-                    .start(
-                        new Ecosystem(group.file().orElse(null), specs, List.of()),
-                        group.envName(),
-                        Set.of())
+                    .run(
+                        new Command.Start(
+                            new Ecosystem(group.file().orElse(null), specs, List.of()),
+                            group.envName(),
+                            Set.of(),
+                            group.env()))
                     .join()));
     return results;
   }

@@ -21,6 +21,7 @@ import java.util.Optional;
   @JsonSubTypes.Type(Query.Tail.class),
   @JsonSubTypes.Type(Query.LogHistory.class),
   @JsonSubTypes.Type(Query.Environment.class),
+  @JsonSubTypes.Type(Query.AppEnvironment.class),
   @JsonSubTypes.Type(Query.Trigger.class)
 })
 public sealed interface Query<T> {
@@ -57,6 +58,17 @@ public sealed interface Query<T> {
    * when no such worker is known or it never started.
    */
   record Environment(int workerId) implements Query<Optional<Map<String, String>>> {
+    @Override
+    public TypeReference<Optional<Map<String, String>>> answerType() {
+      return new TypeReference<>() {};
+    }
+  }
+
+  /**
+   * The environment of the shell that started the app, which its workers get instead of pmfx's own,
+   * as {@code pmfx save} keeps it; empty when they get pmfx's own or no such app is known.
+   */
+  record AppEnvironment(String app) implements Query<Optional<Map<String, String>>> {
     @Override
     public TypeReference<Optional<Map<String, String>>> answerType() {
       return new TypeReference<>() {};

@@ -393,6 +393,10 @@ public final class Supervisor implements Engine {
           case Query.Tail q ->
               CompletableFuture.completedFuture(logs.tail(q.workerId(), q.lines()));
           case Query.LogHistory q -> logs.history(q.spec(), q.lines());
+          case Query.AppEnvironment q ->
+              CompletableFuture.completedFuture(
+                  loop.await(
+                      () -> Optional.ofNullable(apps.get(q.app())).flatMap(App::environment)));
           case Query.Environment q ->
               CompletableFuture.completedFuture(loop.await(() -> apps.launchedWith(q.workerId())));
           case Query.Trigger q -> onLoop(() -> direct.trigger(apps.resolve(q.target()), q));

@@ -157,6 +157,20 @@ class ShellEnvironmentTest {
   }
 
   @Test
+  void saveKeepsEachAppsEnvironmentAndResurrectGivesItBack() throws Exception {
+    DaemonHarness.Run started = shell(Map.of("GREETING", "saved"), "start", sleeper.toString());
+    assertEquals(0, started.code(), started.toString());
+    assertEquals("saved", environ("sleeper").get("GREETING"));
+
+    assertEquals(0, pmfx.pmfx("save").code());
+    assertEquals(0, pmfx.pmfx("kill").code());
+    DaemonHarness.Run resurrected = pmfx.pmfx("resurrect"); // from a shell without GREETING
+    assertEquals(0, resurrected.code(), resurrected.toString());
+
+    assertEquals("saved", environ("sleeper").get("GREETING"), "as it was started");
+  }
+
+  @Test
   void aReloadReadsAJsFileWithTheEnvironmentItsWorkersGet() throws Exception {
     Path file =
         Files.writeString(

@@ -65,6 +65,7 @@ class WireTest {
             new Wire.Call.Ask(new Query.Tail(4, 100)),
             new Wire.Call.Ask(new Query.LogHistory(ecosystem.apps().getFirst(), 15)),
             new Wire.Call.Ask(new Query.Environment(2)),
+            new Wire.Call.Ask(new Query.AppEnvironment("api")),
             new Wire.Call.Ask(new Query.Trigger(Target.parse("api"), "db:clean", Optional.empty())),
             new Wire.Call.Ask(new Query.Trigger(Target.parse("3"), "greet", Optional.of("bob"))),
             new Wire.Call.SampleEvery(Duration.ofSeconds(2)),
