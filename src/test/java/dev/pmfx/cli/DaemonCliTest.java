@@ -176,7 +176,9 @@ class DaemonCliTest {
 
   @Test
   void startsAScriptWithPm2sOptions() throws Exception {
-    Path script = DaemonHarness.WORKERS.resolve("versioned.js");
+    // An app that runs without a PORT (it listens where the system puts it): started with no
+    // env, a cluster app that needs one would only crash, over and over.
+    Path script = DaemonHarness.WORKERS.resolve("ready.js");
     Run started =
         pmfx.pmfx("start", script.toString(), "-i", "2", "--name", "api", "--namespace", "backend");
     assertEquals(0, started.code(), started.toString());
