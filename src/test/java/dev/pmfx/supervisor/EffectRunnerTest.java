@@ -11,7 +11,6 @@ import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.engine.WorkerState;
-import dev.pmfx.home.PmfxHome;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -40,38 +39,18 @@ class EffectRunnerTest {
 
   @TempDir Path dir;
 
-  private final ManualTimers timers = new ManualTimers();
-  private final FakeLauncher launcher = new FakeLauncher();
   private final List<String> removed = new ArrayList<>();
-  private EventHub events;
-  private Sampling sampling;
+  private RunnerFixture fixture;
+  private ManualTimers timers;
+  private FakeLauncher launcher;
   private EffectRunner runner;
 
   @BeforeEach
   void runner() throws Exception {
     Files.writeString(dir.resolve("app.sh"), "echo never run\n");
-    events = new EventHub(() -> true);
-    WorkerLogs logs = new WorkerLogs(new PmfxHome(dir.resolve("home")), events, timers::now);
-    Routing routing =
-        new Routing(
-            new Routing.Host() {
-              @Override
-              public void note(String app, String text) {}
-
-              @Override
-              public void cannotServe(String app, String why) {}
-            });
-    sampling = new Sampling(events, timers::now, List::of, (id, pid, bytes) -> {});
-    runner =
-        new EffectRunner(
-            timers,
-            events,
-            logs,
-            routing,
-            sampling,
-            new Steps(events, timers::now),
-            launcher,
-            LaunchSetup.prepare(dir.resolve("home"), Map.of("PATH", System.getenv("PATH"))),
+    fixture =
+        new RunnerFixture(
+            dir,
             new EffectRunner.Host() {
               @Override
               public void remove(Worker w, String why) {
@@ -89,12 +68,14 @@ class EffectRunnerTest {
                 return false;
               }
             });
+    timers = fixture.timers;
+    launcher = fixture.launcher;
+    runner = fixture.runner;
   }
 
   @AfterEach
   void close() {
-    sampling.close();
-    events.close();
+    fixture.close();
   }
 
   private Worker worker(String options) throws Exception {

@@ -11,7 +11,6 @@ import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.EngineEvent.RolloutChanged;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.WorkerState;
-import dev.pmfx.home.PmfxHome;
 import dev.pmfx.supervisor.EffectRunnerTest.FakeLauncher;
 import dev.pmfx.supervisor.EffectRunnerTest.ManualTimers;
 import java.nio.file.Files;
@@ -34,10 +33,9 @@ class RolloutsTest {
 
   @TempDir Path dir;
 
-  private final ManualTimers timers = new ManualTimers();
-  private final FakeLauncher launcher = new FakeLauncher();
-  private EventHub events;
-  private Sampling sampling;
+  private RunnerFixture fixture;
+  private ManualTimers timers;
+  private FakeLauncher launcher;
   private EffectRunner runner;
   private Apps apps;
   private Rollouts rollouts;
@@ -45,30 +43,9 @@ class RolloutsTest {
   @BeforeEach
   void rollouts() throws Exception {
     Files.writeString(dir.resolve("app.sh"), "echo never run\n");
-    events = new EventHub(() -> true);
-    WorkerLogs logs = new WorkerLogs(new PmfxHome(dir.resolve("home")), events, timers::now);
-    Routing routing =
-        new Routing(
-            new Routing.Host() {
-              @Override
-              public void note(String app, String text) {}
-
-              @Override
-              public void cannotServe(String app, String why) {}
-            });
-    sampling = new Sampling(events, timers::now, List::of, (id, pid, bytes) -> {});
-    apps = new Apps(events, logs, routing, timers::now);
-    Steps steps = new Steps(events, timers::now);
-    runner =
-        new EffectRunner(
-            timers,
-            events,
-            logs,
-            routing,
-            sampling,
-            steps,
-            launcher,
-            LaunchSetup.prepare(dir.resolve("home"), Map.of("PATH", System.getenv("PATH"))),
+    fixture =
+        new RunnerFixture(
+            dir,
             new EffectRunner.Host() {
               @Override
               public void remove(Worker w, String why) {
@@ -88,17 +65,29 @@ class RolloutsTest {
                 return false;
               }
             });
+    timers = fixture.timers;
+    launcher = fixture.launcher;
+    runner = fixture.runner;
+    apps = new Apps(fixture.events, fixture.logs, fixture.routing, timers::now);
     SpecSource noFile =
         (file, environment) -> {
           throw new AssertionError("an app placed without a file reloads the spec it runs");
         };
-    rollouts = new Rollouts(timers, events, steps, runner, routing, noFile, apps, () -> false);
+    rollouts =
+        new Rollouts(
+            timers,
+            fixture.events,
+            fixture.steps,
+            runner,
+            fixture.routing,
+            noFile,
+            apps,
+            () -> false);
   }
 
   @AfterEach
   void close() {
-    sampling.close();
-    events.close();
+    fixture.close();
   }
 
   /** A fork-mode app "app" of {@code instances} workers, all started and online. */
