@@ -12,51 +12,47 @@ final class Units {
 
   /** A systemd user unit: the daemon in its service's foreground, resurrecting; stopped by kill. */
   static String userUnit(String self, PmfxHome home) {
-    return String.join(
-        "\n",
-        "[Unit]",
-        "Description=pmfx process manager (the daemon, and the apps pmfx save saved)",
-        "After=network.target",
-        "",
-        "[Service]",
-        "Type=simple",
-        "Environment=PMFX_HOME=" + quoted(home.dir().toString()),
-        "ExecStart=" + self + " daemon --resurrect",
-        "ExecStop=" + self + " kill",
-        // a daemon that ran already took the saved apps; the unit stays up to stop it later
-        "RemainAfterExit=yes",
-        "Restart=on-failure",
-        "TimeoutStopSec=120",
-        "",
-        "[Install]",
-        "WantedBy=default.target",
-        "");
+    return systemd(self, home, null, null, "default.target");
   }
 
   /** A systemd system unit that runs the daemon as {@code user} at boot, with PATH as it is now. */
   static String systemUnit(String self, PmfxHome home, String user, String path) {
-    return String.join(
-        "\n",
-        "[Unit]",
-        "Description=pmfx process manager for "
-            + user
-            + " (the daemon, and the apps pmfx save saved)",
-        "After=network.target",
-        "",
-        "[Service]",
-        "Type=simple",
-        "User=" + user,
-        "Environment=PMFX_HOME=" + quoted(home.dir().toString()),
-        "Environment=PATH=" + quoted(path),
-        "ExecStart=" + self + " daemon --resurrect",
-        "ExecStop=" + self + " kill",
-        "RemainAfterExit=yes",
-        "Restart=on-failure",
-        "TimeoutStopSec=120",
-        "",
-        "[Install]",
-        "WantedBy=multi-user.target",
-        "");
+    return systemd(self, home, user, path, "multi-user.target");
+  }
+
+  private static String systemd(
+      String self, PmfxHome home, String user, String path, String wantedBy) {
+    List<String> lines = new java.util.ArrayList<>();
+    lines.addAll(
+        List.of(
+            "[Unit]",
+            "Description=pmfx process manager"
+                + (user == null ? "" : " for " + user)
+                + " (the daemon, and the apps pmfx save saved)",
+            "After=network.target",
+            "",
+            "[Service]",
+            "Type=simple"));
+    if (user != null) {
+      lines.add("User=" + user);
+    }
+    lines.add("Environment=PMFX_HOME=" + quoted(home.dir().toString()));
+    if (path != null) {
+      lines.add("Environment=PATH=" + quoted(path));
+    }
+    lines.addAll(
+        List.of(
+            "ExecStart=" + self + " daemon --resurrect",
+            "ExecStop=" + self + " kill",
+            // a daemon that ran already took the saved apps; the unit stays up to stop it later
+            "RemainAfterExit=yes",
+            "Restart=on-failure",
+            "TimeoutStopSec=120",
+            "",
+            "[Install]",
+            "WantedBy=" + wantedBy,
+            ""));
+    return String.join("\n", lines);
   }
 
   /** A launchd property list: the daemon at load, started again if it dies. */
