@@ -1,8 +1,5 @@
 package dev.pmfx.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.daemon.RemoteEngine;
@@ -13,7 +10,6 @@ import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
 import dev.pmfx.engine.EnvUpdate;
 import dev.pmfx.engine.Scale;
-import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -157,7 +153,7 @@ final class ControlCommands {
                   + ": already running; restart or reload it, delete it first, or start it with -f");
           return Client.FAILED;
         }
-        path = scriptApp(script, app);
+        path = this.app.write(script, app, scriptArgs);
       }
       LoadResult loaded = EcosystemLoader.forThisMachine().load(path);
       loaded.diagnostics().forEach(d -> err.println(d.format()));
@@ -229,31 +225,6 @@ final class ControlCommands {
           || file.endsWith(".yaml")
           || file.matches(".*\\.config\\.[cm]?js")
           || EcosystemLoader.DEFAULT_NAMES.contains(file);
-    }
-
-    /**
-     * Writes the script's app (a file's absolute path, or a command as given) as an ecosystem file
-     * of its own, as options name it.
-     */
-    private Path scriptApp(String script, String app) throws IOException {
-      StartOptions options = this.app;
-      ObjectNode spec = JsonNodeFactory.instance.objectNode();
-      spec.put("name", app);
-      spec.put("script", script);
-      spec.put("cwd", Path.of("").toAbsolutePath().toString());
-      if (!scriptArgs.isEmpty()) {
-        ArrayNode args = spec.putArray("args");
-        scriptArgs.forEach(args::add);
-      }
-      options.putInto(spec);
-      ObjectNode root = JsonNodeFactory.instance.objectNode();
-      root.putArray("apps").add(spec);
-      Path dir = Files.createDirectories(PmfxHome.current().dir().resolve("apps"));
-      Path written = dir.resolve(app.replaceAll("[^A-Za-z0-9._-]", "_") + ".config.json");
-      dev.pmfx.engine.EngineJson.mapper()
-          .writerWithDefaultPrettyPrinter()
-          .writeValue(written.toFile(), root);
-      return written;
     }
   }
 

@@ -145,6 +145,29 @@ final class StartOptions {
   @Option(names = "--time", description = "prefix its log lines with the date and time")
   boolean time;
 
+  /**
+   * Writes the script's app (a file's absolute path, or a command as given) as an ecosystem file of
+   * its own in the home's apps folder, which a reload reads again, as these options name it.
+   */
+  Path write(String script, String app, List<String> scriptArgs) throws java.io.IOException {
+    ObjectNode spec = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    spec.put("name", app);
+    spec.put("script", script);
+    spec.put("cwd", Path.of("").toAbsolutePath().toString());
+    strings(spec, "args", scriptArgs);
+    putInto(spec);
+    ObjectNode root = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    root.putArray("apps").add(spec);
+    Path dir =
+        java.nio.file.Files.createDirectories(
+            dev.pmfx.home.PmfxHome.current().dir().resolve("apps"));
+    Path written = dir.resolve(app.replaceAll("[^A-Za-z0-9._-]", "_") + ".config.json");
+    dev.pmfx.engine.EngineJson.mapper()
+        .writerWithDefaultPrettyPrinter()
+        .writeValue(written.toFile(), root);
+    return written;
+  }
+
   /** The app's keys, as an ecosystem file would hold them, put into {@code spec}. */
   void putInto(ObjectNode spec) {
     if (cwd != null) {
