@@ -388,6 +388,17 @@ final class ControlCommands {
   }
 
   @Command(
+      name = "reset",
+      mixinStandardHelpOptions = true,
+      description = "Sets the targets' restart counts (the table's ↺) back to 0, as pm2 reset.")
+  static final class Reset extends OnTargets {
+    @Override
+    CompletableFuture<CommandResult> act(Engine engine, String target) {
+      return engine.reset(target);
+    }
+  }
+
+  @Command(
       name = "delete",
       aliases = "del",
       mixinStandardHelpOptions = true,

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ControlCommands.Restart.class,
       ControlCommands.Reload.class,
       ControlCommands.Delete.class,
+      ControlCommands.Reset.class,
       ControlCommands.ScaleApp.class,
       InfoCommands.ListApps.class,
       InfoCommands.Jlist.class,

@@ -329,4 +329,29 @@ class MovingFromPm2Test {
     assertEquals("api", list.get(0).path("name").asText());
     assertEquals(worker.pid().orElseThrow(), list.get(0).path("pid").asLong());
   }
+
+  @Test
+  void resetSetsTheRestartCountsBackToZeroAndTheWorkersRunOn() throws Exception {
+    Path script =
+        Files.writeString(dir.resolve("flaky.js"), "setTimeout(() => process.exit(1), 1200);\n");
+    Run started = pmfx.pmfx("start", script.toString(), "-n", "flaky");
+    assertEquals(0, started.code(), started.toString());
+    DaemonHarness.await(
+        "flaky restarted twice",
+        () -> {
+          try {
+            return app("flaky").workers().getFirst().restarts() >= 2;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    Run reset = pmfx.pmfx("reset", "flaky");
+    assertEquals(0, reset.code(), reset.toString());
+    WorkerStatus worker = app("flaky").workers().getFirst();
+    assertTrue(worker.restarts() <= 1, "counted from 0 again: " + worker.restarts());
+    assertTrue(reset.out().contains("flaky"), "the table follows:\n" + reset.out());
+    Run unknown = pmfx.pmfx("reset", "nope");
+    assertEquals(1, unknown.code(), unknown.toString());
+    assertTrue(unknown.err().contains("nope"), unknown.toString());
+  }
 }
