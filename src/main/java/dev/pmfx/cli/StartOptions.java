@@ -39,9 +39,9 @@ final class StartOptions {
 
   @Option(
       names = "--ignore-watch",
-      arity = "1..*",
-      paramLabel = "PATH",
-      description = "paths --watch ignores")
+      split = "[ ,]+",
+      paramLabel = "PATHS",
+      description = "paths --watch ignores, space- or comma-separated ('node_modules logs')")
   List<String> ignoreWatch = List.of();
 
   @Option(names = "--watch-delay", paramLabel = "MS", description = "wait after a change")

@@ -257,8 +257,7 @@ class MovingFromPm2Test {
             "0",
             "3",
             "--ignore-watch",
-            "node_modules",
-            "logs");
+            "node_modules logs");
     assertEquals(0, started.code(), started.toString());
     AppStatus api = app("api");
     assertEquals(ExecMode.FORK, api.spec().execMode(), "-x: fork mode, even with -i");
