@@ -1,8 +1,5 @@
 package dev.pmfx.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
 import dev.pmfx.daemon.RemoteEngine;
@@ -13,7 +10,6 @@ import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
 import dev.pmfx.engine.EnvUpdate;
 import dev.pmfx.engine.Scale;
-import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -79,65 +75,7 @@ final class ControlCommands {
         description = "of a file, only these apps")
     Set<String> only = Set.of();
 
-    @Option(
-        names = "--name",
-        paramLabel = "NAME",
-        description = "a script's app name (default: the script's)")
-    String name;
-
-    @Option(
-        names = {"-i", "--instances"},
-        paramLabel = "N",
-        description = "a script's workers in cluster mode: N, max (one a core) or -N")
-    String instances;
-
-    @Option(names = "--watch", description = "restart a script's app when its folder changes")
-    boolean watch;
-
-    @Option(names = "--namespace", paramLabel = "NS", description = "a script's app namespace")
-    String namespace;
-
-    @Option(names = "--interpreter", paramLabel = "PROGRAM", description = "what runs the script")
-    String interpreter;
-
-    @Option(names = "--max-memory-restart", paramLabel = "SIZE", description = "e.g. 300M")
-    String maxMemory;
-
-    @Option(
-        names = {"--cron", "--cron-restart"},
-        paramLabel = "CRON",
-        description = "restart on a schedule")
-    String cron;
-
-    @Option(names = "--no-autorestart", description = "do not restart it when it exits")
-    boolean noAutorestart;
-
-    @Option(names = "--wait-ready", description = "online once it sends ready")
-    boolean waitReady;
-
-    @Option(
-        names = "--listen-timeout",
-        paramLabel = "MS",
-        description = "how long to wait for ready")
-    Integer listenTimeout;
-
-    @Option(names = "--kill-timeout", paramLabel = "MS", description = "SIGKILL after that")
-    Integer killTimeout;
-
-    @Option(
-        names = {"-o", "--output"},
-        paramLabel = "FILE",
-        description = "its stdout's log file")
-    Path outFile;
-
-    @Option(
-        names = {"-e", "--error"},
-        paramLabel = "FILE",
-        description = "its stderr's log file")
-    Path errorFile;
-
-    @Option(names = "--time", description = "prefix its log lines with the date and time")
-    boolean time;
+    @picocli.CommandLine.Mixin StartOptions app;
 
     @Spec CommandSpec spec;
 
@@ -197,18 +135,25 @@ final class ControlCommands {
         return Client.FAILED;
       }
       if (script != null) {
-        String app = name != null ? name : dev.pmfx.config.AppSpec.defaultName(script);
+        String app =
+            this.app.name != null ? this.app.name : dev.pmfx.config.AppSpec.defaultName(script);
         boolean running =
             apps.stream()
                 .filter(a -> a.name().equals(app))
                 .flatMap(a -> a.workers().stream())
                 .anyMatch(w -> w.state().running());
-        if (running) { // its file stays as it is, for the app that runs
+        if (running && this.app.force) { // as pm2 start -f, which starts it once more
+          EventPrinter.say(out, app + " runs already: -f deletes it, to start it as asked");
+          Client.report(err, Client.await(engine.delete(app)));
+          apps = engine.snapshot();
+        } else if (running) { // its file stays as it is, for the app that runs
           err.println(
-              "pmfx: " + app + ": already running; restart or reload it, or delete it first");
+              "pmfx: "
+                  + app
+                  + ": already running; restart or reload it, delete it first, or start it with -f");
           return Client.FAILED;
         }
-        path = scriptApp(script, app);
+        path = this.app.write(script, app, scriptArgs);
       }
       LoadResult loaded = EcosystemLoader.forThisMachine().load(path);
       loaded.diagnostics().forEach(d -> err.println(d.format()));
@@ -280,73 +225,6 @@ final class ControlCommands {
           || file.endsWith(".yaml")
           || file.matches(".*\\.config\\.[cm]?js")
           || EcosystemLoader.DEFAULT_NAMES.contains(file);
-    }
-
-    /**
-     * Writes the script's app (a file's absolute path, or a command as given) as an ecosystem file
-     * of its own, as options name it.
-     */
-    private Path scriptApp(String script, String app) throws IOException {
-      ObjectNode spec = JsonNodeFactory.instance.objectNode();
-      spec.put("name", app);
-      spec.put("script", script);
-      spec.put("cwd", Path.of("").toAbsolutePath().toString());
-      if (!scriptArgs.isEmpty()) {
-        ArrayNode args = spec.putArray("args");
-        scriptArgs.forEach(args::add);
-      }
-      if (instances != null) {
-        if (instances.matches("-?\\d+")) {
-          spec.put("instances", Integer.parseInt(instances));
-        } else {
-          spec.put("instances", instances);
-        }
-        spec.put("exec_mode", "cluster");
-      }
-      if (watch) {
-        spec.put("watch", true);
-      }
-      if (namespace != null) {
-        spec.put("namespace", namespace);
-      }
-      if (interpreter != null) {
-        spec.put("interpreter", interpreter);
-      }
-      if (maxMemory != null) {
-        spec.put("max_memory_restart", maxMemory);
-      }
-      if (cron != null) {
-        spec.put("cron_restart", cron);
-      }
-      if (noAutorestart) {
-        spec.put("autorestart", false);
-      }
-      if (waitReady) {
-        spec.put("wait_ready", true);
-      }
-      if (listenTimeout != null) {
-        spec.put("listen_timeout", listenTimeout);
-      }
-      if (killTimeout != null) {
-        spec.put("kill_timeout", killTimeout);
-      }
-      if (outFile != null) {
-        spec.put("out_file", outFile.toAbsolutePath().toString());
-      }
-      if (errorFile != null) {
-        spec.put("error_file", errorFile.toAbsolutePath().toString());
-      }
-      if (time) {
-        spec.put("log_date_format", "YYYY-MM-DD HH:mm:ss Z");
-      }
-      ObjectNode root = JsonNodeFactory.instance.objectNode();
-      root.putArray("apps").add(spec);
-      Path dir = Files.createDirectories(PmfxHome.current().dir().resolve("apps"));
-      Path written = dir.resolve(app.replaceAll("[^A-Za-z0-9._-]", "_") + ".config.json");
-      dev.pmfx.engine.EngineJson.mapper()
-          .writerWithDefaultPrettyPrinter()
-          .writeValue(written.toFile(), root);
-      return written;
     }
   }
 
@@ -506,6 +384,17 @@ final class ControlCommands {
     @Override
     boolean printsSteps() {
       return true;
+    }
+  }
+
+  @Command(
+      name = "reset",
+      mixinStandardHelpOptions = true,
+      description = "Sets the targets' restart counts (the table's ↺) back to 0, as pm2 reset.")
+  static final class Reset extends OnTargets {
+    @Override
+    CompletableFuture<CommandResult> act(Engine engine, String target) {
+      return engine.reset(target);
     }
   }
 

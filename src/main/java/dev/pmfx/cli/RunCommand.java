@@ -6,7 +6,9 @@ import dev.pmfx.engine.CommandResult;
 import dev.pmfx.home.PmfxHome;
 import dev.pmfx.supervisor.Supervisor;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -25,11 +27,19 @@ import sun.misc.SignalHandler;
     description =
         "Runs an ecosystem file's apps in the foreground, like pm2-runtime: prints their state"
             + " changes and output, stops them all gracefully on Ctrl-C or SIGTERM (exit 0), and"
-            + " reloads them on SIGHUP (cluster apps worker by worker, without downtime).")
+            + " reloads them on SIGHUP (cluster apps worker by worker, without downtime). A script"
+            + " runs as one app, with pmfx start's options.")
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "FILE", description = "the ecosystem file (or its folder)")
-  Path file;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE|SCRIPT",
+      description =
+          "the ecosystem file (or its folder), or a script or command as pmfx start takes it"
+              + " (pm2-runtime app.js -i max); a script's arguments follow --")
+  List<String> what;
+
+  @picocli.CommandLine.Mixin StartOptions app;
 
   @Option(names = "--env", paramLabel = "NAME", description = "use env_NAME over env")
   String envName;
@@ -44,9 +54,37 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, java.io.IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    List<String> original = spec.commandLine().getParseResult().originalArgs();
+    int dash = original.indexOf("--");
+    List<String> scriptArgs =
+        dash < 0 ? List.of() : List.copyOf(original.subList(dash + 1, original.size()));
+    List<String> words = what.subList(0, what.size() - scriptArgs.size());
+    if (words.size() != 1) {
+      err.println(
+          "pmfx: run takes one file or script; a script's arguments follow --, as in"
+              + " 'pmfx run app.js -i max -- --port 3000'");
+      return 2;
+    }
+    Path file = Path.of(words.getFirst());
+    if (!Files.isDirectory(file) && !ControlCommands.Start.ecosystemFile(file)) {
+      String script;
+      if (Files.exists(file)) {
+        script = file.toAbsolutePath().normalize().toString();
+      } else if (words.getFirst().strip().contains(" ")
+          || dev.pmfx.config.SearchPath.find(
+                  words.getFirst(), System.getenv().getOrDefault("PATH", ""))
+              .isPresent()) {
+        script = words.getFirst().strip();
+      } else {
+        err.println("pmfx: " + file.toAbsolutePath() + ": file not found");
+        return 1;
+      }
+      String name = app.name != null ? app.name : dev.pmfx.config.AppSpec.defaultName(script);
+      file = app.write(script, name, scriptArgs);
+    }
     LoadResult loaded = EcosystemLoader.forThisMachine().load(file);
     loaded.diagnostics().forEach(d -> err.println(d.format()));
     if (!(loaded instanceof LoadResult.Loaded ecosystem)) {

@@ -23,7 +23,8 @@ import java.util.Set;
   @JsonSubTypes.Type(Command.Delete.class),
   @JsonSubTypes.Type(Command.Flush.class),
   @JsonSubTypes.Type(Command.SendSignal.class),
-  @JsonSubTypes.Type(Command.SendLine.class)
+  @JsonSubTypes.Type(Command.SendLine.class),
+  @JsonSubTypes.Type(Command.Reset.class)
 })
 public sealed interface Command {
 
@@ -67,4 +68,7 @@ public sealed interface Command {
    * {@link Engine#sendLine}: the line, and a line ending, to each running worker's standard input.
    */
   record SendLine(Target target, String line) implements Command {}
+
+  /** {@link Engine#reset}: each worker's restart count back to 0, as {@code pm2 reset}. */
+  record Reset(Target target) implements Command {}
 }

@@ -105,6 +105,11 @@ public interface Engine extends AutoCloseable {
     return run(new Command.SendLine(Target.parse(target), line));
   }
 
+  /** Sets the restart count of the target's workers back to 0, as {@code pm2 reset} does. */
+  default CompletableFuture<CommandResult> reset(String target) {
+    return run(new Command.Reset(Target.parse(target)));
+  }
+
   /** Answers the question; every named query method below is this with its record. */
   <T> CompletableFuture<T> ask(Query<T> query);
 

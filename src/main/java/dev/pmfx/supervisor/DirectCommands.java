@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What goes to running workers' processes without changing their state: a signal ({@code pm2
  * sendSignal}), a line on standard input ({@code pm2 send}), an action's call ({@code pm2
- * trigger}). What comes of it (an exit, a reply) comes back as it always does. On the loop.
+ * trigger}), and a reset of restart counts ({@code pm2 reset}). What comes of it (an exit, a reply)
+ * comes back as it always does. On the loop.
  */
 final class DirectCommands {
 
@@ -78,6 +79,12 @@ final class DirectCommands {
               result.complete(new CommandResult("send", sent, problems));
             });
     return result;
+  }
+
+  /** Each worker's restart count back to 0, through its machine, in whatever phase it is. */
+  CompletableFuture<CommandResult> reset(Apps.Resolved to, EffectRunner runner) {
+    to.workers().forEach(w -> runner.feed(w, new MachineEvent.ResetCounters()));
+    return done("reset", Apps.ids(to.workers()), to.problems());
   }
 
   /** Calls the action on each running worker of the target that offers it ({@link Probes}). */

@@ -148,6 +148,13 @@ final class EffectRunner {
     switch (effect) {
       case MachineEffect.Spawn spawn -> spawn(w, spawn.generation());
       case MachineEffect.Publish moved -> published(w, moved);
+      case MachineEffect.Recounted counted ->
+          events.publish(
+              new EngineEvent.WorkerChanged(
+                  loop.now(),
+                  counted.state().coarse(),
+                  w.status(counted.state()),
+                  "restart count reset to 0"));
       case MachineEffect.LaunchOutcome outcome -> completeLaunch(w, outcome.state());
       case MachineEffect.BeginStep begin ->
           steps.begin(w, begin.step(), begin.deadline(), begin.detail());

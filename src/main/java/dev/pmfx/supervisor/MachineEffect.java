@@ -25,6 +25,9 @@ sealed interface MachineEffect {
     }
   }
 
+  /** Tell listeners its counters changed, in the phase it was in: no move. */
+  record Recounted(MachineState state) implements MachineEffect {}
+
   /** The launch a restart waits for ended: ONLINE once started, or how it failed. */
   record LaunchOutcome(WorkerState state) implements MachineEffect {}
 

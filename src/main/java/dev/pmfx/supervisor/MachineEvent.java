@@ -23,6 +23,9 @@ sealed interface MachineEvent {
    */
   record Stop(String why, StopGoal goal, OptionalInt inFlight) implements MachineEvent {}
 
+  /** Asked to count its restarts from 0 again ({@code pmfx reset}); its phase stays. */
+  record ResetCounters() implements MachineEvent {}
+
   /** Its replacement for max_memory_restart failed: the next sample may try again. */
   record ReplacementFailed() implements MachineEvent {}
 

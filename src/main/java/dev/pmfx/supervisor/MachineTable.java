@@ -9,6 +9,7 @@ import dev.pmfx.supervisor.MachineEvent.OverMemory;
 import dev.pmfx.supervisor.MachineEvent.Probed;
 import dev.pmfx.supervisor.MachineEvent.Ready;
 import dev.pmfx.supervisor.MachineEvent.ReplacementFailed;
+import dev.pmfx.supervisor.MachineEvent.ResetCounters;
 import dev.pmfx.supervisor.MachineEvent.Restart;
 import dev.pmfx.supervisor.MachineEvent.RestartDelayElapsed;
 import dev.pmfx.supervisor.MachineEvent.SpawnFailed;
@@ -35,6 +36,9 @@ final class MachineTable {
       return from == to && when.isEmpty();
     }
   }
+
+  /** Why a worker's counters changed in its phase: no move, so not drawn. */
+  static final String RECOUNT = "its restarts count from 0 again";
 
   /** Every transition of a worker. */
   static final List<Row> TABLE = table();
@@ -90,6 +94,9 @@ final class MachineTable {
     rows.add(new Row(Phase.AUTO_RESTART, Stop.class, Phase.STOPPED, "before its restart"));
     rows.add(new Row(Phase.AUTO_RESTART, Stop.class, Phase.ERRORED, "its app cannot serve"));
     rows.add(new Row(Phase.AUTO_RESTART, Restart.class, Phase.LAUNCHING, "restart at once"));
+    for (Phase any : Phase.values()) {
+      rows.add(new Row(any, ResetCounters.class, any, RECOUNT));
+    }
     // Messages that may arrive in any phase after the one they mean something in.
     for (Phase any : Phase.values()) {
       for (Class<? extends MachineEvent> late :
@@ -117,7 +124,7 @@ final class MachineTable {
   static String diagram() {
     StringBuilder out = new StringBuilder("stateDiagram-v2\n    [*] --> STOPPED\n");
     for (Row row : TABLE) {
-      if (!row.ignored()) {
+      if (!row.ignored() && !row.when().equals(RECOUNT)) {
         out.append("    ")
             .append(row.from())
             .append(" --> ")

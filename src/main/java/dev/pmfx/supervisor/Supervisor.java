@@ -174,6 +174,7 @@ public final class Supervisor implements Engine {
       case Command.SendSignal c ->
           onLoop(() -> direct.signal(c.signal(), apps.resolve(c.target())));
       case Command.SendLine c -> onLoop(() -> direct.sendLine(apps.resolve(c.target()), c.line()));
+      case Command.Reset c -> onLoop(() -> direct.reset(apps.resolve(c.target()), runner));
     };
   }
 

@@ -34,6 +34,7 @@ import dev.pmfx.supervisor.MachineEvent.OverMemory;
 import dev.pmfx.supervisor.MachineEvent.Probed;
 import dev.pmfx.supervisor.MachineEvent.Ready;
 import dev.pmfx.supervisor.MachineEvent.ReplacementFailed;
+import dev.pmfx.supervisor.MachineEvent.ResetCounters;
 import dev.pmfx.supervisor.MachineEvent.Restart;
 import dev.pmfx.supervisor.MachineEvent.RestartDelayElapsed;
 import dev.pmfx.supervisor.MachineEvent.SpawnFailed;
@@ -166,6 +167,11 @@ final class WorkerMachine {
         case Restart restart -> onRestart(restart);
         case Stop stop -> onStop(stop);
         case ReplacementFailed failed -> memoryNoted = false;
+        case ResetCounters reset -> {
+          restarts = 0;
+          unstableRestarts = 0;
+          effect(new MachineEffect.Recounted(build()));
+        }
         case Spawned spawned -> onSpawned(spawned);
         case SpawnFailed failed -> rest(Phase.ERRORED, failed.why());
         case SpawnRefused refused -> rest(Phase.STOPPED, refused.why());

@@ -47,6 +47,11 @@ class RunCommandTest {
         yaml.replace("${workers}", PROJECT.resolve("src/test/resources/workers").toString()));
     List<String> command = new ArrayList<>(List.of(before));
     command.addAll(List.of(PROJECT.resolve("bin/pmfx").toString(), "run", config.toString()));
+    start(command);
+  }
+
+  /** Runs {@code bin/pmfx} with the command line given. */
+  private void start(List<String> command) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PMFX_SKIP_BUILD", "1");
     builder.environment().put("PMFX_HOME", dir.resolve("home").toString());
@@ -157,6 +162,32 @@ class RunCommandTest {
             + " start with env --default-signal=HUP to have it");
     await("sleeper-0 | sleeping, pid ");
     Signals.send(pmfx.pid(), "SIGTERM");
+    assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, pmfx.exitValue());
+  }
+
+  @Test
+  void aScriptRunsWithPmfxStartsFlagsAsPm2RuntimeRunsOne() throws Exception {
+    Path sleeper = PROJECT.resolve("src/test/resources/workers/Sleeper.java");
+    start(
+        List.of(
+            PROJECT.resolve("bin/pmfx").toString(),
+            "run",
+            sleeper.toString(),
+            "-i",
+            "2",
+            "-x",
+            "--name",
+            "sleepy",
+            "--kill-timeout",
+            "2000"));
+    await("sleepy-0 | sleeping, pid ");
+    await("sleepy-1 | sleeping, pid ");
+    String written =
+        Files.readString(dir.resolve("home/apps/sleepy.config.json"), StandardCharsets.UTF_8);
+    assertTrue(written.contains("\"kill_timeout\" : 2000"), written);
+    Signals.send(pmfx.pid(), "SIGTERM");
+    await("pmfx  | all stopped");
     assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, pmfx.exitValue());
   }

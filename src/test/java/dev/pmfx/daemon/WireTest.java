@@ -60,6 +60,7 @@ class WireTest {
             new Wire.Call.Run(new Command.Flush(Target.parse("api"))),
             new Wire.Call.Run(new Command.SendSignal("SIGUSR2", Target.parse("api"))),
             new Wire.Call.Run(new Command.SendLine(Target.parse("3"), "hello")),
+            new Wire.Call.Run(new Command.Reset(Target.parse("api"))),
             new Wire.Call.Ask(new Query.Snapshot()),
             new Wire.Call.Ask(new Query.LastSample()),
             new Wire.Call.Ask(new Query.Tail(4, 100)),

@@ -629,6 +629,27 @@ class WorkerMachineTest {
     assertTrue(w.has(ReplaceOverMemory.class));
   }
 
+  @Test
+  void aResetCountsRestartsFromZeroInEveryPhaseAndMovesNothing() throws Exception {
+    Worker w = online("").after(Duration.ofMinutes(1)).exits(1).on(new RestartDelayElapsed(1));
+    assertTrue(w.state.restarts() > 0, "a crash counted");
+    for (Phase phase : Phase.values()) {
+      MachineState.Builder in = new MachineState.Builder(w.state);
+      in.phase = phase;
+      in.unstableRestarts = 2;
+      w.state = in.build();
+      w.on(new MachineEvent.ResetCounters());
+      assertEquals(phase, w.phase(), "the phase stays");
+      assertEquals(0, w.state.restarts());
+      assertEquals(0, w.state.unstableRestarts());
+      assertEquals(0, w.effect(MachineEffect.Recounted.class).state().restarts(), "said");
+      assertTrue(w.published().isEmpty(), "no move to publish");
+      in = new MachineState.Builder(w.state);
+      in.restarts = 3;
+      w.state = in.build();
+    }
+  }
+
   // ---------------------------------------------------------------- the rules
 
   @Test
