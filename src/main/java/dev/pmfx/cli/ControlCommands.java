@@ -136,8 +136,27 @@ final class ControlCommands {
         description = "its stderr's log file")
     Path errorFile;
 
-    @Option(names = "--time", description = "prefix its log lines with the date and time")
+    @Option(
+        names = "--time",
+        description = "prefix its log lines with the date and time, as time: true does")
     boolean time;
+
+    @Option(
+        names = {"-l", "--log"},
+        arity = "0..1",
+        paramLabel = "FILE",
+        fallbackValue = "",
+        description = "a combined log of stdout and stderr: FILE, or NAME.log in pmfx's logs")
+    String combinedLog;
+
+    @Option(
+        names = "--log-type",
+        paramLabel = "TYPE",
+        description = "json: each line as PM2's JSON logs (log_type)")
+    String logType;
+
+    @Option(names = "--disable-logs", description = "no log files (disable_logs)")
+    boolean disableLogs;
 
     @Spec CommandSpec spec;
 
@@ -337,7 +356,20 @@ final class ControlCommands {
         spec.put("error_file", errorFile.toAbsolutePath().toString());
       }
       if (time) {
-        spec.put("log_date_format", "YYYY-MM-DD HH:mm:ss Z");
+        spec.put("time", true);
+      }
+      if (combinedLog != null) {
+        if (combinedLog.isEmpty()) {
+          spec.put("log_file", true);
+        } else {
+          spec.put("log_file", Path.of(combinedLog).toAbsolutePath().toString());
+        }
+      }
+      if (logType != null) {
+        spec.put("log_type", logType);
+      }
+      if (disableLogs) {
+        spec.put("disable_logs", true);
       }
       ObjectNode root = JsonNodeFactory.instance.objectNode();
       root.putArray("apps").add(spec);

@@ -804,6 +804,9 @@ class DaemonCliTest {
             "300M",
             "--no-autorestart",
             "--time",
+            "--log-type",
+            "json",
+            "--log",
             "-o",
             out.toString());
     assertEquals(0, started.code(), started.toString());
@@ -812,7 +815,10 @@ class DaemonCliTest {
       assertEquals(java.time.Duration.ofMillis(3000), spec.killTimeout());
       assertEquals(300L << 20, spec.maxMemoryRestart().orElseThrow().bytes());
       assertFalse(spec.autorestart());
-      assertTrue(spec.logDateFormat().isPresent());
+      // the format time: true gives in a file
+      assertEquals(java.util.Optional.of("YYYY-MM-DDTHH:mm:ss"), spec.logDateFormat());
+      assertTrue(spec.logs().json());
+      assertTrue(spec.logs().combinedAtDefault());
       assertEquals(out, spec.outFile().orElseThrow());
     }
   }
