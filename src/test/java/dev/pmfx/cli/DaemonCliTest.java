@@ -821,6 +821,12 @@ class DaemonCliTest {
       assertTrue(spec.logs().combinedAtDefault());
       assertEquals(out, spec.outFile().orElseThrow());
     }
+    Run describe = pmfx.pmfx("describe", "api");
+    String described = describe.out().replaceAll(" +", " ");
+    assertTrue(
+        described.contains("combined log │ " + pmfx.home.dir().resolve("logs/api.log")),
+        describe.out());
+    assertTrue(described.contains("log type │ json"), describe.out());
   }
 
   @Test
