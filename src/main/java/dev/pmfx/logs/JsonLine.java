@@ -16,7 +16,25 @@ public final class JsonLine {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
           .withZone(java.time.ZoneOffset.UTC);
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private JsonLine() {}
+
+  /** The message of a line {@link #format} wrote; empty for any other line. */
+  public static Optional<String> message(String line) {
+    if (!line.startsWith("{\"message\":")) {
+      return Optional.empty();
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode message = JSON.readTree(line).get("message");
+      return message != null && message.isTextual()
+          ? Optional.of(message.asText())
+          : Optional.empty();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+      return Optional.empty();
+    }
+  }
 
   /**
    * @param type {@code out} or {@code err}

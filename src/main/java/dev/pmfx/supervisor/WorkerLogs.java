@@ -153,6 +153,7 @@ final class WorkerLogs {
               } catch (IOException e) {
                 // the process's pipe closed
               } finally {
+                files.forEach(WorkerLogs::flush); // a last line without a newline came at the end
                 done.complete(null);
               }
             });
@@ -306,7 +307,9 @@ final class WorkerLogs {
                 }
                 Instant changed = Files.getLastModifiedTime(path).toInstant();
                 for (String text : LogFile.lastLines(path, lines)) {
-                  history.add(new LogLine(changed, -1, spec.name(), instance, stream, text));
+                  // a JSON log's lines read back as what the worker wrote
+                  String said = spec.logs().json() ? JsonLine.message(text).orElse(text) : text;
+                  history.add(new LogLine(changed, -1, spec.name(), instance, stream, said));
                 }
               } catch (IOException e) {
                 history.add(

@@ -177,6 +177,9 @@ class WorkerLogsTest {
         """);
     pmfx.events.awaitState("api", WorkerState.STOPPED);
     pmfx.events.awaitState("quiet", WorkerState.STOPPED);
+    pmfx.events.awaitLine("api", "line 3 (no newline)"::equals);
+    var api = pmfx.engine.snapshot().stream().filter(a -> a.name().equals("api")).findFirst();
+    var history = pmfx.engine.logHistory(api.orElseThrow().spec(), 5).get();
     pmfx.engine.close();
 
     List<String> out = Files.readAllLines(logs().resolve("api-out.log"));
@@ -191,6 +194,10 @@ class WorkerLogsTest {
         List.of("message", "timestamp", "type", "process_id", "app_name"),
         iterable(first.fieldNames()));
     assertEquals(out, Files.readAllLines(logs().resolve("api.log")), "the combined log");
+    assertEquals(
+        List.of("line 1", "line 2", "line 3 (no newline)"),
+        history.stream().map(l -> l.text()).toList(),
+        "read back as the worker wrote them");
     assertFalse(Files.exists(logs().resolve("api-error.log")));
     assertFalse(Files.exists(pmfx.dir.resolve("NULL")));
     assertFalse(Files.exists(EngineHarness.workers().resolve("NULL")));
