@@ -68,12 +68,17 @@ final class WorkerLogs {
    * its rotation, and rotates those due by size or by time, though their workers are quiet.
    */
   private void rotateWhenDue() {
+    long last = System.nanoTime();
     while (!Thread.currentThread().isInterrupted()) {
       try {
-        Thread.sleep(settings.workerInterval());
+        Thread.sleep(1_000); // a shorter workerInterval set meanwhile counts from now
       } catch (InterruptedException e) {
         return;
       }
+      if (System.nanoTime() - last < settings.workerInterval().toNanos()) {
+        continue;
+      }
+      last = System.nanoTime();
       settings = LogSettings.load(home);
       Instant now = Instant.now();
       files.forEach(

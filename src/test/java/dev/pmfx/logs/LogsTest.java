@@ -2,6 +2,7 @@ package dev.pmfx.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -172,6 +173,44 @@ class LogsTest {
     assertEquals("daily__2026-12-08.log", copies.getFirst().getFileName().toString());
     assertEquals(List.of("before midnight"), Files.readAllLines(copies.getFirst()));
     assertEquals(List.of("after midnight"), Files.readAllLines(log));
+  }
+
+  @Test
+  void anAppsLogOptionsComeBeforeTheGlobalSettingsAndABadStoredValueGivesItsDefault()
+      throws Exception {
+    var home = new dev.pmfx.home.PmfxHome(dir.resolve("home"));
+    LogSettings.set(home, "pm2-logrotate:max_size", Optional.of("1M"));
+    LogSettings.set(home, "logrotate:rotateinterval", Optional.of("0 0 * * *"));
+    Files.writeString(
+        LogSettings.file(home),
+        Files.readString(LogSettings.file(home)) + "logrotate\\:retain=lots\n",
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+    dev.pmfx.config.LogOptions app =
+        new dev.pmfx.config.LogOptions(
+            Optional.empty(),
+            Optional.of(9),
+            Optional.of(true),
+            Optional.empty(),
+            false,
+            false,
+            false);
+
+    Rotation global = LogSettings.load(home).rotation(dev.pmfx.config.LogOptions.NONE);
+    Rotation own = LogSettings.load(home).rotation(app);
+
+    assertEquals(1L << 20, global.maxBytes());
+    assertEquals(Rotation.DEFAULT_RETAIN, global.retain(), "'lots' is no number: the default");
+    assertFalse(global.compress());
+    assertEquals(Optional.of("0 0 * * *"), global.interval());
+    assertEquals(1L << 20, own.maxBytes());
+    assertEquals(9, own.retain());
+    assertTrue(own.compress());
+    assertEquals(
+        Optional.of("logrotate:retain must be a whole number of at least 0; found 'lots'"),
+        LogSettings.problem("logrotate:retain", "lots"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LogSettings.set(home, "logrotate:compress", Optional.of("yes")));
   }
 
   @Test

@@ -156,6 +156,38 @@ class WorkerLogsTest {
   }
 
   @Test
+  void aSettingChangedWhileAWorkerRunsAppliesWithinTheWorkerInterval() throws Exception {
+    LogSettings.set(pmfx.home, "logrotate:workerInterval", Optional.of("1"));
+    pmfx.start(
+        """
+        apps:
+          - name: ticker
+            script: Ticker.java
+            cwd: ${workers}
+            env: { PAUSE_MS: "100" }
+        """);
+    Path log = logs().resolve("ticker-out.log");
+    pmfx.events.awaitLine("ticker", "tick 3"::equals);
+    assertEquals(List.of(), LogFile.rotatedCopies(log));
+
+    LogSettings.set(pmfx.home, "pm2-logrotate:rotateInterval", Optional.of("* * * * * *"));
+    LogSettings.set(pmfx.home, "pm2-logrotate:compress", Optional.of("true"));
+    long deadline = System.nanoTime() + EngineHarness.PATIENCE.toNanos();
+    while (LogFile.rotatedCopies(log).size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    pmfx.engine.close();
+
+    List<Path> copies = LogFile.rotatedCopies(log);
+    assertTrue(copies.size() >= 2, copies.toString());
+    assertTrue(copies.stream().allMatch(c -> c.toString().endsWith(".gz")), copies.toString());
+    List<String> lines = everyLine(log);
+    for (int i = 0; i < lines.size(); i++) {
+      assertEquals("tick " + (i + 1), lines.get(i));
+    }
+  }
+
+  @Test
   void jsonLinesACombinedLogAtTheDefaultPathAndNoFilesWhereLogsAreOff() throws Exception {
     pmfx.start(
         """
