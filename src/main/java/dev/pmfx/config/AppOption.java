@@ -234,21 +234,44 @@ public final class AppOption<T> {
   /** The format {@link #TIME} gives log lines. */
   static final String TIME_FORMAT = "YYYY-MM-DDTHH:mm:ss";
 
+  /** How the Config tab shows a log option the app leaves to the global settings. */
+  private static final String GLOBAL = "(global) logrotate:";
+
   /** No default: the global {@code logrotate:max_size}, 10M unless set. */
   public static final AppOption<ByteSize> LOG_MAX_SIZE =
-      new AppOption<>("log_max_size", List.of(), OptionValues::size, null, null);
+      new AppOption<>(
+          "log_max_size",
+          List.of(),
+          OptionValues::size,
+          null,
+          s -> s.logs().maxSize().map(Object::toString).orElse(GLOBAL + "max_size"));
 
   /** No default: the global {@code logrotate:retain}, 5 unless set. */
   public static final AppOption<Integer> LOG_RETAIN =
-      new AppOption<>("log_retain", List.of(), (v, m) -> v.whole(m, 0), null, null);
+      new AppOption<>(
+          "log_retain",
+          List.of(),
+          (v, m) -> v.whole(m, 0),
+          null,
+          s -> s.logs().retain().map(String::valueOf).orElse(GLOBAL + "retain"));
 
   /** No default: the global {@code logrotate:compress}, false unless set. */
   public static final AppOption<Boolean> LOG_COMPRESS =
-      new AppOption<>("log_compress", List.of(), OptionValues::bool, null, null);
+      new AppOption<>(
+          "log_compress",
+          List.of(),
+          OptionValues::bool,
+          null,
+          s -> s.logs().compress().map(String::valueOf).orElse(GLOBAL + "compress"));
 
   /** No default: the global {@code logrotate:rotateInterval}, none unless set. */
   public static final AppOption<String> LOG_ROTATE_INTERVAL =
-      new AppOption<>("log_rotate_interval", List.of(), OptionValues::cron, null, null);
+      new AppOption<>(
+          "log_rotate_interval",
+          List.of(),
+          OptionValues::cron,
+          null,
+          s -> s.logs().rotateInterval().orElse(GLOBAL + "rotateInterval"));
 
   /** 'json' writes each line as PM2's JSON logs; 'text', the default, the line as it came. */
   public static final AppOption<Boolean> LOG_TYPE =
