@@ -152,6 +152,25 @@ class LogsTest {
   }
 
   @Test
+  void emptyingAFileDeletesItsRotatedCopiesAndAnEarlierPmfxsNumberedOnes() throws Exception {
+    Path log = dir.resolve("api-out.log");
+    try (LogFile file = new LogFile(log, 100, 3, Optional.empty())) {
+      for (int i = 0; i < 20; i++) {
+        file.append(Instant.EPOCH, "line %02d 123456789".formatted(i), true);
+      }
+      Files.writeString(dir.resolve("api-out.log.1"), "from an earlier pmfx\n");
+      Files.writeString(dir.resolve("api-error.log"), "another file\n");
+      assertEquals(3, LogFile.rotatedCopies(log).size());
+
+      file.empty();
+      file.append(Instant.EPOCH, "after", true);
+    }
+
+    assertEquals(List.of("api-error.log", "api-out.log"), names(dir));
+    assertEquals(List.of("after"), Files.readAllLines(log));
+  }
+
+  @Test
   void aCronRotatesTheFileOnTimeThoughNoLineCame() throws Exception {
     Path log = dir.resolve("daily.log");
     Instant start = Instant.parse("2026-12-07T23:59:58Z");
