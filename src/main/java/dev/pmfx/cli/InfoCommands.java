@@ -259,16 +259,31 @@ final class InfoCommands {
             rows.add(List.of("cwd", app.spec().cwd().toString()));
             rows.add(List.of("file", app.file().map(Object::toString).orElse("none")));
             rows.add(List.of("env", app.envName().map(n -> "env_" + n).orElse("env")));
+            boolean logged = !app.spec().logs().disabled();
+            String off = "none (disable_logs)";
             rows.add(
                 List.of(
                     "out log",
-                    LogPaths.of(home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.OUT)
-                        .toString()));
+                    logged
+                        ? LogPaths.of(
+                                home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.OUT)
+                            .toString()
+                        : off));
             rows.add(
                 List.of(
                     "error log",
-                    LogPaths.of(home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.ERR)
-                        .toString()));
+                    logged
+                        ? LogPaths.of(
+                                home, app.spec(), w.instance(), EngineEvent.LogLine.Stream.ERR)
+                            .toString()
+                        : off));
+            if (logged) {
+              LogPaths.combined(home, app.spec())
+                  .ifPresent(p -> rows.add(List.of("combined log", p.toString())));
+            }
+            if (logged && app.spec().logs().json()) {
+              rows.add(List.of("log type", "json"));
+            }
             rows.add(
                 List.of(
                     "watch",

@@ -45,7 +45,30 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = "--out", description = "stdout only")
   boolean outOnly;
 
+  @Option(
+      names = "--json",
+      description =
+          "each line as JSON, as pm2 logs --json prints it: message, timestamp, type (out or"
+              + " err), process_id, app_name")
+  boolean json;
+
+  @Option(names = "--raw", description = "the lines alone, without the app's name before them")
+  boolean raw;
+
+  @Option(
+      names = "--timestamp",
+      arity = "0..1",
+      paramLabel = "FORMAT",
+      fallbackValue = "YYYY-MM-DD-HH:mm:ss",
+      description =
+          "the time before each line, in a moment.js format (default: ${FALLBACK-VALUE});"
+              + " a line read from a file has its file's time")
+  String timestamp;
+
   @Spec CommandSpec spec;
+
+  /** Worker ids by app and instance, for lines read from files. */
+  private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -58,6 +81,9 @@ final class LogsCommand implements Callable<Integer> {
         return Client.FAILED;
       }
       Set<String> names = Set.copyOf(apps.stream().map(AppStatus::name).toList());
+      for (AppStatus app : apps) {
+        app.workers().forEach(w -> ids.put(app.name() + "-" + w.instance(), w.id()));
+      }
       // A worker id names that worker's lines alone, as in PM2.
       java.util.OptionalInt instance =
           Client.isWorkerTarget(target)
@@ -112,7 +138,26 @@ final class LogsCommand implements Callable<Integer> {
     if (error ? outOnly : errOnly) {
       return;
     }
+    java.util.Optional<java.time.format.DateTimeFormatter> dates =
+        java.util.Optional.ofNullable(timestamp)
+            .map(dev.pmfx.logs.MomentFormat::toFormatter)
+            .map(f -> f.withZone(java.time.ZoneId.systemDefault()));
+    if (json) {
+      int id =
+          line.workerId() >= 0
+              ? line.workerId()
+              : ids.getOrDefault(line.app() + "-" + line.instance(), -1);
+      out.println(
+          dev.pmfx.logs.JsonLine.format(
+              line.text(), line.at(), error ? "err" : "out", id, line.app(), dates));
+      return;
+    }
+    String time = dates.map(f -> f.format(line.at()) + " ").orElse("");
+    if (raw) {
+      out.println(time + line.text());
+      return;
+    }
     String source = line.workerId() >= 0 ? line.workerId() + "|" + line.app() : line.label();
-    out.println(source + (error ? " ERR | " : " | ") + line.text());
+    out.println(time + source + (error ? " ERR | " : " | ") + line.text());
   }
 }

@@ -129,9 +129,20 @@ final class StartOptions {
 
   @Option(
       names = {"-l", "--log"},
+      arity = "0..1",
       paramLabel = "FILE",
-      description = "a log file of both streams")
-  Path logFile;
+      fallbackValue = "",
+      description = "a combined log of stdout and stderr: FILE, or NAME.log in pmfx's logs")
+  String combinedLog;
+
+  @Option(
+      names = "--log-type",
+      paramLabel = "TYPE",
+      description = "json: each line as PM2's JSON logs (log_type)")
+  String logType;
+
+  @Option(names = "--disable-logs", description = "no log files (disable_logs)")
+  boolean disableLogs;
 
   @Option(names = "--merge-logs", description = "one log for all its instances")
   boolean mergeLogs;
@@ -142,7 +153,9 @@ final class StartOptions {
       description = "prefix its log lines with the time, e.g. 'YYYY-MM-DD HH:mm:ss'")
   String logDateFormat;
 
-  @Option(names = "--time", description = "prefix its log lines with the date and time")
+  @Option(
+      names = "--time",
+      description = "prefix its log lines with the date and time, as time: true does")
   boolean time;
 
   /**
@@ -219,12 +232,22 @@ final class StartOptions {
     }
     path(spec, "out_file", outFile);
     path(spec, "error_file", errorFile);
-    path(spec, "log_file", logFile);
+    if (combinedLog != null) {
+      if (combinedLog.isEmpty()) {
+        spec.put("log_file", true);
+      } else {
+        spec.put("log_file", Path.of(combinedLog).toAbsolutePath().toString());
+      }
+    }
+    text(spec, "log_type", logType);
+    if (disableLogs) {
+      spec.put("disable_logs", true);
+    }
     if (mergeLogs) {
       spec.put("merge_logs", true);
     }
     if (time) {
-      spec.put("log_date_format", "YYYY-MM-DD HH:mm:ss Z");
+      spec.put("time", true);
     }
     text(spec, "log_date_format", logDateFormat);
   }

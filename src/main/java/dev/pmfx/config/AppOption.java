@@ -206,7 +206,11 @@ public final class AppOption<T> {
 
   public static final AppOption<String> ERROR_FILE =
       logFile("error_file", List.of("error", "err", "err_file", "err_log"));
-  public static final AppOption<String> LOG_FILE = logFile("log_file", List.of("log"));
+
+  /** A path, or true for {@code NAME.log} in pmfx's logs folder. */
+  public static final AppOption<String> LOG_FILE =
+      new AppOption<>("log_file", List.of("log"), LogOptionReaders::combined, null, null);
+
   public static final AppOption<Boolean> MERGE_LOGS =
       new AppOption<>(
           "merge_logs",
@@ -229,6 +233,57 @@ public final class AppOption<T> {
 
   /** The format {@link #TIME} gives log lines. */
   static final String TIME_FORMAT = "YYYY-MM-DDTHH:mm:ss";
+
+  /** How the Config tab shows a log option the app leaves to the global settings. */
+  private static final String GLOBAL = "(global) logrotate:";
+
+  /** No default: the global {@code logrotate:max_size}, 10M unless set. */
+  public static final AppOption<ByteSize> LOG_MAX_SIZE =
+      new AppOption<>(
+          "log_max_size",
+          List.of(),
+          OptionValues::size,
+          null,
+          s -> s.logs().maxSize().map(Object::toString).orElse(GLOBAL + "max_size"));
+
+  /** No default: the global {@code logrotate:retain}, 5 unless set. */
+  public static final AppOption<Integer> LOG_RETAIN =
+      new AppOption<>(
+          "log_retain",
+          List.of(),
+          (v, m) -> v.whole(m, 0),
+          null,
+          s -> s.logs().retain().map(String::valueOf).orElse(GLOBAL + "retain"));
+
+  /** No default: the global {@code logrotate:compress}, false unless set. */
+  public static final AppOption<Boolean> LOG_COMPRESS =
+      new AppOption<>(
+          "log_compress",
+          List.of(),
+          OptionValues::bool,
+          null,
+          s -> s.logs().compress().map(String::valueOf).orElse(GLOBAL + "compress"));
+
+  /** No default: the global {@code logrotate:rotateInterval}, none unless set. */
+  public static final AppOption<String> LOG_ROTATE_INTERVAL =
+      new AppOption<>(
+          "log_rotate_interval",
+          List.of(),
+          OptionValues::cron,
+          null,
+          s -> s.logs().rotateInterval().orElse(GLOBAL + "rotateInterval"));
+
+  /** 'json' writes each line as PM2's JSON logs; 'text', the default, the line as it came. */
+  public static final AppOption<Boolean> LOG_TYPE =
+      new AppOption<>(
+          "log_type",
+          List.of(),
+          LogOptionReaders::json,
+          false,
+          s -> s.logs().json() ? "json" : "text");
+
+  public static final AppOption<Boolean> DISABLE_LOGS =
+      bool("disable_logs", false, s -> s.logs().disabled());
 
   public static final AppOption<String> INSTANCE_VAR =
       new AppOption<>(
@@ -277,6 +332,12 @@ public final class AppOption<T> {
           MERGE_LOGS,
           LOG_DATE_FORMAT,
           TIME,
+          LOG_TYPE,
+          DISABLE_LOGS,
+          LOG_MAX_SIZE,
+          LOG_RETAIN,
+          LOG_COMPRESS,
+          LOG_ROTATE_INTERVAL,
           INSTANCE_VAR,
           INCREMENT_VAR,
           TREEKILL);

@@ -64,7 +64,6 @@ final class AppReader {
   static final Set<String> IGNORED_PM2_KEYS =
       Set.of(
           "version",
-          "log_type",
           "source_map_support",
           "disable_source_map_support",
           "vizion",
@@ -86,7 +85,6 @@ final class AppReader {
           "kill_retry_time",
           "pid_file",
           "pid",
-          "disable_logs",
           "node_version",
           "execute_command",
           "v8",
@@ -193,7 +191,7 @@ final class AppReader {
         given(CRON_RESTART),
         given(OUT_FILE).map(cwd::resolve),
         given(ERROR_FILE).map(cwd::resolve),
-        given(LOG_FILE).map(cwd::resolve),
+        given(LOG_FILE).filter(f -> !f.isEmpty()).map(cwd::resolve),
         value(MERGE_LOGS),
         logDateFormat,
         value(NAMESPACE),
@@ -204,7 +202,15 @@ final class AppReader {
         value(BALANCER_STRATEGY),
         value(DRAIN_TIMEOUT),
         value(QUEUE_TIMEOUT),
-        object.location());
+        object.location(),
+        new LogOptions(
+            given(AppOption.LOG_MAX_SIZE),
+            given(AppOption.LOG_RETAIN),
+            given(AppOption.LOG_COMPRESS),
+            given(AppOption.LOG_ROTATE_INTERVAL),
+            value(AppOption.LOG_TYPE),
+            value(AppOption.DISABLE_LOGS),
+            given(LOG_FILE).filter(String::isEmpty).isPresent()));
   }
 
   /** {@code env} with {@code port}, when set, as its PORT, as PM2 applies it. */

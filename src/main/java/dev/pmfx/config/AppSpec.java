@@ -22,6 +22,7 @@ import java.util.Optional;
  *     is the one a cluster app gets
  * @param watch paths to watch, relative to {@link #cwd}; empty when watching is off
  * @param location where the app's object starts in its file
+ * @param logs rotation and the form of its log files, beyond their paths
  */
 public record AppSpec(
     String name,
@@ -65,7 +66,8 @@ public record AppSpec(
     BalancerStrategy balancerStrategy,
     Duration drainTimeout,
     Duration queueTimeout,
-    Location location) {
+    Location location,
+    LogOptions logs) {
 
   /**
    * Workers one app may have at most, in its file and by scaling: more on one machine is a typo,
@@ -101,6 +103,7 @@ public record AppSpec(
     queueTimeout = queueTimeout == null ? DEFAULT_QUEUE_TIMEOUT : queueTimeout;
     balancer = balancer == null ? Optional.empty() : balancer;
     balancerStrategy = balancerStrategy == null ? BalancerStrategy.ROUND_ROBIN : balancerStrategy;
+    logs = logs == null ? LogOptions.NONE : logs;
   }
 
   /**
@@ -207,7 +210,8 @@ public record AppSpec(
         balancerStrategy,
         drainTimeout,
         queueTimeout,
-        location);
+        location,
+        logs);
   }
 
   private static Map<String, String> ordered(Map<String, String> map) {

@@ -39,7 +39,7 @@ public final class CronSchedule {
   private CronSchedule() {}
 
   /** What is wrong with the expression, or empty when it is valid. */
-  static Optional<String> problem(String expression) {
+  public static Optional<String> problem(String expression) {
     if (MACRO.matcher(expression).matches()) {
       return Optional.empty();
     }

@@ -255,12 +255,12 @@ final class OptionValues {
     return value;
   }
 
-  /** A log file's path as written, {@code ~} expanded; {@code false} is /dev/null. */
+  /** A log file's path as written, {@code ~} expanded; {@code false} and 'NULL' are /dev/null. */
   Optional<String> logPath(Member m) {
     if (m.value() instanceof BoolNode b && !b.value()) {
       return Optional.of("/dev/null"); // PM2: false discards the stream
     }
-    return nonEmptyText(m).map(OptionValues::expandHome);
+    return nonEmptyText(m).map(p -> p.equals("NULL") ? "/dev/null" : expandHome(p));
   }
 
   /** {@code parsed}, or an error that the value must be {@code allowed} when it is empty. */
@@ -411,7 +411,7 @@ final class OptionValues {
     };
   }
 
-  /** A cron expression; empty, without an error, for PM2's 0 that turns cron restarts off. */
+  /** A cron expression; empty, without an error, for PM2's 0 that turns it off. */
   Optional<String> cron(Member m) {
     ConfigNode v = m.value();
     if ((v instanceof NumberNode n && n.value().signum() == 0)
@@ -427,8 +427,14 @@ final class OptionValues {
     if (problem.isPresent()) {
       report.error(
           v.location(),
-          path + ".cron_restart",
-          label + ": cron_restart '" + expression + "' is not a cron expression: " + problem.get(),
+          path + "." + m.key(),
+          label
+              + ": "
+              + m.key()
+              + " '"
+              + expression
+              + "' is not a cron expression: "
+              + problem.get(),
           "five fields (minute hour day month weekday), or six with seconds first;"
               + " e.g. '0 3 * * *' is 03:00 every day");
       return Optional.empty();

@@ -6,7 +6,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,34 +13,67 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
- * One log file that lines are appended to, whole: rotated when it passes {@code maxBytes} ({@code
- * out.log} → {@code out.log.1} → ... → {@code out.log.<keep>}, the oldest dropped), each line
- * prefixed with the time when a format is set. Several workers may share one file ({@code
- * merge_logs}); their lines never interleave mid-line.
+ * One log file that lines are appended to, whole: rotated as its {@link Rotation} says (past a
+ * size, and at the times of a cron when set) into {@code NAME__DATE.log}, gzipped when asked, the
+ * newest copies kept; each line prefixed with the time when a format is set. Several workers may
+ * share one file ({@code merge_logs}); their lines never interleave mid-line.
  */
 public final class LogFile implements AutoCloseable {
 
-  public static final long DEFAULT_MAX_BYTES = 10L << 20;
-  public static final int DEFAULT_KEEP = 5;
-
   private final Path path;
-  private final long maxBytes;
-  private final int keep;
   private final Optional<DateTimeFormatter> dates;
+  private Rotation rotation;
+  private java.time.ZonedDateTime nextTimed;
   private BufferedWriter writer;
   private long size;
   private long lastCheck = System.nanoTime();
 
-  public LogFile(Path path, long maxBytes, int keep, Optional<DateTimeFormatter> dates)
+  public LogFile(Path path, Rotation rotation, Optional<DateTimeFormatter> dates)
       throws IOException {
     this.path = path;
-    this.maxBytes = maxBytes;
-    this.keep = keep;
     this.dates = dates.map(f -> f.withZone(ZoneId.systemDefault()));
     if (path.getParent() != null) {
       Files.createDirectories(path.getParent());
     }
     open();
+    rotation(rotation, Instant.now());
+  }
+
+  /** At {@code maxBytes}, the newest {@code keep} copies kept, no time-based rotation. */
+  public LogFile(Path path, long maxBytes, int keep, Optional<DateTimeFormatter> dates)
+      throws IOException {
+    this(
+        path,
+        new Rotation(
+            maxBytes,
+            keep,
+            false,
+            Rotation.DEFAULT_DATE_FORMAT,
+            Optional.empty(),
+            ZoneId.systemDefault()),
+        dates);
+  }
+
+  /** The rotation in force. */
+  public synchronized Rotation rotation() {
+    return rotation;
+  }
+
+  /** Rotates as {@code next} says from now on; its cron counts from {@code now}. */
+  public synchronized void rotation(Rotation next, Instant now) {
+    if (next.equals(rotation)) {
+      return;
+    }
+    rotation = next;
+    nextTimed = next.interval().flatMap(cron -> nextTime(cron, now, next.zone())).orElse(null);
+  }
+
+  private static Optional<java.time.ZonedDateTime> nextTime(String cron, Instant now, ZoneId zone) {
+    try {
+      return dev.pmfx.config.CronSchedule.next(cron, now.atZone(zone));
+    } catch (IllegalArgumentException invalid) {
+      return Optional.empty(); // checked where it was set; never rotated by time
+    }
   }
 
   public Path path() {
@@ -98,11 +130,33 @@ public final class LogFile implements AutoCloseable {
     writer.write(text);
     writer.write('\n');
     size += text.length() + 1L; // characters, near enough to bytes to decide on rotation
-    if (size >= maxBytes && !path.toString().equals("/dev/null")) {
-      rotate();
-    } else if (flush) {
+    if (!rotateIfDue(at) && flush) {
       writer.flush();
     }
+  }
+
+  /**
+   * Writes what is buffered and rotates the file if it is due, by size or by time, though no line
+   * came: a cron's rotation happens on time in a quiet log too. An empty file is not rotated.
+   */
+  public synchronized void tick(Instant now) throws IOException {
+    writer.flush();
+    rotateIfDue(now);
+  }
+
+  private boolean rotateIfDue(Instant now) throws IOException {
+    if (path.toString().equals("/dev/null")) {
+      return false;
+    }
+    boolean timed = nextTimed != null && !now.isBefore(nextTimed.toInstant());
+    if (timed) {
+      nextTimed = nextTime(rotation.interval().orElseThrow(), now, rotation.zone()).orElse(null);
+    }
+    if (size > 0 && (size >= rotation.maxBytes() || timed)) {
+      rotate(now);
+      return true;
+    }
+    return false;
   }
 
   public synchronized void flush() throws IOException {
@@ -112,21 +166,70 @@ public final class LogFile implements AutoCloseable {
   /** Empties the file and deletes its rotated copies, as {@code pm2 flush} does; lines go on. */
   public synchronized void empty() throws IOException {
     writer.flush();
-    empty(path, keep);
+    empty(path);
     size = 0;
   }
 
-  /** Empties a log file that nothing writes now, and deletes its rotated copies. */
-  public static void empty(Path file, int keep) throws IOException {
+  /**
+   * Empties a log file that nothing writes now, and deletes its rotated copies (and those an
+   * earlier pmfx named {@code out.log.1}, {@code out.log.2}, ...).
+   */
+  public static void empty(Path file) throws IOException {
     if (Files.isRegularFile(file)) {
       try (java.nio.channels.FileChannel channel =
           java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
         channel.truncate(0);
       }
     }
-    for (int i = 1; i <= keep; i++) {
-      Files.deleteIfExists(file.resolveSibling(file.getFileName() + "." + i));
+    for (Path copy : rotatedCopies(file)) {
+      Files.deleteIfExists(copy);
     }
+    String numbered = java.util.regex.Pattern.quote(file.getFileName().toString()) + "\\.\\d+";
+    for (Path sibling : siblings(file)) {
+      if (sibling.getFileName().toString().matches(numbered)) {
+        Files.deleteIfExists(sibling);
+      }
+    }
+  }
+
+  /**
+   * The rotated copies of a log file, oldest first: {@code NAME__*} beside it, for {@code
+   * NAME.log}.
+   */
+  public static java.util.List<Path> rotatedCopies(Path file) throws IOException {
+    String prefix = base(file) + "__";
+    java.util.List<Path> copies = new java.util.ArrayList<>();
+    for (Path sibling : siblings(file)) {
+      if (sibling.getFileName().toString().startsWith(prefix)) {
+        copies.add(sibling);
+      }
+    }
+    java.util.Map<Path, Instant> changed = new java.util.HashMap<>();
+    for (Path copy : copies) {
+      changed.put(copy, Files.getLastModifiedTime(copy).toInstant());
+    }
+    // the same instant: NAME__DATE.log before NAME__DATE-2.log before NAME__DATE-10.log
+    copies.sort(
+        java.util.Comparator.<Path, Instant>comparing(changed::get)
+            .thenComparingInt(p -> p.getFileName().toString().length())
+            .thenComparing(p -> p.getFileName().toString()));
+    return copies;
+  }
+
+  private static java.util.List<Path> siblings(Path file) throws IOException {
+    Path folder = file.toAbsolutePath().getParent();
+    if (folder == null || !Files.isDirectory(folder)) {
+      return java.util.List.of();
+    }
+    try (var list = Files.list(folder)) {
+      return list.toList();
+    }
+  }
+
+  /** {@code app-out} for {@code app-out.log}; a name without {@code .log} whole. */
+  private static String base(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".log") ? name.substring(0, name.length() - 4) : name;
   }
 
   /** The format lines are prefixed with, if any. */
@@ -150,17 +253,19 @@ public final class LogFile implements AutoCloseable {
     }
   }
 
-  private void rotate() throws IOException {
+  private void rotate(Instant at) throws IOException {
     writer.close();
-    Files.deleteIfExists(rotated(keep));
-    for (int i = keep - 1; i >= 1; i--) {
-      if (Files.exists(rotated(i))) {
-        Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
     try {
-      if (keep > 0) {
-        Files.move(path, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+      if (rotation.retain() > 0) {
+        Path copy = copyName(at);
+        Files.move(path, copy);
+        if (rotation.compress()) {
+          gzip(copy);
+        }
+        java.util.List<Path> copies = rotatedCopies(path);
+        for (Path old : copies.subList(0, Math.max(0, copies.size() - rotation.retain()))) {
+          Files.deleteIfExists(old);
+        }
       } else {
         Files.delete(path);
       }
@@ -171,8 +276,31 @@ public final class LogFile implements AutoCloseable {
     }
   }
 
-  private Path rotated(int n) {
-    return path.resolveSibling(path.getFileName() + "." + n);
+  /** {@code NAME__DATE.log}, with {@code -2}, {@code -3}, ... after the date if that is taken. */
+  private Path copyName(Instant at) {
+    String date =
+        MomentFormat.toFormatter(rotation.dateFormat()).withZone(rotation.zone()).format(at);
+    String name = path.getFileName().toString();
+    String extension = name.endsWith(".log") ? ".log" : "";
+    String stem = base(path) + "__" + date;
+    Path copy = path.resolveSibling(stem + extension);
+    for (int n = 2;
+        Files.exists(copy) || Files.exists(copy.resolveSibling(copy.getFileName() + ".gz"));
+        n++) {
+      copy = path.resolveSibling(stem + "-" + n + extension);
+    }
+    return copy;
+  }
+
+  /** Replaces {@code copy} with {@code copy.gz}, which keeps its time of last change. */
+  private static void gzip(Path copy) throws IOException {
+    Path gz = copy.resolveSibling(copy.getFileName() + ".gz");
+    try (var in = Files.newInputStream(copy);
+        var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz), 64 * 1024)) {
+      in.transferTo(out);
+    }
+    Files.setLastModifiedTime(gz, Files.getLastModifiedTime(copy));
+    Files.delete(copy);
   }
 
   @Override

@@ -26,4 +26,22 @@ public final class LogPaths {
     return (stream == LogLine.Stream.OUT ? spec.outFile() : spec.errorFile())
         .orElse(folder(home).resolve(spec.name() + "-" + kind + suffix + ".log"));
   }
+
+  /**
+   * The app's combined log ({@code log_file}), if it has one: the path it names, or {@code
+   * NAME.log} in {@link #folder} for {@code log_file: true}.
+   */
+  public static java.util.Optional<Path> combined(PmfxHome home, AppSpec spec) {
+    return spec.logFile()
+        .or(
+            () ->
+                spec.logs().combinedAtDefault()
+                    ? java.util.Optional.of(folder(home).resolve(spec.name() + ".log"))
+                    : java.util.Optional.empty());
+  }
+
+  /** Whether the path discards what is written to it ({@code /dev/null}, PM2's 'NULL'). */
+  public static boolean discards(Path path) {
+    return path.toString().equals("/dev/null");
+  }
 }

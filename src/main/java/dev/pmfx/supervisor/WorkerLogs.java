@@ -1,14 +1,18 @@
 package dev.pmfx.supervisor;
 
 import dev.pmfx.config.AppSpec;
+import dev.pmfx.config.LogOptions;
 import dev.pmfx.engine.CommandResult.Problem;
 import dev.pmfx.engine.EngineEvent.LogLine;
 import dev.pmfx.home.PmfxHome;
+import dev.pmfx.logs.JsonLine;
 import dev.pmfx.logs.LinePump;
 import dev.pmfx.logs.LogFile;
 import dev.pmfx.logs.LogPaths;
+import dev.pmfx.logs.LogSettings;
 import dev.pmfx.logs.LogTail;
 import dev.pmfx.logs.MomentFormat;
+import dev.pmfx.logs.Rotation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,17 +51,53 @@ final class WorkerLogs {
   private final Set<CompletableFuture<Void>> pumps = ConcurrentHashMap.newKeySet();
   private final Map<Integer, LogTail<LogLine>> tails = new ConcurrentHashMap<>();
   private final Map<Path, LogFile> files = new ConcurrentHashMap<>();
+  private final Map<Path, LogOptions> optionsOf = new ConcurrentHashMap<>();
+  private volatile LogSettings settings;
+  private final Thread rotator;
 
   WorkerLogs(PmfxHome home, EventHub events, Supplier<Instant> clock) {
     this.home = home;
     this.events = events;
     this.clock = clock;
+    this.settings = LogSettings.load(home);
+    this.rotator = Thread.ofVirtual().name("pmfx-log-rotation").start(this::rotateWhenDue);
+  }
+
+  /**
+   * Every {@code logrotate:workerInterval}: reads the global settings again, gives each open file
+   * its rotation, and rotates those due by size or by time, though their workers are quiet.
+   */
+  private void rotateWhenDue() {
+    long last = System.nanoTime();
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(1_000); // a shorter workerInterval set meanwhile counts from now
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (System.nanoTime() - last < settings.workerInterval().toNanos()) {
+        continue;
+      }
+      last = System.nanoTime();
+      settings = LogSettings.load(home);
+      Instant now = Instant.now();
+      files.forEach(
+          (path, file) -> {
+            try {
+              file.rotation(settings.rotation(optionsOf.getOrDefault(path, LogOptions.NONE)), now);
+              file.tick(now);
+            } catch (IOException e) {
+              // as for append: the views still have the lines
+            }
+          });
+    }
   }
 
   /** A worker's log files, opened before its process starts: one that cannot open stops it. */
   record Outputs(List<LogFile> out, List<LogFile> err) {}
 
   Outputs open(AppSpec spec, int instance) {
+    settings = LogSettings.load(home); // pmfx set takes effect for a worker started after it
     return new Outputs(
         filesFor(spec, instance, LogLine.Stream.OUT), filesFor(spec, instance, LogLine.Stream.ERR));
   }
@@ -94,9 +134,19 @@ final class WorkerLogs {
                     text -> {
                       LogLine line =
                           new LogLine(clock.get(), id, spec.name(), instance, stream, text);
+                      String written =
+                          spec.logs().json()
+                              ? JsonLine.format(
+                                  text,
+                                  line.at(),
+                                  stream == LogLine.Stream.OUT ? "out" : "err",
+                                  id,
+                                  spec.name(),
+                                  dates(spec))
+                              : text;
                       for (LogFile file : files) {
                         try {
-                          file.append(line.at(), text, false);
+                          file.append(line.at(), written, false);
                         } catch (IOException e) {
                           // the disk is full or the file went away; the tail and views still get it
                         }
@@ -108,6 +158,7 @@ final class WorkerLogs {
               } catch (IOException e) {
                 // the process's pipe closed
               } finally {
+                files.forEach(WorkerLogs::flush); // a last line without a newline came at the end
                 done.complete(null);
               }
             });
@@ -122,27 +173,47 @@ final class WorkerLogs {
     }
   }
 
+  /** The files a worker's stream goes to: none with {@code disable_logs}, none at /dev/null. */
   private List<LogFile> filesFor(AppSpec spec, int instance, LogLine.Stream stream) {
     List<LogFile> found = new ArrayList<>();
-    found.add(file(LogPaths.of(home, spec, instance, stream), spec));
-    spec.logFile().ifPresent(combined -> found.add(file(combined, spec)));
+    if (spec.logs().disabled()) {
+      return found;
+    }
+    List<Path> paths = new ArrayList<>();
+    paths.add(LogPaths.of(home, spec, instance, stream));
+    LogPaths.combined(home, spec).ifPresent(paths::add);
+    for (Path path : paths) {
+      if (!LogPaths.discards(path)) {
+        found.add(file(path, spec));
+      }
+    }
     return found;
   }
 
+  private static Optional<DateTimeFormatter> dates(AppSpec spec) {
+    return spec.logDateFormat()
+        .map(MomentFormat::toFormatter)
+        .map(f -> f.withZone(java.time.ZoneId.systemDefault()));
+  }
+
   private LogFile file(Path path, AppSpec spec) {
-    Optional<DateTimeFormatter> dates = spec.logDateFormat().map(MomentFormat::toFormatter);
+    // a JSON line has its time inside
+    Optional<DateTimeFormatter> dates = spec.logs().json() ? Optional.empty() : dates(spec);
+    Rotation rotation = settings.rotation(spec.logs());
+    optionsOf.put(path, spec.logs());
     return files.compute(
         path,
         (p, open) -> {
           if (open != null
               && open.dates().map(Object::toString).equals(dates.map(Object::toString))) {
+            open.rotation(rotation, Instant.now());
             return open;
           }
           try {
             if (open != null) {
-              open.close(); // the app's log_date_format changed
+              open.close(); // the app's log_date_format or log_type changed
             }
-            return new LogFile(p, LogFile.DEFAULT_MAX_BYTES, LogFile.DEFAULT_KEEP, dates);
+            return new LogFile(p, rotation, dates);
           } catch (IOException e) {
             throw new UncheckedIOException("cannot open log file " + p, e);
           }
@@ -203,14 +274,17 @@ final class WorkerLogs {
                 paths.add(LogPaths.of(home, spec, instance, stream));
               }
             }
-            spec.logFile().ifPresent(paths::add);
+            LogPaths.combined(home, spec).ifPresent(paths::add);
             for (Path path : paths) {
+              if (LogPaths.discards(path)) {
+                continue;
+              }
               try {
                 LogFile open = files.get(path);
                 if (open != null) {
                   open.empty();
                 } else {
-                  LogFile.empty(path, LogFile.DEFAULT_KEEP);
+                  LogFile.empty(path);
                 }
               } catch (IOException e) {
                 problems.add(
@@ -238,7 +312,9 @@ final class WorkerLogs {
                 }
                 Instant changed = Files.getLastModifiedTime(path).toInstant();
                 for (String text : LogFile.lastLines(path, lines)) {
-                  history.add(new LogLine(changed, -1, spec.name(), instance, stream, text));
+                  // a JSON log's lines read back as what the worker wrote
+                  String said = spec.logs().json() ? JsonLine.message(text).orElse(text) : text;
+                  history.add(new LogLine(changed, -1, spec.name(), instance, stream, said));
                 }
               } catch (IOException e) {
                 history.add(
@@ -262,6 +338,7 @@ final class WorkerLogs {
    * pmfx's reach that holds a pipe open cuts its lines off after {@code limit}.
    */
   void close(Duration limit) {
+    rotator.interrupt();
     try {
       CompletableFuture.allOf(pumps.toArray(CompletableFuture[]::new))
           .get(limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -236,6 +236,72 @@ class DaemonCliTest {
     assertEquals(1, unknown.code(), unknown.toString());
   }
 
+  @Test
+  void logsPrintJsonRawAndTimestampedLinesAsPm2LogsDoes() throws Exception {
+    assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "ticker").code());
+    Path out = pmfx.home.dir().resolve("logs/ticker-out.log");
+    DaemonHarness.await("ticker's lines in its log", () -> lines(out) >= 3);
+
+    Run raw = pmfx.pmfx("logs", "ticker", "--nostream", "--lines", "2", "--raw", "--out");
+    assertEquals(0, raw.code(), raw.toString());
+    assertEquals(2, raw.out().lines().filter(l -> l.matches("tick \\d+")).count(), raw.out());
+
+    Run json = pmfx.pmfx("logs", "ticker", "--nostream", "--lines", "2", "--json", "--out");
+    assertEquals(0, json.code(), json.toString());
+    List<String> objects = json.out().lines().filter(l -> l.startsWith("{")).toList();
+    assertEquals(2, objects.size(), json.out());
+    var first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(objects.getFirst());
+    assertTrue(first.get("message").asText().startsWith("tick "), objects.getFirst());
+    assertEquals("out", first.get("type").asText());
+    assertEquals("ticker", first.get("app_name").asText());
+    assertEquals(workers("ticker").getFirst().id(), first.get("process_id").asInt());
+
+    Run stamped = pmfx.pmfx("logs", "ticker", "--nostream", "--lines", "1", "--timestamp");
+    assertTrue(
+        stamped
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d-[\\d:]{8} ticker-0 \\| tick \\d+")),
+        stamped.out());
+    Run formatted =
+        pmfx.pmfx("logs", "ticker", "--nostream", "--lines", "1", "--timestamp", "[at] HH:mm");
+    assertTrue(
+        formatted.out().lines().anyMatch(l -> l.matches("at \\d\\d:\\d\\d ticker-0 \\| tick \\d+")),
+        formatted.out());
+  }
+
+  @Test
+  void setGetAndConfKeepTheGlobalLogSettingsAsPm2SetDoes() throws Exception {
+    Run set = pmfx.pmfx("set", "pm2-logrotate:max_size", "50M");
+    assertEquals(0, set.code(), set.toString());
+    assertEquals("logrotate:max_size = 50M\n", set.out());
+    assertEquals(0, pmfx.pmfx("conf", "logrotate:compress", "true").code());
+    assertEquals("50M\n", pmfx.pmfx("get", "logrotate:max_size").out());
+
+    Run all = pmfx.pmfx("conf");
+    assertEquals(0, all.code(), all.toString());
+    assertTrue(all.out().contains("logrotate:max_size = 50M\n"), all.out());
+    assertTrue(all.out().contains("logrotate:compress = true\n"), all.out());
+    assertTrue(all.out().contains("logrotate:retain = 5 (default)\n"), all.out());
+    assertTrue(
+        Files.readString(pmfx.home.dir().resolve("conf.properties"))
+            .contains("logrotate\\:max_size=50M"));
+
+    Run bad = pmfx.pmfx("set", "logrotate:retain", "many");
+    assertEquals(1, bad.code(), bad.toString());
+    assertEquals(
+        "pmfx: logrotate:retain must be a whole number of at least 0; found 'many'\n", bad.err());
+    Run badCron = pmfx.pmfx("set", "logrotate:rotateInterval", "0 25 * * *");
+    assertTrue(badCron.err().contains("Value 25 not in range [0, 23]"), badCron.err());
+    Run unknown = pmfx.pmfx("set", "logrotate:max_sise", "1M");
+    assertEquals(1, unknown.code());
+    assertTrue(
+        unknown.err().contains("pmfx has no setting 'logrotate:max_sise'; it has"), unknown.err());
+
+    assertEquals(0, pmfx.pmfx("unset", "logrotate:max_size").code());
+    assertEquals("10M\n", pmfx.pmfx("get", "logrotate:max_size").out());
+  }
+
   private static long lines(Path file) {
     try {
       return Files.exists(file) ? Files.readAllLines(file).size() : 0;
@@ -740,6 +806,9 @@ class DaemonCliTest {
             "300M",
             "--no-autorestart",
             "--time",
+            "--log-type",
+            "json",
+            "--log",
             "-o",
             out.toString());
     assertEquals(0, started.code(), started.toString());
@@ -748,9 +817,18 @@ class DaemonCliTest {
       assertEquals(java.time.Duration.ofMillis(3000), spec.killTimeout());
       assertEquals(300L << 20, spec.maxMemoryRestart().orElseThrow().bytes());
       assertFalse(spec.autorestart());
-      assertTrue(spec.logDateFormat().isPresent());
+      // the format time: true gives in a file
+      assertEquals(java.util.Optional.of("YYYY-MM-DDTHH:mm:ss"), spec.logDateFormat());
+      assertTrue(spec.logs().json());
+      assertTrue(spec.logs().combinedAtDefault());
       assertEquals(out, spec.outFile().orElseThrow());
     }
+    Run describe = pmfx.pmfx("describe", "api");
+    String described = describe.out().replaceAll(" +", " ");
+    assertTrue(
+        described.contains("combined log │ " + pmfx.home.dir().resolve("logs/api.log")),
+        describe.out());
+    assertTrue(described.contains("log type │ json"), describe.out());
   }
 
   @Test

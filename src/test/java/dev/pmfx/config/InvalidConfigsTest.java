@@ -156,6 +156,85 @@ class InvalidConfigsTest {
   }
 
   @Test
+  void badLogOptionsAreErrorsAtTheirLinesWithWhatIsAllowed(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("ecosystem.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        apps:
+          - name: api
+            script: server.js
+            log_max_size: lots
+            log_retain: -1
+            log_compress: "yes"
+            log_rotate_interval: "0 25 * * *"
+            log_type: xml
+            disable_logs: 1
+        """);
+    List<String> errors =
+        failed(loader.load(file)).errors().stream()
+            .map(d -> d.location().line() + " " + d.message())
+            .toList();
+
+    assertEquals(
+        List.of(
+            "4 app 'api': log_max_size must be a size: a whole number of bytes, or a number with"
+                + " K, M or G ('500M', '1G'); found \"lots\"",
+            "5 app 'api': log_retain must be a whole number of at least 0; found -1",
+            "6 app 'api': log_compress must be true or false; found \"yes\"",
+            "7 app 'api': log_rotate_interval '0 25 * * *' is not a cron expression: Value 25 not"
+                + " in range [0, 23]",
+            "8 app 'api': log_type must be 'json' (PM2's JSON lines) or 'text' (the default);"
+                + " found \"xml\"",
+            "9 app 'api': disable_logs must be true or false; found 1"),
+        errors);
+  }
+
+  @Test
+  void logOptionsLoadAsWrittenAndNullDiscardsAStream(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("ecosystem.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        apps:
+          - name: api
+            script: server.js
+            log_max_size: 50M
+            log_retain: 7
+            log_compress: true
+            log_rotate_interval: "0 0 * * *"
+            log_type: json
+            log_file: true
+            error_file: "NULL"
+          - name: quiet
+            script: server.js
+            disable_logs: true
+        """);
+    Ecosystem ecosystem = loaded(loader.load(file));
+    AppSpec api = ecosystem.apps().getFirst();
+
+    assertEquals(
+        new LogOptions(
+            Optional.of(new ByteSize(50L << 20)),
+            Optional.of(7),
+            Optional.of(true),
+            Optional.of("0 0 * * *"),
+            true,
+            false,
+            true),
+        api.logs());
+    assertEquals(Optional.empty(), api.logFile(), "the default path, which the engine names");
+    assertEquals(Optional.of(java.nio.file.Path.of("/dev/null")), api.errorFile());
+    assertTrue(ecosystem.apps().get(1).logs().disabled());
+    assertEquals(LogOptions.NONE, new LogOptions(null, null, null, null, false, false, false));
+    assertTrue(
+        ecosystem.warnings().stream().noneMatch(w -> w.message().contains("does not use")),
+        ecosystem.warnings().toString());
+  }
+
+  @Test
   void aClusterAppThatIsNotNodeAndNamesNoPortIsWarnedAtItsLine(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("ecosystem.yaml");

@@ -2,6 +2,8 @@ package dev.pmfx.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -87,17 +89,175 @@ class LogsTest {
   }
 
   @Test
-  void fileRotatesAtItsSizeAndKeepsABoundedNumberOfOldFiles() throws Exception {
+  void fileRotatesAtItsSizeIntoDatedCopiesAndKeepsTheNewestRetained() throws Exception {
     Path log = dir.resolve("app-out.log");
     try (LogFile file = new LogFile(log, 100, 2, Optional.empty())) {
       for (int i = 0; i < 50; i++) {
-        file.append(Instant.EPOCH, "line %02d 123456789".formatted(i), true);
+        file.append(
+            Instant.parse("2026-12-07T00:00:00Z"), "line %02d 123456789".formatted(i), true);
       }
     }
 
-    assertEquals(List.of("app-out.log", "app-out.log.1", "app-out.log.2"), names(dir));
-    assertEquals("line 49 123456789", Files.readAllLines(log).getLast());
-    assertFalse(Files.exists(dir.resolve("app-out.log.3")));
+    List<Path> copies = LogFile.rotatedCopies(log);
+    assertEquals(2, copies.size(), names(dir).toString());
+    String date =
+        MomentFormat.toFormatter(Rotation.DEFAULT_DATE_FORMAT)
+            .withZone(java.time.ZoneId.systemDefault())
+            .format(Instant.parse("2026-12-07T00:00:00Z"));
+    assertTrue(copies.getFirst().getFileName().toString().startsWith("app-out__" + date));
+    assertEquals(3, names(dir).size(), "the file and two copies: " + names(dir));
+    // the copies, oldest first, then the file: the last lines written, in order
+    List<String> kept = new ArrayList<>();
+    for (Path copy : copies) {
+      kept.addAll(Files.readAllLines(copy));
+    }
+    kept.addAll(Files.readAllLines(log));
+    assertEquals("line 49 123456789", kept.getLast());
+    for (int i = 1; i < kept.size(); i++) {
+      assertEquals(number(kept.get(i - 1)) + 1, number(kept.get(i)), kept.toString());
+    }
+  }
+
+  private static int number(String line) {
+    return Integer.parseInt(line.substring(5, 7));
+  }
+
+  @Test
+  void rotatedCopiesAreGzippedWhenCompressIsSetAndReadBackWhole() throws Exception {
+    Path log = dir.resolve("zipped.log");
+    Rotation rotation =
+        new Rotation(1_000, 10, true, "YYYY-MM-DD", Optional.empty(), java.time.ZoneOffset.UTC);
+    try (LogFile file = new LogFile(log, rotation, Optional.empty())) {
+      for (int i = 0; i < 300; i++) {
+        file.append(Instant.parse("2026-12-07T10:00:00Z"), "line " + i, true);
+      }
+    }
+
+    List<Path> copies = LogFile.rotatedCopies(log);
+    assertFalse(copies.isEmpty());
+    assertEquals("zipped__2026-12-07.log.gz", copies.getFirst().getFileName().toString());
+    assertEquals("zipped__2026-12-07-2.log.gz", copies.get(1).getFileName().toString());
+    List<String> all = new ArrayList<>();
+    for (Path copy : copies) {
+      assertTrue(copy.toString().endsWith(".gz"), copy.toString());
+      try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(copy))) {
+        all.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+      }
+    }
+    all.addAll(Files.readAllLines(log));
+    assertEquals(300, all.size());
+    for (int i = 0; i < 300; i++) {
+      assertEquals("line " + i, all.get(i));
+    }
+  }
+
+  @Test
+  void emptyingAFileDeletesItsRotatedCopiesAndAnEarlierPmfxsNumberedOnes() throws Exception {
+    Path log = dir.resolve("api-out.log");
+    try (LogFile file = new LogFile(log, 100, 3, Optional.empty())) {
+      for (int i = 0; i < 20; i++) {
+        file.append(Instant.EPOCH, "line %02d 123456789".formatted(i), true);
+      }
+      Files.writeString(dir.resolve("api-out.log.1"), "from an earlier pmfx\n");
+      Files.writeString(dir.resolve("api-error.log"), "another file\n");
+      assertEquals(3, LogFile.rotatedCopies(log).size());
+
+      file.empty();
+      file.append(Instant.EPOCH, "after", true);
+    }
+
+    assertEquals(List.of("api-error.log", "api-out.log"), names(dir));
+    assertEquals(List.of("after"), Files.readAllLines(log));
+  }
+
+  @Test
+  void aCronRotatesTheFileOnTimeThoughNoLineCame() throws Exception {
+    Path log = dir.resolve("daily.log");
+    Instant start = Instant.parse("2026-12-07T23:59:58Z");
+    Rotation midnight =
+        new Rotation(
+            1 << 20, 3, false, "YYYY-MM-DD", Optional.of("0 0 * * *"), java.time.ZoneOffset.UTC);
+    try (LogFile file = new LogFile(log, Rotation.DEFAULT, Optional.empty())) {
+      file.rotation(midnight, start);
+      file.append(start, "before midnight", true);
+      file.tick(start.plusSeconds(1));
+      assertEquals(List.of(), LogFile.rotatedCopies(log), "not yet");
+      file.tick(start.plusSeconds(3));
+      file.tick(start.plusSeconds(4)); // once: the next is the night after
+      file.append(start.plusSeconds(5), "after midnight", true);
+    }
+
+    List<Path> copies = LogFile.rotatedCopies(log);
+    assertEquals(1, copies.size());
+    assertEquals("daily__2026-12-08.log", copies.getFirst().getFileName().toString());
+    assertEquals(List.of("before midnight"), Files.readAllLines(copies.getFirst()));
+    assertEquals(List.of("after midnight"), Files.readAllLines(log));
+  }
+
+  @Test
+  void anAppsLogOptionsComeBeforeTheGlobalSettingsAndABadStoredValueGivesItsDefault()
+      throws Exception {
+    var home = new dev.pmfx.home.PmfxHome(dir.resolve("home"));
+    LogSettings.set(home, "pm2-logrotate:max_size", Optional.of("1M"));
+    LogSettings.set(home, "logrotate:rotateinterval", Optional.of("0 0 * * *"));
+    Files.writeString(
+        LogSettings.file(home),
+        Files.readString(LogSettings.file(home)) + "logrotate\\:retain=lots\n",
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+    dev.pmfx.config.LogOptions app =
+        new dev.pmfx.config.LogOptions(
+            Optional.empty(),
+            Optional.of(9),
+            Optional.of(true),
+            Optional.empty(),
+            false,
+            false,
+            false);
+
+    Rotation global = LogSettings.load(home).rotation(dev.pmfx.config.LogOptions.NONE);
+    Rotation own = LogSettings.load(home).rotation(app);
+
+    assertEquals(1L << 20, global.maxBytes());
+    assertEquals(Rotation.DEFAULT_RETAIN, global.retain(), "'lots' is no number: the default");
+    assertFalse(global.compress());
+    assertEquals(Optional.of("0 0 * * *"), global.interval());
+    assertEquals(1L << 20, own.maxBytes());
+    assertEquals(9, own.retain());
+    assertTrue(own.compress());
+    assertEquals(
+        Optional.of("logrotate:retain must be a whole number of at least 0; found 'lots'"),
+        LogSettings.problem("logrotate:retain", "lots"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LogSettings.set(home, "logrotate:compress", Optional.of("yes")));
+  }
+
+  @Test
+  void aJsonLineHasTheFieldsOfPm2sJsonLogs() throws Exception {
+    String line =
+        JsonLine.format(
+            "say \"hi\"\tthen\u0001",
+            Instant.parse("2026-12-07T10:15:30.5Z"),
+            "err",
+            4,
+            "api",
+            Optional.empty());
+
+    assertEquals(
+        "{\"message\":\"say \\\"hi\\\"\\tthen\\u0001\",\"timestamp\":\"2026-12-07T10:15:30.500Z\","
+            + "\"type\":\"err\",\"process_id\":4,\"app_name\":\"api\"}",
+        line);
+    var parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+    assertEquals("say \"hi\"\tthen\u0001", parsed.get("message").asText());
+    String dated =
+        JsonLine.format(
+            "x",
+            Instant.parse("2026-12-07T10:15:30Z"),
+            "out",
+            0,
+            "api",
+            Optional.of(MomentFormat.toFormatter("YYYY-MM-DD").withZone(java.time.ZoneOffset.UTC)));
+    assertTrue(dated.contains("\"timestamp\":\"2026-12-07\""), dated);
   }
 
   @Test

@@ -480,6 +480,7 @@ class MainWindowViewModelTest {
         write(
             "secret.yaml",
             "apps:\n  - name: api\n    script: api.sh\n    kill_timeout: 3s\n"
+                + "    log_type: json\n    log_retain: 9\n"
                 + "    env: { PORT: 3000, API_KEY: abc, DB_PASSWORD: pw }\n"
                 + "    env_production: { AUTH_TOKEN: t }\n"));
 
@@ -491,6 +492,10 @@ class MainWindowViewModelTest {
     assertTrue(entries.contains(new ConfigEntry("env.API_KEY", "abc", true)));
     assertTrue(entries.contains(new ConfigEntry("env.DB_PASSWORD", "pw", true)));
     assertTrue(entries.contains(new ConfigEntry("env_production.AUTH_TOKEN", "t", true)));
+    assertTrue(entries.contains(new ConfigEntry("log_type", "json", false)));
+    assertTrue(entries.contains(new ConfigEntry("log_retain", "9", false)));
+    assertTrue(
+        entries.contains(new ConfigEntry("log_compress", "(global) logrotate:compress", false)));
   }
 
   @Test
