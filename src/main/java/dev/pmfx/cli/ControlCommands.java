@@ -77,23 +77,6 @@ final class ControlCommands {
 
     @picocli.CommandLine.Mixin StartOptions app;
 
-    @Option(
-        names = {"-l", "--log"},
-        arity = "0..1",
-        paramLabel = "FILE",
-        fallbackValue = "",
-        description = "a combined log of stdout and stderr: FILE, or NAME.log in pmfx's logs")
-    String combinedLog;
-
-    @Option(
-        names = "--log-type",
-        paramLabel = "TYPE",
-        description = "json: each line as PM2's JSON logs (log_type)")
-    String logType;
-
-    @Option(names = "--disable-logs", description = "no log files (disable_logs)")
-    boolean disableLogs;
-
     @Spec CommandSpec spec;
 
     private List<String> scriptArgs = List.of();
