@@ -5,7 +5,6 @@ import dev.pmfx.engine.EngineEvent.MetricsSample.WorkerProbes;
 import dev.pmfx.ui.ProcessItems.AppItem;
 import dev.pmfx.ui.ProcessItems.Row;
 import dev.pmfx.ui.ProcessItems.WorkerItem;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -96,7 +95,10 @@ final class ActionsPane extends VBox {
     return button;
   }
 
-  /** The app's own actions its running workers offer, in the order they came. */
+  /**
+   * The app's own actions its running workers offer, by name: workers announce theirs in no order
+   * of their own, and the buttons should not move about between them.
+   */
   static List<String> actions(Row row) {
     List<WorkerItem> workers =
         switch (row) {
@@ -104,7 +106,7 @@ final class ActionsPane extends VBox {
           case AppItem app -> app.workers();
           case WorkerItem worker -> List.of(worker);
         };
-    Set<String> names = new LinkedHashSet<>();
+    Set<String> names = new java.util.TreeSet<>();
     for (WorkerItem w : workers) {
       WorkerProbes probes = w.probesProperty().get();
       if (probes != null && w.status().state().running()) {

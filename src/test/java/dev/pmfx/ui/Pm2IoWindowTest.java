@@ -137,8 +137,14 @@ class Pm2IoWindowTest {
         List.of("db:clean", "greet"),
         onFx(
             () ->
-                robot.lookup(".action-button").queryAllAs(Button.class).stream()
-                    .map(Button::getText)
+                // in the pane's order: a lookup's set has none of its own
+                robot
+                    .lookup(".action-button")
+                    .queryAs(Button.class)
+                    .getParent()
+                    .getChildrenUnmodifiable()
+                    .stream()
+                    .map(b -> ((Button) b).getText())
                     .toList()));
     robot.clickOn("#actionParam").write("bob");
     robot.clickOn("greet");
