@@ -24,7 +24,16 @@ public final class LogPaths {
     String kind = stream == LogLine.Stream.OUT ? "out" : "error";
     String suffix = spec.mergeLogs() || spec.instances() == 1 ? "" : "-" + instance;
     return (stream == LogLine.Stream.OUT ? spec.outFile() : spec.errorFile())
-        .orElse(folder(home).resolve(spec.name() + "-" + kind + suffix + ".log"));
+        .orElse(folder(home).resolve(fileName(spec.name()) + "-" + kind + suffix + ".log"));
+  }
+
+  /**
+   * An app's name as its log files are named, as PM2 names them: a character other than a letter, a
+   * digit, {@code _}, {@code -} or {@code .} becomes {@code -}, so a command line's app ({@code npm
+   * run start}) logs to {@code npm-run-start-out.log}, not to a name with spaces.
+   */
+  static String fileName(String app) {
+    return app.replaceAll("[^A-Za-z0-9_.-]", "-");
   }
 
   /**
@@ -36,7 +45,7 @@ public final class LogPaths {
         .or(
             () ->
                 spec.logs().combinedAtDefault()
-                    ? java.util.Optional.of(folder(home).resolve(spec.name() + ".log"))
+                    ? java.util.Optional.of(folder(home).resolve(fileName(spec.name()) + ".log"))
                     : java.util.Optional.empty());
   }
 

@@ -38,6 +38,13 @@ class LogsTest {
   }
 
   @Test
+  void anAppsLogFilesAreNamedWithoutSpacesSlashesOrQuotes() {
+    assertEquals("npm-run-start", LogPaths.fileName("npm run start"));
+    assertEquals("api.v2_x-1", LogPaths.fileName("api.v2_x-1"));
+    assertEquals("a-b--c-", LogPaths.fileName("a/b \"c'"));
+  }
+
+  @Test
   void lastLinesReadsTheEndOfAFileWhateverItsSize() throws Exception {
     Path big = dir.resolve("big.log");
     StringBuilder text = new StringBuilder();

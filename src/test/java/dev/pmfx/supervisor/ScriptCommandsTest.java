@@ -83,6 +83,10 @@ class ScriptCommandsTest {
     String app = "printf '%s|%s|%s\\n' $((6 * 7))";
     pmfx.events.awaitLine(app, "42|a b|it's"::equals);
     assertEquals(List.of(app), pmfx.engine.snapshot().stream().map(AppStatus::name).toList());
+    // and its log file's name has no spaces or quotes, as PM2 names it
+    java.nio.file.Path log =
+        pmfx.home.dir().resolve("logs").resolve("printf---s--s--s-n-----6---7---out.log");
+    assertEquals("42|a b|it's\n", java.nio.file.Files.readString(log));
   }
 
   @Test
