@@ -69,7 +69,14 @@ final class CheckCommand implements Callable<Integer> {
           // Ports two apps would both listen on, as started with --env: warnings of their own.
           List<String> shared = loaded.ecosystem().sharedPorts(Optional.ofNullable(envName));
           shared.forEach(clash -> err.println(loaded.file() + ": warning: " + clash));
-          int warnings = loaded.diagnostics().size() + shared.size();
+          // Apps nothing here can run (a missing interpreter or runner): warnings too.
+          List<String> unrunnable =
+              loaded.ecosystem().apps().stream()
+                  .filter(app -> runner(app).startsWith(CANNOT_RUN))
+                  .map(app -> "app '" + app.name() + "' runs " + runner(app))
+                  .toList();
+          unrunnable.forEach(why -> err.println(loaded.file() + ": warning: " + why));
+          int warnings = loaded.diagnostics().size() + shared.size() + unrunnable.size();
           if (strict && warnings > 0) {
             allLoaded = false;
             err.println(
@@ -134,9 +141,11 @@ final class CheckCommand implements Callable<Integer> {
     try {
       return Runner.resolve(app, env).summary();
     } catch (Runner.Unavailable e) {
-      return "nothing here: " + e.getMessage();
+      return CANNOT_RUN + e.getMessage();
     }
   }
+
+  private static final String CANNOT_RUN = "nothing here: ";
 
   private static String count(int n, String noun) {
     return n + " " + noun + (n == 1 ? "" : "s");

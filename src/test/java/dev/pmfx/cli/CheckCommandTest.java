@@ -117,6 +117,12 @@ class CheckCommandTest {
             .startsWith(
                 "runs: nothing here: script " + dir.resolve("api.ts") + " is" + " TypeScript"),
         runs.get(3));
+    // and an app nothing here can run is a warning, which --strict counts as an error
+    assertTrue(err.toString().contains(": warning: app 'api' runs nothing here: "), err::toString);
+    err.getBuffer().setLength(0);
+    assertEquals(1, check("--strict", file.toString()), err::toString);
+    assertTrue(
+        err.toString().contains("1 warning, which --strict counts as errors"), err::toString);
   }
 
   @Test
