@@ -237,7 +237,7 @@ public final class DaemonServer {
   private void writeState() {
     stateDirty.set(false);
     try {
-      SavedApps.of(engine.snapshot()).write(Daemons.stateFile(home));
+      SavedApps.of(engine).write(Daemons.stateFile(home));
     } catch (IOException | RuntimeException e) {
       if (!ending.get()) { // while ending, the engine closing refuses its last snapshots
         say("cannot write " + Daemons.stateFile(home) + ": " + e.getMessage());

@@ -171,6 +171,29 @@ class ShellEnvironmentTest {
   }
 
   @Test
+  void aDaemonThatDiedHandsTheEnvironmentOnToTheNext() throws Exception {
+    assertEquals(0, shell(Map.of("GREETING", "kept"), "start", sleeper.toString()).code());
+    long before = worker("sleeper").pid().getAsLong();
+    long daemon = pmfx.daemonPid();
+    Thread.sleep(500); // the daemon writes its state 50 ms after a change
+    ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+    DaemonHarness.await(
+        "the daemon gone", () -> ProcessHandle.of(daemon).map(p -> !p.isAlive()).orElse(true));
+
+    assertEquals(0, pmfx.pmfx("list").code()); // a new daemon, from a shell without GREETING
+    DaemonHarness.await(
+        "the app started again by the new daemon",
+        () -> {
+          try {
+            return worker("sleeper").pid().orElse(before) != before;
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    assertEquals("kept", environ("sleeper").get("GREETING"));
+  }
+
+  @Test
   void aReloadReadsAJsFileWithTheEnvironmentItsWorkersGet() throws Exception {
     Path file =
         Files.writeString(
