@@ -98,6 +98,13 @@ final class Client {
     }
   }
 
+  /** Says that {@code target} names nothing the daemon knows; 1, as a failed command's code. */
+  static int unknownTarget(PrintWriter err, String target) {
+    err.println("pmfx: " + target + ": no app, worker id or namespace '" + target + "'");
+    err.flush();
+    return FAILED;
+  }
+
   static boolean isWorkerTarget(String text) {
     return Target.parse(text) instanceof Target.WorkerId;
   }

@@ -219,10 +219,7 @@ final class InfoCommands {
       try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
         List<AppStatus> apps = dev.pmfx.engine.Target.apps(engine.snapshot(), target);
         if (apps.isEmpty()) {
-          spec.commandLine()
-              .getErr()
-              .println("pmfx: " + target + ": no app, worker id or namespace '" + target + "'");
-          return Client.FAILED;
+          return Client.unknownTarget(spec.commandLine().getErr(), target);
         }
         Optional<EngineEvent.MetricsSample> sample = engine.lastSample();
         Instant now = Instant.now();

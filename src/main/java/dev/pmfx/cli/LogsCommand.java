@@ -77,8 +77,7 @@ final class LogsCommand implements Callable<Integer> {
     try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
       List<AppStatus> apps = dev.pmfx.engine.Target.apps(engine.snapshot(), target);
       if (apps.isEmpty() && !target.equals("all")) {
-        err.println("pmfx: " + target + ": no app, worker id or namespace '" + target + "'");
-        return Client.FAILED;
+        return Client.unknownTarget(err, target);
       }
       Set<String> names = Set.copyOf(apps.stream().map(AppStatus::name).toList());
       for (AppStatus app : apps) {

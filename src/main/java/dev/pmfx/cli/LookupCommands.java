@@ -61,7 +61,7 @@ final class LookupCommands {
                 ? engine.snapshot()
                 : dev.pmfx.engine.Target.apps(engine.snapshot(), target);
         if (target != null && apps.isEmpty()) {
-          return unknown(spec, target);
+          return Client.unknownTarget(spec.commandLine().getErr(), target);
         }
         for (AppStatus app : apps) {
           for (WorkerStatus w : app.workers()) {
@@ -95,7 +95,7 @@ final class LookupCommands {
         List<AppStatus> apps =
             engine.snapshot().stream().filter(a -> a.name().equals(name)).toList();
         if (apps.isEmpty()) {
-          return unknown(spec, name);
+          return Client.unknownTarget(spec.commandLine().getErr(), name);
         }
         List<String> ids =
             apps.stream()
@@ -107,13 +107,5 @@ final class LookupCommands {
         return Client.OK;
       }
     }
-  }
-
-  private static int unknown(CommandSpec spec, String target) {
-    spec.commandLine()
-        .getErr()
-        .println("pmfx: " + target + ": no app, worker id or namespace of that name");
-    spec.commandLine().getErr().flush();
-    return Client.FAILED;
   }
 }
