@@ -59,14 +59,8 @@ final class ControlCommands {
         description = "what to start; a script's or command's arguments follow --")
     List<String> what;
 
-    @Option(
-        names = "--update-env",
-        description =
-            "apps of the file that run already get this shell's environment as they reload")
-    boolean updateEnv;
-
-    @Option(names = "--env", paramLabel = "NAME", description = "use env_NAME over env")
-    String envName;
+    /** --env NAME for the apps it starts; with --update-env, for those it reloads too. */
+    @picocli.CommandLine.Mixin EnvOptions env;
 
     @Option(
         names = "--only",
@@ -184,16 +178,13 @@ final class ControlCommands {
                 Client.await(
                     engine.start(
                         ecosystem.ecosystem(),
-                        Optional.ofNullable(envName),
+                        Optional.ofNullable(env.envName),
                         asked.isEmpty() ? only : toStart)));
       }
       for (String app : asked) {
         if (running.contains(app)) {
           EventPrinter.say(out, app + " runs already: reloading it with the file as it is now");
-          EnvUpdate update =
-              new EnvUpdate(
-                  updateEnv ? Optional.of(System.getenv()) : Optional.empty(),
-                  Optional.ofNullable(envName));
+          EnvUpdate update = env.update();
           code =
               Math.max(
                   code, printingSteps(engine, out, err, app, () -> engine.reload(app, update)));
