@@ -74,7 +74,8 @@ final class Apps {
     while (entry.workers.size() > spec.instances()) {
       Worker extra = entry.workers.removeLast();
       workers.remove(extra.id);
-      logs.forget(extra.id);
+      logs.forget(extra.key);
+      routing.forget(extra);
       if (!added) {
         events.publish(
             new EngineEvent.WorkerRemoved(
@@ -112,7 +113,8 @@ final class Apps {
   void remove(Worker w, String why, Consumer<App> gone) {
     App entry = apps.get(w.spec.name());
     workers.remove(w.id);
-    logs.forget(w.id);
+    logs.forget(w.key);
+    routing.forget(w);
     if (entry == null) {
       return;
     }
@@ -124,7 +126,28 @@ final class Apps {
       events.publish(new EngineEvent.AppRemoved(clock.get(), w.spec.name()));
     } else {
       events.publish(new EngineEvent.WorkerRemoved(clock.get(), w.spec.name(), w.id, why));
+      entry.workers.stream()
+          .filter(s -> s.replaces == w)
+          .findFirst()
+          .ifPresent(successor -> takeId(successor, w.id));
     }
+  }
+
+  /**
+   * The worker that replaced another takes its id, as PM2 keeps {@code pm_id} across a reload:
+   * views hear that its new id left and then of the worker under the old id.
+   */
+  private void takeId(Worker w, int id) {
+    int was = w.id;
+    w.replaces = null;
+    workers.remove(was);
+    w.id = id;
+    workers.put(id, w);
+    events.publish(
+        new EngineEvent.WorkerRemoved(clock.get(), w.spec.name(), was, "now worker " + id));
+    events.publish(
+        new EngineEvent.WorkerChanged(
+            clock.get(), w.state(), w.status(), "took id " + id + " from the worker it replaced"));
   }
 
   /** An app's snapshot, with its balancer's port and counts in cluster mode. */

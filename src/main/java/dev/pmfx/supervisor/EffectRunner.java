@@ -251,13 +251,13 @@ final class EffectRunner {
       Optional<Path> httpSocket =
           port.isPresent() && dev.pmfx.balance.Loops.domainSockets()
               ? Optional.of(
-                  setup.ipcDir().resolve("w" + w.id + "-" + UUID.randomUUID() + ".http.sock"))
+                  setup.ipcDir().resolve("w" + w.key + "-" + UUID.randomUUID() + ".http.sock"))
               : Optional.empty();
       Launch plan =
           Launch.plan(
               w.spec,
               w.instance,
-              w.id,
+              w.idToBe(),
               w.envName,
               setup.home(),
               w.environment.orElse(setup.userEnvironment()),
@@ -269,7 +269,7 @@ final class EffectRunner {
       deletePrivateSocket(w);
       w.privateSocket = plan.node() ? httpSocket.orElse(null) : null;
       WorkerLogs.Outputs outputs = logs.open(w.spec, w.instance);
-      sampling.probes().forget(w.id); // what the last process reported
+      sampling.probes().forget(w.key); // what the last process reported
       ProcessLauncher.Started started =
           launcher.start(
               w,
@@ -328,7 +328,7 @@ final class EffectRunner {
       feed(
           w,
           new MachineEvent.Exited(
-              generation, process.exitValue(), w.machine.trial() ? logs.lastWords(w.id) : ""));
+              generation, process.exitValue(), w.machine.trial() ? logs.lastWords(w.key) : ""));
     }
   }
 

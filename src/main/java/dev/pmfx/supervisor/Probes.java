@@ -39,6 +39,8 @@ final class Probes {
   private record Reported(
       String app, int instance, List<CustomMetric> metrics, Map<String, CustomAction> actions) {}
 
+  // Both by the workers' keys: a reload's new worker takes another id, not another key.
+
   /** A trigger waiting for the worker's reply to the action (the reply's {@code data}). */
   private record Waiting(String action, CompletableFuture<JsonNode> reply) {}
 
@@ -63,7 +65,7 @@ final class Probes {
                             e.getValue().path("unit").asText(""),
                             e.getValue().path("type").asText(""))));
         Reported before = reportedBy(w);
-        reported.put(w.id, new Reported(w.spec.name(), w.instance, metrics, before.actions()));
+        reported.put(w.key, new Reported(w.spec.name(), w.instance, metrics, before.actions()));
       }
       case "axm:action" -> {
         String name = data.path("action_name").asText("");
@@ -72,10 +74,11 @@ final class Probes {
           Map<String, CustomAction> actions = new LinkedHashMap<>(before.actions());
           actions.put(name, new CustomAction(name, data.path("action_type").asText("custom")));
           reported.put(
-              w.id, new Reported(w.spec.name(), w.instance, before.metrics(), Map.copyOf(actions)));
+              w.key,
+              new Reported(w.spec.name(), w.instance, before.metrics(), Map.copyOf(actions)));
         }
       }
-      case "axm:reply" -> replied(w.id, data.path("action_name").asText(""), data);
+      case "axm:reply" -> replied(w.key, data.path("action_name").asText(""), data);
       default -> {
         // axm:option:configuration, scoped actions' streams: nothing pmfx shows
       }
@@ -84,12 +87,12 @@ final class Probes {
 
   private Reported reportedBy(Worker w) {
     return reported.getOrDefault(
-        w.id, new Reported(w.spec.name(), w.instance, List.of(), Map.of()));
+        w.key, new Reported(w.spec.name(), w.instance, List.of(), Map.of()));
   }
 
   /** The reply's {@code data}: {@code {"at":MILLIS,"action_name":…,"return":…}}. */
-  private void replied(int workerId, String action, JsonNode data) {
-    List<Waiting> those = waiting.get(workerId);
+  private void replied(int key, String action, JsonNode data) {
+    List<Waiting> those = waiting.get(key);
     if (those == null) {
       return;
     }
@@ -104,23 +107,23 @@ final class Probes {
   }
 
   /** The worker starts a new process, or is gone: what the last one reported no longer holds. */
-  void forget(int workerId) {
-    reported.remove(workerId);
-    List<Waiting> those = waiting.remove(workerId);
+  void forget(int key) {
+    reported.remove(key);
+    List<Waiting> those = waiting.remove(key);
     if (those != null) {
       those.forEach(t -> t.reply().completeExceptionally(new IllegalStateException("exited")));
     }
   }
 
   /** What the workers reported last, in their order; those that reported nothing left out. */
-  List<WorkerProbes> of(Collection<Integer> workerIds) {
+  List<WorkerProbes> of(Collection<Worker> workers) {
     List<WorkerProbes> found = new ArrayList<>();
-    for (int id : workerIds) {
-      Reported r = reported.get(id);
+    for (Worker w : workers) {
+      Reported r = reported.get(w.key);
       if (r != null) {
         found.add(
             new WorkerProbes(
-                id, r.app(), r.instance(), r.metrics(), List.copyOf(r.actions().values())));
+                w.id, r.app(), r.instance(), r.metrics(), List.copyOf(r.actions().values())));
       }
     }
     return found;
@@ -138,7 +141,7 @@ final class Probes {
     Map<String, Boolean> offered = new LinkedHashMap<>();
     for (Worker w : workers) {
       offered.putIfAbsent(w.spec.name(), false);
-      Reported r = reported.get(w.id);
+      Reported r = reported.get(w.key);
       if (!w.state().running()
           || w.channel == null
           || r == null
@@ -146,7 +149,7 @@ final class Probes {
         continue;
       }
       String app = w.spec.name();
-      int id = w.id;
+      int key = w.key;
       int instance = w.instance;
       String label = dev.pmfx.engine.WorkerStatus.label(app, instance);
       offered.put(app, true);
@@ -155,7 +158,7 @@ final class Probes {
         continue;
       }
       CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-      waiting.computeIfAbsent(id, k -> new ArrayList<>()).add(new Waiting(action, reply));
+      waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(new Waiting(action, reply));
       replies.add(
           reply
               .orTimeout(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -177,7 +180,7 @@ final class Probes {
                             : Instant.now();
                     return Optional.of(
                         new ActionResult.Reply(
-                            id, app, instance, at, value.path("return").toString()));
+                            w.id, app, instance, at, value.path("return").toString()));
                   }));
     }
     offered.forEach(

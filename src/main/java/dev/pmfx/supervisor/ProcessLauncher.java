@@ -84,7 +84,7 @@ interface ProcessLauncher {
       private IpcSocket socket(Worker w, Consumer<String> onMessage, Consumer<JsonNode> onReport)
           throws IOException {
         return IpcSocket.open(
-            ipcDir.resolve("w" + w.id + "-" + UUID.randomUUID() + ".sock"), onMessage, onReport);
+            ipcDir.resolve("w" + w.key + "-" + UUID.randomUUID() + ".sock"), onMessage, onReport);
       }
 
       /** Whether each worker leads a process group of its own, which a group signal reaches. */

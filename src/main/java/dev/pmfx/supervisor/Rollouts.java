@@ -254,7 +254,7 @@ final class Rollouts {
           discard(r, fresh, why, kept);
           return;
         }
-        r.touched.add(fresh.id);
+        r.touched.add(fresh.idToBe());
         r.admitted.add(fresh);
         routed(fresh);
         fresh.rollout = null; // its later restarts are its own, not steps of this
@@ -264,7 +264,8 @@ final class Rollouts {
         } else {
           // Even when interrupted now: the new worker is in, so the old one goes, or the app
           // would keep one worker too many.
-          retire(r, kept, "replaced by worker " + fresh.id, new Rollout.Retire(kept));
+          String by = fresh.process != null ? " (pid " + fresh.process.pid() + ")" : "";
+          retire(r, kept, "replaced by a new process" + by, new Rollout.Retire(kept));
         }
       }
       case Rollout.Retire retired -> {
@@ -310,6 +311,7 @@ final class Rollouts {
     }
     Worker fresh =
         apps.join(r.entry, previous.instance, r.spec, previous, previous.machine.restarts() + 1);
+    fresh.replaces = previous; // and takes its id when it leaves
     admit(r, fresh, r.why + ": replaces worker " + previous.id, previous);
   }
 

@@ -45,6 +45,12 @@ final class Routing {
   private final Host host;
   private final Map<String, PublicPort> balancers = new ConcurrentHashMap<>();
 
+  /**
+   * The workers routed since they joined, by key: balancers know workers by key, views by id, which
+   * a reload's new worker changes.
+   */
+  private final Map<Integer, Worker> routed = new ConcurrentHashMap<>();
+
   /** Notes already given about each app, so each is said once. Loop only. */
   private final Map<String, Set<String>> noted = new ConcurrentHashMap<>();
 
@@ -60,10 +66,11 @@ final class Routing {
     if (w.privatePort == 0) {
       return;
     }
+    routed.put(w.key, w);
     switch (balancerFor(w).orElse(null)) {
       case Handoff handoff when w.channel instanceof NodeChannel channel ->
-          handoff.add(w.id, channel);
-      case Balancer balancer -> balancer.add(w.id, address(w));
+          handoff.add(w.key, channel);
+      case Balancer balancer -> balancer.add(w.key, address(w));
       case null, default -> {}
     }
   }
@@ -71,14 +78,19 @@ final class Routing {
   void unroute(Worker w) {
     PublicPort balancer = balancers.get(w.spec.name());
     if (balancer != null) {
-      balancer.remove(w.id);
+      balancer.remove(w.key);
     }
+  }
+
+  /** The worker left its app. */
+  void forget(Worker w) {
+    routed.remove(w.key);
   }
 
   /** Whether the worker is in its app's rotation. */
   boolean routes(Worker w) {
     PublicPort balancer = balancers.get(w.spec.name());
-    return balancer != null && balancer.routes(w.id);
+    return balancer != null && balancer.routes(w.key);
   }
 
   /** The app's public port, when its balancer is open. */
@@ -90,12 +102,12 @@ final class Routing {
   /** Its requests in flight when it is in its balancer's rotation, which it drains first. */
   OptionalInt inFlight(Worker w) {
     PublicPort balancer = balancers.get(w.spec.name());
-    if (balancer == null || !balancer.routes(w.id)) {
+    if (balancer == null || !balancer.routes(w.key)) {
       return OptionalInt.empty();
     }
     return OptionalInt.of(
         balancer.stats().stream()
-            .filter(s -> s.workerId() == w.id)
+            .filter(s -> s.workerId() == w.key)
             .mapToInt(BackendStats::inFlight)
             .sum());
   }
@@ -105,7 +117,7 @@ final class Routing {
     PublicPort balancer = balancers.get(w.spec.name());
     return balancer == null
         ? CompletableFuture.completedFuture(true)
-        : balancer.drain(w.id, timeout);
+        : balancer.drain(w.key, timeout);
   }
 
   /** A Node worker's shim reports on the connections pmfx handed it. */
@@ -116,14 +128,14 @@ final class Routing {
     switch (report.path("cmd").asText()) {
       case "pmfx:stats" ->
           handoff.counts(
-              w.id,
+              w.key,
               report.path("requests").asLong(),
               report.path("inFlight").asInt(),
               report.path("errors").asLong(),
               report.path("open").asInt(),
               report.path("p50").asDouble(),
               report.path("p99").asDouble());
-      case "pmfx:drained" -> handoff.drained(w.id);
+      case "pmfx:drained" -> handoff.drained(w.key);
       default -> {}
     }
   }
@@ -149,12 +161,12 @@ final class Routing {
     return all;
   }
 
-  private static List<WorkerRequests> requestsOf(String app, PublicPort balancer) {
+  private List<WorkerRequests> requestsOf(String app, PublicPort balancer) {
     return balancer.stats().stream()
         .map(
             s ->
                 new WorkerRequests(
-                    s.workerId(),
+                    idOf(s.workerId()),
                     app,
                     s.requests(),
                     s.inFlight(),
@@ -162,6 +174,12 @@ final class Routing {
                     s.p50Millis(),
                     s.p99Millis()))
         .toList();
+  }
+
+  /** The id users see of the worker with {@code key}. */
+  private int idOf(int key) {
+    Worker w = routed.get(key);
+    return w != null ? w.id : key;
   }
 
   /** Whether the app's balancer is open. */

@@ -24,15 +24,17 @@ final class Sampling {
 
   /** What a sample found over a worker's max_memory_restart. */
   interface OverMemory {
-    void found(int workerId, long pid, long bytes);
+    void found(Worker w, long pid, long bytes);
   }
 
   /**
    * @param memoryLimit max_memory_restart in bytes; 0 for none
    */
-  private record Sampled(long pid, String app, int instance, long memoryLimit) {}
+  private record Sampled(Worker worker, long pid, String app, int instance, long memoryLimit) {}
 
+  /** By the workers' keys. */
   private final Map<Integer, Sampled> sampled = new ConcurrentHashMap<>();
+
   private final EventHub events;
   private final Supplier<Instant> clock;
   private final Supplier<List<MetricsSample.WorkerRequests>> requests;
@@ -61,11 +63,12 @@ final class Sampling {
   /** The worker runs {@code process} now, or (null) nothing to measure. */
   void track(Worker w, Process process) {
     if (process == null) {
-      sampled.remove(w.id);
+      sampled.remove(w.key);
     } else {
       sampled.put(
-          w.id,
+          w.key,
           new Sampled(
+              w,
               process.pid(),
               w.spec.name(),
               w.instance,
@@ -120,26 +123,24 @@ final class Sampling {
         continue; // a process list that could not be read this time
       }
       List<MetricsSample.WorkerUsage> workers = new ArrayList<>();
+      List<Worker> measured = new ArrayList<>();
       now.forEach(
-          (id, s) -> {
+          (key, s) -> {
             Usage u = usage.get(s.pid());
-            if (u != null && s.equals(sampled.get(id))) {
+            if (u != null && s.equals(sampled.get(key))) {
+              measured.add(s.worker());
               workers.add(
                   new MetricsSample.WorkerUsage(
-                      id, s.app(), s.instance(), u.cpuPercent(), u.residentBytes()));
+                      s.worker().id, s.app(), s.instance(), u.cpuPercent(), u.residentBytes()));
               if (s.memoryLimit() > 0 && u.residentBytes() > s.memoryLimit()) {
-                overMemory.found(id, s.pid(), u.residentBytes());
+                overMemory.found(s.worker(), s.pid(), u.residentBytes());
               }
             }
           });
       if (!workers.isEmpty() || !counts.isEmpty()) {
         workers.sort(Comparator.comparingInt(MetricsSample.WorkerUsage::workerId));
-        last =
-            new MetricsSample(
-                clock.get(),
-                workers,
-                counts,
-                probes.of(workers.stream().map(MetricsSample.WorkerUsage::workerId).toList()));
+        measured.sort(Comparator.comparingInt(w -> w.id));
+        last = new MetricsSample(clock.get(), workers, counts, probes.of(measured));
         events.publish((EngineEvent) last);
       }
     }

@@ -75,7 +75,7 @@ public final class Supervisor implements Engine {
             events,
             loop::now,
             routing::requests,
-            (id, pid, bytes) -> loop.post(() -> overMemory(id, pid, bytes)));
+            (w, pid, bytes) -> loop.post(() -> overMemory(w, pid, bytes)));
     supervision =
         new Supervision(
             loop,
@@ -347,7 +347,9 @@ public final class Supervisor implements Engine {
           }
           List<App> matched = apps.of(resolved.workers());
           List<Integer> ids = matched.stream().flatMap(a -> Apps.ids(a.workers).stream()).toList();
-          return logs.empty(matched.stream().map(a -> a.spec).toList(), ids)
+          List<Integer> keys =
+              matched.stream().flatMap(a -> a.workers.stream()).map(w -> w.key).toList();
+          return logs.empty(matched.stream().map(a -> a.spec).toList(), keys)
               .thenApply(problems -> new CommandResult("flush", ids, problems));
         });
   }
@@ -356,9 +358,8 @@ public final class Supervisor implements Engine {
   // itself
 
   /** A sample found the worker over max_memory_restart; its machine decides what comes of it. */
-  private void overMemory(int workerId, long pid, long bytes) {
-    Worker w = apps.worker(workerId);
-    if (w != null && w.process != null && w.process.pid() == pid) {
+  private void overMemory(Worker w, long pid, long bytes) {
+    if (apps.worker(w.id) == w && w.process != null && w.process.pid() == pid) {
       runner.feed(w, new MachineEvent.OverMemory(w.generation(), bytes));
     }
   }
@@ -392,7 +393,10 @@ public final class Supervisor implements Engine {
           case Query.Snapshot q -> CompletableFuture.completedFuture(loop.await(apps::snapshot));
           case Query.LastSample q -> CompletableFuture.completedFuture(sampling.last());
           case Query.Tail q ->
-              CompletableFuture.completedFuture(logs.tail(q.workerId(), q.lines()));
+              CompletableFuture.completedFuture(
+                  loop.await(() -> Optional.ofNullable(apps.worker(q.workerId())))
+                      .map(w -> logs.tail(w.key, q.lines()))
+                      .orElse(List.of()));
           case Query.LogHistory q -> logs.history(q.spec(), q.lines());
           case Query.AppEnvironment q ->
               CompletableFuture.completedFuture(

@@ -20,7 +20,25 @@ import java.util.concurrent.Future;
  */
 final class Worker {
 
-  final int id;
+  /**
+   * Names what pmfx keeps for it (its log tail, reports, sample, place in the balancer): unique for
+   * the engine's life, never reused.
+   */
+  final int key;
+
+  /**
+   * The id users see and name it by ({@code pm_id}): its key, until it takes the id of the worker a
+   * reload started it to replace, once that one has left. Written on the loop; read by the log
+   * pumps and the sampler.
+   */
+  volatile int id;
+
+  /**
+   * Cluster mode: the worker this one was started to replace, whose id it takes when that one
+   * leaves its app; null otherwise.
+   */
+  Worker replaces;
+
   final int instance;
   AppSpec spec;
   Optional<String> envName = Optional.empty();
@@ -82,8 +100,9 @@ final class Worker {
   /** The process and its descendants when the stop began: all of them end with the stop. */
   List<ProcessHandle> tree = List.of();
 
-  Worker(int id, int instance, AppSpec spec, Instant now, int restarts) {
-    this.id = id;
+  Worker(int key, int instance, AppSpec spec, Instant now, int restarts) {
+    this.key = key;
+    this.id = key;
     this.instance = instance;
     this.spec = spec;
     this.machine = MachineState.initial(spec, now, restarts);
@@ -119,6 +138,11 @@ final class Worker {
         at.lastExitCode(),
         at.lastSignal(),
         state == WorkerState.ONLINE ? at.readyAt() : Optional.empty());
+  }
+
+  /** The id its processes get as {@code pm_id}: the one it will have once it replaced another. */
+  int idToBe() {
+    return replaces != null ? replaces.id : id;
   }
 
   /** At rest: nothing will happen to it until a command says so. */

@@ -117,9 +117,8 @@ final class WorkerLogs {
       Worker w, InputStream in, LogLine.Stream stream, List<LogFile> files) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     AppSpec spec = w.spec;
-    int id = w.id;
     int instance = w.instance;
-    LogTail<LogLine> tail = tails.computeIfAbsent(id, k -> new LogTail<>(TAIL_LINES));
+    LogTail<LogLine> tail = tails.computeIfAbsent(w.key, k -> new LogTail<>(TAIL_LINES));
     // A platform thread: a read from a pipe blocks its carrier, and with hundreds of workers
     // virtual threads would use up the carrier pool and starve everything else that runs on it.
     Thread.ofPlatform()
@@ -132,6 +131,7 @@ final class WorkerLogs {
                 LinePump.pump(
                     in,
                     text -> {
+                      int id = w.id; // a reload's new worker takes the id of the one it replaced
                       LogLine line =
                           new LogLine(clock.get(), id, spec.name(), instance, stream, text);
                       String written =
@@ -220,23 +220,24 @@ final class WorkerLogs {
         });
   }
 
-  List<LogLine> tail(int workerId, int lines) {
-    LogTail<LogLine> tail = tails.get(workerId);
+  /** The last lines of the worker with {@code key}. */
+  List<LogLine> tail(int key, int lines) {
+    LogTail<LogLine> tail = tails.get(key);
     return tail == null ? List.of() : tail.last(lines);
   }
 
   /** The worker is gone: its tail goes with it. */
-  void forget(int workerId) {
-    tails.remove(workerId);
+  void forget(int key) {
+    tails.remove(key);
   }
 
   /**
    * What a worker that died on its way up said on stderr, for the failure's words: its first line
    * that speaks of an error (a compiler's or a stack trace's), else its last; empty if nothing.
    */
-  String lastWords(int workerId) {
+  String lastWords(int key) {
     List<String> said =
-        tail(workerId, 50).stream()
+        tail(key, 50).stream()
             .filter(l -> l.stream() == LogLine.Stream.ERR && !l.text().isBlank())
             .map(l -> l.text().strip())
             .filter(t -> !t.startsWith("pmfx: "))
@@ -262,8 +263,8 @@ final class WorkerLogs {
   }
 
   /** Empties the apps' log files (PM2's flush), off the loop; the problems, if any. */
-  CompletableFuture<List<Problem>> empty(List<AppSpec> specs, List<Integer> workerIds) {
-    workerIds.forEach(tails::remove);
+  CompletableFuture<List<Problem>> empty(List<AppSpec> specs, List<Integer> keys) {
+    keys.forEach(tails::remove);
     return CompletableFuture.supplyAsync(
         () -> {
           List<Problem> problems = new ArrayList<>();

@@ -45,6 +45,21 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   /** A loopback port nothing listens on now. */
+  /** The environment the process started with, from {@code /proc/PID/environ}. */
+  static java.util.Map<String, String> environmentOf(long pid) throws java.io.IOException {
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    String all =
+        java.nio.file.Files.readString(
+            Path.of("/proc/" + pid + "/environ"), java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (String pair : all.split("\0")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        env.put(pair.substring(0, eq), pair.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
   public static int freePort() throws java.io.IOException {
     try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
       return probe.getLocalPort();

@@ -132,7 +132,12 @@ class MetricsTest {
                         && c.reason()
                             .matches("max_memory_restart: .* over 60M: replaces worker \\d+")),
         "the new worker says why it was started");
-    assertEquals("replaced by worker " + start.workerId(), old.reason());
+    assertTrue(old.reason().matches("replaced by a new process \\(pid \\d+\\)"), old.reason());
+    EngineEvent.WorkerRemoved renumbered =
+        pmfx.events.await(
+            EngineEvent.WorkerRemoved.class,
+            removed -> removed.reason().equals("now worker " + old.workerId()));
+    assertEquals(start.workerId(), renumbered.workerId(), "the new worker takes the old one's id");
   }
 
   @Test

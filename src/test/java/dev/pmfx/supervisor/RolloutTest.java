@@ -176,30 +176,41 @@ class RolloutTest {
     assertEquals(2, after.size());
     assertEquals(List.of(0, 1), after.stream().map(WorkerStatus::instance).toList());
     assertTrue(after.stream().allMatch(w -> w.restarts() == 1), after.toString());
-    for (int old : before) {
-      assertFalse(after.stream().anyMatch(w -> w.id() == old));
-      pmfx.events.await(EngineEvent.WorkerRemoved.class, r -> r.workerId() == old);
-      assertEquals(List.of(Step.DRAIN, Step.SIGNAL), endedSteps(old));
-    }
+    // As PM2 keeps pm_id: each new worker took the id of the one it replaced, and its processes
+    // were told that id from their start.
+    assertEquals(before, after.stream().map(WorkerStatus::id).toList());
     for (WorkerStatus w : after) {
-      assertEquals(List.of(Step.START, Step.READY, Step.ROUTE), endedSteps(w.id()));
+      assertEquals(
+          String.valueOf(w.id()), EngineHarness.environmentOf(w.pid().orElseThrow()).get("pm_id"));
+      EngineEvent.WorkerRemoved old =
+          pmfx.events.await(
+              EngineEvent.WorkerRemoved.class,
+              r -> r.workerId() == w.id() && r.reason().startsWith("replaced by a new process"));
+      assertEquals("replaced by a new process (pid " + w.pid().orElseThrow() + ")", old.reason());
+      assertEquals(List.of(Step.DRAIN, Step.SIGNAL), endedSteps(w.id()));
+      assertEquals(List.of(Step.START, Step.READY, Step.ROUTE), endedSteps(idBefore(w.id())));
     }
     assertTrue(
         steps().stream().filter(s -> s.status().over()).allMatch(s -> s.status() == Status.DONE));
     // One worker at a time: the second new worker starts after the first old one is gone.
     List<EngineEvent> all = pmfx.events.all();
     int firstGone = indexOf(all, e -> e instanceof EngineEvent.WorkerRemoved);
+    int second = idBefore(after.get(1).id());
     int secondStart =
         indexOf(
             all,
-            e ->
-                e instanceof RolloutStep s
-                    && s.step() == Step.START
-                    && s.workerId() == after.get(1).id());
+            e -> e instanceof RolloutStep s && s.step() == Step.START && s.workerId() == second);
     assertTrue(firstGone < secondStart, "the second replacement began before the first ended");
     assertEquals(
         List.of(RolloutChanged.Phase.RUNNING, RolloutChanged.Phase.DONE),
         rollouts().stream().map(RolloutChanged::phase).distinct().toList());
+  }
+
+  /** The id a reload's new worker had until it took {@code id} from the one it replaced. */
+  private int idBefore(int id) throws Exception {
+    return pmfx.events
+        .await(EngineEvent.WorkerRemoved.class, r -> r.reason().equals("now worker " + id))
+        .workerId();
   }
 
   private static int indexOf(

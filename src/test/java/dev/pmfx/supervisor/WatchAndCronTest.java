@@ -113,7 +113,9 @@ class WatchAndCronTest {
     List<Integer> gone =
         pmfx.events.all().stream()
             .filter(EngineEvent.WorkerRemoved.class::isInstance)
-            .map(e -> ((EngineEvent.WorkerRemoved) e).workerId())
+            .map(EngineEvent.WorkerRemoved.class::cast)
+            .filter(r -> r.reason().startsWith("replaced by"))
+            .map(EngineEvent.WorkerRemoved::workerId)
             .toList();
     assertEquals(List.of(0, 1), gone, "replaced one by one, not restarted");
   }

@@ -464,11 +464,23 @@ class MainWindowTest {
     return WaitForAsyncUtils.asyncFx(lookup).get(30, TimeUnit.SECONDS);
   }
 
+  /** The pids the app's worker rows show. */
+  private static List<Long> pids(TreeItem<Row> app) {
+    return app.getChildren().stream()
+        .map(TreeItem::getValue)
+        .filter(ProcessItems.WorkerItem.class::isInstance)
+        .map(r -> ((ProcessItems.WorkerItem) r).status().pid())
+        .filter(java.util.OptionalLong::isPresent)
+        .map(java.util.OptionalLong::getAsLong)
+        .toList();
+  }
+
   @Test
   void reloadOnTheRowShowsEveryStepAndEndsWithEveryRowOnline(FxRobot robot) throws Exception {
     startNodeCluster(robot);
     TreeItem<Row> app = table(robot).getRoot().getChildren().getFirst();
     List<String> before = app.getChildren().stream().map(i -> i.getValue().target()).toList();
+    List<Long> pidsBefore = onFx(() -> pids(app));
 
     String reload = "Reload: new workers first, then the old ones go";
     waitFor(() -> rowButton(robot, reload) != null);
@@ -501,10 +513,13 @@ class MainWindowTest {
         robot.lookup("#rolloutSteps .label").queryAllAs(Label.class).stream()
             .anyMatch(l -> l.getText().matches("pid \\d+")),
         "the new pid shows");
-    waitFor(() -> app.getChildren().size() == 2);
-    List<String> after = app.getChildren().stream().map(i -> i.getValue().target()).toList();
-    assertTrue(after.stream().noneMatch(before::contains), before + " then " + after);
+    // the new workers' rows, under the ids of those they replaced, as PM2 keeps pm_id
     waitFor(() -> robot.lookup(".badge-online").queryAll().size() == 3);
+    waitFor(() -> onFx(() -> app.getChildren().size() == 2 && pids(app).size() == 2));
+    assertEquals(
+        before, onFx(() -> app.getChildren().stream().map(i -> i.getValue().target()).toList()));
+    List<Long> pidsAfter = onFx(() -> pids(app));
+    assertTrue(pidsAfter.stream().noneMatch(pidsBefore::contains), pidsBefore + " " + pidsAfter);
     assertEquals(
         "Progress",
         robot
