@@ -104,7 +104,9 @@ final class ControlCommands {
         throws IOException {
       List<AppStatus> apps = engine.snapshot();
       Path path = Path.of(one);
-      if (!dev.pmfx.engine.Target.apps(apps, one).isEmpty() || one.equals("all")) {
+      boolean renamed = this.app.name != null && !this.app.name.equals(one);
+      if (!renamed && (!dev.pmfx.engine.Target.apps(apps, one).isEmpty() || one.equals("all"))) {
+        // with --name, the word is the script: pmfx start npm --name web -- start
         return Client.report(err, Client.await(engine.start(one)));
       }
       String script;
@@ -181,13 +183,15 @@ final class ControlCommands {
                         Optional.ofNullable(env.envName),
                         asked.isEmpty() ? only : toStart)));
       }
+      Path file = ecosystem.ecosystem().file();
       for (String app : asked) {
         if (running.contains(app)) {
-          EventPrinter.say(out, app + " runs already: reloading it with the file as it is now");
+          EventPrinter.say(out, app + " runs already: reloading it from " + file);
           EnvUpdate update = env.update();
           code =
               Math.max(
-                  code, printingSteps(engine, out, err, app, () -> engine.reload(app, update)));
+                  code,
+                  printingSteps(engine, out, err, app, () -> engine.reloadFrom(app, file, update)));
         }
       }
       return code;
@@ -231,21 +235,30 @@ final class ControlCommands {
 
     abstract CompletableFuture<CommandResult> act(Engine engine, String target);
 
+    /** As {@link #act(Engine, String)}; {@code file} is the ecosystem file that named the app. */
+    CompletableFuture<CommandResult> act(Engine engine, Named named) {
+      return act(engine, named.target());
+    }
+
+    /** A target as given, or an app named by the ecosystem file given in its place. */
+    record Named(String target, Optional<Path> file) {}
+
     /** The targets, with an ecosystem file standing for its apps, as PM2 takes one. */
-    static List<String> namedApps(Engine engine, List<String> targets, PrintWriter err) {
+    static List<Named> namedApps(Engine engine, List<String> targets, PrintWriter err) {
       List<AppStatus> apps = engine.snapshot();
-      List<String> named = new ArrayList<>();
+      List<Named> named = new ArrayList<>();
       for (String target : targets) {
         Path file = Path.of(target);
         if (dev.pmfx.engine.Target.apps(apps, target).isEmpty() && Files.isRegularFile(file)) {
           LoadResult loaded = EcosystemLoader.forThisMachine().load(file);
           if (loaded instanceof LoadResult.Loaded ecosystem) {
-            ecosystem.ecosystem().apps().forEach(app -> named.add(app.name()));
+            Optional<Path> from = Optional.of(ecosystem.ecosystem().file());
+            ecosystem.ecosystem().apps().forEach(app -> named.add(new Named(app.name(), from)));
             continue;
           }
           loaded.diagnostics().forEach(d -> err.println(d.format()));
         }
-        named.add(target);
+        named.add(new Named(target, Optional.empty()));
       }
       return named;
     }
@@ -261,12 +274,13 @@ final class ControlCommands {
       PrintWriter err = spec.commandLine().getErr();
       int code = Client.OK;
       try (RemoteEngine engine = Client.connect(err)) {
-        for (String target : namedApps(engine, targets, err)) {
+        for (Named named : namedApps(engine, targets, err)) {
+          String target = named.target();
           if (printsSteps()) {
             code =
-                Math.max(code, printingSteps(engine, out, err, target, () -> act(engine, target)));
+                Math.max(code, printingSteps(engine, out, err, target, () -> act(engine, named)));
           } else {
-            CommandResult result = Client.await(act(engine, target));
+            CommandResult result = Client.await(act(engine, named));
             say(out, result);
             code = Math.max(code, Client.report(err, result));
           }
@@ -370,6 +384,15 @@ final class ControlCommands {
     @Override
     CompletableFuture<CommandResult> act(Engine engine, String target) {
       return engine.reload(target, env.update());
+    }
+
+    /** An app named by a file given in its place is read from that file from now on. */
+    @Override
+    CompletableFuture<CommandResult> act(Engine engine, Named named) {
+      return named
+          .file()
+          .map(file -> engine.reloadFrom(named.target(), file, env.update()))
+          .orElseGet(() -> act(engine, named.target()));
     }
 
     @Override

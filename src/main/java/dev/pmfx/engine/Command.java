@@ -51,7 +51,13 @@ public sealed interface Command {
 
   record Restart(Target target, EnvUpdate update) implements Command {}
 
-  record Reload(Target target, EnvUpdate update) implements Command {}
+  /**
+   * {@link Engine#reload}; {@code file}, when given, is the ecosystem file the apps are read from
+   * from now on (as {@code pmfx start FILE} and {@code pmfx reload FILE} name it), instead of the
+   * one they were started from.
+   */
+  record Reload(Target target, EnvUpdate update, Optional<java.nio.file.Path> file)
+      implements Command {}
 
   record ScaleApp(String app, Scale scale) implements Command {}
 

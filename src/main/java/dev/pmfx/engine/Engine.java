@@ -65,7 +65,16 @@ public interface Engine extends AutoCloseable {
    * file is read again with the environment the workers will have.
    */
   default CompletableFuture<CommandResult> reload(String target, EnvUpdate update) {
-    return run(new Command.Reload(Target.parse(target), update));
+    return run(new Command.Reload(Target.parse(target), update, java.util.Optional.empty()));
+  }
+
+  /**
+   * A reload that reads the app from {@code file} (an ecosystem file naming it) from now on, as PM2
+   * applies the file it is given, rather than from the file it was started from.
+   */
+  default CompletableFuture<CommandResult> reloadFrom(
+      String app, java.nio.file.Path file, EnvUpdate update) {
+    return run(new Command.Reload(Target.parse(app), update, java.util.Optional.of(file)));
   }
 
   /**

@@ -167,7 +167,7 @@ public final class Supervisor implements Engine {
       case Command.StartTarget c -> startTarget(c.target());
       case Command.Stop c -> stopAs("stop", c.target(), StopGoal.REST);
       case Command.Restart c -> restartTarget(c.target(), c.update());
-      case Command.Reload c -> reloadTarget(c.target(), c.update());
+      case Command.Reload c -> reloadTarget(c.target(), c.update(), c.file());
       case Command.ScaleApp c -> scaleApp(c.app(), c.scale());
       case Command.Delete c -> stopAs("delete", c.target(), new StopGoal.Remove("deleted"));
       case Command.Flush c -> flushTarget(c.target());
@@ -296,7 +296,8 @@ public final class Supervisor implements Engine {
         });
   }
 
-  private CompletableFuture<CommandResult> reloadTarget(Target target, EnvUpdate update) {
+  private CompletableFuture<CommandResult> reloadTarget(
+      Target target, EnvUpdate update, Optional<java.nio.file.Path> file) {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
@@ -304,6 +305,9 @@ public final class Supervisor implements Engine {
           List<CompletableFuture<CommandResult>> each = new ArrayList<>();
           for (App entry : apps.of(resolved.workers())) {
             boolean whole = resolved.workers().containsAll(entry.workers);
+            if (whole) {
+              file.ifPresent(f -> entry.file = f); // read from the file named, from now on
+            }
             Set<Integer> ids =
                 whole
                     ? Set.of()

@@ -330,6 +330,41 @@ class MovingFromPm2Test {
   }
 
   @Test
+  void startAndReloadReadTheFileGivenAndStartWithANameStartsTheCommandUnderIt() throws Exception {
+    Path script = Files.writeString(dir.resolve("job.js"), "setInterval(() => {}, 1000);\n");
+    Path first = dir.resolve("first.config.js");
+    Path second = dir.resolve("second.config.js");
+    for (Path file : List.of(first, second)) {
+      Files.writeString(
+          file,
+          "module.exports = { apps: [{ name: 'api', script: '%s', env: { FROM: '%s' } }] };\n"
+              .formatted(script, file.getFileName()));
+    }
+    Run started = pmfx.pmfx("start", first.toString());
+    assertEquals(0, started.code(), started.toString());
+
+    // as PM2 applies the file it is given: the app runs from the second file from now on
+    Run again = pmfx.pmfx("start", second.toString());
+    assertEquals(0, again.code(), again.toString());
+    assertTrue(again.out().contains("api runs already: reloading it from " + second), again.out());
+    assertEquals(second, app("api").file().orElseThrow());
+    assertEquals("second.config.js", app("api").spec().env().get("FROM"));
+    Run back = pmfx.pmfx("reload", first.toString());
+    assertEquals(0, back.code(), back.toString());
+    assertEquals(first, app("api").file().orElseThrow());
+    assertEquals("first.config.js", app("api").spec().env().get("FROM"));
+
+    // a name given with --name is the app's; the word before is the command, even when an app
+    // of that name runs already
+    Run sleep = pmfx.pmfx("start", "sleep", "--", "600");
+    assertEquals(0, sleep.code(), sleep.toString());
+    Run nap = pmfx.pmfx("start", "sleep", "--name", "nap", "--", "600");
+    assertEquals(0, nap.code(), nap.toString());
+    assertEquals("sleep", app("sleep").name());
+    assertTrue(app("nap").spec().args().contains("600"), app("nap").spec().toString());
+  }
+
+  @Test
   void resetSetsTheRestartCountsBackToZeroAndTheWorkersRunOn() throws Exception {
     Path script =
         Files.writeString(dir.resolve("flaky.js"), "setTimeout(() => process.exit(1), 1200);\n");

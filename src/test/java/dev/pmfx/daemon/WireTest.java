@@ -54,7 +54,8 @@ class WireTest {
             new Wire.Call.Run(
                 new Command.Reload(
                     Target.parse("backend"),
-                    EnvUpdate.of(Map.of("PORT", "4001"), Optional.of("production")))),
+                    EnvUpdate.of(Map.of("PORT", "4001"), Optional.of("production")),
+                    Optional.of(Path.of("/srv/backend/ecosystem.config.js")))),
             new Wire.Call.Run(new Command.ScaleApp("api", Scale.parse("+2"))),
             new Wire.Call.Run(new Command.Delete(Target.parse("api"))),
             new Wire.Call.Run(new Command.Flush(Target.parse("api"))),
