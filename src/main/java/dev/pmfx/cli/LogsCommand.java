@@ -70,6 +70,13 @@ final class LogsCommand implements Callable<Integer> {
   /** Worker ids by app and instance, for lines read from files. */
   private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
 
+  /**
+   * The apps' log_date_format: the time their files put before each line, which lines followed live
+   * get too, as PM2 prints them.
+   */
+  private final java.util.Map<String, java.time.format.DateTimeFormatter> dated =
+      new java.util.HashMap<>();
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -81,7 +88,11 @@ final class LogsCommand implements Callable<Integer> {
       }
       Set<String> names = Set.copyOf(apps.stream().map(AppStatus::name).toList());
       for (AppStatus app : apps) {
-        app.workers().forEach(w -> ids.put(app.name() + "-" + w.instance(), w.id()));
+        app.workers().forEach(w -> ids.put(w.label(), w.id()));
+        app.spec()
+            .logDateFormat()
+            .map(dev.pmfx.logs.MomentFormat::toFormatter)
+            .ifPresent(f -> dated.put(app.name(), f.withZone(java.time.ZoneId.systemDefault())));
       }
       // A worker id names that worker's lines alone, as in PM2.
       java.util.OptionalInt instance =
@@ -131,7 +142,10 @@ final class LogsCommand implements Callable<Integer> {
     }
   }
 
-  /** PM2's form: {@code id|app | line}, or {@code app-instance |} for lines from files. */
+  /**
+   * PM2's form: {@code id|app | line}, or {@code app-instance |} for lines from files of workers no
+   * longer there.
+   */
   private void print(PrintWriter out, EngineEvent.LogLine line) {
     boolean error = line.stream() == EngineEvent.LogLine.Stream.ERR;
     if (error ? outOnly : errOnly) {
@@ -142,21 +156,25 @@ final class LogsCommand implements Callable<Integer> {
             .map(dev.pmfx.logs.MomentFormat::toFormatter)
             .map(f -> f.withZone(java.time.ZoneId.systemDefault()));
     if (json) {
-      int id =
-          line.workerId() >= 0
-              ? line.workerId()
-              : ids.getOrDefault(line.app() + "-" + line.instance(), -1);
+      int id = line.workerId() >= 0 ? line.workerId() : ids.getOrDefault(line.label(), -1);
       out.println(
           dev.pmfx.logs.JsonLine.format(
               line.text(), line.at(), error ? "err" : "out", id, line.app(), dates));
       return;
     }
     String time = dates.map(f -> f.format(line.at()) + " ").orElse("");
+    // A line from a file has the app's log_date_format time in its text already.
+    java.time.format.DateTimeFormatter appDates = dated.get(line.app());
+    String text =
+        line.workerId() >= 0 && appDates != null
+            ? appDates.format(line.at()) + ": " + line.text()
+            : line.text();
     if (raw) {
-      out.println(time + line.text());
+      out.println(time + text);
       return;
     }
-    String source = line.workerId() >= 0 ? line.workerId() + "|" + line.app() : line.label();
-    out.println(time + source + (error ? " ERR | " : " | ") + line.text());
+    int id = line.workerId() >= 0 ? line.workerId() : ids.getOrDefault(line.label(), -1);
+    String source = id >= 0 ? id + "|" + line.app() : line.label();
+    out.println(time + source + (error ? " ERR | " : " | ") + text);
   }
 }

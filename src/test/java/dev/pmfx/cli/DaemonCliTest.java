@@ -219,8 +219,9 @@ class DaemonCliTest {
 
     Run logs = pmfx.pmfx("logs", "ticker", "--nostream", "--lines", "2");
     assertEquals(0, logs.code(), logs.toString());
-    assertEquals(
-        2, logs.out().lines().filter(l -> l.startsWith("ticker-0 | ")).count(), logs.out());
+    // as pm2 logs: the worker's id before the app's name, for lines read from its files too
+    String prefix = workers("ticker").getFirst().id() + "|ticker | ";
+    assertEquals(2, logs.out().lines().filter(l -> l.startsWith(prefix)).count(), logs.out());
 
     Run monit = pmfx.pmfx("monit", "--frames", "2", "--interval", "1100");
     assertEquals(0, monit.code(), monit.toString());
@@ -261,12 +262,15 @@ class DaemonCliTest {
         stamped
             .out()
             .lines()
-            .anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d-[\\d:]{8} ticker-0 \\| tick \\d+")),
+            .anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d-[\\d:]{8} \\d+\\|ticker \\| tick \\d+")),
         stamped.out());
     Run formatted =
         pmfx.pmfx("logs", "ticker", "--nostream", "--lines", "1", "--timestamp", "[at] HH:mm");
     assertTrue(
-        formatted.out().lines().anyMatch(l -> l.matches("at \\d\\d:\\d\\d ticker-0 \\| tick \\d+")),
+        formatted
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("at \\d\\d:\\d\\d \\d+\\|ticker \\| tick \\d+")),
         formatted.out());
   }
 
@@ -568,9 +572,21 @@ class DaemonCliTest {
   @Test
   void logsFollowsWhatWorkersWriteUntilInterrupted() throws Exception {
     assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "ticker").code());
+    Path dated =
+        pmfx.ecosystem(
+            "dated.yaml",
+            """
+            apps:
+              - name: dated
+                script: Ticker.java
+                cwd: ${workers}
+                log_date_format: "[on] HH:mm"
+                env: { PAUSE_MS: "200" }
+            """);
+    assertEquals(0, pmfx.pmfx("start", dated.toString()).code());
     ProcessBuilder builder =
         new ProcessBuilder(
-            Path.of("bin/pmfx").toAbsolutePath().toString(), "logs", "ticker", "--lines", "0");
+            Path.of("bin/pmfx").toAbsolutePath().toString(), "logs", "all", "--lines", "0");
     builder.environment().put("PMFX_SKIP_BUILD", "1");
     builder.environment().put("PMFX_HOME", pmfx.home.dir().toString());
     Path output = dir.resolve("logs.txt");
@@ -580,15 +596,18 @@ class DaemonCliTest {
           "followed lines",
           () -> {
             try {
-              return Files.readString(output)
-                      .lines()
-                      .filter(l -> l.matches("\\d+\\|ticker \\| tick \\d+"))
-                      .count()
-                  >= 3;
+              List<String> followed = Files.readString(output).lines().toList();
+              // an app with log_date_format: its time before each line, as in its file
+              return followed.stream().filter(l -> l.matches("\\d+\\|ticker \\| tick \\d+")).count()
+                      >= 3
+                  && followed.stream()
+                      .anyMatch(l -> l.matches("\\d+\\|dated \\| on \\d\\d:\\d\\d: tick \\d+"));
             } catch (java.io.IOException e) {
               return false;
             }
           });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; followed:\n" + Files.readString(output), e);
     } finally {
       logs.destroy(); // SIGTERM, as Ctrl-C's end
       logs.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
