@@ -103,6 +103,18 @@ final class LogsCommand implements Callable<Integer> {
                   .mapToInt(dev.pmfx.engine.WorkerStatus::instance)
                   .findFirst()
               : java.util.OptionalInt.empty();
+      if (target.equals("all") && !raw && !json) {
+        // as pm2 logs shows pm2.log first: what the daemon did to the workers, and why
+        try {
+          for (String said :
+              dev.pmfx.logs.LogFile.lastLines(
+                  dev.pmfx.daemon.Daemons.log(dev.pmfx.home.PmfxHome.current()), lines)) {
+            out.println("daemon | " + said);
+          }
+        } catch (java.io.IOException e) {
+          err.println("pmfx: cannot read the daemon's log: " + e.getMessage());
+        }
+      }
       for (AppStatus app : apps) {
         for (EngineEvent.LogLine line : engine.logHistory(app.spec(), lines).join()) {
           if (instance.isEmpty() || line.instance() == instance.getAsInt()) {

@@ -119,6 +119,18 @@ public final class DaemonServer {
                   && !(event instanceof EngineEvent.MetricsSample)) {
                 stateChanged();
               }
+              if (event instanceof EngineEvent.WorkerChanged changed) {
+                // as PM2 writes pm2.log: what happened to each worker and why
+                say(
+                    changed.worker().label()
+                        + " (id "
+                        + changed.worker().id()
+                        + ") "
+                        + changed.from().label()
+                        + " → "
+                        + changed.worker().state().label()
+                        + (changed.reason().isEmpty() ? "" : ": " + changed.reason()));
+              }
             }
           });
       ready.complete(null);

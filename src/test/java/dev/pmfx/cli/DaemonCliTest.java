@@ -222,6 +222,16 @@ class DaemonCliTest {
     // as pm2 logs: the worker's id before the app's name, for lines read from its files too
     String prefix = workers("ticker").getFirst().id() + "|ticker | ";
     assertEquals(2, logs.out().lines().filter(l -> l.startsWith(prefix)).count(), logs.out());
+    // every app's: first what the daemon did to the workers and why, as pm2 logs shows pm2.log
+    Run all = pmfx.pmfx("logs", "--nostream", "--lines", "20");
+    assertTrue(
+        all.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "daemon \\| \\S+ pmfx daemon: ticker-0 \\(id \\d+\\) launching → online: pid \\d+")),
+        all.out());
 
     Run monit = pmfx.pmfx("monit", "--frames", "2", "--interval", "1100");
     assertEquals(0, monit.code(), monit.toString());
