@@ -37,6 +37,7 @@ final class ImportCommand implements Callable<Integer> {
       Set.of(
           "status",
           "pm_id",
+          "NODE_APP_INSTANCE",
           "pm_uptime",
           "created_at",
           "restart_time",
@@ -118,6 +119,28 @@ final class ImportCommand implements Callable<Integer> {
           "_",
           "SHLVL");
 
+  /**
+   * The login session's variables, which the shell that ran pm2 had: the shell that starts pmfx's
+   * apps gives its own.
+   */
+  private static final Set<String> SESSION =
+      Set.of(
+          "PATH",
+          "HOME",
+          "USER",
+          "LOGNAME",
+          "SHELL",
+          "TERM",
+          "LANG",
+          "MAIL",
+          "HOSTNAME",
+          "SSH_CLIENT",
+          "SSH_CONNECTION",
+          "SSH_TTY",
+          "XDG_RUNTIME_DIR",
+          "XDG_SESSION_ID",
+          "DBUS_SESSION_BUS_ADDRESS");
+
   @Parameters(
       arity = "0..1",
       paramLabel = "DUMP",
@@ -195,6 +218,12 @@ final class ImportCommand implements Callable<Integer> {
     }
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     apps.values().forEach(root.withArray("apps")::add);
+    // It holds the apps' environment, tokens included, as dump.pm2 did in PM2's private home.
+    Files.deleteIfExists(target);
+    Files.createFile(
+        target,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     EngineJson.mapper().writerWithDefaultPrettyPrinter().writeValue(target.toFile(), root);
     stdout.println(
         "pmfx: wrote "
@@ -337,6 +366,7 @@ final class ImportCommand implements Callable<Integer> {
     ObjectNode env = JsonNodeFactory.instance.objectNode();
     Set<String> shells = new TreeSet<>();
     Set<String> pm2s = new TreeSet<>();
+    Set<String> session = new TreeSet<>();
     entry
         .path("env")
         .properties()
@@ -348,6 +378,8 @@ final class ImportCommand implements Callable<Integer> {
                 pm2s.add(key);
               } else if (value.equals(shell.get(key))) {
                 shells.add(key);
+              } else if (SESSION.contains(key)) {
+                session.add(key); // another login's, such as a PATH with PM2's folder in it
               } else if (field.getValue().isValueNode()) {
                 env.set(key, field.getValue());
               }
@@ -372,6 +404,15 @@ final class ImportCommand implements Callable<Integer> {
               + " variables of the shell that ran pm2, as this shell has them ("
               + few(shells)
               + "): pmfx gives its apps the environment of the shell that starts them");
+    }
+    if (!session.isEmpty()) {
+      notes.add(
+          "app "
+              + name
+              + ": "
+              + String.join(", ", session)
+              + " of the session that ran pm2: pmfx gives its apps the ones of the shell that"
+              + " starts them");
     }
     if (!pm2s.isEmpty()) {
       notes.add("app " + name + ": PM2's own variables (" + String.join(", ", pm2s) + ")");

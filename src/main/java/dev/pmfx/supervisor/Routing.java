@@ -51,6 +51,18 @@ final class Routing {
    */
   private final Map<Integer, Worker> routed = new ConcurrentHashMap<>();
 
+  /**
+   * By worker key: the balancer the worker was put into, which is its app's old one while the app
+   * moves to another port.
+   */
+  private final Map<Integer, PublicPort> placed = new ConcurrentHashMap<>();
+
+  /**
+   * Per app, its balancers on the ports it moved from ({@code --env} named another PORT), each open
+   * until no worker is in it any more: a reload moves without refusing anyone meanwhile.
+   */
+  private final Map<String, List<PublicPort>> movedFrom = new ConcurrentHashMap<>();
+
   /** Notes already given about each app, so each is said once. Loop only. */
   private final Map<String, Set<String>> noted = new ConcurrentHashMap<>();
 
@@ -68,15 +80,21 @@ final class Routing {
     }
     routed.put(w.key, w);
     switch (balancerFor(w).orElse(null)) {
-      case Handoff handoff when w.channel instanceof NodeChannel channel ->
-          handoff.add(w.key, channel);
-      case Balancer balancer -> balancer.add(w.key, address(w));
+      case Handoff handoff when w.channel instanceof NodeChannel channel -> {
+        handoff.add(w.key, channel);
+        placed.put(w.key, handoff);
+      }
+      case Balancer balancer -> {
+        balancer.add(w.key, address(w));
+        placed.put(w.key, balancer);
+      }
       case null, default -> {}
     }
+    closeEmptied(w.spec.name());
   }
 
   void unroute(Worker w) {
-    PublicPort balancer = balancers.get(w.spec.name());
+    PublicPort balancer = of(w);
     if (balancer != null) {
       balancer.remove(w.key);
     }
@@ -85,11 +103,38 @@ final class Routing {
   /** The worker left its app. */
   void forget(Worker w) {
     routed.remove(w.key);
+    placed.remove(w.key);
+    closeEmptied(w.spec.name());
+  }
+
+  /** The balancer the worker is in, or its app's. */
+  private PublicPort of(Worker w) {
+    PublicPort in = placed.get(w.key);
+    return in != null ? in : balancers.get(w.spec.name());
+  }
+
+  /** Closes the app's balancers on ports it moved from that no worker is in any more. */
+  private void closeEmptied(String app) {
+    List<PublicPort> old = movedFrom.get(app);
+    if (old == null) {
+      return;
+    }
+    old.removeIf(
+        balancer -> {
+          if (placed.containsValue(balancer)) {
+            return false;
+          }
+          balancer.close();
+          return true;
+        });
+    if (old.isEmpty()) {
+      movedFrom.remove(app);
+    }
   }
 
   /** Whether the worker is in its app's rotation. */
   boolean routes(Worker w) {
-    PublicPort balancer = balancers.get(w.spec.name());
+    PublicPort balancer = of(w);
     return balancer != null && balancer.routes(w.key);
   }
 
@@ -101,7 +146,7 @@ final class Routing {
 
   /** Its requests in flight when it is in its balancer's rotation, which it drains first. */
   OptionalInt inFlight(Worker w) {
-    PublicPort balancer = balancers.get(w.spec.name());
+    PublicPort balancer = of(w);
     if (balancer == null || !balancer.routes(w.key)) {
       return OptionalInt.empty();
     }
@@ -114,7 +159,7 @@ final class Routing {
 
   /** No new connection to the worker; true once those in flight are done, false on timeout. */
   CompletableFuture<Boolean> drain(Worker w, Duration timeout) {
-    PublicPort balancer = balancers.get(w.spec.name());
+    PublicPort balancer = of(w);
     return balancer == null
         ? CompletableFuture.completedFuture(true)
         : balancer.drain(w.key, timeout);
@@ -122,7 +167,7 @@ final class Routing {
 
   /** A Node worker's shim reports on the connections pmfx handed it. */
   void report(Worker w, JsonNode report) {
-    if (!(balancers.get(w.spec.name()) instanceof Handoff handoff)) {
+    if (!(of(w) instanceof Handoff handoff)) {
       return;
     }
     switch (report.path("cmd").asText()) {
@@ -158,6 +203,7 @@ final class Routing {
   List<WorkerRequests> requests() {
     List<WorkerRequests> all = new ArrayList<>();
     balancers.forEach((app, balancer) -> all.addAll(requestsOf(app, balancer)));
+    movedFrom.forEach((app, old) -> old.forEach(balancer -> all.addAll(requestsOf(app, balancer))));
     return all;
   }
 
@@ -199,10 +245,16 @@ final class Routing {
     if (balancer != null) {
       balancer.close();
     }
+    List<PublicPort> old = movedFrom.remove(app);
+    if (old != null) {
+      old.forEach(PublicPort::close);
+    }
   }
 
   void closeAll() {
-    List.copyOf(balancers.keySet()).forEach(this::close);
+    java.util.Set<String> apps = new java.util.HashSet<>(balancers.keySet());
+    apps.addAll(movedFrom.keySet());
+    apps.forEach(this::close);
     if (loops != null) {
       loops.close();
     }
@@ -215,10 +267,20 @@ final class Routing {
   private Optional<PublicPort> balancerFor(Worker w) {
     String app = w.spec.name();
     PublicPort open = balancers.get(app);
-    if (open != null) {
+    int port = w.publicPort > 0 ? w.publicPort : configuredPort(w);
+    if (open != null && (port <= 0 || port == open.port())) {
       return Optional.of(open);
     }
-    int port = w.publicPort > 0 ? w.publicPort : configuredPort(w);
+    if (open != null) {
+      // Its environment names another PORT now (--env): the app moves there. The old port
+      // serves the workers still in it until they have moved too, then closes.
+      host.note(
+          app, "moves from port " + open.port() + " to " + port + ", where its workers now listen");
+      balancers.remove(app);
+      movedFrom
+          .computeIfAbsent(app, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+          .add(open);
+    }
     if (port <= 0) {
       if (w.node) {
         return Optional.empty(); // its listen() call will say the port

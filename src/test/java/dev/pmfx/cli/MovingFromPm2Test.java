@@ -103,7 +103,8 @@ class MovingFromPm2Test {
       pm2(
           pm2Home,
           project,
-          Map.of("MYVAR", "x"),
+          // a PATH of its own, as a login shell's with PM2's folder in it would be
+          Map.of("MYVAR", "x", "PATH", System.getenv("PATH") + ":/opt/pm2-only/bin"),
           "start",
           "job.js",
           "--name",
@@ -130,6 +131,14 @@ class MovingFromPm2Test {
         imported.out().contains("variables of the shell that ran pm2"),
         "says which variables it left out:\n" + imported);
     assertTrue(imported.out().contains("PM2's own log files"), imported.toString());
+    assertTrue(
+        imported.out().contains("app solo: PATH of the session that ran pm2"), imported.toString());
+    assertFalse(imported.out().contains("NODE_APP_INSTANCE"), imported.toString());
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(written)),
+        "the apps' environment is its user's alone, as in PM2's home");
 
     AppStatus webApp = app("web");
     assertEquals(web.toString(), webApp.spec().script());
@@ -147,6 +156,7 @@ class MovingFromPm2Test {
     assertEquals(List.of("--max-old-space-size=100"), solo.spec().interpreterArgs());
     assertEquals(ExecMode.FORK, solo.spec().execMode());
     assertEquals("x", solo.spec().env().get("MYVAR"));
+    assertFalse(solo.spec().env().containsKey("PATH"), "the session's PATH is not the app's");
 
     AppStatus eco = app("eco");
     assertEquals("1", eco.spec().env().get("A"));

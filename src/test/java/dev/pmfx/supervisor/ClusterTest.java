@@ -244,6 +244,84 @@ class ClusterTest {
     assertEquals(2, greetings.size(), "connections over both workers: " + greetings);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "balancer {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"http", "handoff"})
+  void anotherPortNamedWithEnvMovesTheAppThereOnRestartAndOnReload(String balancer)
+      throws Exception {
+    int first = EngineHarness.freePort();
+    int second = EngineHarness.freePort();
+    int third = EngineHarness.freePort();
+    Files.writeString(
+        dir.resolve("env-port.js"),
+        """
+        require('http')
+          .createServer((req, res) => res.end('node pid ' + process.pid + '\\n'))
+          .listen(process.env.PORT);
+        """);
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: env-port.js
+            cwd: %s
+            instances: 2
+            exec_mode: cluster
+            balancer: %s
+            env: { PORT: %d }
+            env_second: { PORT: %d }
+            env_third: { PORT: %d }
+        """
+            .formatted(dir, balancer, first, second, third));
+    awaitOnline("web", 2);
+    assertTrue(get(first, "/").startsWith("node pid "));
+
+    // as PM2 users change ports: the workers listen on the new PORT, so the app answers there
+    var restarted =
+        pmfx.engine
+            .restart(
+                "web",
+                new dev.pmfx.engine.EnvUpdate(
+                    java.util.Optional.empty(), java.util.Optional.of("second")))
+            .get(60, TimeUnit.SECONDS);
+    assertTrue(restarted.ok(), restarted.toString());
+    awaitOnline("web", 2);
+    assertTrue(get(second, "/").startsWith("node pid "));
+    awaitRefused(first);
+    assertEquals(second, app("web").publicPort().orElseThrow());
+
+    var reloaded =
+        pmfx.engine
+            .reload(
+                "web",
+                new dev.pmfx.engine.EnvUpdate(
+                    java.util.Optional.empty(), java.util.Optional.of("third")))
+            .get(60, TimeUnit.SECONDS);
+    assertTrue(reloaded.ok(), reloaded.toString());
+    assertTrue(get(third, "/").startsWith("node pid "));
+    awaitRefused(second);
+    assertEquals(third, app("web").publicPort().orElseThrow());
+  }
+
+  private AppStatus app(String name) {
+    return pmfx.engine.snapshot().stream()
+        .filter(a -> a.name().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Waits until nothing listens on the port any more. */
+  private static void awaitRefused(int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (true) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        assertTrue(System.nanoTime() < deadline, "port " + port + " still open");
+        Thread.sleep(50);
+      } catch (java.net.ConnectException refused) {
+        return;
+      }
+    }
+  }
+
   @Test
   void aPortTakenByAnotherProgramErrorsTheAppInsteadOfShowingItOnline() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
