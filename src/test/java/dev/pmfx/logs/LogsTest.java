@@ -288,10 +288,30 @@ class LogsTest {
     var formatter = MomentFormat.toFormatter("YYYY-MM-DD[T]HH:mm:ss.SSS Z");
 
     assertEquals(
-        "2026-11-23T10:15:30.123 Z",
+        "2026-11-23T10:15:30.123 +00:00",
         formatter
             .withZone(java.time.ZoneOffset.UTC)
             .format(Instant.parse("2026-11-23T10:15:30.123Z")));
+  }
+
+  @Test
+  void momentTokensPrintWhatMomentPrints() {
+    Instant at = Instant.parse("2026-11-01T20:05:09.120Z");
+    java.time.ZoneId utc = java.time.ZoneOffset.UTC;
+    java.time.ZoneId india = java.time.ZoneOffset.ofHoursMinutes(5, 30);
+    java.util.function.BiFunction<String, java.time.ZoneId, String> moment =
+        (pattern, zone) -> MomentFormat.toFormatter(pattern).withZone(zone).format(at);
+
+    // what moment(…).utcOffset(…).format(pattern) gives in moment's own locale, en
+    assertEquals("+00:00 +0000", moment.apply("Z ZZ", utc));
+    assertEquals("+05:30 +0530", moment.apply("Z ZZ", india));
+    assertEquals("2026-11-02 01:35:09 +05:30", moment.apply("YYYY-MM-DD HH:mm:ss Z", india));
+    assertEquals("8:05 PM pm 08 20 20", moment.apply("h:mm A a hh HH kk", utc));
+    assertEquals("Sunday Sun Su 0 7 1st", moment.apply("dddd ddd dd d E Do", utc));
+    assertEquals("November Nov 11 26 305 4 44", moment.apply("MMMM MMM M YY DDDD Q W", utc));
+    assertEquals("1 12 120 120000", moment.apply("S SS SSS SSSSSS", utc));
+    assertEquals("1793563509 1793563509120", moment.apply("X x", utc));
+    assertEquals("at 20h, T", moment.apply("[at] HH[h], \\T", utc));
   }
 
   @Test
