@@ -34,6 +34,22 @@ final class EnvCommand implements Callable<Integer> {
 
   static final String HIDDEN = "********";
 
+  /**
+   * Names that {@link #SECRET} would match but whose values are no secret: what pmfx gives its
+   * workers (their private port or socket, the public port, pmfx's home), and the addresses of a
+   * desktop session's agents and buses.
+   */
+  static final Pattern NOT_SECRET =
+      Pattern.compile(
+          "PMFX_(PRIVATE_PORT|PRIVATE_SOCKET|PUBLIC_PORT|HOME|IPC|SUPERVISOR)|SSH_AUTH_SOCK"
+              + "|XAUTHORITY|XDG_SESSION_(ID|TYPE|CLASS|DESKTOP)|DESKTOP_SESSION"
+              + "|DBUS_SESSION_BUS_ADDRESS|SESSION_MANAGER");
+
+  /** Whether {@code pmfx env} hides the value of the variable of this name. */
+  static boolean secret(String name) {
+    return SECRET.matcher(name).matches() && !NOT_SECRET.matcher(name).matches();
+  }
+
   @Parameters(paramLabel = "ID", description = "a worker id, as pmfx list shows it")
   int id;
 
@@ -57,7 +73,7 @@ final class EnvCommand implements Callable<Integer> {
       }
       int hidden = 0;
       for (Map.Entry<String, String> variable : new TreeMap<>(environment.get()).entrySet()) {
-        boolean secret = !show && SECRET.matcher(variable.getKey()).matches();
+        boolean secret = !show && secret(variable.getKey());
         hidden += secret ? 1 : 0;
         out.println(variable.getKey() + ": " + (secret ? HIDDEN : variable.getValue()));
       }
