@@ -208,6 +208,40 @@ class ShellEnvironmentTest {
   }
 
   @Test
+  void envOfAnAppPrintsEachWorkersEnvironmentUnderAHeading() throws Exception {
+    DaemonHarness.Run started =
+        shell(
+            Map.of("API_TOKEN", "abc123", "GREETING", "hello"),
+            "start",
+            sleeper.toString(),
+            "--name",
+            "api",
+            "-i",
+            "2");
+    assertEquals(0, started.code(), started.toString());
+    List<WorkerStatus> workers = started("api", 2);
+
+    DaemonHarness.Run env = shell(Map.of(), "env", "api");
+
+    assertEquals(0, env.code(), env.toString());
+    for (WorkerStatus w : workers) {
+      String heading = "Environment of worker " + w.id() + " of api\n";
+      assertTrue(env.out().contains(heading), env.out());
+      String own = env.out().substring(env.out().indexOf(heading));
+      assertTrue(own.contains("pm_id: " + w.id() + "\n"), "its own environment: " + own);
+      assertTrue(own.contains("NODE_APP_INSTANCE: " + w.instance() + "\n"), own);
+    }
+    assertEquals(2, env.out().split("GREETING: hello\n", -1).length - 1, env.out());
+    assertFalse(env.out().contains("abc123"), env.out());
+    assertTrue(env.out().contains("(2 values hidden; pmfx env api --show prints them)"), env.out());
+    assertTrue(shell(Map.of(), "env", "all", "--show").out().contains("API_TOKEN: abc123\n"));
+
+    DaemonHarness.Run unknown = shell(Map.of(), "env", "nope");
+    assertEquals(1, unknown.code(), unknown.toString());
+    assertTrue(unknown.err().contains("no app, worker id or namespace 'nope'"), unknown.err());
+  }
+
+  @Test
   void saveKeepsEachAppsEnvironmentAndResurrectGivesItBack() throws Exception {
     DaemonHarness.Run started = shell(Map.of("GREETING", "saved"), "start", sleeper.toString());
     assertEquals(0, started.code(), started.toString());
