@@ -187,6 +187,14 @@ final class CheckCommand implements Callable<Integer> {
   private String runner(AppSpec app) {
     java.util.Map<String, String> env = new java.util.HashMap<>(loader.environment());
     env.putAll(app.environment(Optional.ofNullable(envName)));
+    return runner(app, env);
+  }
+
+  /**
+   * What runs the app with this environment, as {@code pmfx check} and {@code pmfx describe} name
+   * it ({@code tsx (/app/node_modules/.bin/tsx)}), or {@code nothing here: } and why nothing can.
+   */
+  static String runner(AppSpec app, java.util.Map<String, String> env) {
     try {
       return Runner.resolve(app, env).summary();
     } catch (Runner.Unavailable e) {
