@@ -301,7 +301,7 @@ class DaemonCliTest {
     assertEquals(0, all.code(), all.toString());
     assertTrue(all.out().contains("logrotate:max_size = 50M\n"), all.out());
     assertTrue(all.out().contains("logrotate:compress = true\n"), all.out());
-    assertTrue(all.out().contains("logrotate:retain = 5 (default)\n"), all.out());
+    assertTrue(all.out().contains("logrotate:retain = 30 (default)\n"), all.out());
     assertTrue(
         Files.readString(pmfx.home.dir().resolve("conf.properties"))
             .contains("logrotate\\:max_size=50M"));

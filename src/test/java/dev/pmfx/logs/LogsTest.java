@@ -206,7 +206,7 @@ class LogsTest {
       throws Exception {
     var home = new dev.pmfx.home.PmfxHome(dir.resolve("home"));
     LogSettings.set(home, "pm2-logrotate:max_size", Optional.of("1M"));
-    LogSettings.set(home, "logrotate:rotateinterval", Optional.of("0 0 * * *"));
+    LogSettings.set(home, "logrotate:rotateinterval", Optional.of("0 3 * * *"));
     Files.writeString(
         LogSettings.file(home),
         Files.readString(LogSettings.file(home)) + "logrotate\\:retain=lots\n",
@@ -221,13 +221,22 @@ class LogsTest {
             false,
             false);
 
+    Rotation fresh =
+        LogSettings.load(new dev.pmfx.home.PmfxHome(dir.resolve("fresh")))
+            .rotation(dev.pmfx.config.LogOptions.NONE);
     Rotation global = LogSettings.load(home).rotation(dev.pmfx.config.LogOptions.NONE);
     Rotation own = LogSettings.load(home).rotation(app);
 
+    // nothing set: pm2-logrotate's defaults, 10M, 30 copies, every midnight, not compressed
+    assertEquals(10L << 20, fresh.maxBytes());
+    assertEquals(30, fresh.retain());
+    assertEquals(Optional.of("0 0 * * *"), fresh.interval());
+    assertFalse(fresh.compress());
+    assertEquals("YYYY-MM-DD_HH-mm-ss", fresh.dateFormat());
     assertEquals(1L << 20, global.maxBytes());
-    assertEquals(Rotation.DEFAULT_RETAIN, global.retain(), "'lots' is no number: the default");
+    assertEquals(30, global.retain(), "'lots' is no number: the default");
     assertFalse(global.compress());
-    assertEquals(Optional.of("0 0 * * *"), global.interval());
+    assertEquals(Optional.of("0 3 * * *"), global.interval());
     assertEquals(1L << 20, own.maxBytes());
     assertEquals(9, own.retain());
     assertTrue(own.compress());
@@ -237,6 +246,11 @@ class LogsTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> LogSettings.set(home, "logrotate:compress", Optional.of("yes")));
+    LogSettings.set(home, "logrotate:rotateInterval", Optional.of("0"));
+    assertEquals(
+        Optional.empty(),
+        LogSettings.load(home).rotation(dev.pmfx.config.LogOptions.NONE).interval(),
+        "0: no rotation on time");
   }
 
   @Test
