@@ -76,7 +76,11 @@ final class CheckCommand implements Callable<Integer> {
                   .map(app -> "app '" + app.name() + "' runs " + runner(app))
                   .toList();
           unrunnable.forEach(why -> err.println(loaded.file() + ": warning: " + why));
-          int warnings = loaded.diagnostics().size() + shared.size() + unrunnable.size();
+          // An --env no app has a block for: PM2 starts the apps with env alone, without a word.
+          List<String> noEnv = missingEnv(loaded);
+          noEnv.forEach(why -> err.println(loaded.file() + ": warning: " + why));
+          int warnings =
+              loaded.diagnostics().size() + shared.size() + unrunnable.size() + noEnv.size();
           if (strict && warnings > 0) {
             allLoaded = false;
             err.println(
@@ -128,16 +132,69 @@ final class CheckCommand implements Callable<Integer> {
           instances,
           app.script() + (app.args().isEmpty() ? "" : " " + String.join(" ", app.args())));
       out.printf("  %" + nameWidth + "s  runs: %s%n", "", runner(app));
+      if (envName != null) {
+        out.printf("  %" + nameWidth + "s  env_%s: %s%n", "", envName, envChanges(app));
+      }
       AppOption.BALANCER
           .shown(app)
           .ifPresent(b -> out.printf("  %" + nameWidth + "s  balancer: %s%n", "", b));
     }
   }
 
+  /** A warning when --env names a block no app of the file has; none otherwise. */
+  private List<String> missingEnv(LoadResult.Loaded loaded) {
+    List<AppSpec> apps = loaded.ecosystem().apps();
+    if (envName == null || apps.stream().anyMatch(a -> a.envByName().containsKey(envName))) {
+      return List.of();
+    }
+    List<String> names =
+        apps.stream()
+            .flatMap(a -> a.envByName().keySet().stream())
+            .distinct()
+            .map(n -> "env_" + n)
+            .toList();
+    return List.of(
+        "no app in "
+            + loaded.file().getFileName()
+            + " has env_"
+            + envName
+            + (names.isEmpty()
+                ? "; the apps have no env_NAME block, so --env " + envName + " changes nothing"
+                : "; the apps have: " + String.join(", ", names)));
+  }
+
+  /**
+   * What {@code --env NAME} changes in the app's env: each variable it sets or sets otherwise, with
+   * values hidden as {@code pmfx env} hides them.
+   */
+  private String envChanges(AppSpec app) {
+    if (!app.envByName().containsKey(envName)) {
+      return "none (env alone)";
+    }
+    java.util.Map<String, String> plain = app.environment(Optional.empty());
+    List<String> changed = new java.util.ArrayList<>();
+    app.environment(Optional.of(envName))
+        .forEach(
+            (key, value) -> {
+              if (!value.equals(plain.get(key))) {
+                changed.add(key + "=" + (EnvCommand.secret(key) ? EnvCommand.HIDDEN : value));
+              }
+            });
+    return changed.isEmpty() ? "changes nothing in env" : String.join(" ", changed);
+  }
+
   /** What runs the app here, or why nothing can. */
   private String runner(AppSpec app) {
     java.util.Map<String, String> env = new java.util.HashMap<>(loader.environment());
-    env.putAll(app.env());
+    env.putAll(app.environment(Optional.ofNullable(envName)));
+    return runner(app, env);
+  }
+
+  /**
+   * What runs the app with this environment, as {@code pmfx check} and {@code pmfx describe} name
+   * it ({@code tsx (/app/node_modules/.bin/tsx)}), or {@code nothing here: } and why nothing can.
+   */
+  static String runner(AppSpec app, java.util.Map<String, String> env) {
     try {
       return Runner.resolve(app, env).summary();
     } catch (Runner.Unavailable e) {

@@ -228,7 +228,9 @@ final class ControlCommands {
     @Parameters(
         arity = "1..*",
         paramLabel = "TARGET",
-        description = "an app, an id, a namespace, or all")
+        description =
+            "an app, an id, a namespace, all, or an ecosystem file (.json .yml .yaml"
+                + " *.config.js), which stands for its apps")
     List<String> targets;
 
     @Spec CommandSpec spec;

@@ -17,7 +17,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -252,7 +254,18 @@ final class InfoCommands {
             rows.add(List.of("script", app.spec().script()));
             rows.add(List.of("args", String.join(" ", app.spec().args())));
             rows.add(
-                List.of("interpreter", app.spec().interpreter().orElse("(by the script's kind)")));
+                List.of(
+                    "interpreter",
+                    CheckCommand.runner(
+                        app.spec(),
+                        engine
+                            .environment(w.id())
+                            .orElseGet(
+                                () -> {
+                                  Map<String, String> env = new HashMap<>(System.getenv());
+                                  env.putAll(app.spec().environment(app.envName()));
+                                  return env;
+                                }))));
             rows.add(List.of("cwd", app.spec().cwd().toString()));
             rows.add(List.of("file", app.file().map(Object::toString).orElse("none")));
             rows.add(List.of("env", app.envName().map(n -> "env_" + n).orElse("env")));

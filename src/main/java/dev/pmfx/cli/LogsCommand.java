@@ -61,8 +61,10 @@ final class LogsCommand implements Callable<Integer> {
       paramLabel = "FORMAT",
       fallbackValue = "YYYY-MM-DD-HH:mm:ss",
       description =
-          "the time before each line, in a moment.js format (default: ${FALLBACK-VALUE});"
-              + " a line read from a file has its file's time")
+          "the time before each line, in a moment.js FORMAT, which may be left out (default:"
+              + " ${FALLBACK-VALUE}); a line read from a file has its file's time. As the FORMAT"
+              + " is optional, the word after --timestamp is taken for it: write pmfx logs api"
+              + " --timestamp, not pmfx logs --timestamp api (which reads api as the FORMAT)")
   String timestamp;
 
   @Spec CommandSpec spec;

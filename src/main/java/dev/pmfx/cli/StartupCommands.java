@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 /**
  * startup and unstartup, as PM2 has them: the daemon started at login or boot, resurrecting the
  * saved apps. A systemd user unit by default; a system unit for a named user ({@code -u USER --hp
- * HOME}); a launchd agent on macOS. Each prints what it would write unless {@code --install}.
+ * HOME}), or for root when root runs it (as {@code pm2 startup} writes {@code pm2-root.service}); a
+ * launchd agent on macOS. Each prints what it would write unless {@code --install}.
  */
 final class StartupCommands {
 
@@ -80,11 +81,32 @@ final class StartupCommands {
       };
     }
 
-    String name() {
-      return serviceName != null ? serviceName : user == null ? "pmfx" : "pmfx-" + user;
+    /**
+     * The user a system unit runs the daemon as: {@code -u USER}, or root when root runs this
+     * without {@code -u} (root has no login session for a user unit to start with, so PM2 writes a
+     * system unit for it); none for a user unit or a launchd agent.
+     */
+    String systemUser() {
+      if (user != null) {
+        return user;
+      }
+      return isRoot() && !launchd() ? "root" : null;
     }
 
-    /** The home the daemon keeps: USER's {@code .pmfx} for a system unit, else this one's. */
+    /** Whether this is root's system unit, which root asked for by not naming a user. */
+    boolean rootByDefault() {
+      return user == null && systemUser() != null;
+    }
+
+    String name() {
+      String runAs = systemUser();
+      return serviceName != null ? serviceName : runAs == null ? "pmfx" : "pmfx-" + runAs;
+    }
+
+    /**
+     * The home the daemon keeps: USER's {@code .pmfx} for a system unit for -u USER, else this
+     * one's (root's own, for root's system unit).
+     */
     PmfxHome home() {
       if (user == null) {
         return PmfxHome.current();
@@ -111,21 +133,24 @@ final class StartupCommands {
             List.of(List.of("launchctl", "load", "-w", file.toString())),
             List.of(List.of("launchctl", "unload", "-w", file.toString())));
       }
+      String runAs = systemUser();
       List<String> systemctl = new ArrayList<>(List.of("systemctl"));
-      if (user == null) {
+      if (runAs == null) {
         systemctl.add("--user");
       }
       if (root != null) {
         systemctl.add("--root=" + root);
       }
       Path file =
-          user == null
+          runAs == null
               ? userUnitDir().resolve(name() + ".service")
               : (root == null ? Path.of("/") : root)
                   .resolve("etc/systemd/system")
                   .resolve(name() + ".service");
       String text =
-          user == null ? Units.userUnit(self, home()) : Units.systemUnit(self, home(), user, path);
+          runAs == null
+              ? Units.userUnit(self, home())
+              : Units.systemUnit(self, home(), runAs, path);
       List<List<String>> enable = new ArrayList<>();
       if (root == null) {
         enable.add(with(systemctl, "daemon-reload"));
@@ -148,7 +173,8 @@ final class StartupCommands {
       description = {
         "Prints a unit that starts the daemon and resurrects the saved apps: a systemd user unit"
             + " (at login; at boot with 'loginctl enable-linger'), a system unit for -u USER at"
-            + " boot, or a launchd agent on macOS; --install writes and enables it.",
+            + " boot (for root, run by root without -u: pmfx-root.service, as pm2-root), or a"
+            + " launchd agent on macOS; --install writes and enables it.",
         "Run 'pmfx save' after starting the apps to bring back."
       })
   static final class Startup extends Choice implements Callable<Integer> {
@@ -182,7 +208,9 @@ final class StartupCommands {
       if (!Units.run(out, err, target.enable())) {
         return Client.FAILED;
       }
-      if (user == null && !launchd()) {
+      if (rootByDefault()) {
+        EventPrinter.say(out, "the daemon now starts at boot, as root, with " + home().dir());
+      } else if (user == null && !launchd()) {
         String me = System.getenv().getOrDefault("USER", System.getProperty("user.name"));
         EventPrinter.say(
             out,

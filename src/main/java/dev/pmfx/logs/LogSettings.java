@@ -26,7 +26,8 @@ import java.util.function.Function;
  * The global log settings, as pm2-logrotate names them and {@code pmfx set logrotate:KEY VALUE}
  * stores them: in {@code conf.properties} in pmfx's home, which the daemon reads again every {@code
  * workerInterval}. An app's own {@code log_*} options come before them. Each key as PM2 spells it
- * ({@code logrotate:max_size}); {@code pm2-logrotate:max_size} is read as the same key.
+ * ({@code logrotate:max_size}); {@code pm2-logrotate:max_size} is read as the same key. The
+ * defaults are pm2-logrotate's: 10M, 30 copies kept, and a rotation every midnight.
  */
 public final class LogSettings {
 
@@ -42,10 +43,10 @@ public final class LogSettings {
                   ByteSize.parse(v).isPresent()
                       ? Optional.empty()
                       : Optional.of("a size: a number of bytes, or with K, M or G ('10M', '1G')")),
-          new Key("logrotate:retain", "5", v -> whole(v, 0)),
+          new Key("logrotate:retain", String.valueOf(Rotation.DEFAULT_RETAIN), v -> whole(v, 0)),
           new Key("logrotate:compress", "false", LogSettings::bool),
           new Key("logrotate:dateFormat", Rotation.DEFAULT_DATE_FORMAT, LogSettings::dateFormat),
-          new Key("logrotate:rotateInterval", "0", LogSettings::cron),
+          new Key("logrotate:rotateInterval", Rotation.DEFAULT_INTERVAL, LogSettings::cron),
           new Key("logrotate:workerInterval", "30", v -> whole(v, 1)),
           new Key("logrotate:rotateModule", "true", LogSettings::bool),
           new Key("logrotate:TZ", "", LogSettings::zone));

@@ -19,17 +19,21 @@ public record Rotation(
     ZoneId zone) {
 
   public static final long DEFAULT_MAX_BYTES = 10L << 20;
-  public static final int DEFAULT_RETAIN = 5;
+  public static final int DEFAULT_RETAIN = 30;
   public static final String DEFAULT_DATE_FORMAT = "YYYY-MM-DD_HH-mm-ss";
+  public static final String DEFAULT_INTERVAL = "0 0 * * *";
 
-  /** pmfx's defaults: at 10 MiB, five copies kept, not compressed, no time-based rotation. */
+  /**
+   * pm2-logrotate's defaults, which are pmfx's: at 10 MiB and every midnight, 30 copies kept, not
+   * compressed.
+   */
   public static final Rotation DEFAULT =
       new Rotation(
           DEFAULT_MAX_BYTES,
           DEFAULT_RETAIN,
           false,
           DEFAULT_DATE_FORMAT,
-          Optional.empty(),
+          Optional.of(DEFAULT_INTERVAL),
           ZoneId.systemDefault());
 
   public Rotation {

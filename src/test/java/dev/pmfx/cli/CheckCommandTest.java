@@ -204,6 +204,53 @@ class CheckCommandTest {
   }
 
   @Test
+  void anEnvNoAppHasIsAWarningAndAnEnvShowsWhatItChanges(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ecosystem.yaml");
+    Files.writeString(
+        file,
+        """
+        apps:
+          - name: api
+            script: sleep
+            args: '60'
+            env: { NODE_ENV: development, PORT: "3000", LOG: info }
+            env_production: { NODE_ENV: production, PORT: "3000", API_TOKEN: abc123 }
+          - name: jobs
+            script: sleep
+            args: '60'
+            env_staging: { NODE_ENV: staging }
+        """);
+
+    // a name no app has a block for: a warning naming the blocks there are; --strict fails
+    int code = check("--env=prod", file.toString());
+    assertEquals(0, code, err::toString);
+    assertTrue(
+        err.toString()
+            .contains(
+                ": warning: no app in ecosystem.yaml has env_prod; the apps have: env_production,"
+                    + " env_staging"),
+        err::toString);
+    err.getBuffer().setLength(0);
+    assertEquals(1, check("--strict", "--env=prod", file.toString()), err::toString);
+    assertTrue(
+        err.toString().contains("1 warning, which --strict counts as errors"), err::toString);
+
+    // a name that is there: no warning, and each app says what it changes, secrets hidden
+    err.getBuffer().setLength(0);
+    out.getBuffer().setLength(0);
+    assertEquals(0, check("--strict", "--env=production", file.toString()), err::toString);
+    assertEquals("", err.toString());
+    List<String> changes =
+        out.toString().lines().filter(l -> l.contains("env_")).map(String::strip).toList();
+    assertEquals(
+        List.of(
+            "env_production: NODE_ENV=production API_TOKEN=********",
+            "env_production: none (env alone)"),
+        changes);
+    assertFalse(out.toString().contains("abc123"), out::toString);
+  }
+
+  @Test
   void checkHasItsOwnHelp() {
     CommandLine command = PmfxCommand.commandLine();
     command.setOut(new PrintWriter(out, true));

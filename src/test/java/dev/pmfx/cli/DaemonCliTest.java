@@ -118,6 +118,25 @@ class DaemonCliTest {
     assertEquals(0, describe.code(), describe.toString());
     assertTrue(describe.out().contains("public port │ " + port), describe.out());
     assertTrue(describe.out().contains("web-out-0.log"), describe.out());
+    // what runs each app, named as pmfx check names it: node and its path, java and its
+    Run check = pmfx.pmfx("check", apps().toString());
+    List<String> runs =
+        check.out().lines().filter(l -> l.contains("runs: ")).map(l -> l.strip()).toList();
+    assertEquals(2, runs.size(), check.toString());
+    assertTrue(runs.get(0).startsWith("runs: node ("), runs.toString());
+    for (String[] app : new String[][] {{"web", runs.get(0)}, {"ticker", runs.get(1)}}) {
+      String runner = app[1].substring("runs: ".length());
+      List<String> rows =
+          pmfx.pmfx("describe", app[0])
+              .out()
+              .lines()
+              .filter(l -> l.contains("interpreter"))
+              .toList();
+      assertFalse(rows.isEmpty(), app[0]);
+      for (String row : rows) {
+        assertTrue(row.contains("│ " + runner + " "), row + " is not " + runner);
+      }
+    }
 
     Run stop = pmfx.pmfx("stop", "web");
     assertEquals(0, stop.code(), stop.toString());
@@ -296,7 +315,7 @@ class DaemonCliTest {
     assertEquals(0, all.code(), all.toString());
     assertTrue(all.out().contains("logrotate:max_size = 50M\n"), all.out());
     assertTrue(all.out().contains("logrotate:compress = true\n"), all.out());
-    assertTrue(all.out().contains("logrotate:retain = 5 (default)\n"), all.out());
+    assertTrue(all.out().contains("logrotate:retain = 30 (default)\n"), all.out());
     assertTrue(
         Files.readString(pmfx.home.dir().resolve("conf.properties"))
             .contains("logrotate\\:max_size=50M"));

@@ -375,6 +375,27 @@ class MovingFromPm2Test {
   }
 
   @Test
+  void helpSaysWhatTargetsAndFormatsTheCommandsTake() {
+    java.util.function.Function<String[], String> help =
+        args -> {
+          java.io.StringWriter out = new java.io.StringWriter();
+          picocli.CommandLine command = PmfxCommand.commandLine();
+          command.setOut(new java.io.PrintWriter(out, true));
+          assertEquals(0, command.execute(args));
+          return out.toString().replaceAll("\\s+", " ");
+        };
+
+    for (String verb : List.of("restart", "reload", "stop", "delete")) {
+      String text = help.apply(new String[] {verb, "--help"});
+      assertTrue(text.contains("an app, an id, a namespace, all, or an ecosystem file"), text);
+    }
+    String logs = help.apply(new String[] {"logs", "--help"});
+    assertTrue(logs.contains("--timestamp[=FORMAT]"), logs);
+    assertTrue(
+        logs.contains("write pmfx logs api --timestamp, not pmfx logs --timestamp api"), logs);
+  }
+
+  @Test
   void resetSetsTheRestartCountsBackToZeroAndTheWorkersRunOn() throws Exception {
     Path script =
         Files.writeString(dir.resolve("flaky.js"), "setTimeout(() => process.exit(1), 1200);\n");

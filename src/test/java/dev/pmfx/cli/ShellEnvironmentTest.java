@@ -156,6 +156,91 @@ class ShellEnvironmentTest {
     assertFalse(third.containsKey("API_TOKEN"), "gone from the shell, gone from the worker");
   }
 
+  /** Waits until each of the app's workers has a process. */
+  private List<WorkerStatus> started(String app, int workers) throws Exception {
+    DaemonHarness.await(
+        app + "'s " + workers + " workers started",
+        () -> {
+          try (RemoteEngine engine = pmfx.connect()) {
+            List<WorkerStatus> all =
+                engine.snapshot().stream()
+                    .filter(a -> a.name().equals(app))
+                    .flatMap(a -> a.workers().stream())
+                    .toList();
+            return all.size() == workers
+                && all.stream().allMatch(w -> engine.environment(w.id()).isPresent());
+          } catch (IOException e) {
+            return false;
+          }
+        });
+    try (RemoteEngine engine = pmfx.connect()) {
+      return engine.snapshot().stream()
+          .filter(a -> a.name().equals(app))
+          .flatMap(a -> a.workers().stream())
+          .toList();
+    }
+  }
+
+  @Test
+  void envHidesSecretsButNotTheAddressesPmfxAndTheDesktopGiveAWorker() throws Exception {
+    DaemonHarness.Run started =
+        shell(
+            Map.of("API_TOKEN", "abc123", "SSH_AUTH_SOCK", "/tmp/agent.sock", "DB_PASSWORD", "pw"),
+            "start",
+            sleeper.toString(),
+            "--name",
+            "api",
+            "-i",
+            "1");
+    assertEquals(0, started.code(), started.toString());
+    int id = started("api", 1).getFirst().id();
+
+    DaemonHarness.Run env = shell(Map.of(), "env", String.valueOf(id));
+
+    assertEquals(0, env.code(), env.toString());
+    assertTrue(
+        java.util.regex.Pattern.compile("(?m)^PMFX_PRIVATE_PORT: \\d+$").matcher(env.out()).find(),
+        "a cluster worker's own port is no secret: " + env.out());
+    assertTrue(env.out().contains("SSH_AUTH_SOCK: /tmp/agent.sock\n"), env.out());
+    assertTrue(env.out().contains("API_TOKEN: ********\n"), env.out());
+    assertTrue(env.out().contains("DB_PASSWORD: ********\n"), env.out());
+    assertTrue(env.out().contains("(2 values hidden; pmfx env " + id + " --show"), env.out());
+  }
+
+  @Test
+  void envOfAnAppPrintsEachWorkersEnvironmentUnderAHeading() throws Exception {
+    DaemonHarness.Run started =
+        shell(
+            Map.of("API_TOKEN", "abc123", "GREETING", "hello"),
+            "start",
+            sleeper.toString(),
+            "--name",
+            "api",
+            "-i",
+            "2");
+    assertEquals(0, started.code(), started.toString());
+    List<WorkerStatus> workers = started("api", 2);
+
+    DaemonHarness.Run env = shell(Map.of(), "env", "api");
+
+    assertEquals(0, env.code(), env.toString());
+    for (WorkerStatus w : workers) {
+      String heading = "Environment of worker " + w.id() + " of api\n";
+      assertTrue(env.out().contains(heading), env.out());
+      String own = env.out().substring(env.out().indexOf(heading));
+      assertTrue(own.contains("pm_id: " + w.id() + "\n"), "its own environment: " + own);
+      assertTrue(own.contains("NODE_APP_INSTANCE: " + w.instance() + "\n"), own);
+    }
+    assertEquals(2, env.out().split("GREETING: hello\n", -1).length - 1, env.out());
+    assertFalse(env.out().contains("abc123"), env.out());
+    assertTrue(env.out().contains("(2 values hidden; pmfx env api --show prints them)"), env.out());
+    assertTrue(shell(Map.of(), "env", "all", "--show").out().contains("API_TOKEN: abc123\n"));
+
+    DaemonHarness.Run unknown = shell(Map.of(), "env", "nope");
+    assertEquals(1, unknown.code(), unknown.toString());
+    assertTrue(unknown.err().contains("no app, worker id or namespace 'nope'"), unknown.err());
+  }
+
   @Test
   void saveKeepsEachAppsEnvironmentAndResurrectGivesItBack() throws Exception {
     DaemonHarness.Run started = shell(Map.of("GREETING", "saved"), "start", sleeper.toString());

@@ -78,6 +78,52 @@ class StartupTest {
   }
 
   @Test
+  void rootWithoutAUserGetsASystemUnitThatStartsAtBootAsPm2RootDoes() throws Exception {
+    String user = System.getProperty("user.name");
+    Path root = dir.resolve("image");
+    Path unit = root.resolve("etc/systemd/system/pmfx-root.service");
+    try {
+      System.setProperty("user.name", "root");
+
+      Run printed = pmfx.pmfx("startup", "--root", root.toString());
+      assertEquals(0, printed.code(), printed.toString());
+      assertTrue(printed.out().contains("\nUser=root\n"), printed.out());
+      assertTrue(printed.out().contains("\nWantedBy=multi-user.target\n"), printed.out());
+      assertTrue(
+          printed.out().contains("# Install it with: pmfx startup --install"), printed.out());
+      assertTrue(printed.out().contains("(writes " + unit + " and enables it)"), printed.out());
+
+      Run installed = pmfx.pmfx("startup", "--root", root.toString(), "--install");
+      String text = Files.readString(unit);
+      assertTrue(text.contains("\nUser=root\n"), text);
+      assertTrue(text.contains("\nEnvironment=PMFX_HOME=" + pmfx.home.dir() + "\n"), text);
+      assertTrue(text.contains(" daemon --resurrect\n"), text);
+      assertFalse(installed.out().contains("systemd/user"), installed.out());
+      Path wanted = root.resolve("etc/systemd/system/multi-user.target.wants/pmfx-root.service");
+      if (systemctlHere()) {
+        assertEquals(0, installed.code(), installed.toString());
+        assertTrue(Files.isSymbolicLink(wanted), "enabled for boot: " + installed);
+        assertTrue(installed.out().contains("starts at boot"), installed.out());
+      } else {
+        assertEquals(1, installed.code(), installed.toString());
+      }
+
+      Run removed = pmfx.pmfx("unstartup", "--root", root.toString());
+      assertFalse(Files.exists(unit), removed.toString());
+
+      // anyone else without -u: a user unit, started at login, as before
+      System.setProperty("user.name", "deploy");
+      Run mine = pmfx.pmfx("startup", "--root", root.toString());
+      assertEquals(0, mine.code(), mine.toString());
+      assertFalse(mine.out().contains("\nUser="), mine.out());
+      assertTrue(mine.out().contains("\nWantedBy=default.target\n"), mine.out());
+      assertTrue(mine.out().contains("systemd/user/pmfx.service"), mine.out());
+    } finally {
+      System.setProperty("user.name", user);
+    }
+  }
+
+  @Test
   void withoutInstallASystemUnitIsPrintedWithTheLineThatInstallsIt() {
     Run printed = pmfx.pmfx("startup", "-u", "deploy", "--hp", "/srv/deploy");
     assertEquals(0, printed.code(), printed.toString());

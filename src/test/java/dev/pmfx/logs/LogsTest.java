@@ -206,7 +206,7 @@ class LogsTest {
       throws Exception {
     var home = new dev.pmfx.home.PmfxHome(dir.resolve("home"));
     LogSettings.set(home, "pm2-logrotate:max_size", Optional.of("1M"));
-    LogSettings.set(home, "logrotate:rotateinterval", Optional.of("0 0 * * *"));
+    LogSettings.set(home, "logrotate:rotateinterval", Optional.of("0 3 * * *"));
     Files.writeString(
         LogSettings.file(home),
         Files.readString(LogSettings.file(home)) + "logrotate\\:retain=lots\n",
@@ -221,13 +221,22 @@ class LogsTest {
             false,
             false);
 
+    Rotation fresh =
+        LogSettings.load(new dev.pmfx.home.PmfxHome(dir.resolve("fresh")))
+            .rotation(dev.pmfx.config.LogOptions.NONE);
     Rotation global = LogSettings.load(home).rotation(dev.pmfx.config.LogOptions.NONE);
     Rotation own = LogSettings.load(home).rotation(app);
 
+    // nothing set: pm2-logrotate's defaults, 10M, 30 copies, every midnight, not compressed
+    assertEquals(10L << 20, fresh.maxBytes());
+    assertEquals(30, fresh.retain());
+    assertEquals(Optional.of("0 0 * * *"), fresh.interval());
+    assertFalse(fresh.compress());
+    assertEquals("YYYY-MM-DD_HH-mm-ss", fresh.dateFormat());
     assertEquals(1L << 20, global.maxBytes());
-    assertEquals(Rotation.DEFAULT_RETAIN, global.retain(), "'lots' is no number: the default");
+    assertEquals(30, global.retain(), "'lots' is no number: the default");
     assertFalse(global.compress());
-    assertEquals(Optional.of("0 0 * * *"), global.interval());
+    assertEquals(Optional.of("0 3 * * *"), global.interval());
     assertEquals(1L << 20, own.maxBytes());
     assertEquals(9, own.retain());
     assertTrue(own.compress());
@@ -237,6 +246,11 @@ class LogsTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> LogSettings.set(home, "logrotate:compress", Optional.of("yes")));
+    LogSettings.set(home, "logrotate:rotateInterval", Optional.of("0"));
+    assertEquals(
+        Optional.empty(),
+        LogSettings.load(home).rotation(dev.pmfx.config.LogOptions.NONE).interval(),
+        "0: no rotation on time");
   }
 
   @Test
@@ -288,10 +302,30 @@ class LogsTest {
     var formatter = MomentFormat.toFormatter("YYYY-MM-DD[T]HH:mm:ss.SSS Z");
 
     assertEquals(
-        "2026-11-23T10:15:30.123 Z",
+        "2026-11-23T10:15:30.123 +00:00",
         formatter
             .withZone(java.time.ZoneOffset.UTC)
             .format(Instant.parse("2026-11-23T10:15:30.123Z")));
+  }
+
+  @Test
+  void momentTokensPrintWhatMomentPrints() {
+    Instant at = Instant.parse("2026-11-01T20:05:09.120Z");
+    java.time.ZoneId utc = java.time.ZoneOffset.UTC;
+    java.time.ZoneId india = java.time.ZoneOffset.ofHoursMinutes(5, 30);
+    java.util.function.BiFunction<String, java.time.ZoneId, String> moment =
+        (pattern, zone) -> MomentFormat.toFormatter(pattern).withZone(zone).format(at);
+
+    // what moment(…).utcOffset(…).format(pattern) gives in moment's own locale, en
+    assertEquals("+00:00 +0000", moment.apply("Z ZZ", utc));
+    assertEquals("+05:30 +0530", moment.apply("Z ZZ", india));
+    assertEquals("2026-11-02 01:35:09 +05:30", moment.apply("YYYY-MM-DD HH:mm:ss Z", india));
+    assertEquals("8:05 PM pm 08 20 20", moment.apply("h:mm A a hh HH kk", utc));
+    assertEquals("Sunday Sun Su 0 7 1st", moment.apply("dddd ddd dd d E Do", utc));
+    assertEquals("November Nov 11 26 305 4 44", moment.apply("MMMM MMM M YY DDDD Q W", utc));
+    assertEquals("1 12 120 120000", moment.apply("S SS SSS SSSSSS", utc));
+    assertEquals("1793563509 1793563509120", moment.apply("X x", utc));
+    assertEquals("at 20h, T", moment.apply("[at] HH[h], \\T", utc));
   }
 
   @Test
