@@ -120,8 +120,33 @@ public final class PmfxCommand implements Callable<Integer> {
               + " without one, use a command such as 'pmfx check FILE' (pmfx --help)");
       return 1;
     }
+    if (linux) {
+      java.util.Optional<String> noGtk = missingGtk();
+      if (noGtk.isPresent()) {
+        err.println(
+            "pmfx: the window needs GTK 3, which this machine cannot load ("
+                + noGtk.get()
+                + "); install it (Debian, Ubuntu: sudo apt install libgtk-3-0; Fedora: sudo dnf"
+                + " install gtk3), or use a command such as 'pmfx list' (pmfx --help)");
+        return 1;
+      }
+    }
     PmfxApp.launchWindow(file);
     return 0;
+  }
+
+  /**
+   * Why GTK 3, which JavaFX draws the window with on Linux, cannot be loaded; empty when it can.
+   * Loading it here is what JavaFX would do next, and it stays loaded for JavaFX.
+   */
+  private static java.util.Optional<String> missingGtk() {
+    try {
+      java.lang.foreign.SymbolLookup.libraryLookup(
+          "libgtk-3.so.0", java.lang.foreign.Arena.global());
+      return java.util.Optional.empty();
+    } catch (IllegalArgumentException cannot) {
+      return java.util.Optional.of(String.valueOf(cannot.getMessage()));
+    }
   }
 
   private static boolean isBlank(String value) {

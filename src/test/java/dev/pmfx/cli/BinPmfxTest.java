@@ -1,6 +1,7 @@
 package dev.pmfx.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real {@code bin/pmfx} script, as a user runs it from a checkout. */
 class BinPmfxTest {
@@ -112,6 +114,26 @@ class BinPmfxTest {
 
     assertEquals(1, run.code());
     assertTrue(run.err().startsWith("pmfx: the window needs a display"), run.err());
+  }
+
+  @Test
+  void withoutGtkTheWindowSaysWhichPackageToInstallInsteadOfAStackTrace(@TempDir Path noGtk)
+      throws Exception {
+    // a libgtk-3.so.0 that is no library, found first: what the loader meets on a machine
+    // without GTK is a missing one, and both fail the same way
+    Files.writeString(noGtk.resolve("libgtk-3.so.0"), "");
+    Run run =
+        run(
+            Map.of("PMFX_SKIP_BUILD", "1", "DISPLAY", ":99", "LD_LIBRARY_PATH", noGtk.toString()),
+            "bin/pmfx",
+            PROJECT
+                .resolve("src/main/resources/dev/pmfx/home/demo/ecosystem.config.js")
+                .toString());
+
+    assertEquals(1, run.code(), run.toString());
+    assertTrue(run.err().startsWith("pmfx: the window needs GTK 3"), run.err());
+    assertTrue(run.err().contains("sudo apt install libgtk-3-0"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
   }
 
   @Test
