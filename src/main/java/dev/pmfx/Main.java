@@ -1,6 +1,8 @@
 package dev.pmfx;
 
 import dev.pmfx.cli.PmfxCommand;
+import dev.pmfx.cli.QuickCommands;
+import java.util.OptionalInt;
 
 /** {@code bin/pmfx}: no arguments opens the window; a subcommand runs headless. */
 public final class Main {
@@ -8,6 +10,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    OptionalInt quick = QuickCommands.run(args, System.out);
+    if (quick.isPresent()) {
+      if (quick.getAsInt() != 0) {
+        System.exit(quick.getAsInt());
+      }
+      return; // 0, without System.exit, which sets up a logger first
+    }
     // SLF4J set up before any library thread logs, so none of them races it into a warning.
     org.slf4j.LoggerFactory.getILoggerFactory();
     // pm2 -v, as PM2 users type it

@@ -84,6 +84,64 @@ class DaemonCliTest {
   }
 
   @Test
+  void listAndJlistAlonePrintWhatTheDaemonDrawsAsTheWholeCommandsDo() throws Exception {
+    Run started = pmfx.pmfx("start", apps().toString());
+    assertEquals(0, started.code(), started.toString());
+    awaitOnline("web", 2);
+
+    for (String name : List.of("list", "ls", "status")) {
+      java.io.ByteArrayOutputStream quick = new java.io.ByteArrayOutputStream();
+      java.util.OptionalInt code =
+          QuickCommands.run(
+              new String[] {name},
+              new java.io.PrintStream(quick, true, java.nio.charset.StandardCharsets.UTF_8));
+      Run whole = pmfx.pmfx("list");
+      assertEquals(java.util.OptionalInt.of(0), code, name);
+      // uptime, cpu and memory move between the two
+      assertEquals(
+          steadyCells(whole.out()),
+          steadyCells(quick.toString(java.nio.charset.StandardCharsets.UTF_8)),
+          name);
+    }
+
+    java.io.ByteArrayOutputStream quick = new java.io.ByteArrayOutputStream();
+    assertEquals(
+        java.util.OptionalInt.of(0),
+        QuickCommands.run(
+            new String[] {"jlist"},
+            new java.io.PrintStream(quick, true, java.nio.charset.StandardCharsets.UTF_8)));
+    Run whole = pmfx.pmfx("jlist");
+    assertTrue(quick.toString(java.nio.charset.StandardCharsets.UTF_8).endsWith("\n"));
+    JsonNode quickJson =
+        new ObjectMapper().readTree(quick.toString(java.nio.charset.StandardCharsets.UTF_8));
+    JsonNode wholeJson = new ObjectMapper().readTree(whole.out());
+    assertEquals(3, quickJson.size(), quickJson.toString());
+    for (int i = 0; i < wholeJson.size(); i++) {
+      for (String field :
+          List.of("/pid", "/name", "/pm_id", "/pm2_env/status", "/pm2_env/pm_cwd")) {
+        assertEquals(wholeJson.get(i).at(field), quickJson.get(i).at(field), field);
+      }
+    }
+  }
+
+  /** A table's lines, each without its uptime, cpu and memory cells. */
+  private static List<List<String>> steadyCells(String table) {
+    return table
+        .lines()
+        .map(
+            line -> {
+              List<String> cells = new java.util.ArrayList<>(List.of(line.split("│", -1)));
+              if (cells.size() > 10) {
+                cells.subList(9, 11).clear();
+                cells.remove(6);
+              }
+              return cells.stream().map(String::strip).toList();
+            })
+        .filter(cells -> cells.size() > 1)
+        .toList();
+  }
+
+  @Test
   void startListDescribeAndStopThroughTheDaemon() throws Exception {
     Run started = pmfx.pmfx("start", apps().toString());
     assertEquals(0, started.code(), started.toString());

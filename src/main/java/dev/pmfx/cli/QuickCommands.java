@@ -1,0 +1,41 @@
+package dev.pmfx.cli;
+
+import dev.pmfx.daemon.DaemonViews;
+import dev.pmfx.home.PmfxHome;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * {@code pmfx list} and {@code pmfx jlist} typed alone, answered before picocli and Jackson load:
+ * the daemon draws what they print ({@link DaemonViews}), and loading and setting up those two took
+ * most of such a command's time. With options, or when the daemon must start, is of another version
+ * or says no, the command line goes to {@link PmfxCommand} as any other.
+ */
+public final class QuickCommands {
+
+  private QuickCommands() {}
+
+  /** The commands (with their aliases, as {@link InfoCommands} names them) and their views. */
+  static final Map<String, String> VIEWS =
+      Map.of(
+          "list", "list", "ls", "list", "l", "list", "ps", "list", "status", "list", "jlist",
+          "jlist");
+
+  /** The exit code of the command line when it was answered here; empty when it was not. */
+  public static OptionalInt run(String[] args, PrintStream out) {
+    String view = args.length == 1 ? VIEWS.get(args[0]) : null;
+    if (view == null) {
+      return OptionalInt.empty();
+    }
+    Optional<String> text = DaemonViews.ask(PmfxHome.current(), view);
+    if (text.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    // in the default charset (UTF-8), as picocli prints the whole command's, not in stdout.encoding
+    out.writeBytes(text.get().getBytes(java.nio.charset.Charset.defaultCharset()));
+    out.flush();
+    return OptionalInt.of(Client.OK);
+  }
+}
