@@ -12,10 +12,7 @@ public final class Main {
   public static void main(String[] args) {
     OptionalInt quick = QuickCommands.run(args, System.out);
     if (quick.isPresent()) {
-      if (quick.getAsInt() != 0) {
-        System.exit(quick.getAsInt());
-      }
-      return; // 0, without System.exit, which sets up a logger first
+      System.exit(quick.getAsInt()); // a daemon's threads would keep it running
     }
     // SLF4J set up before any library thread logs, so none of them races it into a warning.
     org.slf4j.LoggerFactory.getILoggerFactory();

@@ -48,19 +48,25 @@ final class InfoCommands {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-      PrintWriter err = spec.commandLine().getErr();
+      return serve(resurrect, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Serves until the daemon ends; what {@code pmfx daemon [--resurrect]} runs. */
+    static int serve(boolean resurrect, PrintWriter out, PrintWriter err)
+        throws InterruptedException, IOException {
       DaemonServer server;
       try {
         server = DaemonServer.start(PmfxHome.current(), resurrect, System.out);
       } catch (DaemonServer.AlreadyRunning running) {
         err.println("pmfx: " + running.getMessage());
+        err.flush();
         if (resurrect) { // the saved apps all the same, in the daemon that runs
-          return new dev.pmfx.cli.SaveCommands.Resurrect()
-              .resurrect(spec.commandLine().getOut(), err, false);
+          return new dev.pmfx.cli.SaveCommands.Resurrect().resurrect(out, err, false);
         }
         return Client.OK;
       } catch (IOException e) {
         err.println("pmfx: the daemon cannot start: " + e.getMessage());
+        err.flush();
         return Client.FAILED;
       }
       CountDownLatch signalled = new CountDownLatch(1);

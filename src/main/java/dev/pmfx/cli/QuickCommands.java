@@ -11,7 +11,8 @@ import java.util.OptionalInt;
  * {@code pmfx list} and {@code pmfx jlist} typed alone, answered before picocli and Jackson load:
  * the daemon draws what they print ({@link DaemonViews}), and loading and setting up those two took
  * most of such a command's time. With options, or when the daemon must start, is of another version
- * or says no, the command line goes to {@link PmfxCommand} as any other.
+ * or says no, the command line goes to {@link PmfxCommand} as any other. {@code pmfx daemon} runs
+ * without picocli as well.
  */
 public final class QuickCommands {
 
@@ -25,6 +26,11 @@ public final class QuickCommands {
 
   /** The exit code of the command line when it was answered here; empty when it was not. */
   public static OptionalInt run(String[] args, PrintStream out) {
+    if (args.length >= 1
+        && args[0].equals("daemon")
+        && (args.length == 1 || args.length == 2 && args[1].equals("--resurrect"))) {
+      return OptionalInt.of(daemon(args.length == 2));
+    }
     String view = args.length == 1 ? VIEWS.get(args[0]) : null;
     if (view == null) {
       return OptionalInt.empty();
@@ -37,5 +43,30 @@ public final class QuickCommands {
     out.writeBytes(text.get().getBytes(java.nio.charset.Charset.defaultCharset()));
     out.flush();
     return OptionalInt.of(Client.OK);
+  }
+
+  /**
+   * {@code pmfx daemon [--resurrect]}, which a client starts and then waits for: building the whole
+   * command line first took it most of the time to its socket.
+   */
+  private static int daemon(boolean resurrect) {
+    // SLF4J set up before any library thread logs, as Main does for the other commands.
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    java.nio.charset.Charset charset = java.nio.charset.Charset.defaultCharset(); // as picocli
+    java.io.PrintWriter out =
+        new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true);
+    java.io.PrintWriter err =
+        new java.io.PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true);
+    try {
+      return InfoCommands.Daemon.serve(resurrect, out, err);
+    } catch (Exception e) {
+      try {
+        return PmfxCommand.exitCode(e, err);
+      } catch (Exception uncaught) {
+        uncaught.printStackTrace(err);
+        err.flush();
+        return Client.FAILED;
+      }
+    }
   }
 }

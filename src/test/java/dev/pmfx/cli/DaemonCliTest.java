@@ -124,6 +124,25 @@ class DaemonCliTest {
     }
   }
 
+  @Test
+  void daemonRunsWithoutPicocliAndASecondOneSaysTheFirstRuns() throws Exception {
+    pmfx.daemonPid(); // started as clients start it: pmfx daemon, answered by QuickCommands
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream was = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    java.util.OptionalInt code;
+    try {
+      code = QuickCommands.run(new String[] {"daemon"}, System.out);
+    } finally {
+      System.setErr(was);
+    }
+    assertEquals(java.util.OptionalInt.of(0), code);
+    assertTrue(
+        err.toString(java.nio.charset.StandardCharsets.UTF_8)
+            .startsWith("pmfx: a pmfx daemon already runs for " + pmfx.home.dir()),
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** A table's lines, each without its uptime, cpu and memory cells. */
   private static List<List<String>> steadyCells(String table) {
     return table
