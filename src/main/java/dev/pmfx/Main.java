@@ -11,7 +11,9 @@ public final class Main {
 
   public static void main(String[] args) {
     OptionalInt quick = QuickCommands.run(args, System.out);
-    if (quick.isPresent()) {
+    // A training run for bin/pmfx's class cache goes the whole way too, so that the cache holds
+    // both.
+    if (quick.isPresent() && !Boolean.getBoolean("pmfx.aotTraining")) {
       System.exit(quick.getAsInt()); // a daemon's threads would keep it running
     }
     // SLF4J set up before any library thread logs, so none of them races it into a warning.

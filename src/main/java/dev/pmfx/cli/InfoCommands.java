@@ -2,7 +2,6 @@ package dev.pmfx.cli;
 
 import dev.pmfx.config.ByteSize;
 import dev.pmfx.config.ExecMode;
-import dev.pmfx.daemon.DaemonInfo;
 import dev.pmfx.daemon.DaemonServer;
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
@@ -14,7 +13,6 @@ import dev.pmfx.home.PmfxHome;
 import dev.pmfx.logs.LogPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,15 +96,8 @@ final class InfoCommands {
     @Override
     public Integer call() {
       try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
-        DaemonInfo info = engine.ping();
-        spec.commandLine()
-            .getOut()
-            .printf(
-                "pong: pmfx %s daemon, pid %d, up %s, home %s%n",
-                info.version(),
-                info.pid(),
-                ProcessTable.uptime(Duration.between(info.startedAt(), Instant.now())),
-                info.home());
+        spec.commandLine().getOut().print(ProcessTable.pong(engine.ping()));
+        spec.commandLine().getOut().flush();
         return Client.OK;
       }
     }

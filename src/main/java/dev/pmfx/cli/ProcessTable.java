@@ -31,7 +31,17 @@ public final class ProcessTable {
   /**
    * The views a daemon draws for a client that prints them as they come ({@code Wire.Call.View}).
    */
-  public static final java.util.Set<String> VIEWS = java.util.Set.of("list", "jlist");
+  public static final java.util.Set<String> VIEWS = java.util.Set.of("list", "jlist", "ping");
+
+  /** What {@code pmfx ping} prints of the daemon, its line ended. */
+  public static String pong(dev.pmfx.daemon.DaemonInfo info) {
+    return String.format(
+        "pong: pmfx %s daemon, pid %d, up %s, home %s%n",
+        info.version(),
+        info.pid(),
+        uptime(Duration.between(info.startedAt(), Instant.now())),
+        info.home());
+  }
 
   /**
    * What {@code pmfx list} ({@code view} "list") or {@code pmfx jlist} ("jlist") prints, each line

@@ -8,11 +8,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * {@code pmfx list} and {@code pmfx jlist} typed alone, answered before picocli and Jackson load:
- * the daemon draws what they print ({@link DaemonViews}), and loading and setting up those two took
- * most of such a command's time. With options, or when the daemon must start, is of another version
- * or says no, the command line goes to {@link PmfxCommand} as any other. {@code pmfx daemon} runs
- * without picocli as well.
+ * {@code pmfx list}, {@code jlist} and {@code ping} typed alone, answered before picocli and
+ * Jackson load: the daemon draws what they print ({@link DaemonViews}; started when none runs), and
+ * loading and setting up those two took most of such a command's time. With options, or when the
+ * daemon is of another version, cannot start or says no, the command line goes to {@link
+ * PmfxCommand} as any other. {@code pmfx daemon} runs without picocli as well.
  */
 public final class QuickCommands {
 
@@ -22,7 +22,7 @@ public final class QuickCommands {
   static final Map<String, String> VIEWS =
       Map.of(
           "list", "list", "ls", "list", "l", "list", "ps", "list", "status", "list", "jlist",
-          "jlist");
+          "jlist", "ping", "ping");
 
   /** The exit code of the command line when it was answered here; empty when it was not. */
   public static OptionalInt run(String[] args, PrintStream out) {
@@ -35,7 +35,7 @@ public final class QuickCommands {
     if (view == null) {
       return OptionalInt.empty();
     }
-    Optional<String> text = DaemonViews.ask(PmfxHome.current(), view);
+    Optional<String> text = DaemonViews.askOrStart(PmfxHome.current(), view);
     if (text.isEmpty()) {
       return OptionalInt.empty();
     }

@@ -484,6 +484,8 @@ public final class DaemonServer {
             send(Wire.Message.result(id, true));
           }
           case Wire.Call.Ping c -> send(Wire.Message.result(id, info()));
+          case Wire.Call.View c when c.view().equals("ping") ->
+              send(Wire.Message.result(id, ProcessTable.pong(info())));
           case Wire.Call.View c ->
               answer(
                   id,

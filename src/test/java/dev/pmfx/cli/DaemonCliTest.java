@@ -125,6 +125,32 @@ class DaemonCliTest {
   }
 
   @Test
+  void pingAloneStartsTheDaemonWithoutPicocliAndSaysWhatPingSays() throws Exception {
+    java.io.ByteArrayOutputStream quick = new java.io.ByteArrayOutputStream();
+    java.util.OptionalInt code =
+        QuickCommands.run(
+            new String[] {"ping"},
+            new java.io.PrintStream(quick, true, java.nio.charset.StandardCharsets.UTF_8));
+    long pid = pmfx.daemonPid();
+
+    assertEquals(java.util.OptionalInt.of(0), code);
+    String pong = quick.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(
+        pong.matches(
+            "pong: pmfx \\S+ daemon, pid "
+                + pid
+                + ", up \\d+s, home "
+                + java.util.regex.Pattern.quote(pmfx.home.dir().toString())
+                + "\\R"),
+        pong);
+    Run whole = pmfx.pmfx("ping");
+    assertEquals(
+        pong.replaceAll("up \\d+s", "up"),
+        whole.out().replaceAll("up \\d+s", "up"),
+        "as the whole way");
+  }
+
+  @Test
   void daemonRunsWithoutPicocliAndASecondOneSaysTheFirstRuns() throws Exception {
     pmfx.daemonPid(); // started as clients start it: pmfx daemon, answered by QuickCommands
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
