@@ -1,6 +1,8 @@
 package dev.pmfx;
 
 import dev.pmfx.cli.PmfxCommand;
+import dev.pmfx.cli.QuickCommands;
+import java.util.OptionalInt;
 
 /** {@code bin/pmfx}: no arguments opens the window; a subcommand runs headless. */
 public final class Main {
@@ -8,6 +10,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    OptionalInt quick = QuickCommands.run(args, System.out);
+    // A training run for bin/pmfx's class cache goes the whole way too, so that the cache holds
+    // both.
+    if (quick.isPresent() && !Boolean.getBoolean("pmfx.aotTraining")) {
+      System.exit(quick.getAsInt()); // a daemon's threads would keep it running
+    }
     // SLF4J set up before any library thread logs, so none of them races it into a warning.
     org.slf4j.LoggerFactory.getILoggerFactory();
     // pm2 -v, as PM2 users type it

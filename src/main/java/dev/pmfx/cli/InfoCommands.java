@@ -2,7 +2,6 @@ package dev.pmfx.cli;
 
 import dev.pmfx.config.ByteSize;
 import dev.pmfx.config.ExecMode;
-import dev.pmfx.daemon.DaemonInfo;
 import dev.pmfx.daemon.DaemonServer;
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
@@ -14,7 +13,6 @@ import dev.pmfx.home.PmfxHome;
 import dev.pmfx.logs.LogPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,19 +48,25 @@ final class InfoCommands {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-      PrintWriter err = spec.commandLine().getErr();
+      return serve(resurrect, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Serves until the daemon ends; what {@code pmfx daemon [--resurrect]} runs. */
+    static int serve(boolean resurrect, PrintWriter out, PrintWriter err)
+        throws InterruptedException, IOException {
       DaemonServer server;
       try {
         server = DaemonServer.start(PmfxHome.current(), resurrect, System.out);
       } catch (DaemonServer.AlreadyRunning running) {
         err.println("pmfx: " + running.getMessage());
+        err.flush();
         if (resurrect) { // the saved apps all the same, in the daemon that runs
-          return new dev.pmfx.cli.SaveCommands.Resurrect()
-              .resurrect(spec.commandLine().getOut(), err, false);
+          return new dev.pmfx.cli.SaveCommands.Resurrect().resurrect(out, err, false);
         }
         return Client.OK;
       } catch (IOException e) {
         err.println("pmfx: the daemon cannot start: " + e.getMessage());
+        err.flush();
         return Client.FAILED;
       }
       CountDownLatch signalled = new CountDownLatch(1);
@@ -94,15 +98,8 @@ final class InfoCommands {
     @Override
     public Integer call() {
       try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
-        DaemonInfo info = engine.ping();
-        spec.commandLine()
-            .getOut()
-            .printf(
-                "pong: pmfx %s daemon, pid %d, up %s, home %s%n",
-                info.version(),
-                info.pid(),
-                ProcessTable.uptime(Duration.between(info.startedAt(), Instant.now())),
-                info.home());
+        spec.commandLine().getOut().print(ProcessTable.pong(engine.ping()));
+        spec.commandLine().getOut().flush();
         return Client.OK;
       }
     }

@@ -68,34 +68,39 @@ public final class PmfxCommand implements Callable<Integer> {
     return new CommandLine(new PmfxCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(
-            (exception, commandLine, parsed) -> {
-              Throwable cause = exception;
-              while ((cause instanceof java.util.concurrent.CompletionException
-                      || cause instanceof java.util.concurrent.ExecutionException)
-                  && cause.getCause() != null) {
-                cause = cause.getCause();
-              }
-              java.io.PrintWriter err = commandLine.getErr();
-              if (cause instanceof Client.Unreachable unreachable) {
-                err.println(unreachable.getMessage());
-                err.flush();
-                return Client.UNREACHABLE;
-              }
-              if (cause instanceof java.io.IOException
-                  || cause instanceof java.io.UncheckedIOException) {
-                err.println("pmfx: lost the daemon: " + cause.getMessage());
-                err.flush();
-                return Client.UNREACHABLE;
-              }
-              if (cause instanceof dev.pmfx.daemon.RemoteEngine.DaemonException
-                  || cause instanceof IllegalStateException
-                  || cause instanceof IllegalArgumentException) {
-                err.println("pmfx: " + cause.getMessage()); // the daemon said no
-                err.flush();
-                return Client.FAILED;
-              }
-              throw exception;
-            });
+            (exception, commandLine, parsed) -> exitCode(exception, commandLine.getErr()));
+  }
+
+  /**
+   * What a command that failed with {@code exception} says on {@code err}, and its exit code.
+   *
+   * @throws Exception the exception itself, when it is none a command may end with
+   */
+  static int exitCode(Exception exception, PrintWriter err) throws Exception {
+    Throwable cause = exception;
+    while ((cause instanceof java.util.concurrent.CompletionException
+            || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof Client.Unreachable unreachable) {
+      err.println(unreachable.getMessage());
+      err.flush();
+      return Client.UNREACHABLE;
+    }
+    if (cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException) {
+      err.println("pmfx: lost the daemon: " + cause.getMessage());
+      err.flush();
+      return Client.UNREACHABLE;
+    }
+    if (cause instanceof dev.pmfx.daemon.RemoteEngine.DaemonException
+        || cause instanceof IllegalStateException
+        || cause instanceof IllegalArgumentException) {
+      err.println("pmfx: " + cause.getMessage()); // the daemon said no
+      err.flush();
+      return Client.FAILED;
+    }
+    throw exception;
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

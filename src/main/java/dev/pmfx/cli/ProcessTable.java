@@ -19,9 +19,49 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** {@code pmfx list} and {@code jlist}: every worker as PM2 shows it, in a box or as JSON. */
-final class ProcessTable {
+public final class ProcessTable {
 
   private ProcessTable() {}
+
+  private static final class Json {
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+        dev.pmfx.engine.EngineJson.mapper();
+  }
+
+  /**
+   * The views a daemon draws for a client that prints them as they come ({@code Wire.Call.View}).
+   */
+  public static final java.util.Set<String> VIEWS = java.util.Set.of("list", "jlist", "ping");
+
+  /** What {@code pmfx ping} prints of the daemon, its line ended. */
+  public static String pong(dev.pmfx.daemon.DaemonInfo info) {
+    return String.format(
+        "pong: pmfx %s daemon, pid %d, up %s, home %s%n",
+        info.version(),
+        info.pid(),
+        uptime(Duration.between(info.startedAt(), Instant.now())),
+        info.home());
+  }
+
+  /**
+   * What {@code pmfx list} ({@code view} "list") or {@code pmfx jlist} ("jlist") prints, each line
+   * ended.
+   *
+   * @throws IllegalArgumentException for another view
+   */
+  public static String view(String view, List<AppStatus> apps, Optional<MetricsSample> sample) {
+    return switch (view) {
+      case "list" -> render(apps, sample, Instant.now());
+      case "jlist" -> {
+        try {
+          yield Json.MAPPER.writeValueAsString(json(apps, sample)) + System.lineSeparator();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      default -> throw new IllegalArgumentException("no view '" + view + "'");
+    };
+  }
 
   static final List<String> HEADERS =
       List.of("id", "name", "namespace", "mode", "pid", "uptime", "↺", "status", "cpu", "mem");

@@ -1,10 +1,12 @@
 package dev.pmfx.daemon;
 
+import dev.pmfx.cli.ProcessTable;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
+import dev.pmfx.engine.Query;
 import dev.pmfx.home.PmfxHome;
 import dev.pmfx.home.Version;
 import dev.pmfx.supervisor.Supervisor;
@@ -494,6 +496,17 @@ public final class DaemonServer {
             send(Wire.Message.result(id, true));
           }
           case Wire.Call.Ping c -> send(Wire.Message.result(id, info()));
+          case Wire.Call.View c when c.view().equals("ping") ->
+              send(Wire.Message.result(id, ProcessTable.pong(info())));
+          case Wire.Call.View c ->
+              answer(
+                  id,
+                  engine
+                      .ask(new Query.Snapshot())
+                      .thenCombine(
+                          engine.ask(new Query.LastSample()),
+                          (apps, sample) -> ProcessTable.view(c.view(), apps, sample)),
+                  text -> Wire.Message.result(id, text));
           case Wire.Call.Kill c ->
               Thread.ofPlatform()
                   .name("pmfx-daemon-kill")

@@ -24,6 +24,12 @@ public final class Daemons {
   /** How long a client waits for a daemon it started to listen. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How often a client looks whether the daemon it started listens yet: a look is a failed connect,
+   * and the daemon's first answer is what the first command waits for.
+   */
+  private static final long POLL_MILLIS = 10;
+
   /** The daemon's socket: in the home, which only its user may enter. */
   public static Path socket(PmfxHome home) {
     return home.dir().resolve("pmfx.sock");
@@ -111,9 +117,24 @@ public final class Daemons {
    * @throws IOException saying why no daemon could be reached, with the end of its log
    */
   public static RemoteEngine connectOrStart(PmfxHome home) throws IOException {
+    return reachOrStart(home, () -> answering(home), RemoteEngine::startedIt);
+  }
+
+  /** One try at reaching a daemon: fails with an {@link IOException} when none answered. */
+  interface Attempt<T> {
+    T reach() throws IOException;
+  }
+
+  /**
+   * What {@code attempt} gets from the home's daemon, starting one first when none answers it, as
+   * {@link #connectOrStart} does; {@code started} is applied to what it gets from one it started.
+   */
+  static <T> T reachOrStart(
+      PmfxHome home, Attempt<T> attempt, java.util.function.UnaryOperator<T> started)
+      throws IOException {
     privateHome(home);
     try {
-      return answering(home);
+      return attempt.reach();
     } catch (NotOurs impostor) {
       throw impostor;
     } catch (IOException nobodyThere) {
@@ -125,7 +146,7 @@ public final class Daemons {
     int spawned = 1;
     while (System.nanoTime() < deadline) {
       try {
-        return answering(home).startedIt();
+        return started.apply(attempt.reach());
       } catch (NotOurs impostor) {
         throw impostor;
       } catch (IOException notYet) {
@@ -148,7 +169,7 @@ public final class Daemons {
         }
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while the pmfx daemon started", e);

@@ -92,7 +92,8 @@ final class Wire {
     @JsonSubTypes.Type(Call.Subscribe.class),
     @JsonSubTypes.Type(Call.Unsubscribe.class),
     @JsonSubTypes.Type(Call.Ping.class),
-    @JsonSubTypes.Type(Call.Kill.class)
+    @JsonSubTypes.Type(Call.Kill.class),
+    @JsonSubTypes.Type(Call.View.class)
   })
   sealed interface Call {
     /** A command of the engine's, answered with its {@link dev.pmfx.engine.CommandResult}. */
@@ -115,5 +116,12 @@ final class Wire {
 
     /** Stops every worker gracefully, answers, and ends the daemon. */
     record Kill() implements Call {}
+
+    /**
+     * Answered with the text the CLI prints for {@code view} ({@code list}, {@code jlist}), drawn
+     * here: a client that only prints it needs neither the engine's types nor a JSON mapper ({@link
+     * DaemonViews}).
+     */
+    record View(String view) implements Call {}
   }
 }

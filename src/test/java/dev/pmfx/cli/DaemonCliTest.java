@@ -84,6 +84,109 @@ class DaemonCliTest {
   }
 
   @Test
+  void listAndJlistAlonePrintWhatTheDaemonDrawsAsTheWholeCommandsDo() throws Exception {
+    Run started = pmfx.pmfx("start", apps().toString());
+    assertEquals(0, started.code(), started.toString());
+    awaitOnline("web", 2);
+
+    for (String name : List.of("list", "ls", "status")) {
+      java.io.ByteArrayOutputStream quick = new java.io.ByteArrayOutputStream();
+      java.util.OptionalInt code =
+          QuickCommands.run(
+              new String[] {name},
+              new java.io.PrintStream(quick, true, java.nio.charset.StandardCharsets.UTF_8));
+      Run whole = pmfx.pmfx("list");
+      assertEquals(java.util.OptionalInt.of(0), code, name);
+      // uptime, cpu and memory move between the two
+      assertEquals(
+          steadyCells(whole.out()),
+          steadyCells(quick.toString(java.nio.charset.StandardCharsets.UTF_8)),
+          name);
+    }
+
+    java.io.ByteArrayOutputStream quick = new java.io.ByteArrayOutputStream();
+    assertEquals(
+        java.util.OptionalInt.of(0),
+        QuickCommands.run(
+            new String[] {"jlist"},
+            new java.io.PrintStream(quick, true, java.nio.charset.StandardCharsets.UTF_8)));
+    Run whole = pmfx.pmfx("jlist");
+    assertTrue(quick.toString(java.nio.charset.StandardCharsets.UTF_8).endsWith("\n"));
+    JsonNode quickJson =
+        new ObjectMapper().readTree(quick.toString(java.nio.charset.StandardCharsets.UTF_8));
+    JsonNode wholeJson = new ObjectMapper().readTree(whole.out());
+    assertEquals(3, quickJson.size(), quickJson.toString());
+    for (int i = 0; i < wholeJson.size(); i++) {
+      for (String field :
+          List.of("/pid", "/name", "/pm_id", "/pm2_env/status", "/pm2_env/pm_cwd")) {
+        assertEquals(wholeJson.get(i).at(field), quickJson.get(i).at(field), field);
+      }
+    }
+  }
+
+  @Test
+  void pingAloneStartsTheDaemonWithoutPicocliAndSaysWhatPingSays() throws Exception {
+    java.io.ByteArrayOutputStream quick = new java.io.ByteArrayOutputStream();
+    java.util.OptionalInt code =
+        QuickCommands.run(
+            new String[] {"ping"},
+            new java.io.PrintStream(quick, true, java.nio.charset.StandardCharsets.UTF_8));
+    long pid = pmfx.daemonPid();
+
+    assertEquals(java.util.OptionalInt.of(0), code);
+    String pong = quick.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(
+        pong.matches(
+            "pong: pmfx \\S+ daemon, pid "
+                + pid
+                + ", up \\d+s, home "
+                + java.util.regex.Pattern.quote(pmfx.home.dir().toString())
+                + "\\R"),
+        pong);
+    Run whole = pmfx.pmfx("ping");
+    assertEquals(
+        pong.replaceAll("up \\d+s", "up"),
+        whole.out().replaceAll("up \\d+s", "up"),
+        "as the whole way");
+  }
+
+  @Test
+  void daemonRunsWithoutPicocliAndASecondOneSaysTheFirstRuns() throws Exception {
+    pmfx.daemonPid(); // started as clients start it: pmfx daemon, answered by QuickCommands
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream was = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    java.util.OptionalInt code;
+    try {
+      code = QuickCommands.run(new String[] {"daemon"}, System.out);
+    } finally {
+      System.setErr(was);
+    }
+    assertEquals(java.util.OptionalInt.of(0), code);
+    assertTrue(
+        err.toString(java.nio.charset.StandardCharsets.UTF_8)
+            .startsWith("pmfx: a pmfx daemon already runs for " + pmfx.home.dir()),
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** A table's lines, each without its uptime, cpu and memory cells. */
+  private static List<List<String>> steadyCells(String table) {
+    return table
+        .lines()
+        .map(
+            line -> {
+              List<String> cells = new java.util.ArrayList<>(List.of(line.split("│", -1)));
+              if (cells.size() > 10) {
+                cells.subList(9, 11).clear();
+                cells.remove(6);
+              }
+              return cells.stream().map(String::strip).toList();
+            })
+        .filter(cells -> cells.size() > 1)
+        .toList();
+  }
+
+  @Test
   void startListDescribeAndStopThroughTheDaemon() throws Exception {
     Run started = pmfx.pmfx("start", apps().toString());
     assertEquals(0, started.code(), started.toString());

@@ -74,7 +74,8 @@ class WireTest {
             new Wire.Call.Subscribe(true),
             new Wire.Call.Unsubscribe(7),
             new Wire.Call.Ping(),
-            new Wire.Call.Kill());
+            new Wire.Call.Kill(),
+            new Wire.Call.View("list"));
     assertEquals(
         Set.of(Wire.Call.class.getPermittedSubclasses()),
         Set.copyOf(calls.stream().map(Object::getClass).toList()),
@@ -94,6 +95,19 @@ class WireTest {
       assertEquals(-1, line.indexOf('\n'), "one line a message");
       assertEquals(message, Wire.JSON.readValue(line, Wire.Message.class));
     }
+  }
+
+  @Test
+  void theLinesDaemonViewsWritesByHandReadAsItsCalls() throws Exception {
+    List<String> lines = DaemonViews.request("j\"list").lines().toList();
+
+    assertEquals(
+        List.of(
+            Wire.Message.call(1, new Wire.Call.Ping()),
+            Wire.Message.call(2, new Wire.Call.View("j\"list"))),
+        List.of(
+            Wire.JSON.readValue(lines.get(0), Wire.Message.class),
+            Wire.JSON.readValue(lines.get(1), Wire.Message.class)));
   }
 
   @Test
