@@ -13,6 +13,8 @@
 #   defaults: LOAD 60, FLOOD 30, SETTLE 5, rows "idle load flood".
 #   PMFX_BENCH_JVM: JVM options given to pmfx's daemon and run (through JAVA_TOOL_OPTIONS, which
 #   the command line's own options override), to try one; MALLOC_ARENA_MAX and such pass through.
+#   PMFX_BENCH_BALANCER=http: the cluster app under pmfx's request-level balancer (Netty) instead
+#   of the default hand-off.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 load_s=60 flood_s=30 settle_s=5
@@ -55,6 +57,10 @@ cluster_app() { # port
 module.exports = { apps: [{ name: 'hello', script: '$root/bench/hello.js', instances: 2,
   exec_mode: 'cluster', env: { PORT: '$1' } }] };
 JS
+  # PM2 knows no balancer option; pmfx reads the copy that names one
+  sed "s/exec_mode: 'cluster',/exec_mode: 'cluster', balancer: '${PMFX_BENCH_BALANCER:-}',/" \
+    "$work/hello.config.js" > "$work/pmfx-hello.config.js"
+  [ -n "${PMFX_BENCH_BALANCER:-}" ] || cp "$work/hello.config.js" "$work/pmfx-hello.config.js"
 }
 
 # starts the cluster app under MANAGER (pmfx or pm2) on a fresh port; prints "port daemon-pid"
@@ -62,7 +68,7 @@ start_cluster() {
   port=$(free_port)
   cluster_app "$port"
   if [ "$1" = pmfx ]; then
-    with_jvm "$pmfx" start "$work/hello.config.js" >/dev/null 2>&1
+    with_jvm "$pmfx" start "$work/pmfx-hello.config.js" >/dev/null 2>&1
     wait_port "$port"
     echo "$port $(pmfx_daemon)"
   else
@@ -160,7 +166,7 @@ print_flood() {
 }
 
 machine
-echo "runs: $runs, medians; settle ${settle_s} s, load ${load_s} s, flood ${flood_s} s${PMFX_BENCH_JVM:+; pmfx JVM options: $PMFX_BENCH_JVM}${MALLOC_ARENA_MAX:+; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}"
+echo "runs: $runs, medians; settle ${settle_s} s, load ${load_s} s, flood ${flood_s} s${PMFX_BENCH_BALANCER:+; pmfx balancer: $PMFX_BENCH_BALANCER}${PMFX_BENCH_JVM:+; pmfx JVM options: $PMFX_BENCH_JVM}${MALLOC_ARENA_MAX:+; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}"
 for row in $rows; do
   : > "$work/$row"
   r=0
