@@ -68,7 +68,8 @@ start_cluster() {
   port=$(free_port)
   cluster_app "$port"
   if [ "$1" = pmfx ]; then
-    with_jvm "$pmfx" start "$work/pmfx-hello.config.js" >/dev/null 2>&1
+    with_jvm "$pmfx" start "$work/pmfx-hello.config.js" >"$work/start.out" 2>&1 ||
+      { cat "$work/start.out" "$PMFX_HOME/daemon.log" >&2; exit 1; }
     wait_port "$port"
     echo "$port $(pmfx_daemon)"
   else
@@ -83,7 +84,7 @@ stop_all() { "$pmfx" kill >/dev/null 2>&1 || true; "$pm2" kill >/dev/null 2>&1 |
 # Row idle: one run; appends "pmfx-MB pm2-MB" to $work/idle
 row_idle() {
   for m in pmfx pm2; do
-    set -- $(start_cluster $m)
+    set -- $(start_cluster $m) || exit 1
     sleep "$settle_s"
     eval "idle_$m=\$(rss $2)"
     stop_all
@@ -94,7 +95,7 @@ row_idle() {
 # Row load: one run; appends "pmfx-MB pm2-MB pmfx-req/s pm2-req/s" to $work/load
 row_load() {
   for m in pmfx pm2; do
-    set -- $(start_cluster $m)
+    set -- $(start_cluster $m) || exit 1
     rps=$(wrk -t2 -c64 -d"${load_s}s" "http://127.0.0.1:$1/" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
     eval "load_$m=\$(rss $2) rps_$m=$rps"
     stop_all
