@@ -116,8 +116,7 @@ final class StartupCommands {
     }
 
     Target target() {
-      String self =
-          String.join(" ", Daemons.selfCommand(List.of()).stream().map(Units::quoted).toList());
+      String self = String.join(" ", Daemons.unitCommand().stream().map(Units::quoted).toList());
       String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
       if (launchd()) {
         Path file =
@@ -125,8 +124,7 @@ final class StartupCommands {
                 ? Path.of(System.getProperty("user.home"), "Library", "LaunchAgents")
                     .resolve("dev." + name() + ".plist")
                 : Path.of("/Library/LaunchDaemons").resolve("dev." + name() + ".plist");
-        String text =
-            Units.plist("dev." + name(), Daemons.selfCommand(List.of()), home(), path, user);
+        String text = Units.plist("dev." + name(), Daemons.unitCommand(), home(), path, user);
         return new Target(
             file,
             text,

@@ -51,6 +51,12 @@ public final class DaemonServer {
   /** Messages a client may leave unread before it is cut off rather than slow the engine. */
   static final int OUTBOX_LIMIT = 100_000;
 
+  /**
+   * Characters of log lines a client may leave unread (4 Mi) before it loses the next ones: lines
+   * can be 1 MiB each, so a count of messages alone does not bound what an outbox holds.
+   */
+  static final long OUTBOX_LINE_CHARS = 4 << 20;
+
   /** Another daemon holds this home. */
   public static final class AlreadyRunning extends IOException {
     AlreadyRunning(String message) {
@@ -378,6 +384,8 @@ public final class DaemonServer {
   private final class Session {
     private final SocketChannel channel;
     private final BlockingQueue<Wire.Message> outbox = new LinkedBlockingQueue<>(OUTBOX_LIMIT);
+    private final java.util.concurrent.atomic.AtomicLong lineChars =
+        new java.util.concurrent.atomic.AtomicLong();
     private final Map<Long, Engine.Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile boolean cutOff;
     private volatile boolean lingering;
@@ -535,14 +543,18 @@ public final class DaemonServer {
     }
 
     /**
-     * Queues a message. A client that reads slowly loses log lines and samples first; one that
-     * leaves {@link #OUTBOX_LIMIT} unread is cut off: never waited for.
+     * Queues a message. A client that reads slowly loses log lines and samples first (once a tenth
+     * of {@link #OUTBOX_LIMIT} or {@link #OUTBOX_LINE_CHARS} wait); one that leaves {@link
+     * #OUTBOX_LIMIT} unread is cut off: never waited for.
      */
     void send(Wire.Message message) {
-      if (outbox.size() > OUTBOX_LIMIT / 10
-          && (message.event() instanceof EngineEvent.LogLine
-              || message.event() instanceof EngineEvent.MetricsSample)) {
+      boolean line = message.event() instanceof EngineEvent.LogLine;
+      if ((line || message.event() instanceof EngineEvent.MetricsSample)
+          && (outbox.size() > OUTBOX_LIMIT / 10 || lineChars.get() > OUTBOX_LINE_CHARS)) {
         return;
+      }
+      if (line) {
+        lineChars.addAndGet(((EngineEvent.LogLine) message.event()).text().length());
       }
       if (!cutOff && !outbox.offer(message)) {
         cutOff = true;
@@ -565,6 +577,9 @@ public final class DaemonServer {
       try {
         while (true) {
           Wire.Message message = outbox.take();
+          if (message.event() instanceof EngineEvent.LogLine line) {
+            lineChars.addAndGet(-line.text().length());
+          }
           if (message == END) {
             out.flush();
             if (lingering) {

@@ -215,6 +215,9 @@ public final class Daemons {
             .redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.put("PMFX_HOME", home.dir().toString());
+    // An installed launcher leaves this for a copy of itself it may start; pmfx-daemon, another
+    // launcher, would read it as its own and fail ("Could not find or load main class daemon").
+    env.remove("_JPACKAGE_LAUNCHER");
     return builder.start();
   }
 
@@ -267,32 +270,95 @@ public final class Daemons {
     }
   }
 
+  /** The commands whose JVM supervises workers, and gets {@link #SUPERVISOR_OPTIONS}. */
+  static final java.util.Set<String> SUPERVISOR_ROLES = java.util.Set.of("daemon", "run");
+
+  /**
+   * The JVM options of the daemon and of {@code pmfx run}, from the resource {@code
+   * daemon.jvm-options} (one a line, {@code #} comments), which bin/pmfx and the installer read
+   * too: a small bounded heap and a JVM sized for a process that runs for weeks and mostly waits.
+   * docs/benchmarks.md (Footprint) says what each gives.
+   */
+  public static final List<String> SUPERVISOR_OPTIONS = supervisorOptions();
+
+  private static List<String> supervisorOptions() {
+    try (java.io.InputStream in = Daemons.class.getResourceAsStream("daemon.jvm-options")) {
+      if (in == null) {
+        return List.of();
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
+          .map(String::strip)
+          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+          .toList();
+    } catch (IOException unreadable) {
+      return List.of();
+    }
+  }
+
+  /**
+   * What an option sets, to tell which inherited option a role's option replaces: {@code -Xmx},
+   * {@code -Xss}, the flag of {@code -XX:+Flag} or {@code -XX:Flag=1}, the property of {@code
+   * -Dname=value}, the option of {@code --option=value}; a collector for any {@code -XX:+Use…GC}.
+   */
+  static String optionKey(String option) {
+    for (String sized : List.of("-Xmx", "-Xms", "-Xss", "-Xmn")) {
+      if (option.startsWith(sized)) {
+        return sized;
+      }
+    }
+    if (option.startsWith("-XX:")) {
+      String flag = option.substring(4).replaceFirst("^[+-]", "").replaceFirst("=.*", "");
+      return flag.matches("Use\\w*GC") ? "GC" : flag;
+    }
+    return option.replaceFirst("=.*", "");
+  }
+
   /**
    * The command line that runs this pmfx again with {@code args}: the installed launcher, or this
-   * JVM with its options and class path.
+   * JVM with its options and class path. For a supervising role ({@code daemon}, {@code run}: the
+   * first of {@code args}) it is the installed daemon's launcher, else a JVM with {@link
+   * #SUPERVISOR_OPTIONS} over this one's and without JavaFX (the installed runtime's when an
+   * installed pmfx has no daemon launcher: the window's launcher has the window's options).
    */
   public static List<String> selfCommand(List<String> args) {
     List<String> command = new ArrayList<>();
     String launcher = System.getProperty("jpackage.app-path");
-    if (launcher != null && new File(launcher).canExecute()) {
+    boolean supervisor = !args.isEmpty() && SUPERVISOR_ROLES.contains(args.getFirst());
+    Path runtimeJava = Path.of(System.getProperty("java.home"), "bin", "java");
+    Optional<Path> daemonLauncher = daemonLauncher();
+    if (supervisor && daemonLauncher.isPresent()) {
+      command.add(daemonLauncher.get().toString());
+    } else if (launcher != null
+        && new File(launcher).canExecute()
+        && !(supervisor && Files.isExecutable(runtimeJava))) {
       command.add(launcher);
     } else {
       command.add(
-          ProcessHandle.current()
-              .info()
-              .command()
-              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+          launcher != null
+              ? runtimeJava.toString() // the installed launcher's runtime
+              : ProcessHandle.current().info().command().orElse(runtimeJava.toString()));
+      java.util.Set<String> replaced = new java.util.HashSet<>();
+      if (supervisor) {
+        SUPERVISOR_OPTIONS.forEach(option -> replaced.add(optionKey(option)));
+      }
       for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         // A debugger's port, a training run's cache, and a short command's quick start (C1
         // alone, the serial GC, its class cache) belong to this JVM, not to a daemon that runs
-        // for weeks and balances requests.
+        // for weeks and balances requests; nor does the window's JavaFX, nor what the role's own
+        // options set otherwise.
         if (!option.startsWith("-agentlib:jdwp")
             && !option.startsWith("-XX:AOTCache")
             && !option.startsWith("-XX:TieredStopAtLevel")
             && !option.equals("-XX:+UseSerialGC")
-            && !option.startsWith("-Dpmfx.aotTraining")) {
+            && !option.startsWith("-Dpmfx.aotTraining")
+            && !(supervisor && javafx(option))
+            && !replaced.contains(optionKey(option))) {
           command.add(option);
         }
+      }
+      if (supervisor) {
+        command.addAll(SUPERVISOR_OPTIONS);
       }
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
@@ -300,6 +366,48 @@ public final class Daemons {
     }
     command.addAll(args);
     return command;
+  }
+
+  /**
+   * The installed daemon's launcher, beside the window's: {@code pmfx-daemon}, whose JVM options
+   * are {@link #SUPERVISOR_OPTIONS} (the installer writes them into it).
+   */
+  static Optional<Path> daemonLauncher() {
+    String launcher = System.getProperty("jpackage.app-path");
+    if (launcher == null) {
+      return Optional.empty();
+    }
+    Path app = Path.of(launcher);
+    String name = app.getFileName().toString();
+    Path daemon = app.resolveSibling(name.endsWith(".exe") ? "pmfx-daemon.exe" : "pmfx-daemon");
+    return Files.isExecutable(daemon) ? Optional.of(daemon) : Optional.empty();
+  }
+
+  /**
+   * The command a startup unit runs the daemon with, {@code daemon} and its options to follow: the
+   * installed daemon launcher ({@code pmfx-daemon}, on the daemon's options), whose path outlives
+   * an upgrade; else the installed window's launcher; else the JVM on the daemon's options, as
+   * {@link #selfCommand} starts it.
+   */
+  public static List<String> unitCommand() {
+    Optional<Path> daemonLauncher = daemonLauncher();
+    if (daemonLauncher.isPresent()) {
+      return List.of(daemonLauncher.get().toString());
+    }
+    String launcher = System.getProperty("jpackage.app-path");
+    if (launcher != null && new File(launcher).canExecute()) {
+      return List.of(launcher);
+    }
+    List<String> command = selfCommand(List.of("daemon"));
+    return List.copyOf(command.subList(0, command.size() - 1));
+  }
+
+  /** Whether a JVM option is there for JavaFX alone, which a supervisor does without. */
+  private static boolean javafx(String option) {
+    return option.startsWith("--module-path")
+        || option.startsWith("--add-modules")
+        || option.startsWith("--add-exports=javafx")
+        || option.equals("--enable-native-access=javafx.graphics");
   }
 
   static SocketChannel open(Path socket) throws IOException {

@@ -19,8 +19,13 @@ import java.util.function.BooleanSupplier;
  */
 final class EventHub {
 
-  /** Log lines in flight to listeners at most: a flooding worker waits rather than fill memory. */
-  static final int LINES_IN_FLIGHT = 100_000;
+  /**
+   * What log lines in flight to listeners may weigh at most, in bytes as {@link #weight} counts
+   * them (8 MiB: some 20,000 lines of 100 characters, or 4 of 1 MiB): a flooding worker waits
+   * rather than fill memory, which a count of lines alone would not ensure, lines being up to 1
+   * MiB.
+   */
+  static final int BYTES_IN_FLIGHT = 8 << 20;
 
   /** Samples in {@link EngineListener#HISTORY} at the fastest interval, 1 s. */
   private static final int HISTORY_SAMPLES = (int) EngineListener.HISTORY.toSeconds();
@@ -29,7 +34,7 @@ final class EventHub {
 
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
   private final LinkedBlockingQueue<Runnable> deliveries = new LinkedBlockingQueue<>();
-  private final Semaphore linesInFlight = new Semaphore(LINES_IN_FLIGHT);
+  private final Semaphore bytesInFlight = new Semaphore(BYTES_IN_FLIGHT);
   private final BooleanSupplier onLoop;
   private final Thread dispatcher;
 
@@ -60,9 +65,10 @@ final class EventHub {
   }
 
   void publish(EngineEvent event) {
-    boolean held = event instanceof EngineEvent.LogLine && !onLoop.getAsBoolean();
-    if (held) {
-      linesInFlight.acquireUninterruptibly();
+    int held =
+        event instanceof EngineEvent.LogLine line && !onLoop.getAsBoolean() ? weight(line) : 0;
+    if (held > 0) {
+      bytesInFlight.acquireUninterruptibly(held);
     }
     deliveries.add(
         () -> {
@@ -70,10 +76,18 @@ final class EventHub {
           for (EngineListener listener : listeners) {
             call(() -> listener.onEvent(event));
           }
-          if (held) {
-            linesInFlight.release();
+          if (held > 0) {
+            bytesInFlight.release(held);
           }
         });
+  }
+
+  /**
+   * A line's bytes on the heap, roughly: its text (two bytes a character at worst) and some 200 for
+   * the event, its string and the delivery; never more than the whole budget.
+   */
+  static int weight(EngineEvent.LogLine line) {
+    return (int) Math.min(BYTES_IN_FLIGHT, 2L * line.text().length() + 200);
   }
 
   /**

@@ -45,6 +45,9 @@ final class WorkerLogs {
   /** Lines of each worker kept in memory for views. */
   static final int TAIL_LINES = 5_000;
 
+  /** Characters of each worker's tail at most (lines can be 1 MiB each): about 1 MiB of text. */
+  static final int TAIL_CHARS = 1 << 20;
+
   private final PmfxHome home;
   private final EventHub events;
   private final Supplier<Instant> clock;
@@ -118,7 +121,9 @@ final class WorkerLogs {
     CompletableFuture<Void> done = new CompletableFuture<>();
     AppSpec spec = w.spec;
     int instance = w.instance;
-    LogTail<LogLine> tail = tails.computeIfAbsent(w.key, k -> new LogTail<>(TAIL_LINES));
+    LogTail<LogLine> tail =
+        tails.computeIfAbsent(
+            w.key, k -> new LogTail<>(TAIL_LINES, TAIL_CHARS, l -> l.text().length()));
     // A platform thread: a read from a pipe blocks its carrier, and with hundreds of workers
     // virtual threads would use up the carrier pool and starve everything else that runs on it.
     Thread.ofPlatform()

@@ -65,6 +65,67 @@ class BinPmfxTest {
   }
 
   @Test
+  void theDaemonRunsOnTheSupervisorOptionsWhetherACommandOrBinPmfxStartsIt() throws Exception {
+    Path home = Files.createTempDirectory("pmfx-home");
+    Map<String, String> env = Map.of("PMFX_SKIP_BUILD", "1", "PMFX_HOME", home.toString());
+    assertTrue(!dev.pmfx.daemon.Daemons.SUPERVISOR_OPTIONS.isEmpty());
+    try {
+      Run ping = run(env, "bin/pmfx", "ping"); // starts the daemon, as any command does
+      assertEquals(0, ping.code(), ping.err());
+      assertSupervisorJvm(daemonCommandLine(ping.out()));
+      assertEquals(0, run(env, "bin/pmfx", "kill").code());
+
+      List<String> daemon = new ArrayList<>(List.of(PROJECT.resolve("bin/pmfx").toString()));
+      daemon.add("daemon");
+      ProcessBuilder builder =
+          new ProcessBuilder(daemon)
+              .directory(home.toFile())
+              .redirectOutput(home.resolve("own-daemon.log").toFile())
+              .redirectErrorStream(true);
+      builder.environment().putAll(env);
+      Process own = builder.start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(home.resolve("pmfx.sock")) && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        Run pinged = run(env, "bin/pmfx", "ping");
+        assertTrue(pinged.out().contains("pid " + own.pid()), pinged.out());
+        assertSupervisorJvm(daemonCommandLine(pinged.out()));
+      } finally {
+        own.destroy();
+        own.waitFor(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      run(env, "bin/pmfx", "kill");
+      try (var files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
+  }
+
+  /** The daemon's own command line, from the pid that {@code pmfx ping} printed. */
+  private static List<String> daemonCommandLine(String ping) throws IOException {
+    java.util.regex.Matcher pid = java.util.regex.Pattern.compile("pid (\\d+)").matcher(ping);
+    assertTrue(pid.find(), ping);
+    String line = Files.readString(Path.of("/proc", pid.group(1), "cmdline"));
+    return List.of(line.split("\0"));
+  }
+
+  private static void assertSupervisorJvm(List<String> command) {
+    int main = command.indexOf("dev.pmfx.Main");
+    assertTrue(main > 0 && command.get(main + 1).equals("daemon"), command.toString());
+    List<String> jvm = command.subList(0, main);
+    for (String option : dev.pmfx.daemon.Daemons.SUPERVISOR_OPTIONS) {
+      assertTrue(jvm.contains(option), option + " missing in " + jvm);
+    }
+    assertTrue(jvm.stream().noneMatch(o -> o.startsWith("--module-path")), "no JavaFX: " + jvm);
+    assertTrue(
+        jvm.stream().noneMatch(o -> o.startsWith("-XX:AOTCache")),
+        "not the quick CLI's class cache: " + jvm);
+  }
+
+  @Test
   void helpListsTheCheckCommand() throws Exception {
     Run run = pmfx("--help");
 

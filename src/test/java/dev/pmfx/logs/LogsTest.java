@@ -339,6 +339,21 @@ class LogsTest {
     assertEquals(List.of(4, 5), tail.last(2));
   }
 
+  @Test
+  void tailDropsOldestLinesOverItsWeightAndKeepsTheNewestAlone() {
+    LogTail<String> tail = new LogTail<>(100, 10, String::length);
+    tail.add("abcd");
+    tail.add("efgh");
+    tail.add("ij");
+    assertEquals(List.of("abcd", "efgh", "ij"), tail.last(10));
+    tail.add("k");
+    assertEquals(List.of("efgh", "ij", "k"), tail.last(10));
+    tail.add("a line longer than the whole budget");
+    assertEquals(List.of("a line longer than the whole budget"), tail.last(10));
+    tail.add("xy");
+    assertEquals(List.of("xy"), tail.last(10));
+  }
+
   private static List<String> names(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
