@@ -669,7 +669,16 @@ class DaemonCliTest {
 
   @Test
   void startupPrintsAndInstallsASystemdUserUnit() throws Exception {
-    Run printed = pmfx.pmfx("startup");
+    // as a user other than root, who gets a system unit instead (StartupTest), which a test must
+    // never install on the machine it runs on
+    String user = System.getProperty("user.name");
+    Run printed;
+    try {
+      System.setProperty("user.name", "deploy");
+      printed = pmfx.pmfx("startup");
+    } finally {
+      System.setProperty("user.name", user);
+    }
     assertEquals(0, printed.code(), printed.toString());
     assertTrue(printed.out().contains("ExecStart="), printed.out());
     assertTrue(printed.out().contains(" daemon --resurrect\n"), printed.out());
@@ -681,6 +690,7 @@ class DaemonCliTest {
     ProcessBuilder builder =
         new ProcessBuilder(Path.of("bin/pmfx").toAbsolutePath().toString(), "startup", "--install");
     builder.environment().put("XDG_CONFIG_HOME", config.toString());
+    builder.environment().put("JAVA_TOOL_OPTIONS", "-Duser.name=deploy");
     builder.environment().put("PMFX_SKIP_BUILD", "1");
     builder.environment().put("PMFX_HOME", pmfx.home.dir().toString());
     Process withConfig = builder.redirectErrorStream(true).start();
