@@ -2,6 +2,7 @@ package dev.pmfx.cli;
 
 import dev.pmfx.config.EcosystemLoader;
 import dev.pmfx.config.LoadResult;
+import dev.pmfx.daemon.ProcessTable;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.CommandResult;

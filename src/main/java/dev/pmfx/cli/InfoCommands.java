@@ -4,6 +4,7 @@ import dev.pmfx.config.ByteSize;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.daemon.DaemonServer;
 import dev.pmfx.daemon.Daemons;
+import dev.pmfx.daemon.ProcessTable;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent;

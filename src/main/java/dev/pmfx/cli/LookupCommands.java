@@ -1,5 +1,6 @@
 package dev.pmfx.cli;
 
+import dev.pmfx.daemon.ProcessTable;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineJson;

@@ -1,6 +1,7 @@
 package dev.pmfx.cli;
 
 import dev.pmfx.config.ByteSize;
+import dev.pmfx.daemon.ProcessTable;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.Engine;

@@ -1,7 +1,6 @@
 package dev.pmfx.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmfx.daemon.ProcessTable;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.ActionResult;
 import dev.pmfx.engine.CommandResult;
@@ -149,33 +148,5 @@ final class ProbeCommands {
   /** A metric's value with its unit: {@code 42 users}. */
   static String shown(CustomMetric m) {
     return m.unit().isEmpty() ? m.value() : m.value() + " " + m.unit();
-  }
-
-  /** {@code jlist}'s {@code axm_monitor} and {@code axm_actions}, in PM2's shape. */
-  static void json(ObjectNode env, Optional<MetricsSample> sample, int workerId) {
-    ObjectNode monitor = env.putObject("axm_monitor");
-    ArrayNode actions = env.putArray("axm_actions");
-    sample
-        .flatMap(s -> s.probesOf(workerId))
-        .ifPresent(
-            probes -> {
-              for (CustomMetric m : probes.metrics()) {
-                ObjectNode metric = monitor.putObject(m.name());
-                if (m.numeric().isPresent()) {
-                  metric.put("value", m.numeric().getAsDouble());
-                } else {
-                  metric.put("value", m.value());
-                }
-                if (!m.unit().isEmpty()) {
-                  metric.put("unit", m.unit());
-                }
-                if (!m.type().isEmpty()) {
-                  metric.put("type", m.type());
-                }
-              }
-              for (CustomAction a : probes.actions()) {
-                actions.addObject().put("action_name", a.name()).put("action_type", a.type());
-              }
-            });
   }
 }

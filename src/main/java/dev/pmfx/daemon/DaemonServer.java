@@ -1,6 +1,5 @@
 package dev.pmfx.daemon;
 
-import dev.pmfx.cli.ProcessTable;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Engine;

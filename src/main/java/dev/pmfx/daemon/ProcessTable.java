@@ -1,4 +1,4 @@
-package dev.pmfx.cli;
+package dev.pmfx.daemon;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -7,6 +7,8 @@ import dev.pmfx.config.ByteSize;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent.MetricsSample;
+import dev.pmfx.engine.EngineEvent.MetricsSample.CustomAction;
+import dev.pmfx.engine.EngineEvent.MetricsSample.CustomMetric;
 import dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage;
 import dev.pmfx.engine.WorkerStatus;
 import java.time.Duration;
@@ -34,7 +36,7 @@ public final class ProcessTable {
   public static final java.util.Set<String> VIEWS = java.util.Set.of("list", "jlist", "ping");
 
   /** What {@code pmfx ping} prints of the daemon, its line ended. */
-  public static String pong(dev.pmfx.daemon.DaemonInfo info) {
+  public static String pong(DaemonInfo info) {
     return String.format(
         "pong: pmfx %s daemon, pid %d, up %s, home %s%n",
         info.version(),
@@ -63,11 +65,11 @@ public final class ProcessTable {
     };
   }
 
-  static final List<String> HEADERS =
+  public static final List<String> HEADERS =
       List.of("id", "name", "namespace", "mode", "pid", "uptime", "↺", "status", "cpu", "mem");
 
   /** The table {@code pm2 list} draws, one row a worker, ordered by app then instance. */
-  static String render(List<AppStatus> apps, Optional<MetricsSample> sample, Instant now) {
+  public static String render(List<AppStatus> apps, Optional<MetricsSample> sample, Instant now) {
     Map<Integer, WorkerUsage> usage = usage(sample);
     List<List<String>> rows = new ArrayList<>();
     for (AppStatus app : apps) {
@@ -103,7 +105,7 @@ public final class ProcessTable {
   }
 
   /** PM2's short uptime: 42s, 5m, 3h, 2D. */
-  static String uptime(Duration up) {
+  public static String uptime(Duration up) {
     long s = up.toSeconds();
     if (s < 60) {
       return s + "s";
@@ -118,7 +120,7 @@ public final class ProcessTable {
   }
 
   /** Rows in a box drawn with lines, as PM2's tables are; columns as wide as their widest cell. */
-  static String box(List<String> headers, List<List<String>> rows) {
+  public static String box(List<String> headers, List<List<String>> rows) {
     int[] widths = new int[headers.size()];
     for (int c = 0; c < widths.length; c++) {
       widths[c] = headers.get(c).length();
@@ -157,7 +159,7 @@ public final class ProcessTable {
    * monit.cpu}/{@code monit.memory}, {@code pm2_env.status}/{@code restart_time}/{@code pm_uptime}
    * (ms since the epoch) and the rest of {@code pm2_env} that pmfx knows.
    */
-  static ArrayNode json(List<AppStatus> apps, Optional<MetricsSample> sample) {
+  public static ArrayNode json(List<AppStatus> apps, Optional<MetricsSample> sample) {
     Map<Integer, WorkerUsage> usage = usage(sample);
     JsonNodeFactory nodes = JsonNodeFactory.instance;
     ArrayNode list = nodes.arrayNode();
@@ -189,9 +191,37 @@ public final class ProcessTable {
         w.lastExitCode().ifPresent(code -> env.put("exit_code", code));
         app.file().ifPresent(f -> env.put("pmfx_file", f.toString()));
         app.publicPort().ifPresent(port -> env.put("pmfx_public_port", port));
-        ProbeCommands.json(env, w.state().running() ? sample : Optional.empty(), w.id());
+        axm(env, w.state().running() ? sample : Optional.empty(), w.id());
       }
     }
     return list;
+  }
+
+  /** {@code jlist}'s {@code axm_monitor} and {@code axm_actions}, in PM2's shape. */
+  private static void axm(ObjectNode env, Optional<MetricsSample> sample, int workerId) {
+    ObjectNode monitor = env.putObject("axm_monitor");
+    ArrayNode actions = env.putArray("axm_actions");
+    sample
+        .flatMap(s -> s.probesOf(workerId))
+        .ifPresent(
+            probes -> {
+              for (CustomMetric m : probes.metrics()) {
+                ObjectNode metric = monitor.putObject(m.name());
+                if (m.numeric().isPresent()) {
+                  metric.put("value", m.numeric().getAsDouble());
+                } else {
+                  metric.put("value", m.value());
+                }
+                if (!m.unit().isEmpty()) {
+                  metric.put("unit", m.unit());
+                }
+                if (!m.type().isEmpty()) {
+                  metric.put("type", m.type());
+                }
+              }
+              for (CustomAction a : probes.actions()) {
+                actions.addObject().put("action_name", a.name()).put("action_type", a.type());
+              }
+            });
   }
 }
