@@ -276,30 +276,23 @@ class ClusterTest {
     assertTrue(get(first, "/").startsWith("node pid "));
 
     // as PM2 users change ports: the workers listen on the new PORT, so the app answers there
-    var restarted =
-        pmfx.engine
-            .restart(
-                "web",
-                new dev.pmfx.engine.EnvUpdate(
-                    java.util.Optional.empty(), java.util.Optional.of("second")))
-            .get(60, TimeUnit.SECONDS);
+    var restarted = pmfx.engine.restart("web", envNamed("second")).get(60, TimeUnit.SECONDS);
     assertTrue(restarted.ok(), restarted.toString());
     awaitOnline("web", 2);
     assertTrue(get(second, "/").startsWith("node pid "));
     awaitRefused(first);
     assertEquals(second, app("web").publicPort().orElseThrow());
 
-    var reloaded =
-        pmfx.engine
-            .reload(
-                "web",
-                new dev.pmfx.engine.EnvUpdate(
-                    java.util.Optional.empty(), java.util.Optional.of("third")))
-            .get(60, TimeUnit.SECONDS);
+    var reloaded = pmfx.engine.reload("web", envNamed("third")).get(60, TimeUnit.SECONDS);
     assertTrue(reloaded.ok(), reloaded.toString());
     assertTrue(get(third, "/").startsWith("node pid "));
     awaitRefused(second);
     assertEquals(third, app("web").publicPort().orElseThrow());
+  }
+
+  /** What {@code --env NAME} asks of a restart or reload. */
+  private static dev.pmfx.engine.EnvUpdate envNamed(String name) {
+    return new dev.pmfx.engine.EnvUpdate(java.util.Optional.empty(), java.util.Optional.of(name));
   }
 
   private AppStatus app(String name) {
