@@ -79,6 +79,9 @@ final class LogsCommand implements Callable<Integer> {
   private final java.util.Map<String, java.time.format.DateTimeFormatter> dated =
       new java.util.HashMap<>();
 
+  /** {@code --timestamp}'s format, made once; empty without it. */
+  private java.util.Optional<java.time.format.DateTimeFormatter> dates = java.util.Optional.empty();
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -88,6 +91,10 @@ final class LogsCommand implements Callable<Integer> {
       if (apps.isEmpty() && !target.equals("all")) {
         return Client.unknownTarget(err, target);
       }
+      dates =
+          java.util.Optional.ofNullable(timestamp)
+              .map(dev.pmfx.logs.MomentFormat::toFormatter)
+              .map(f -> f.withZone(java.time.ZoneId.systemDefault()));
       Set<String> names = Set.copyOf(apps.stream().map(AppStatus::name).toList());
       for (AppStatus app : apps) {
         app.workers().forEach(w -> ids.put(w.label(), w.id()));
@@ -165,10 +172,6 @@ final class LogsCommand implements Callable<Integer> {
     if (error ? outOnly : errOnly) {
       return;
     }
-    java.util.Optional<java.time.format.DateTimeFormatter> dates =
-        java.util.Optional.ofNullable(timestamp)
-            .map(dev.pmfx.logs.MomentFormat::toFormatter)
-            .map(f -> f.withZone(java.time.ZoneId.systemDefault()));
     if (json) {
       int id = line.workerId() >= 0 ? line.workerId() : ids.getOrDefault(line.label(), -1);
       out.println(

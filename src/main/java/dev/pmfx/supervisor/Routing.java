@@ -46,16 +46,16 @@ final class Routing {
   private final Map<String, PublicPort> balancers = new ConcurrentHashMap<>();
 
   /**
-   * The workers routed since they joined, by key: balancers know workers by key, views by id, which
-   * a reload's new worker changes.
+   * A worker and the balancer it was put into, which is its app's old one while the app moves to
+   * another port.
    */
-  private final Map<Integer, Worker> routed = new ConcurrentHashMap<>();
+  private record Placed(Worker worker, PublicPort balancer) {}
 
   /**
-   * By worker key: the balancer the worker was put into, which is its app's old one while the app
-   * moves to another port.
+   * By worker key, from its first route until it leaves its app: balancers know workers by key,
+   * views by id, which a reload's new worker changes.
    */
-  private final Map<Integer, PublicPort> placed = new ConcurrentHashMap<>();
+  private final Map<Integer, Placed> placed = new ConcurrentHashMap<>();
 
   /**
    * Per app, its balancers on the ports it moved from ({@code --env} named another PORT), each open
@@ -78,15 +78,14 @@ final class Routing {
     if (w.privatePort == 0) {
       return;
     }
-    routed.put(w.key, w);
     switch (balancerFor(w).orElse(null)) {
       case Handoff handoff when w.channel instanceof NodeChannel channel -> {
         handoff.add(w.key, channel);
-        placed.put(w.key, handoff);
+        placed.put(w.key, new Placed(w, handoff));
       }
       case Balancer balancer -> {
         balancer.add(w.key, address(w));
-        placed.put(w.key, balancer);
+        placed.put(w.key, new Placed(w, balancer));
       }
       case null, default -> {}
     }
@@ -102,15 +101,14 @@ final class Routing {
 
   /** The worker left its app. */
   void forget(Worker w) {
-    routed.remove(w.key);
     placed.remove(w.key);
     closeEmptied(w.spec.name());
   }
 
   /** The balancer the worker is in, or its app's. */
   private PublicPort of(Worker w) {
-    PublicPort in = placed.get(w.key);
-    return in != null ? in : balancers.get(w.spec.name());
+    Placed in = placed.get(w.key);
+    return in != null ? in.balancer() : balancers.get(w.spec.name());
   }
 
   /** Closes the app's balancers on ports it moved from that no worker is in any more. */
@@ -121,7 +119,7 @@ final class Routing {
     }
     old.removeIf(
         balancer -> {
-          if (placed.containsValue(balancer)) {
+          if (placed.values().stream().anyMatch(p -> p.balancer() == balancer)) {
             return false;
           }
           balancer.close();
@@ -224,8 +222,8 @@ final class Routing {
 
   /** The id users see of the worker with {@code key}. */
   private int idOf(int key) {
-    Worker w = routed.get(key);
-    return w != null ? w.id : key;
+    Placed in = placed.get(key);
+    return in != null ? in.worker().id : key;
   }
 
   /** Whether the app's balancer is open. */
