@@ -7,29 +7,35 @@
 #   flood  'pmfx run' with one app that writes lines as fast as it can for FLOOD s: its RSS at the
 #          end and its highest (sampled each second), and whether it still grows (RSS at the end
 #          minus RSS at half time); PM2's reference is its daemon running the same app
+#   first  the first command, which starts the daemon: 'pmfx ping' and 'pm2 ping', each in a
+#          home with no daemon running, wall time in ms
+#   list   'pmfx list' and 'pm2 list' with the 2-worker cluster app running, wall time in ms
+#   window the window's RSS under Xvfb on its bundled demo, every app started and 'web' scaled
+#          to 8 workers, WINDOW s later; no PM2 reference (the aim is 300 MB)
 # RSS is VmRSS from /proc/PID/status: pmfx's daemon JVM (pid from 'pmfx ping'), PM2's
 # 'PM2 v… God Daemon' (pid from PM2_HOME/pm2.pid), the JVM of 'pmfx run'.
-# Usage: bench/footprint.sh [-d LOAD] [-f FLOOD] [-s SETTLE] [RUNS [ROW...]]
-#   defaults: LOAD 60, FLOOD 30, SETTLE 5, rows "idle load flood".
+# Usage: bench/footprint.sh [-d LOAD] [-f FLOOD] [-s SETTLE] [-w WINDOW] [RUNS [ROW...]]
+#   defaults: LOAD 60, FLOOD 30, SETTLE 5, WINDOW 30, rows "idle load flood first list window".
 #   PMFX_BENCH_JVM: JVM options given to pmfx's daemon and run (through JAVA_TOOL_OPTIONS, which
 #   the command line's own options override), to try one; MALLOC_ARENA_MAX and such pass through.
 #   PMFX_BENCH_BALANCER=http: the cluster app under pmfx's request-level balancer (Netty) instead
 #   of the default hand-off.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-load_s=60 flood_s=30 settle_s=5
-while getopts d:f:s: opt; do
+load_s=60 flood_s=30 settle_s=5 window_s=30
+while getopts d:f:s:w: opt; do
   case $opt in
     d) load_s=$OPTARG ;;
     f) flood_s=$OPTARG ;;
     s) settle_s=$OPTARG ;;
+    w) window_s=$OPTARG ;;
     *) sed -n 's/^# Usage: /usage: /p' "$0" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
 runs=${1:-5}
 [ $# -eq 0 ] || shift
-rows=${*:-idle load flood}
+rows=${*:-idle load flood first list window}
 . "$root/bench/common.sh"
 export PMFX_SKIP_BUILD=1
 work=$(mktemp -d)
@@ -150,7 +156,57 @@ row_flood() {
   echo "$pmfx_flood $pm2_flood" >> "$work/flood"
 }
 
+ms() { start=$(date +%s%N); "$@" >/dev/null 2>&1; echo $(( ($(date +%s%N) - start) / 1000000 )); }
+
+# Row first: one run; appends "pmfx-ms pm2-ms" to $work/first
+row_first() {
+  stop_all
+  a=$(ms "$pmfx" ping)
+  stop_all
+  b=$(ms "$pm2" ping)
+  stop_all
+  echo "$a $b" >> "$work/first"
+}
+
+# Row list: one run; appends "pmfx-ms pm2-ms" to $work/list. Both apps run through all the runs
+# (each manager on a port of its own: on one, PM2's workers would fail and restart while timed).
+row_list() {
+  if [ ! -s "$work/list" ]; then
+    start_cluster pmfx >/dev/null
+    start_cluster pm2 >/dev/null
+    sleep "$settle_s"
+  fi
+  a=$(ms "$pmfx" list)
+  b=$(ms "$pm2" list)
+  echo "$a $b" >> "$work/list"
+}
+
+# Row window: one run; appends the window's RSS in MB to $work/window
+row_window() {
+  stop_all
+  command -v xvfb-run >/dev/null || { echo "the window row needs xvfb-run (apt install xvfb xdotool)" >&2; exit 1; }
+  # under Xvfb, the window is the JVM bin/pmfx execs; prints its RSS in MB
+  cat > "$work/window.sh" <<'SH'
+"$pmfx" > "$work/window.out" 2>&1 &
+window=$!
+i=0
+until xdotool search --onlyvisible --name '^pmfx' >/dev/null 2>&1; do
+  i=$((i + 1)); [ "$i" -lt 600 ] || { cat "$work/window.out" >&2; exit 1; }; sleep 0.1
+done
+"$pmfx" start "$PMFX_HOME/demo/ecosystem.config.js" >/dev/null 2>&1
+"$pmfx" scale web 8 >/dev/null 2>&1
+sleep "$window_s"
+awk '/^VmRSS/ { printf "%.0f\n", $2 / 1024 }' "/proc/$window/status"
+kill -TERM "$window"
+wait "$window" 2>/dev/null || true
+SH
+  mb=$(pmfx="$pmfx" work="$work" window_s="$window_s" xvfb-run -a -s "-screen 0 1280x800x24" sh "$work/window.sh")
+  stop_all
+  echo "$mb" >> "$work/window"
+}
+
 col() { awk -v c="$2" '{ print $c }' "$work/$1" | median; }
+pairs() { awk '{ printf "%.2f\n", $1 / $2 }' "$work/$1" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 print_idle() {
@@ -166,8 +222,20 @@ print_flood() {
   echo "'pmfx run' RSS, ${flood_s} s of log flood:      pmfx $a MB (max $m, growth $g) | PM2 daemon $b MB (max $bm, growth $bg)"
 }
 
+print_first() {
+  a=$(col first 1) b=$(col first 2)
+  echo "first command, which starts the daemon:    pmfx $a ms | PM2 $b ms | $(ratio "$a" "$b")x (pairs: $(pairs first)x)"
+}
+print_list() {
+  a=$(col list 1) b=$(col list 2)
+  echo "list, 2-worker cluster app:               pmfx $a ms | PM2 $b ms | $(ratio "$a" "$b")x (pairs: $(pairs list)x)"
+}
+print_window() {
+  echo "the window's RSS, demo, web at 8 workers: pmfx $(col window 1) MB | aim 300 MB"
+}
+
 machine
-echo "runs: $runs, medians; settle ${settle_s} s, load ${load_s} s, flood ${flood_s} s${PMFX_BENCH_BALANCER:+; pmfx balancer: $PMFX_BENCH_BALANCER}${PMFX_BENCH_JVM:+; pmfx JVM options: $PMFX_BENCH_JVM}${MALLOC_ARENA_MAX:+; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}"
+echo "runs: $runs, medians; settle ${settle_s} s, window ${window_s} s, load ${load_s} s, flood ${flood_s} s${PMFX_BENCH_BALANCER:+; pmfx balancer: $PMFX_BENCH_BALANCER}${PMFX_BENCH_JVM:+; pmfx JVM options: $PMFX_BENCH_JVM}${MALLOC_ARENA_MAX:+; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}"
 for row in $rows; do
   : > "$work/$row"
   r=0
