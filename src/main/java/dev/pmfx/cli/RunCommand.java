@@ -96,10 +96,14 @@ final class RunCommand implements Callable<Integer> {
     try (Supervisor engine =
         Supervisor.create(PmfxHome.current(), dev.pmfx.config.EcosystemLoader::loadOnThisMachine)) {
       engine.subscribe(new EventPrinter(out, err, app -> true, true));
-      if (Signal.handle(new Signal("INT"), s -> stop.countDown()) == SignalHandler.SIG_IGN) {
-        say(err, "SIGINT is ignored here (a script's background job?): stop with SIGTERM");
+      SignalHandler stopping = s -> stop.countDown();
+      if (Signal.handle(new Signal("INT"), stopping) == SignalHandler.SIG_IGN) {
+        // A shell starts a script's background job ('pmfx run app.js &') with SIGINT ignored,
+        // and the JVM then installs no handler: take the signal back, as pm2-runtime has it.
+        dev.pmfx.posix.Signals.restoreDefault("SIGINT");
+        Signal.handle(new Signal("INT"), stopping);
       }
-      Signal.handle(new Signal("TERM"), s -> stop.countDown());
+      Signal.handle(new Signal("TERM"), stopping);
       SignalHandler hup =
           Signal.handle(
               new Signal("HUP"),

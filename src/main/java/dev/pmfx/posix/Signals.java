@@ -2,6 +2,7 @@ package dev.pmfx.posix;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Locale;
@@ -99,6 +100,7 @@ public final class Signals {
   }
 
   private static final MethodHandle KILL;
+  private static final MethodHandle SIGNAL;
 
   static {
     Linker linker = Linker.nativeLinker();
@@ -107,6 +109,10 @@ public final class Signals {
             linker.defaultLookup().find("kill").orElseThrow(),
             FunctionDescriptor.of(
                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    SIGNAL =
+        linker.downcallHandle(
+            linker.defaultLookup().find("signal").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
   }
 
   private Signals() {}
@@ -132,6 +138,28 @@ public final class Signals {
   /** Whether this system has a signal of that name. */
   public static boolean known(String signal) {
     return number(signal) > 0;
+  }
+
+  /**
+   * Gives {@code signal} back its default disposition ({@code SIG_DFL}) in this process. The JVM
+   * leaves a signal that was ignored when it started ignored, and will not handle it: a shell
+   * starts a script's background job with SIGINT ignored, so Ctrl-C and {@code kill -INT} would not
+   * reach a handler installed after this.
+   */
+  public static void restoreDefault(String signal) {
+    int number = number(signal);
+    if (number < 0) {
+      throw new IllegalArgumentException("this system has no " + signal);
+    }
+    MemorySegment previous;
+    try {
+      previous = (MemorySegment) SIGNAL.invokeExact(number, MemorySegment.NULL);
+    } catch (Throwable t) {
+      throw new IllegalStateException("signal(" + signal + ", SIG_DFL) failed", t);
+    }
+    if (previous.address() == -1) { // SIG_ERR
+      throw new IllegalStateException("signal(" + signal + ", SIG_DFL) failed");
+    }
   }
 
   /** Sends {@code signal} to {@code pid}; false when the process is gone or not ours. */

@@ -153,10 +153,50 @@ class RunCommandTest {
   }
 
   @Test
-  void signalsIgnoredFromTheStartAreNamedWithWhatToDoInstead() throws Exception {
-    // As nohup leaves SIGHUP, and a shell SIGINT for a script's background job.
-    run(SLEEPER, "env", "--ignore-signal=HUP", "--ignore-signal=INT");
-    await("pmfx  | SIGINT is ignored here (a script's background job?): stop with SIGTERM");
+  void sigintIgnoredFromTheStartIsTakenBackAndStopsEveryWorker() throws Exception {
+    // A shell without job control starts a script's background job ('pmfx run app.js &') with
+    // SIGINT ignored; pmfx run gives it back its default and handles it.
+    run(SLEEPER, "env", "--ignore-signal=INT");
+    String line = await("sleeper-0 | sleeping, pid ");
+    long worker = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+    assertFalse(ignoredSignals(pmfx.pid()).testBit(1), "SIGINT is no longer ignored");
+
+    Signals.send(pmfx.pid(), "SIGINT");
+
+    await("pmfx  | all stopped");
+    assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, pmfx.exitValue());
+    assertFalse(ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
+  void sigintOfAShellsBackgroundJobStopsIt() throws Exception {
+    // The case itself: sh -c 'pmfx run … & wait', where sh ignores SIGINT for the job.
+    Path config = dir.resolve("ecosystem.yaml");
+    Files.writeString(
+        config,
+        SLEEPER.replace("${workers}", PROJECT.resolve("src/test/resources/workers").toString()));
+    start(
+        List.of(
+            "sh",
+            "-c",
+            "'" + PROJECT.resolve("bin/pmfx") + "' run '" + config + "' & echo \"job $!\"; wait"));
+    String job = await("job ");
+    long pid = Long.parseLong(job.substring(job.indexOf(' ') + 1).strip());
+    String line = await("sleeper-0 | sleeping, pid ");
+    long worker = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+
+    Signals.send(pid, "SIGINT");
+
+    await("pmfx  | all stopped");
+    assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
+    assertFalse(ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
+  void sighupIgnoredFromTheStartIsNamedWithWhatToDoInstead() throws Exception {
+    // As nohup leaves SIGHUP: that one is the user's choice, and stays ignored.
+    run(SLEEPER, "env", "--ignore-signal=HUP");
     await(
         "pmfx  | SIGHUP is ignored here (started with nohup?), so it cannot reload the apps;"
             + " start with env --default-signal=HUP to have it");
@@ -164,6 +204,16 @@ class RunCommandTest {
     Signals.send(pmfx.pid(), "SIGTERM");
     assertTrue(pmfx.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, pmfx.exitValue());
+  }
+
+  /** The signals {@code pid} ignores, as /proc/PID/status's SigIgn mask (bit N-1 for signal N). */
+  private static java.math.BigInteger ignoredSignals(long pid) throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return new java.math.BigInteger(line.substring(7).strip(), 16);
+      }
+    }
+    throw new AssertionError("no SigIgn in /proc/" + pid + "/status");
   }
 
   @Test
