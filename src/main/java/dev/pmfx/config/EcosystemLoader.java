@@ -120,13 +120,13 @@ public final class EcosystemLoader {
     }
     String text;
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return fail(file, "not a UTF-8 text file", "save the config as UTF-8");
+      byte[] bytes = Files.readAllBytes(file);
+      try {
+        text =
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      } catch (CharacterCodingException e) {
+        return notUtf8(file, bytes);
+      }
     } catch (IOException e) {
       return fail(file, "cannot read: " + e.getMessage(), "");
     }
@@ -173,7 +173,10 @@ public final class EcosystemLoader {
         case NodeEvaluator.Outcome.Value value ->
             resolve(
                 source,
-                literal.exported().map(l -> overlay(value.root(), l)).orElse(value.root()),
+                literal
+                    .exported()
+                    .map(l -> overlay(value.root(), l))
+                    .orElseGet(() -> everywhere(value.root(), source.exportAt())),
                 List.of());
       };
     }
@@ -192,10 +195,15 @@ public final class EcosystemLoader {
                   "install Node.js (package nodejs), or write the final values into the object")));
     }
     if (literal.exported().isEmpty()) {
-      return fail(
+      return new LoadResult.Failed(
           source.file(),
-          "nothing is exported: no 'module.exports =' or 'export default' at the top level",
-          "an ecosystem file ends in module.exports = {apps: [...]}");
+          List.of(
+              source.error(
+                  source.end(),
+                  "",
+                  "nothing is exported: no 'module.exports =' or 'export default' at the top"
+                      + " level",
+                  "an ecosystem file ends in module.exports = {apps: [...]}")));
     }
     Optional<ComputedNode> computed = firstComputed(literal.exported().get());
     if (computed.isPresent()) {
@@ -314,6 +322,28 @@ public final class EcosystemLoader {
               .findFirst();
       default -> Optional.empty();
     };
+  }
+
+  /** The error for a file that is not UTF-8, at its first byte that is not. */
+  private static LoadResult notUtf8(Path file, byte[] bytes) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer read = java.nio.CharBuffer.allocate(bytes.length);
+    StandardCharsets.UTF_8.newDecoder().decode(in, read, true);
+    int bad = Byte.toUnsignedInt(bytes[Math.min(in.position(), bytes.length - 1)]);
+    // the whole text, its bad bytes shown as U+FFFD, so that the error quotes the line
+    SourceText lenient = SourceText.of(file, new String(bytes, StandardCharsets.UTF_8));
+    Location at = SourceText.of(file, read.flip().toString()).end();
+    return new LoadResult.Failed(
+        file,
+        List.of(
+            lenient.error(
+                at,
+                "",
+                String.format(
+                    "not a UTF-8 text file: byte 0x%02X here is not UTF-8 (Latin-1 or"
+                        + " Windows-1252?)",
+                    bad),
+                "save the config as UTF-8")));
   }
 
   private static LoadResult fail(Path file, String message, String hint) {

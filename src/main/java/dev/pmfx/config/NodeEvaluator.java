@@ -230,8 +230,10 @@ final class NodeEvaluator {
     }
   }
 
+  /** A failure at {@code at}; where Node.js named no place, at the config's export. */
   private static Outcome failure(SourceText source, Location at, String message, String hint) {
-    return new Outcome.Failure(source.error(at, "", message, hint));
+    return new Outcome.Failure(
+        source.error(at.known() ? at : source.exportAt(), "", message, hint));
   }
 
   private static String lastLines(String text, int count) {

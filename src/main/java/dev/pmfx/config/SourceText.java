@@ -26,6 +26,38 @@ record SourceText(Path file, String text, List<String> lines) {
     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 
+  /** Where index {@code at} of {@link #text} is, as a line and a column counted from 1. */
+  Location locationOf(int at) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i < Math.min(at, text.length()); i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        start = i + 1;
+      }
+    }
+    return new Location(line, at - start + 1);
+  }
+
+  /** Just after the last line with text: where something missing from the file would go. */
+  Location end() {
+    int last = lines.size();
+    while (last > 1 && lines.get(last - 1).isBlank()) {
+      last--;
+    }
+    return new Location(last, lines.get(last - 1).length() + 1);
+  }
+
+  /**
+   * Where a .js config hands its value over ({@code module.exports =}, {@code export default}), or
+   * its first line: the place for what went wrong with the whole evaluation.
+   */
+  Location exportAt() {
+    java.util.regex.Matcher export =
+        java.util.regex.Pattern.compile("module\\.exports\\s*=|export\\s+default\\b").matcher(text);
+    return export.find() ? locationOf(export.start()) : end();
+  }
+
   String line(int number) {
     return number >= 1 && number <= lines.size() ? lines.get(number - 1) : "";
   }

@@ -46,6 +46,7 @@ final class TreeReader {
 
   private final SourceText source;
   private final List<Diagnostic> errors = new ArrayList<>();
+  private JsonParser parser;
 
   private TreeReader(SourceText source) {
     this.source = source;
@@ -54,6 +55,7 @@ final class TreeReader {
   static Result read(SourceText source) {
     TreeReader reader = new TreeReader(source);
     try (JsonParser parser = JSON.createParser(source.text())) {
+      reader.parser = parser;
       JsonToken first = parser.nextToken();
       if (first == null) {
         reader.errors.add(
@@ -74,6 +76,9 @@ final class TreeReader {
                 "a .json file holds one value: {\"apps\": [...]}"));
       }
       return new Result(Optional.of(root), List.copyOf(reader.errors));
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      reader.errors.add(reader.tooBig(e));
+      return new Result(Optional.empty(), List.copyOf(reader.errors));
     } catch (JsonProcessingException e) {
       reader.errors.add(reader.syntaxError(e));
       return new Result(Optional.empty(), List.copyOf(reader.errors));
@@ -157,6 +162,23 @@ final class TreeReader {
       items.add(value(parser));
     }
     return new ArrayNode(at, items, true);
+  }
+
+  /**
+   * Past one of the parser's bounds (nesting, a key's or a value's length), which carry no place of
+   * their own: the error is at the last token read, in words rather than the parser's.
+   */
+  private Diagnostic tooBig(com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+    Location at = location(e.getLocation());
+    if (!at.known() && parser != null) {
+      at = location(parser.currentLocation()); // where the parser stopped, kept after its close
+    }
+    String message = e.getOriginalMessage();
+    int cut = message.indexOf(", from `");
+    if (cut >= 0) {
+      message = message.substring(0, cut) + ")";
+    }
+    return source.error(at, "", "JSON: more than pmfx reads: " + message, "");
   }
 
   private Diagnostic syntaxError(JsonProcessingException e) {

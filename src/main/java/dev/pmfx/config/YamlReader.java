@@ -83,8 +83,17 @@ final class YamlReader {
       return new TreeReader.Result(Optional.of(root), List.copyOf(reader.errors));
     } catch (MarkedYAMLException e) {
       reader.errors.add(reader.syntaxError(e));
+    } catch (org.yaml.snakeyaml.reader.ReaderException e) {
+      // a character YAML does not allow in a file, such as NUL or another control character
+      reader.errors.add(
+          source.error(
+              source.locationOf(e.getPosition()),
+              "",
+              String.format(
+                  "YAML: the character U+%04X is not allowed in a YAML file", e.getCodePoint()),
+              "remove it, or write it as an escape in a double-quoted string (\"\\u0000\")"));
     } catch (YAMLException e) {
-      reader.errors.add(source.error(Location.UNKNOWN, "", "YAML: " + e.getMessage(), ""));
+      reader.errors.add(source.error(source.exportAt(), "", "YAML: " + e.getMessage(), ""));
     }
     return new TreeReader.Result(Optional.empty(), List.copyOf(reader.errors));
   }

@@ -37,8 +37,8 @@ class InvalidConfigsTest {
           invalid/not-a-number.config.js       | 6 | 20 | app 'api': env.PORT must be a string, number or boolean; found NaN
           invalid/mixed-modules.js             | 2 | 1  | ReferenceError: module is not defined in ES module scope
           invalid/cron-range.yaml              | 4 | 19 | cron_restart '0 25 * * *' is not a cron expression: Value 25 not in range [0, 23]
-          invalid/exports-function.config.js   | 0 | 0  | TypeError: the file exports a function
-          invalid/empty.config.js              | 0 | 0  | the config is empty: it has no apps
+          invalid/exports-function.config.js   | 1 | 1  | TypeError: the file exports a function
+          invalid/empty.config.js              | 1 | 20 | the config is empty: it has no apps
           invalid/typographic.yml              | 1 | 9  | typographic quote ‘ (U+2018)
           invalid/not-defined.config.js        | 6 | 24 | ReferenceError: cpus is not defined
           invalid/typographic.config.js        | 4 | 13 | typographic quote ‘ (U+2018)
@@ -329,6 +329,43 @@ class InvalidConfigsTest {
         failed(loader.withNodeTimeout(Duration.ofSeconds(1)).load(file)).errors().getFirst();
 
     assertEquals("Node.js did not finish evaluating the config within 1 s", error.message());
+    assertEquals(new Location(2, 1), error.location(), "at the export, as Node.js names none");
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsAnErrorAtItsFirstByteThatIsNot(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ecosystem.json");
+    byte[] latin1 =
+        "{\"apps\": [\n  {\"name\": \"caf\u00e9\", \"script\": \"a.js\"}]}\n"
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(file, latin1);
+
+    Diagnostic error = failed(loader.load(file)).errors().getFirst();
+
+    assertEquals(new Location(2, 16), error.location(), error::format);
+    assertEquals(
+        "not a UTF-8 text file: byte 0xE9 here is not UTF-8 (Latin-1 or Windows-1252?)",
+        error.message());
+    assertEquals("  {\"name\": \"caf\uFFFD\", \"script\": \"a.js\"}]}", error.sourceLine());
+  }
+
+  @Test
+  void whatPassesTheReadersBoundsIsAnErrorAtItsPlaceInWords(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("deep.json");
+    Files.writeString(json, "{\"apps\":\n" + "[".repeat(2_000) + "]".repeat(2_000) + "}");
+    Path yaml = dir.resolve("nul.yaml");
+    Files.writeString(yaml, "apps:\n  - name: a\u0000b\n    script: a.js\n");
+
+    Diagnostic deep = failed(loader.load(json)).errors().getFirst();
+    Diagnostic nul = failed(loader.load(yaml)).errors().getFirst();
+
+    assertEquals(2, deep.location().line(), deep::format);
+    assertEquals(
+        "JSON: more than pmfx reads: Document nesting depth (1001) exceeds the maximum allowed"
+            + " (1000)",
+        deep.message());
+    assertEquals(new Location(2, 12), nul.location(), nul::format);
+    assertEquals("YAML: the character U+0000 is not allowed in a YAML file", nul.message());
   }
 
   @Test
