@@ -36,6 +36,33 @@ final class ChannelStreams {
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
   }
 
+  /**
+   * The next line of {@code in} without its end ({@code \n}, or {@code \r\n}); null at the end of
+   * the stream. A line longer than {@code max} characters is read to its end but comes back cut to
+   * {@code max + 1}, so that a client cannot make the daemon hold a line of any length.
+   */
+  static String readLine(BufferedReader in, int max) throws IOException {
+    StringBuilder line = new StringBuilder();
+    boolean any = false;
+    while (true) {
+      int c = in.read();
+      if (c < 0) {
+        return any ? line.toString() : null;
+      }
+      any = true;
+      if (c == '\n') {
+        int last = line.length() - 1;
+        if (last >= 0 && last < max && line.charAt(last) == '\r') {
+          line.setLength(last);
+        }
+        return line.toString();
+      }
+      if (line.length() <= max) {
+        line.append((char) c);
+      }
+    }
+  }
+
   static Writer writer(SocketChannel channel) {
     OutputStream out =
         new OutputStream() {

@@ -56,6 +56,12 @@ public final class DaemonServer {
    */
   static final long OUTBOX_LINE_CHARS = 4 << 20;
 
+  /**
+   * The longest call a client may send (1 Mi characters): an ecosystem of a few hundred apps is a
+   * tenth of it, and a line of any length would take the daemon's bounded heap.
+   */
+  static final int CALL_CHARS = 1 << 20;
+
   /** Another daemon holds this home. */
   public static final class AlreadyRunning extends IOException {
     AlreadyRunning(String message) {
@@ -365,6 +371,13 @@ public final class DaemonServer {
   }
 
   /** The id of a call this daemon cannot read, when its line has one; else 0. */
+  /** The start of a line a client sent, to quote in an answer without sending it all back. */
+  private static String quoted(String line) {
+    return line.length() <= 200
+        ? line
+        : line.substring(0, 200) + "… (" + line.length() + " characters)";
+  }
+
   private static long idOf(String line) {
     try {
       com.fasterxml.jackson.databind.JsonNode id = Wire.JSON.readTree(line).get("id");
@@ -405,18 +418,29 @@ public final class DaemonServer {
       }
       try (BufferedReader in = ChannelStreams.reader(channel)) {
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = ChannelStreams.readLine(in, CALL_CHARS)) != null) {
+          if (line.length() > CALL_CHARS) {
+            send(
+                Wire.Message.error(
+                    0,
+                    "pmfx "
+                        + Version.current()
+                        + " cannot read a call longer than "
+                        + CALL_CHARS
+                        + " characters; it was left unread"));
+            continue;
+          }
           Wire.Message message;
           try {
             message = Wire.JSON.readValue(line, Wire.Message.class);
-          } catch (IOException unreadable) {
+          } catch (IOException | RuntimeException unreadable) {
             message = null;
           }
           if (message == null || message.id() == null || message.call() == null) {
             // A call from another pmfx version, say: answered, so that nobody waits for ever.
             send(
                 Wire.Message.error(
-                    idOf(line), "pmfx " + Version.current() + " cannot read: " + line));
+                    idOf(line), "pmfx " + Version.current() + " cannot read: " + quoted(line)));
             continue;
           }
           if (!(message.call() instanceof Wire.Call.Ping)) {
@@ -455,8 +479,8 @@ public final class DaemonServer {
                 }
               });
       try (BufferedReader in = ChannelStreams.reader(channel)) {
-        while (in.readLine() != null) {
-          // nothing this client says is acted on
+        while (ChannelStreams.readLine(in, 0) != null) {
+          // nothing this client says is acted on, or kept
         }
       } catch (IOException gone) {
         // hung up, or timed out
