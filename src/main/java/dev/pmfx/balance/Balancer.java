@@ -44,18 +44,34 @@ public final class Balancer implements PublicPort {
 
   /**
    * @param waitForWorker how long a request waits for a worker while none is in rotation
+   * @param headersTimeout how long a client may take to send a request's head once it began it
+   *     (HTTP mode): then it is answered 408 and closed, so that clients sending a byte now and
+   *     then (slowloris) cannot hold connections for ever
    */
-  public record Options(Mode mode, Strategy strategy, Duration waitForWorker) {
+  public record Options(
+      Mode mode, Strategy strategy, Duration waitForWorker, Duration headersTimeout) {
+
+    /** Node's http server's {@code headersTimeout}, which a worker behind PM2 would have. */
+    public static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(60);
+
+    public Options(Mode mode, Strategy strategy, Duration waitForWorker) {
+      this(mode, strategy, waitForWorker, HEADERS_TIMEOUT);
+    }
+
     public static Options defaults() {
       return new Options(Mode.HTTP, Strategy.ROUND_ROBIN, Duration.ofSeconds(10));
     }
 
     public Options with(Strategy strategy) {
-      return new Options(mode, strategy, waitForWorker);
+      return new Options(mode, strategy, waitForWorker, headersTimeout);
     }
 
     public Options with(Mode mode) {
-      return new Options(mode, strategy, waitForWorker);
+      return new Options(mode, strategy, waitForWorker, headersTimeout);
+    }
+
+    public Options withHeadersTimeout(Duration headersTimeout) {
+      return new Options(mode, strategy, waitForWorker, headersTimeout);
     }
   }
 
@@ -82,13 +98,16 @@ public final class Balancer implements PublicPort {
                   @Override
                   protected void initChannel(Channel channel) {
                     if (options.mode() == Mode.HTTP) {
+                      RequestHeadTimeout head = new RequestHeadTimeout(options.headersTimeout());
                       channel
                           .pipeline()
+                          .addLast(RequestHeadTimeout.BYTES, head.bytes())
                           .addLast(
                               "http",
                               new HttpServerCodec(
                                   new io.netty.handler.codec.http.HttpDecoderConfig()
                                       .setValidateHeaders(false)))
+                          .addLast(RequestHeadTimeout.HEADS, head.heads())
                           .addLast("front", new HttpFrontend(Balancer.this));
                     } else {
                       channel.pipeline().addLast("front", new TcpFrontend(Balancer.this));

@@ -131,7 +131,7 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpRequest request) {
       if (request.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
-        answer(null, HttpResponseStatus.BAD_REQUEST, "bad request\n", false);
+        refuse(request.decoderResult().cause());
         return;
       }
       // What the client asked, before its Connection header and version are rewritten.
@@ -149,6 +149,21 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
       body(content);
     } else if (!(msg instanceof HttpRequest)) {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /** Answers a request the decoder could not read, saying why where HTTP has a status for it. */
+  private void refuse(Throwable why) {
+    if (why instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      answer(null, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long\n", false);
+    } else if (why instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      answer(
+          null,
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "request headers too large\n",
+          false);
+    } else {
+      answer(null, HttpResponseStatus.BAD_REQUEST, "bad request\n", false);
     }
   }
 
@@ -604,6 +619,7 @@ final class HttpFrontend extends ChannelInboundHandlerAdapter {
                   client.pipeline().remove(this);
                   client.pipeline().addLast("relay", new Relay(upstream, end));
                   client.pipeline().remove("http");
+                  RequestHeadTimeout.remove(client.pipeline()); // a WebSocket has no heads
                   upstream.pipeline().remove("back");
                   upstream.pipeline().remove("idle"); // a quiet WebSocket is still in use
                   for (Object msg : back.early) {

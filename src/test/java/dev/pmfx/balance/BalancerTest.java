@@ -319,6 +319,124 @@ class BalancerTest {
     }
   }
 
+  /**
+   * What a client gets for {@code request}: the bytes the balancer sent until it closed, or
+   * "(open)" after them if it left the connection open for 10 s.
+   */
+  private static String answerTo(Balancer balancer, byte[] request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
+      socket.setSoTimeout(10_000);
+      try {
+        socket.getOutputStream().write(request);
+        socket.shutdownOutput();
+      } catch (IOException closedEarly) {
+        // the balancer refused before it read it all: what it answered is still to read
+      }
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      try {
+        socket.getInputStream().transferTo(got);
+      } catch (java.net.SocketTimeoutException open) {
+        return got.toString(StandardCharsets.ISO_8859_1) + "(open)";
+      } catch (java.net.SocketException reset) {
+        // closed with unread bytes: a reset, after what it sent
+      }
+      return got.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void malformedRequestsAreRefusedAndHarmNoOtherClient() throws Exception {
+    Balancer balancer = balancer(Balancer.Options.defaults());
+    balancer.add(1, worker(1));
+    List<String> malformed =
+        List.of(
+            "GARBAGE\r\n\r\n",
+            "GET\r\n\r\n",
+            "GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost x\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\nhello",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+            "GET /" + "a".repeat(100_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(100_000) + "\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: x\r\n" + "X-Many: 1\r\n".repeat(5_000) + "\r\n");
+    for (String request : malformed) {
+      String answer = answerTo(balancer, request.getBytes(StandardCharsets.ISO_8859_1));
+      String shown = request.substring(0, Math.min(60, request.length()));
+      assertFalse(answer.endsWith("(open)"), shown + " → left open: " + answer);
+      String expected =
+          request.startsWith("GET /a")
+              ? "HTTP/1.1 414 Request-URI Too Long"
+              : request.contains("X-Big") || request.contains("X-Many")
+                  ? "HTTP/1.1 431 Request Header Fields Too Large"
+                  : "HTTP/1.1 400 Bad Request";
+      assertTrue(answer.isEmpty() || answer.startsWith(expected), shown + " → " + answer);
+    }
+    // and mutations of a good request: each answered or closed, none left hanging
+    java.util.Random random = new java.util.Random(20_261_207L);
+    byte[] good =
+        "POST /?ms=0 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+            .getBytes(StandardCharsets.ISO_8859_1);
+    for (int i = 0; i < 200; i++) {
+      byte[] mutated = good.clone();
+      for (int e = 0; e < 1 + random.nextInt(4); e++) {
+        mutated[random.nextInt(mutated.length)] = (byte) random.nextInt(256);
+      }
+      String answer = answerTo(balancer, mutated);
+      assertFalse(
+          answer.endsWith("(open)") && !answer.startsWith("HTTP/1.1"),
+          new String(mutated, StandardCharsets.ISO_8859_1) + " → left open, unanswered");
+    }
+    assertEquals("worker 1", who(get(balancer, "/")));
+  }
+
+  @Test
+  void aThousandSlowClientsDoNotStarveOthersAndAreCutOffAfterTheHeadersTimeout() throws Exception {
+    Balancer balancer =
+        balancer(Balancer.Options.defaults().withHeadersTimeout(Duration.ofSeconds(3)));
+    balancer.add(1, worker(1));
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 1_000; i++) {
+        Socket socket = new Socket("127.0.0.1", balancer.port());
+        socket
+            .getOutputStream()
+            .write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      // a byte of a header from each now and then, never the head's end; others are served
+      long worst = 0;
+      for (int round = 0; round < 5; round++) {
+        for (Socket socket : slow) {
+          try {
+            socket.getOutputStream().write('X');
+          } catch (IOException cut) {
+            // cut off already
+          }
+        }
+        long started = System.nanoTime();
+        assertEquals("worker 1", who(get(balancer, "/")));
+        worst = Math.max(worst, System.nanoTime() - started);
+        Thread.sleep(300);
+      }
+      assertTrue(
+          worst < TimeUnit.SECONDS.toNanos(2), "a request took " + worst / 1_000_000 + " ms");
+      // past the timeout every slow client has its 408 and is closed
+      for (Socket socket : slow) {
+        socket.setSoTimeout(10_000);
+        String answer =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout"), answer);
+      }
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+    assertEquals("worker 1", who(get(balancer, "/")));
+  }
+
   @Test
   void expectContinueSmuggledHeadersAndHttp10ClientsAreHandled() throws Exception {
     Balancer balancer = balancer(Balancer.Options.defaults());
