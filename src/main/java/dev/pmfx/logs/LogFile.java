@@ -1,8 +1,8 @@
 package dev.pmfx.logs;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,11 @@ import java.util.Optional;
  * size, and at the times of a cron when set) into {@code NAME__DATE.log}, gzipped when asked, the
  * newest copies kept; each line prefixed with the time when a format is set. Several workers may
  * share one file ({@code merge_logs}); their lines never interleave mid-line.
+ *
+ * <p>A write that fails (the disk is full) loses no time: the file's lines are dropped and counted
+ * ({@link #trouble}) and nothing waits; about once a second the next line tries again, and once one
+ * goes through a line saying how many bytes were dropped, since when and why comes first, on a line
+ * of its own.
  */
 public final class LogFile implements AutoCloseable {
 
@@ -24,9 +29,31 @@ public final class LogFile implements AutoCloseable {
   private final Optional<DateTimeFormatter> dates;
   private Rotation rotation;
   private java.time.ZonedDateTime nextTimed;
-  private BufferedWriter writer;
+  private FileChannel channel;
+  private final ByteBuffer pending = ByteBuffer.allocate(BUFFER_BYTES);
   private long size;
   private long lastCheck = System.nanoTime();
+
+  /** Bytes held before they are written (or at once, with a flush). */
+  static final int BUFFER_BYTES = 8 * 1024;
+
+  /** Lines are being dropped, or null while they are written. */
+  private Trouble trouble;
+
+  private long lastTry;
+
+  /** Every byte of lines dropped since this file was opened. */
+  private long dropped;
+
+  /** The file ends inside a line: a failed write took part of it. */
+  private boolean midLine;
+
+  /**
+   * Why this file's lines are being dropped, since when, and how many bytes of them so far.
+   *
+   * @param why the system's words ({@code No space left on device})
+   */
+  public record Trouble(Instant since, String why, long droppedBytes) {}
 
   public LogFile(Path path, Rotation rotation, Optional<DateTimeFormatter> dates)
       throws IOException {
@@ -114,24 +141,36 @@ public final class LogFile implements AutoCloseable {
   }
 
   private void open() throws IOException {
-    size = Files.exists(path) ? Files.size(path) : 0;
-    writer =
-        new BufferedWriter(
-            new OutputStreamWriter(
-                Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                StandardCharsets.UTF_8),
-            64 * 1024);
+    channel =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    size = channel.size();
   }
 
   /** Appends one line; {@code flush} makes it visible to readers of the file now. */
   public synchronized void append(Instant at, String line, boolean flush) throws IOException {
     reopenIfMoved();
     String text = dates.map(f -> f.format(at) + ": " + line).orElse(line);
-    writer.write(text);
-    writer.write('\n');
-    size += text.length() + 1L; // characters, near enough to bytes to decide on rotation
+    byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    if (trouble != null && !resumed(at)) {
+      drop(bytes.length);
+      return;
+    }
+    if (bytes.length > pending.remaining() && !drain(at)) {
+      drop(bytes.length);
+      return;
+    }
+    if (bytes.length > pending.capacity()) {
+      pending.flip();
+      if (!write(ByteBuffer.wrap(bytes), at)) {
+        return;
+      }
+    } else {
+      pending.put(bytes);
+    }
+    size += bytes.length;
     if (!rotateIfDue(at) && flush) {
-      writer.flush();
+      drain(at);
     }
   }
 
@@ -140,8 +179,99 @@ public final class LogFile implements AutoCloseable {
    * came: a cron's rotation happens on time in a quiet log too. An empty file is not rotated.
    */
   public synchronized void tick(Instant now) throws IOException {
-    writer.flush();
+    if (trouble == null || resumed(now)) {
+      drain(now);
+    }
     rotateIfDue(now);
+  }
+
+  /** Why lines are being dropped now, if they are. */
+  public synchronized Optional<Trouble> trouble() {
+    return Optional.ofNullable(trouble);
+  }
+
+  /** Every byte of lines dropped since this file was opened, those of troubles over included. */
+  public synchronized long dropped() {
+    return dropped;
+  }
+
+  private void drop(long bytes) {
+    dropped += bytes;
+    trouble = new Trouble(trouble.since(), trouble.why(), trouble.droppedBytes() + bytes);
+  }
+
+  /** Writes the buffer out; false (and the buffer dropped) when that failed. */
+  private boolean drain(Instant at) {
+    pending.flip();
+    return write(null, at);
+  }
+
+  /**
+   * Writes the flipped buffer, then {@code more} if given; false when a write failed: what was not
+   * written is dropped and counted, and the file is in trouble.
+   */
+  private boolean write(ByteBuffer more, Instant at) {
+    ByteBuffer current = pending;
+    try {
+      while (pending.hasRemaining()) {
+        channel.write(pending);
+      }
+      if (more != null) {
+        current = more;
+        while (more.hasRemaining()) {
+          channel.write(more);
+        }
+      }
+      pending.clear();
+      return true;
+    } catch (IOException e) {
+      long lost = pending.remaining() + (more == null ? 0 : more.remaining());
+      int written = current.position();
+      midLine = midLine || (written > 0 && current.get(written - 1) != '\n');
+      pending.clear();
+      if (trouble == null) {
+        trouble = new Trouble(at, String.valueOf(e.getMessage()), 0);
+        lastTry = System.nanoTime();
+      }
+      drop(lost);
+      return false;
+    }
+  }
+
+  /**
+   * In trouble: about once a second, writes the line that says what was dropped; true once that
+   * went through (the trouble is over), false until then.
+   */
+  private boolean resumed(Instant at) {
+    long now = System.nanoTime();
+    if (now - lastTry < 1_000_000_000L) {
+      return false;
+    }
+    lastTry = now;
+    byte[] said =
+        ((midLine ? "\n" : "")
+                + "pmfx: "
+                + trouble.droppedBytes()
+                + " bytes of log lines were dropped here, from "
+                + trouble.since()
+                + " to "
+                + at
+                + ": "
+                + trouble.why()
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    try {
+      ByteBuffer out = ByteBuffer.wrap(said);
+      while (out.hasRemaining()) {
+        channel.write(out);
+      }
+    } catch (IOException stillFull) {
+      return false;
+    }
+    size += said.length;
+    trouble = null;
+    midLine = false;
+    return true;
   }
 
   private boolean rotateIfDue(Instant now) throws IOException {
@@ -160,12 +290,15 @@ public final class LogFile implements AutoCloseable {
   }
 
   public synchronized void flush() throws IOException {
-    writer.flush();
+    Instant now = Instant.now();
+    if (trouble == null || resumed(now)) {
+      drain(now);
+    }
   }
 
   /** Empties the file and deletes its rotated copies, as {@code pm2 flush} does; lines go on. */
   public synchronized void empty() throws IOException {
-    writer.flush();
+    flush();
     empty(path);
     size = 0;
   }
@@ -248,13 +381,13 @@ public final class LogFile implements AutoCloseable {
     }
     lastCheck = now;
     if (!Files.exists(path) && !path.toString().equals("/dev/null")) {
-      writer.close();
+      finish();
       open();
     }
   }
 
   private void rotate(Instant at) throws IOException {
-    writer.close();
+    finish();
     try {
       if (rotation.retain() > 0) {
         Path copy = copyName(at);
@@ -303,8 +436,17 @@ public final class LogFile implements AutoCloseable {
     Files.delete(copy);
   }
 
+  /** Writes what is buffered (unless in trouble) and closes the channel. */
+  private void finish() throws IOException {
+    if (trouble == null) {
+      drain(Instant.now());
+    }
+    pending.clear();
+    channel.close();
+  }
+
   @Override
   public synchronized void close() throws IOException {
-    writer.close();
+    finish();
   }
 }

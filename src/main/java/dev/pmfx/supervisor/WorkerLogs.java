@@ -55,6 +55,11 @@ final class WorkerLogs {
   private final Map<Integer, LogTail<LogLine>> tails = new ConcurrentHashMap<>();
   private final Map<Path, LogFile> files = new ConcurrentHashMap<>();
   private final Map<Path, LogOptions> optionsOf = new ConcurrentHashMap<>();
+
+  /** Per file in trouble: what it had dropped before the trouble began; -1 while it writes. */
+  private final Map<Path, java.util.concurrent.atomic.AtomicLong> troubleSince =
+      new ConcurrentHashMap<>();
+
   private volatile LogSettings settings;
   private final Thread rotator;
 
@@ -153,8 +158,9 @@ final class WorkerLogs {
                         try {
                           file.append(line.at(), written, false);
                         } catch (IOException e) {
-                          // the disk is full or the file went away; the tail and views still get it
+                          // a rotation failed; the tail and views still get the line
                         }
+                        tellTrouble(w, file);
                       }
                       tail.add(line);
                       events.publish(line);
@@ -168,6 +174,36 @@ final class WorkerLogs {
               }
             });
     return done;
+  }
+
+  /**
+   * Says once, in the worker's log as views show it, that a file's lines are being dropped (a full
+   * disk), and once more when they are written again, with how many bytes were lost.
+   */
+  private void tellTrouble(Worker w, LogFile file) {
+    java.util.concurrent.atomic.AtomicLong since =
+        troubleSince.computeIfAbsent(
+            file.path(), p -> new java.util.concurrent.atomic.AtomicLong(-1));
+    Optional<LogFile.Trouble> trouble = file.trouble();
+    if (trouble.isPresent()
+        && since.compareAndSet(-1, file.dropped() - trouble.get().droppedBytes())) {
+      note(
+          List.of(w),
+          "cannot write "
+              + file.path()
+              + ": "
+              + trouble.get().why()
+              + "; its lines are dropped (the views still get them) until it can, and counted");
+    } else if (trouble.isEmpty() && since.get() >= 0) {
+      long start = since.get();
+      if (!since.compareAndSet(start, -1)) {
+        return; // the other stream's pump said it
+      }
+      long lost = file.dropped() - start;
+      note(
+          List.of(w),
+          "writing " + file.path() + " again; " + lost + " bytes of lines were dropped meanwhile");
+    }
   }
 
   private static void flush(LogFile file) {
