@@ -292,6 +292,7 @@ final class InfoCommands {
             if (logged && app.spec().logs().json()) {
               rows.add(List.of("log type", "json"));
             }
+            app.logTrouble().forEach(t -> rows.add(List.of("log trouble", t)));
             rows.add(
                 List.of(
                     "watch",

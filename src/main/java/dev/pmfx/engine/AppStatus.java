@@ -10,6 +10,8 @@ import java.util.List;
  * @param envName the {@code env_<name>} it was started with
  * @param publicPort cluster mode: the port its balancer serves, once it does
  * @param requests cluster mode: what its balancer counted for each worker in rotation
+ * @param logTrouble its log files that cannot be written now (a full disk), a sentence each: its
+ *     lines are dropped and counted meanwhile
  */
 public record AppStatus(
     AppSpec spec,
@@ -17,11 +19,13 @@ public record AppStatus(
     java.util.Optional<String> envName,
     List<WorkerStatus> workers,
     java.util.OptionalInt publicPort,
-    List<EngineEvent.MetricsSample.WorkerRequests> requests) {
+    List<EngineEvent.MetricsSample.WorkerRequests> requests,
+    List<String> logTrouble) {
 
   public AppStatus {
     workers = List.copyOf(workers);
     requests = List.copyOf(requests);
+    logTrouble = logTrouble == null ? List.of() : List.copyOf(logTrouble);
   }
 
   public String name() {

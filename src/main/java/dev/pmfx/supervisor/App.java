@@ -34,14 +34,15 @@ final class App {
     return workers.stream().map(w -> w.environment).flatMap(Optional::stream).findFirst();
   }
 
-  /** Its snapshot, without what its balancer adds. */
-  AppStatus status() {
+  /** Its snapshot, without what its balancer adds; {@code logTrouble} as its logs have it. */
+  AppStatus status(List<String> logTrouble) {
     return new AppStatus(
         spec,
         Optional.ofNullable(file),
         workers.stream().map(w -> w.envName).flatMap(Optional::stream).findFirst(),
         workers.stream().map(Worker::status).toList(),
         OptionalInt.empty(),
-        List.of());
+        List.of(),
+        logTrouble);
   }
 }

@@ -152,7 +152,7 @@ final class Apps {
 
   /** An app's snapshot, with its balancer's port and counts in cluster mode. */
   AppStatus status(App entry) {
-    return routing.decorate(entry.status());
+    return routing.decorate(entry.status(logs.troubles(entry.spec)));
   }
 
   List<AppStatus> snapshot() {

@@ -194,7 +194,8 @@ final class Routing {
             plain.envName(),
             plain.workers(),
             OptionalInt.of(balancer.port()),
-            requestsOf(plain.spec().name(), balancer));
+            requestsOf(plain.spec().name(), balancer),
+            plain.logTrouble());
   }
 
   /** Every balancer's counts, per worker. */

@@ -55,7 +55,7 @@ public final class Supervisor implements Engine {
     LaunchSetup setup = LaunchSetup.prepare(home.dir(), userEnvironment);
     loop = new Loop(clock);
     events = new EventHub(loop::onIt);
-    logs = new WorkerLogs(home, events, loop::now);
+    logs = new WorkerLogs(home, events, loop::now, app -> loop.post(() -> logTroubleChanged(app)));
     routing =
         new Routing(
             new Routing.Host() {
@@ -365,6 +365,14 @@ public final class Supervisor implements Engine {
   private void overMemory(Worker w, long pid, long bytes) {
     if (apps.worker(w.id) == w && w.process != null && w.process.pid() == pid) {
       runner.feed(w, new MachineEvent.OverMemory(w.generation(), bytes));
+    }
+  }
+
+  /** One of the app's log files began or ended dropping lines: views hear the app anew. */
+  private void logTroubleChanged(String app) {
+    App entry = apps.get(app);
+    if (entry != null) {
+      events.publish(new dev.pmfx.engine.EngineEvent.AppUpdated(loop.now(), apps.status(entry)));
     }
   }
 

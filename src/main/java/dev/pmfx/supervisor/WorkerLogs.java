@@ -63,10 +63,18 @@ final class WorkerLogs {
   private volatile LogSettings settings;
   private final Thread rotator;
 
-  WorkerLogs(PmfxHome home, EventHub events, Supplier<Instant> clock) {
+  /** Told the app's name when one of its files begins or ends dropping lines. */
+  private final java.util.function.Consumer<String> troubleChanged;
+
+  WorkerLogs(
+      PmfxHome home,
+      EventHub events,
+      Supplier<Instant> clock,
+      java.util.function.Consumer<String> troubleChanged) {
     this.home = home;
     this.events = events;
     this.clock = clock;
+    this.troubleChanged = troubleChanged;
     this.settings = LogSettings.load(home);
     this.rotator = Thread.ofVirtual().name("pmfx-log-rotation").start(this::rotateWhenDue);
   }
@@ -194,6 +202,7 @@ final class WorkerLogs {
               + ": "
               + trouble.get().why()
               + "; its lines are dropped (the views still get them) until it can, and counted");
+      troubleChanged.accept(w.spec.name());
     } else if (trouble.isEmpty() && since.get() >= 0) {
       long start = since.get();
       if (!since.compareAndSet(start, -1)) {
@@ -203,7 +212,42 @@ final class WorkerLogs {
       note(
           List.of(w),
           "writing " + file.path() + " again; " + lost + " bytes of lines were dropped meanwhile");
+      troubleChanged.accept(w.spec.name());
     }
+  }
+
+  /** The app's log files that cannot be written now, a sentence each. */
+  List<String> troubles(AppSpec spec) {
+    if (spec.logs().disabled()) {
+      return List.of();
+    }
+    Set<Path> paths = new LinkedHashSet<>();
+    for (int instance = 0; instance < Math.max(1, spec.instances()); instance++) {
+      for (LogLine.Stream stream : LogLine.Stream.values()) {
+        paths.add(LogPaths.of(home, spec, instance, stream));
+      }
+    }
+    LogPaths.combined(home, spec).ifPresent(paths::add);
+    List<String> troubles = new ArrayList<>();
+    for (Path path : paths) {
+      LogFile file = files.get(path);
+      if (file != null) {
+        file.trouble()
+            .ifPresent(
+                t ->
+                    troubles.add(
+                        "cannot write "
+                            + path
+                            + " since "
+                            + t.since()
+                            + ": "
+                            + t.why()
+                            + "; "
+                            + t.droppedBytes()
+                            + " bytes of lines dropped so far"));
+      }
+    }
+    return troubles;
   }
 
   private static void flush(LogFile file) {

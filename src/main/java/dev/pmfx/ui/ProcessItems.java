@@ -96,6 +96,8 @@ public final class ProcessItems {
     private final ObservableList<WorkerItem> workers = FXCollections.observableArrayList();
     private final BooleanProperty known = new SimpleBooleanProperty();
     private final ObjectProperty<RolloutItem> rollout = new SimpleObjectProperty<>();
+    private final ObjectProperty<java.util.List<String>> logTrouble =
+        new SimpleObjectProperty<>(java.util.List.of());
     boolean earlierLogsAsked;
 
     AppItem(AppSpec spec) {
@@ -116,6 +118,11 @@ public final class ProcessItems {
     }
 
     /** Its latest reload or scale, running or over; null before the first. */
+    /** Its log files that cannot be written now (a full disk), a sentence each. */
+    public ObjectProperty<java.util.List<String>> logTroubleProperty() {
+      return logTrouble;
+    }
+
     public ObjectProperty<RolloutItem> rolloutProperty() {
       return rollout;
     }

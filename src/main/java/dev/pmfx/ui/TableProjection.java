@@ -186,7 +186,10 @@ final class TableProjection {
         case EngineEvent.AppRemoved removed -> removed(removed.app());
         case EngineEvent.WorkerChanged changed -> changed(changed);
         case MetricsSample sample -> measured(sample);
-        case EngineEvent.AppUpdated updated -> known(updated.app());
+        case EngineEvent.AppUpdated updated -> {
+          known(updated.app());
+          troubleBegun(updated.app());
+        }
         case EngineEvent.WorkerRemoved gone ->
             item(gone.app())
                 .ifPresent(app -> app.workers().removeIf(w -> w.id() == gone.workerId()));
@@ -240,6 +243,15 @@ final class TableProjection {
         existing.statusProperty().set(worker);
       }
     }
+  }
+
+  /** Tells the window once when an app's logs begin to be dropped (a full disk). */
+  private void troubleBegun(AppStatus app) {
+    List<String> before = item(app.name()).map(a -> a.logTroubleProperty().get()).orElse(List.of());
+    if (before.isEmpty() && !app.logTrouble().isEmpty()) {
+      status.tell(app.name() + ": " + app.logTrouble().getFirst());
+    }
+    item(app.name()).ifPresent(a -> a.logTroubleProperty().set(app.logTrouble()));
   }
 
   private void removed(String name) {

@@ -98,6 +98,20 @@ class FullDiskTest {
             .filter(l -> l.startsWith("pmfx: cannot write"))
             .count(),
         "said once");
+    // views hear the app anew, with what cannot be written (describe prints it, the window tells)
+    EngineEvent.AppUpdated troubled =
+        pmfx.events.await(
+            EngineEvent.AppUpdated.class,
+            u -> u.app().name().equals("ticker") && !u.app().logTrouble().isEmpty());
+    assertTrue(
+        troubled
+            .app()
+            .logTrouble()
+            .getFirst()
+            .matches(
+                "cannot write \\S+ticker-out\\.log since \\S+: No space left on device; \\d+"
+                    + " bytes of lines dropped so far"),
+        troubled.app().logTrouble().toString());
 
     Files.delete(filler);
 
@@ -106,6 +120,10 @@ class FullDiskTest {
     Matcher lost =
         Pattern.compile("again; (\\d+) bytes of lines were dropped").matcher(again.text());
     assertTrue(lost.find() && Long.parseLong(lost.group(1)) > 0, again.text());
+    pmfx.events.await(
+        pmfx.events.all().indexOf(troubled) + 1,
+        EngineEvent.AppUpdated.class,
+        u -> u.app().name().equals("ticker") && u.app().logTrouble().isEmpty());
     Path log = logs.resolve("ticker-out.log");
     long deadline = System.nanoTime() + EngineHarness.PATIENCE.toNanos();
     while (!ticksAfterTheGap(log)) {

@@ -25,7 +25,7 @@ final class RunnerFixture implements AutoCloseable {
 
   /** The runner's home is {@code dir/home}; {@code host} hears what the runner asks of pmfx. */
   RunnerFixture(Path dir, EffectRunner.Host host) throws IOException {
-    logs = new WorkerLogs(new PmfxHome(dir.resolve("home")), events, timers::now);
+    logs = new WorkerLogs(new PmfxHome(dir.resolve("home")), events, timers::now, app -> {});
     routing =
         new Routing(
             new Routing.Host() {

@@ -243,6 +243,39 @@ class MainWindowViewModelTest {
   }
 
   @Test
+  void logsBeingDroppedAreToldOnceAsTheyBegin() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
+    dev.pmfx.config.AppSpec spec = viewModel.apps().getFirst().specProperty().get();
+    List<String> told = new java.util.ArrayList<>();
+    viewModel.problemProperty().addListener((o, was, now) -> told.add(now));
+    java.util.function.Function<List<String>, EngineEvent> updated =
+        trouble ->
+            new EngineEvent.AppUpdated(
+                Instant.EPOCH,
+                new dev.pmfx.engine.AppStatus(
+                    spec,
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    OptionalInt.empty(),
+                    List.of(),
+                    trouble));
+    String full = "cannot write /logs/api-out.log since …: No space left on device; 80 bytes …";
+
+    viewModel.apply(new EngineBridge.Batch(null, List.of(updated.apply(List.of(full)))));
+    viewModel.apply(new EngineBridge.Batch(null, List.of(updated.apply(List.of(full)))));
+
+    assertEquals(List.of("api: " + full), told.stream().filter(t -> !t.isEmpty()).toList());
+    assertEquals(List.of(full), viewModel.apps().getFirst().logTroubleProperty().get());
+
+    viewModel.apply(new EngineBridge.Batch(null, List.of(updated.apply(List.of()))));
+    viewModel.apply(new EngineBridge.Batch(null, List.of(updated.apply(List.of(full)))));
+
+    assertEquals(2, told.stream().filter(t -> !t.isEmpty()).count(), "told again: a new trouble");
+  }
+
+  @Test
   void rolloutEventsFillTheProgressAndNewWorkersSitBesideTheOnesTheyReplace() throws Exception {
     MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
     viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
