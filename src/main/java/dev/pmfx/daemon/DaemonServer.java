@@ -86,9 +86,9 @@ public final class DaemonServer {
     this.log = log;
     this.lockFile = lockFile;
     this.lock = lock;
-    this.engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
-    // Listening first: clients connect at once, and their calls wait until what an earlier
-    // daemon left is taken over (a ping is answered meanwhile).
+    // Listening first: clients connect at once, and their calls wait until the engine is up and
+    // what an earlier daemon left is taken over; a ping, which the client that started this daemon
+    // waits for, is answered meanwhile.
     Path socket = Daemons.socket(home);
     Files.deleteIfExists(socket); // a dead daemon's: this one holds the lock
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -99,6 +99,14 @@ public final class DaemonServer {
       // the home is private already
     }
     Thread.ofPlatform().name("pmfx-daemon-accept").start(this::accept);
+    try {
+      this.engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
+    } catch (RuntimeException e) {
+      ready.completeExceptionally(e); // its clients' calls are not answered: they are hung up on
+      server.close();
+      Files.deleteIfExists(socket);
+      throw e;
+    }
     say(
         "listening on "
             + socket
@@ -478,7 +486,11 @@ public final class DaemonServer {
           }
           if (!(message.call() instanceof Wire.Call.Ping)
               && !(message.call() instanceof Wire.Call.View(String view) && view.equals("ping"))) {
-            ready.join(); // a ping, about the daemon alone, is answered meanwhile
+            try {
+              ready.join(); // a ping, about the daemon alone, is answered meanwhile
+            } catch (java.util.concurrent.CompletionException notStarted) {
+              return; // the engine could not start, and the daemon ends
+            }
           }
           handle(message.id(), message.call());
         }
