@@ -359,6 +359,7 @@ public final class Daemons {
       }
       if (supervisor) {
         command.addAll(SUPERVISOR_OPTIONS);
+        command.addAll(supervisorCache());
       }
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
@@ -366,6 +367,26 @@ public final class Daemons {
     }
     command.addAll(args);
     return command;
+  }
+
+  /**
+   * The daemon's own class cache (Java 25's AOT cache), which bin/pmfx names to its commands with
+   * {@code -Dpmfx.daemonCache}: a daemon that a command starts uses it when it is there, and the
+   * one that bin/pmfx's training run ({@code -Dpmfx.aotTraining}) starts writes it as it ends. It
+   * holds the classes the daemon loads from jars on its way to its first answers, linked, as the
+   * command's own cache does for the command (whose JVM options the daemon shares but for the heap,
+   * which the cache's classes do not depend on). None for an installed pmfx: its daemon launcher
+   * would need a cache of its own, trained on its own class path.
+   */
+  static List<String> supervisorCache() {
+    String cache = System.getProperty("pmfx.daemonCache", "");
+    if (cache.isBlank()) {
+      return List.of();
+    }
+    if (Boolean.getBoolean("pmfx.aotTraining")) {
+      return List.of("-XX:AOTCacheOutput=" + cache);
+    }
+    return Files.isRegularFile(Path.of(cache)) ? List.of("-XX:AOTCache=" + cache) : List.of();
   }
 
   /**
