@@ -92,9 +92,9 @@ public final class DaemonServer {
     this.log = log;
     this.lockFile = lockFile;
     this.lock = lock;
-    this.engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
-    // Listening first: clients connect at once, and their calls wait until what an earlier
-    // daemon left is taken over (a ping is answered meanwhile).
+    // Listening first: clients connect at once, and their calls wait until the engine is up and
+    // what an earlier daemon left is taken over; a ping, which the client that started this daemon
+    // waits for, is answered meanwhile.
     Path socket = Daemons.socket(home);
     Files.deleteIfExists(socket); // a dead daemon's: this one holds the lock
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -105,6 +105,14 @@ public final class DaemonServer {
       // the home is private already
     }
     Thread.ofPlatform().name("pmfx-daemon-accept").start(this::accept);
+    try {
+      this.engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
+    } catch (RuntimeException e) {
+      ready.completeExceptionally(e); // its clients' calls are not answered: they are hung up on
+      server.close();
+      Files.deleteIfExists(socket);
+      throw e;
+    }
     say(
         "listening on "
             + socket
@@ -387,6 +395,55 @@ public final class DaemonServer {
     }
   }
 
+  /** A line of JSON for a client, written already. */
+  private record Written(String json) {}
+
+  /**
+   * The answer to a ping ({@code Ping}, or the view {@code ping}), written without the JSON mapper:
+   * the daemon answers the client that started it before anything sets the mapper up, which took
+   * most of the time from listening to the first answer. Empty for any other line, which {@link
+   * Wire} reads.
+   */
+  static Optional<String> pingAnswer(String line, DaemonInfo info) {
+    if (line.length() > 100) {
+      return Optional.empty(); // a ping is short; the rest is not read twice
+    }
+    Object read;
+    try {
+      read = JsonText.parse(line);
+    } catch (IllegalArgumentException notJson) {
+      return Optional.empty();
+    }
+    if (!(read instanceof Map<?, ?> message)
+        || message.size() != 2
+        || !(message.get("id") instanceof Double id)
+        || id != Math.rint(id)
+        || Math.abs(id) > 1e15
+        || !(message.get("call") instanceof Map<?, ?> call)) {
+      return Optional.empty();
+    }
+    String result;
+    if (call.size() == 1 && "Ping".equals(call.get("op"))) {
+      result =
+          "{\"version\":"
+              + JsonText.quote(info.version())
+              + ",\"pid\":"
+              + info.pid()
+              + ",\"startedAt\":"
+              + JsonText.quote(info.startedAt().toString())
+              + ",\"home\":"
+              + JsonText.quote(info.home())
+              + "}";
+    } else if (call.size() == 2
+        && "View".equals(call.get("op"))
+        && "ping".equals(call.get("view"))) {
+      result = JsonText.quote(ProcessTable.pong(info));
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of("{\"id\":" + id.longValue() + ",\"result\":" + result + "}");
+  }
+
   /** How a daemon's last words to its clients begin. */
   static final String ENDED = "the daemon ended: ";
 
@@ -395,7 +452,10 @@ public final class DaemonServer {
   /** One client: its calls in the order they came, its answers and events in one outbox. */
   private final class Session {
     private final SocketChannel channel;
-    private final BlockingQueue<Wire.Message> outbox = new LinkedBlockingQueue<>(OUTBOX_LIMIT);
+
+    /** Each a {@link Wire.Message}, or a {@link Written} line. */
+    private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>(OUTBOX_LIMIT);
+
     private final java.util.concurrent.atomic.AtomicLong lineChars =
         new java.util.concurrent.atomic.AtomicLong();
     private final Map<Long, Engine.Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -430,6 +490,11 @@ public final class DaemonServer {
                         + " characters; it was left unread"));
             continue;
           }
+          Optional<String> pong = pingAnswer(line, info());
+          if (pong.isPresent()) {
+            sendWritten(pong.get());
+            continue;
+          }
           Wire.Message message;
           try {
             message = Wire.JSON.readValue(line, Wire.Message.class);
@@ -443,8 +508,13 @@ public final class DaemonServer {
                     idOf(line), "pmfx " + Version.current() + " cannot read: " + quoted(line)));
             continue;
           }
-          if (!(message.call() instanceof Wire.Call.Ping)) {
-            ready.join();
+          if (!(message.call() instanceof Wire.Call.Ping)
+              && !(message.call() instanceof Wire.Call.View(String view) && view.equals("ping"))) {
+            try {
+              ready.join(); // a ping, about the daemon alone, is answered meanwhile
+            } catch (java.util.concurrent.CompletionException notStarted) {
+              return; // the engine could not start, and the daemon ends
+            }
           }
           handle(message.id(), message.call());
         }
@@ -590,6 +660,19 @@ public final class DaemonServer {
       }
     }
 
+    /** Queues a line written already (an answer to a ping, {@link #pingAnswer}). */
+    void sendWritten(String json) {
+      if (!cutOff && !outbox.offer(new Written(json))) {
+        cutOff = true;
+        say("cut off a client that read nothing of its last " + OUTBOX_LIMIT + " messages");
+        try {
+          channel.close();
+        } catch (IOException e) {
+          // gone either way
+        }
+      }
+    }
+
     /** Sends what is queued, then closes. */
     void finish() {
       outbox.offer(END);
@@ -599,7 +682,16 @@ public final class DaemonServer {
       Writer out = ChannelStreams.writer(channel);
       try {
         while (true) {
-          Wire.Message message = outbox.take();
+          Object next = outbox.take();
+          if (next instanceof Written(String json)) {
+            out.write(json);
+            out.write('\n');
+            if (outbox.isEmpty()) {
+              out.flush();
+            }
+            continue;
+          }
+          Wire.Message message = (Wire.Message) next;
           if (message.event() instanceof EngineEvent.LogLine line) {
             lineChars.addAndGet(-line.text().length());
           }

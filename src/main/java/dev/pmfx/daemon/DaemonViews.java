@@ -91,7 +91,7 @@ public final class DaemonViews {
   static String request(String view) {
     return "{\"id\":1,\"call\":{\"op\":\"Ping\"}}\n"
         + "{\"id\":2,\"call\":{\"op\":\"View\",\"view\":"
-        + quoted(view)
+        + JsonText.quote(view)
         + "}}\n";
   }
 
@@ -104,19 +104,5 @@ public final class DaemonViews {
       return null;
     }
     return message.get("result");
-  }
-
-  private static String quoted(String text) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < ' ') {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"').toString();
   }
 }

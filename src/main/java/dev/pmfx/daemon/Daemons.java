@@ -140,23 +140,26 @@ public final class Daemons {
     } catch (IOException nobodyThere) {
       // start one
     }
-    Process daemon = spawn(home);
+    Spawned daemon = spawn(home);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     IOException last = null;
     int spawned = 1;
     while (System.nanoTime() < deadline) {
       try {
-        return started.apply(attempt.reach());
+        T reached = attempt.reach();
+        daemon.release();
+        return started.apply(reached);
       } catch (NotOurs impostor) {
+        daemon.release();
         throw impostor;
       } catch (IOException notYet) {
         last = notYet;
       }
-      if (!daemon.isAlive()) {
-        if (daemon.exitValue() != 0) {
+      if (!daemon.process().isAlive()) {
+        if (daemon.process().exitValue() != 0) {
           throw new IOException(
               "the pmfx daemon did not start (exit code "
-                  + daemon.exitValue()
+                  + daemon.process().exitValue()
                   + "); "
                   + log(home)
                   + " ends with:\n"
@@ -201,10 +204,35 @@ public final class Daemons {
     }
   }
 
-  private static Process spawn(PmfxHome home) throws IOException {
+  /**
+   * A daemon being started: its process, or the setsid that waits for it ({@code waiter}) and ends
+   * with its exit code.
+   */
+  private record Spawned(Process process, boolean waiter) {
+    /**
+     * Ends the setsid that waits for a daemon which answered, never the daemon: the JVM's exit
+     * waits up to 300 ms for a thread blocked in a native call, as the one that waits for a child
+     * process is, and the daemon runs on.
+     */
+    void release() {
+      if (waiter && process.isAlive()) {
+        process.destroyForcibly(); // SIGKILL to setsid alone: the daemon is another process
+        try {
+          process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private static Spawned spawn(PmfxHome home) throws IOException {
     List<String> command = new ArrayList<>();
-    if (new File("/usr/bin/setsid").canExecute()) {
-      command.add("/usr/bin/setsid");
+    boolean setsid = new File("/usr/bin/setsid").canExecute();
+    if (setsid) {
+      // in a session of its own, as setsid's child, which setsid waits for (released once it
+      // answers)
+      command.addAll(List.of("/usr/bin/setsid", "--fork", "--wait"));
     }
     command.addAll(selfCommand(List.of("daemon")));
     ProcessBuilder builder =
@@ -218,7 +246,7 @@ public final class Daemons {
     // An installed launcher leaves this for a copy of itself it may start; pmfx-daemon, another
     // launcher, would read it as its own and fail ("Could not find or load main class daemon").
     env.remove("_JPACKAGE_LAUNCHER");
-    return builder.start();
+    return new Spawned(builder.start(), setsid);
   }
 
   /** The socket is served by another user: a client says nothing to it. */
@@ -359,6 +387,7 @@ public final class Daemons {
       }
       if (supervisor) {
         command.addAll(SUPERVISOR_OPTIONS);
+        command.addAll(supervisorCache());
       }
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
@@ -366,6 +395,26 @@ public final class Daemons {
     }
     command.addAll(args);
     return command;
+  }
+
+  /**
+   * The daemon's own class cache (Java 25's AOT cache), which bin/pmfx names to its commands with
+   * {@code -Dpmfx.daemonCache}: a daemon that a command starts uses it when it is there, and the
+   * one that bin/pmfx's training run ({@code -Dpmfx.aotTraining}) starts writes it as it ends. It
+   * holds the classes the daemon loads from jars on its way to its first answers, linked, as the
+   * command's own cache does for the command (whose JVM options the daemon shares but for the heap,
+   * which the cache's classes do not depend on). None for an installed pmfx: its daemon launcher
+   * would need a cache of its own, trained on its own class path.
+   */
+  static List<String> supervisorCache() {
+    String cache = System.getProperty("pmfx.daemonCache", "");
+    if (cache.isBlank()) {
+      return List.of();
+    }
+    if (Boolean.getBoolean("pmfx.aotTraining")) {
+      return List.of("-XX:AOTCacheOutput=" + cache);
+    }
+    return Files.isRegularFile(Path.of(cache)) ? List.of("-XX:AOTCache=" + cache) : List.of();
   }
 
   /**

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Reads one JSON text into maps, lists, strings, numbers ({@link Double}), booleans and nulls:
  * enough for {@link DaemonViews} to read a daemon's answer without a JSON mapper, which a command
- * that only prints takes longer to set up than to run.
+ * that only prints takes longer to set up than to run, and for a daemon that starts to answer a
+ * ping before it sets up its own ({@link DaemonServer}).
  */
 final class JsonText {
 
@@ -32,6 +33,21 @@ final class JsonText {
       throw reader.error("more after the value");
     }
     return value;
+  }
+
+  /** {@code text} as a JSON string, quotes and all. */
+  static String quote(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < ' ') {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
   }
 
   private Object value() {

@@ -37,12 +37,16 @@ public final class ProcessTable {
 
   /** What {@code pmfx ping} prints of the daemon, its line ended. */
   public static String pong(DaemonInfo info) {
-    return String.format(
-        "pong: pmfx %s daemon, pid %d, up %s, home %s%n",
-        info.version(),
-        info.pid(),
-        uptime(Duration.between(info.startedAt(), Instant.now())),
-        info.home());
+    // joined, not formatted: a Formatter loads locale data, which a first ping would wait for
+    return "pong: pmfx "
+        + info.version()
+        + " daemon, pid "
+        + info.pid()
+        + ", up "
+        + uptime(Duration.between(info.startedAt(), Instant.now()))
+        + ", home "
+        + info.home()
+        + System.lineSeparator();
   }
 
   /**

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon's and run's JVM options, as {@link Daemons#selfCommand} gives them. */
 class SupervisorOptionsTest {
@@ -48,5 +51,33 @@ class SupervisorOptionsTest {
     List<String> command = Daemons.selfCommand(List.of("list"));
     List<String> jvm = command.subList(0, command.indexOf("dev.pmfx.Main"));
     assertFalse(jvm.containsAll(Daemons.SUPERVISOR_OPTIONS), jvm.toString());
+  }
+
+  @Test
+  void aDaemonUsesItsOwnClassCacheWhenThereIsOneAndATrainingRunsDaemonWritesIt(@TempDir Path dir)
+      throws Exception {
+    Path cache = dir.resolve("pmfx-daemon.aot");
+    String before = System.getProperty("pmfx.daemonCache");
+    try {
+      System.clearProperty("pmfx.daemonCache");
+      assertEquals(List.of(), Daemons.supervisorCache(), "none named");
+      System.setProperty("pmfx.daemonCache", cache.toString());
+      assertEquals(List.of(), Daemons.supervisorCache(), "none there");
+      Files.writeString(cache, "");
+      assertEquals(List.of("-XX:AOTCache=" + cache), Daemons.supervisorCache());
+      List<String> command = Daemons.selfCommand(List.of("daemon"));
+      assertTrue(command.contains("-XX:AOTCache=" + cache), command.toString());
+      List<String> list = Daemons.selfCommand(List.of("list"));
+      assertFalse(list.contains("-XX:AOTCache=" + cache), list.toString());
+      System.setProperty("pmfx.aotTraining", "true");
+      assertEquals(List.of("-XX:AOTCacheOutput=" + cache), Daemons.supervisorCache());
+    } finally {
+      System.clearProperty("pmfx.aotTraining");
+      if (before == null) {
+        System.clearProperty("pmfx.daemonCache");
+      } else {
+        System.setProperty("pmfx.daemonCache", before);
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.pmfx.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pmfx.config.Ecosystem;
 import dev.pmfx.config.EcosystemLoader;
@@ -164,5 +165,35 @@ class WireTest {
         Wire.JSON.convertValue(
             read.result(), Wire.JSON.getTypeFactory().constructType(query.answerType()));
     assertEquals(answer, back, sent);
+  }
+
+  @Test
+  void aPingIsAnsweredAsTheMapperWritesItWithoutIt() throws Exception {
+    DaemonInfo info =
+        new DaemonInfo(
+            "1.2.3", 42, Instant.parse("2026-12-07T04:30:59.164550967Z"), "/home/a \"b\"\\\n é");
+    String ping = Wire.JSON.writeValueAsString(Wire.Message.call(7, new Wire.Call.Ping()));
+    assertEquals(
+        Wire.JSON.readTree(Wire.JSON.writeValueAsString(Wire.Message.result(7, info))),
+        Wire.JSON.readTree(DaemonServer.pingAnswer(ping, info).orElseThrow()));
+    String view = Wire.JSON.writeValueAsString(Wire.Message.call(8, new Wire.Call.View("ping")));
+    Wire.Message answer =
+        Wire.JSON.readValue(DaemonServer.pingAnswer(view, info).orElseThrow(), Wire.Message.class);
+    assertEquals(8L, answer.id());
+    assertTrue(
+        answer.result().asText().startsWith("pong: pmfx 1.2.3 daemon, pid 42, up "),
+        answer.toString());
+    for (String line : DaemonViews.request("ping").split("\n")) {
+      assertTrue(DaemonServer.pingAnswer(line, info).isPresent(), line);
+    }
+    for (Wire.Call other :
+        List.<Wire.Call>of(
+            new Wire.Call.View("list"), new Wire.Call.Kill(), new Wire.Call.Subscribe(true))) {
+      String line = Wire.JSON.writeValueAsString(Wire.Message.call(9, other));
+      assertEquals(Optional.empty(), DaemonServer.pingAnswer(line, info), line);
+    }
+    assertEquals(
+        Optional.empty(), DaemonServer.pingAnswer("{\"id\":1.5,\"call\":{\"op\":\"Ping\"}}", info));
+    assertEquals(Optional.empty(), DaemonServer.pingAnswer("not json", info));
   }
 }
