@@ -115,12 +115,14 @@ public final class LogFile implements AutoCloseable {
 
   private void open() throws IOException {
     size = Files.exists(path) ? Files.size(path) : 0;
+    // 8 Ki characters: the pump flushes after each read anyway, and a buffer of 64 Ki (128 KB) for
+    // each of a worker's files came to 51 MB with 201 workers, most of them silent.
     writer =
         new BufferedWriter(
             new OutputStreamWriter(
                 Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
                 StandardCharsets.UTF_8),
-            64 * 1024);
+            8 * 1024);
   }
 
   /** Appends one line; {@code flush} makes it visible to readers of the file now. */
