@@ -218,6 +218,7 @@ final class ProcessTableView {
     tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
     customColumns(true);
     selected.ifPresent(this::select);
+    processTable.refresh(); // rows moved: cells anew, laid out at their rows' depth
   }
 
   private TreeItem<Row> appItem(AppItem app) {
@@ -234,6 +235,7 @@ final class ProcessTableView {
                   Optional<String> selected = selectedRow().map(Row::target);
                   workers.run();
                   selected.ifPresent(this::select);
+                  processTable.refresh();
                 });
     workers.run();
     return item;

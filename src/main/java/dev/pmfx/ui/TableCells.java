@@ -21,6 +21,8 @@ import org.kordamp.ikonli.javafx.FontIcon;
  * figures reach the screen without the table throwing its cells away ({@code
  * TreeTableView.refresh()} builds every visible cell anew, buttons and tooltips included, and
  * styles them again: several times a second under a log flood, it was most of the window's work).
+ * The table still builds them anew when its rows change (ProcessTableView), as a worker row kept a
+ * cell laid out before it moved otherwise shows without its indent.
  */
 final class TableCells {
 
