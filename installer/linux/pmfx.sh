@@ -28,13 +28,14 @@ if [ $# -eq 0 ] || [ -e "$1" ]; then
   if [ -f "$cache" ] || ! mkdir -p "${cache%/*}" 2>/dev/null || [ ! -w "${cache%/*}" ]; then
     exec "$app/bin/pmfx" "$@"
   fi
-  # This user's first start of this build: the same JVM as the launcher's, recording. An older
-  # build's cache goes (it no longer fits the jars).
+  # This user's first start of this build: the same JVM as the launcher's (its options and the
+  # window's, window.jvm-options), recording. An older build's cache goes (it no longer fits the
+  # jars).
   for old in "${cache%/*}"/pmfx-*.aot; do
     [ "$old" = "$cache" ] || rm -f "$old"
   done
   # shellcheck disable=SC2086
-  exec "$java" $base -XX:AOTCacheOutput="$cache" -Xlog:aot*=off -Xlog:cds*=off \
+  exec "$java" $base @WINDOW_OPTIONS@ -XX:AOTCacheOutput="$cache" -Xlog:aot*=off -Xlog:cds*=off \
     -cp "$cp" dev.pmfx.Main "$@"
 fi
 

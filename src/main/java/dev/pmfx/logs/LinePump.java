@@ -20,6 +20,14 @@ public final class LinePump {
 
   public static final int MAX_LINE = 1 << 20;
 
+  /**
+   * What a stream is read with at first, and once a read filled that: most workers write little,
+   * and hundreds of them each holding the larger buffer came to tens of MB.
+   */
+  static final int SMALL_READ = 8 * 1024;
+
+  static final int LARGE_READ = 64 * 1024;
+
   private LinePump() {}
 
   /** Pumps until the stream ends; returns the number of lines handed on. */
@@ -38,7 +46,7 @@ public final class LinePump {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    byte[] buffer = new byte[64 * 1024];
+    byte[] buffer = new byte[SMALL_READ];
     ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     long count = 0;
     int read;
@@ -61,6 +69,9 @@ public final class LinePump {
       }
       line.write(buffer, start, read - start);
       afterRead.run();
+      if (read == buffer.length && buffer.length < LARGE_READ) {
+        buffer = new byte[LARGE_READ]; // a busy stream: fewer, larger reads
+      }
     }
     if (line.size() > 0) {
       lines.accept(decode(decoder, line));

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import javafx.beans.property.LongProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleLongProperty;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.control.ContextMenu;
@@ -47,6 +49,10 @@ final class ProcessTableView {
   private final TreeItem<Row> tableRoot = new TreeItem<>();
   private final List<Runnable> selectionListeners = new ArrayList<>();
   private final List<MenuItem> contextItems = new ArrayList<>();
+
+  /** Moves on each {@link #refresh()}: the cells redraw themselves (TableCells.Live). */
+  private final LongProperty ticks = new SimpleLongProperty();
+
   private RowCommands commands;
 
   /** A column for each metric of the apps' own ({@code @pm2/io}), by name, after Req. */
@@ -95,7 +101,7 @@ final class ProcessTableView {
   /** Redraws the rows: their states, figures and buttons. */
   void refresh() {
     customColumns(false);
-    processTable.refresh();
+    ticks.set(ticks.get() + 1);
   }
 
   /**
@@ -179,18 +185,19 @@ final class ProcessTableView {
     column(requestsColumn, RowFormat::requests);
     column(exitColumn, RowFormat::lastExit);
     column(scriptColumn, RowFormat::script);
-    statusColumn.setCellFactory(c -> new TableCells.Badge());
-    cpuColumn.setCellFactory(c -> new TableCells.Cpu());
+    statusColumn.setCellFactory(c -> new TableCells.Badge(ticks));
+    cpuColumn.setCellFactory(c -> new TableCells.Cpu(ticks));
     for (TreeTableColumn<Row, String> numeric :
         List.of(idColumn, pidColumn, restartsColumn, cpuColumn, memoryColumn, requestsColumn)) {
       numeric.setComparator(Amounts::compare);
       numeric.getStyleClass().add("numeric");
     }
-    actionsColumn.setCellFactory(c -> new TableCells.RowButtons(this::act));
+    actionsColumn.setCellFactory(c -> new TableCells.RowButtons(ticks, this::act));
     actionsColumn.setSortable(false);
   }
 
-  private static void column(TreeTableColumn<Row, String> column, Function<Row, String> value) {
+  private void column(TreeTableColumn<Row, String> column, Function<Row, String> value) {
+    column.setCellFactory(c -> new TableCells.Text(ticks));
     column.setCellValueFactory(
         cell ->
             new ReadOnlyStringWrapper(
@@ -211,6 +218,7 @@ final class ProcessTableView {
     tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
     customColumns(true);
     selected.ifPresent(this::select);
+    processTable.refresh(); // rows moved: cells anew, laid out at their rows' depth
   }
 
   private TreeItem<Row> appItem(AppItem app) {
@@ -227,6 +235,7 @@ final class ProcessTableView {
                   Optional<String> selected = selectedRow().map(Row::target);
                   workers.run();
                   selected.ifPresent(this::select);
+                  processTable.refresh();
                 });
     workers.run();
     return item;

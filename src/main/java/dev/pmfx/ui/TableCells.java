@@ -4,6 +4,9 @@ import atlantafx.base.theme.Styles;
 import dev.pmfx.ui.ProcessItems.Row;
 import java.util.List;
 import java.util.function.BiConsumer;
+import javafx.beans.InvalidationListener;
+import javafx.beans.WeakInvalidationListener;
+import javafx.beans.value.ObservableValue;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -12,7 +15,15 @@ import javafx.scene.control.TreeTableCell;
 import javafx.scene.layout.HBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The process table's drawn cells: the status badge, the CPU bar and the row's buttons. */
+/**
+ * The process table's cells: plain text, the status badge, the CPU bar and the row's buttons. Each
+ * redraws itself from its column's value and its row when the table's ticks move, so that new
+ * figures reach the screen without the table throwing its cells away ({@code
+ * TreeTableView.refresh()} builds every visible cell anew, buttons and tooltips included, and
+ * styles them again: several times a second under a log flood, it was most of the window's work).
+ * The table still builds them anew when its rows change (ProcessTableView), as a worker row kept a
+ * cell laid out before it moved otherwise shows without its indent.
+ */
 final class TableCells {
 
   private TableCells() {}
@@ -27,15 +38,45 @@ final class TableCells {
     return cell.getTableRow() == null ? null : cell.getTableRow().getItem();
   }
 
+  /** A cell that draws its value again when {@code ticks} moves. */
+  abstract static class Live extends TreeTableCell<Row, String> {
+    private final InvalidationListener redraw = ticks -> redraw();
+
+    Live(ObservableValue<?> ticks) {
+      ticks.addListener(new WeakInvalidationListener(redraw));
+    }
+
+    private void redraw() {
+      if (!isEmpty() && getTableColumn() != null && getIndex() >= 0) {
+        updateItem(getTableColumn().getCellData(getIndex()), false);
+      }
+    }
+  }
+
+  /** The value as text. */
+  static final class Text extends Live {
+    Text(ObservableValue<?> ticks) {
+      super(ticks);
+    }
+
+    @Override
+    protected void updateItem(String text, boolean empty) {
+      super.updateItem(text, empty);
+      setText(empty ? null : text);
+      setGraphic(null);
+    }
+  }
+
   /** Start and stop on the row itself, as PM2's dashboard has them; the rest is in the menu. */
-  static final class RowButtons extends TreeTableCell<Row, String> {
+  static final class RowButtons extends Live {
     private final Button start = new Button(null, new FontIcon("fth-play"));
     private final Button stop = new Button(null, new FontIcon("fth-square"));
     private final Button restart = new Button(null, new FontIcon("fth-rotate-cw"));
     private final Button reload = new Button(null, new FontIcon("fth-refresh-cw"));
     private final HBox buttons = new HBox(2, start, stop, restart, reload);
 
-    RowButtons(Act act) {
+    RowButtons(ObservableValue<?> ticks, Act act) {
+      super(ticks);
       for (Button b : List.of(start, stop, restart, reload)) {
         b.getStyleClass().addAll(Styles.BUTTON_ICON, Styles.FLAT, Styles.SMALL);
       }
@@ -75,7 +116,11 @@ final class TableCells {
   }
 
   /** CPU as its figure over a bar: full at one core busy. */
-  static final class Cpu extends TreeTableCell<Row, String> {
+  static final class Cpu extends Live {
+    Cpu(ObservableValue<?> ticks) {
+      super(ticks);
+    }
+
     @Override
     protected void updateItem(String text, boolean empty) {
       super.updateItem(text, empty);
@@ -94,13 +139,14 @@ final class TableCells {
   }
 
   /** The state as a coloured badge; a warning sign beside it when the row's last action failed. */
-  static final class Badge extends TreeTableCell<Row, String> {
+  static final class Badge extends Live {
     private final Label badge = new Label();
     private final Label failed = new Label(null, new FontIcon("fth-alert-triangle"));
     private final Tooltip why = new Tooltip();
     private final HBox both = new HBox(6, badge, failed);
 
-    Badge() {
+    Badge(ObservableValue<?> ticks) {
+      super(ticks);
       failed.getStyleClass().add("action-failed");
       failed.setTooltip(why);
       badge.setMinWidth(
@@ -116,7 +162,10 @@ final class TableCells {
         return;
       }
       badge.setText(status);
-      badge.getStyleClass().setAll("label", "badge", RowFormat.badgeStyle(status));
+      List<String> styles = List.of("label", "badge", RowFormat.badgeStyle(status));
+      if (!badge.getStyleClass().equals(styles)) {
+        badge.getStyleClass().setAll(styles); // only on a change: a new style class styles anew
+      }
       Row row = row(this);
       String failure = row == null ? "" : row.failureProperty().get();
       failed.setVisible(!failure.isEmpty());
