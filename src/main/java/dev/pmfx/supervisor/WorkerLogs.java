@@ -216,11 +216,8 @@ final class WorkerLogs {
     }
   }
 
-  /** The app's log files that cannot be written now, a sentence each. */
-  List<String> troubles(AppSpec spec) {
-    if (spec.logs().disabled()) {
-      return List.of();
-    }
+  /** Every log file of the app's workers, of each instance and stream, and its combined one. */
+  private Set<Path> pathsOf(AppSpec spec) {
     Set<Path> paths = new LinkedHashSet<>();
     for (int instance = 0; instance < Math.max(1, spec.instances()); instance++) {
       for (LogLine.Stream stream : LogLine.Stream.values()) {
@@ -228,8 +225,16 @@ final class WorkerLogs {
       }
     }
     LogPaths.combined(home, spec).ifPresent(paths::add);
+    return paths;
+  }
+
+  /** The app's log files that cannot be written now, a sentence each. */
+  List<String> troubles(AppSpec spec) {
+    if (spec.logs().disabled()) {
+      return List.of();
+    }
     List<String> troubles = new ArrayList<>();
-    for (Path path : paths) {
+    for (Path path : pathsOf(spec)) {
       LogFile file = files.get(path);
       if (file != null) {
         file.trouble()
@@ -354,14 +359,7 @@ final class WorkerLogs {
         () -> {
           List<Problem> problems = new ArrayList<>();
           for (AppSpec spec : specs) {
-            Set<Path> paths = new LinkedHashSet<>();
-            for (int instance = 0; instance < Math.max(1, spec.instances()); instance++) {
-              for (LogLine.Stream stream : LogLine.Stream.values()) {
-                paths.add(LogPaths.of(home, spec, instance, stream));
-              }
-            }
-            LogPaths.combined(home, spec).ifPresent(paths::add);
-            for (Path path : paths) {
+            for (Path path : pathsOf(spec)) {
               if (LogPaths.discards(path)) {
                 continue;
               }
