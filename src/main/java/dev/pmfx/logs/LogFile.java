@@ -44,10 +44,10 @@ public final class LogFile implements AutoCloseable {
   /** Lines are being dropped, or null while they are written. */
   private Trouble trouble;
 
-  private long lastTry;
+  /** The last trouble that is over, with every byte it dropped; null before the first. */
+  private Trouble ended;
 
-  /** Every byte of lines dropped since this file was opened. */
-  private long dropped;
+  private long lastTry;
 
   /** The file ends inside a line: a failed write took part of it. */
   private boolean midLine;
@@ -183,9 +183,7 @@ public final class LogFile implements AutoCloseable {
    * came: a cron's rotation happens on time in a quiet log too. An empty file is not rotated.
    */
   public synchronized void tick(Instant now) throws IOException {
-    if (trouble == null || resumed(now)) {
-      drain(now);
-    }
+    flush(now);
     rotateIfDue(now);
   }
 
@@ -194,13 +192,12 @@ public final class LogFile implements AutoCloseable {
     return Optional.ofNullable(trouble);
   }
 
-  /** Every byte of lines dropped since this file was opened, those of troubles over included. */
-  public synchronized long dropped() {
-    return dropped;
+  /** The last trouble that is over, with every byte it dropped. */
+  public synchronized Optional<Trouble> ended() {
+    return Optional.ofNullable(ended);
   }
 
   private void drop(long bytes) {
-    dropped += bytes;
     trouble = new Trouble(trouble.since(), trouble.why(), trouble.droppedBytes() + bytes);
   }
 
@@ -217,14 +214,10 @@ public final class LogFile implements AutoCloseable {
   private boolean write(ByteBuffer more, Instant at) {
     ByteBuffer current = pending;
     try {
-      while (pending.hasRemaining()) {
-        channel.write(pending);
-      }
+      writeFully(pending);
       if (more != null) {
         current = more;
-        while (more.hasRemaining()) {
-          channel.write(more);
-        }
+        writeFully(more);
       }
       pending.clear();
       return true;
@@ -265,17 +258,21 @@ public final class LogFile implements AutoCloseable {
                 + "\n")
             .getBytes(StandardCharsets.UTF_8);
     try {
-      ByteBuffer out = ByteBuffer.wrap(said);
-      while (out.hasRemaining()) {
-        channel.write(out);
-      }
+      writeFully(ByteBuffer.wrap(said));
     } catch (IOException stillFull) {
       return false;
     }
     size += said.length;
+    ended = trouble;
     trouble = null;
     midLine = false;
     return true;
+  }
+
+  private void writeFully(ByteBuffer bytes) throws IOException {
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
+    }
   }
 
   private boolean rotateIfDue(Instant now) throws IOException {
@@ -294,7 +291,11 @@ public final class LogFile implements AutoCloseable {
   }
 
   public synchronized void flush() throws IOException {
-    Instant now = Instant.now();
+    flush(Instant.now());
+  }
+
+  /** Writes what is buffered; in trouble, only once a try to resume went through. */
+  private void flush(Instant now) {
     if (trouble == null || resumed(now)) {
       drain(now);
     }

@@ -56,9 +56,8 @@ final class WorkerLogs {
   private final Map<Path, LogFile> files = new ConcurrentHashMap<>();
   private final Map<Path, LogOptions> optionsOf = new ConcurrentHashMap<>();
 
-  /** Per file in trouble: what it had dropped before the trouble began; -1 while it writes. */
-  private final Map<Path, java.util.concurrent.atomic.AtomicLong> troubleSince =
-      new ConcurrentHashMap<>();
+  /** The files whose trouble the workers' logs were told of, and not yet of its end. */
+  private final Set<Path> troubled = ConcurrentHashMap.newKeySet();
 
   private volatile LogSettings settings;
   private final Thread rotator;
@@ -189,12 +188,9 @@ final class WorkerLogs {
    * disk), and once more when they are written again, with how many bytes were lost.
    */
   private void tellTrouble(Worker w, LogFile file) {
-    java.util.concurrent.atomic.AtomicLong since =
-        troubleSince.computeIfAbsent(
-            file.path(), p -> new java.util.concurrent.atomic.AtomicLong(-1));
     Optional<LogFile.Trouble> trouble = file.trouble();
-    if (trouble.isPresent()
-        && since.compareAndSet(-1, file.dropped() - trouble.get().droppedBytes())) {
+    // the set decides which of the file's pumps (its streams, merged workers) says it
+    if (trouble.isPresent() && troubled.add(file.path())) {
       note(
           List.of(w),
           "cannot write "
@@ -203,12 +199,8 @@ final class WorkerLogs {
               + trouble.get().why()
               + "; its lines are dropped (the views still get them) until it can, and counted");
       troubleChanged.accept(w.spec.name());
-    } else if (trouble.isEmpty() && since.get() >= 0) {
-      long start = since.get();
-      if (!since.compareAndSet(start, -1)) {
-        return; // the other stream's pump said it
-      }
-      long lost = file.dropped() - start;
+    } else if (trouble.isEmpty() && troubled.remove(file.path())) {
+      long lost = file.ended().map(LogFile.Trouble::droppedBytes).orElse(0L);
       note(
           List.of(w),
           "writing " + file.path() + " again; " + lost + " bytes of lines were dropped meanwhile");

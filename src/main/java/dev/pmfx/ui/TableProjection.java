@@ -247,11 +247,14 @@ final class TableProjection {
 
   /** Tells the window once when an app's logs begin to be dropped (a full disk). */
   private void troubleBegun(AppStatus app) {
-    List<String> before = item(app.name()).map(a -> a.logTroubleProperty().get()).orElse(List.of());
-    if (before.isEmpty() && !app.logTrouble().isEmpty()) {
-      status.tell(app.name() + ": " + app.logTrouble().getFirst());
-    }
-    item(app.name()).ifPresent(a -> a.logTroubleProperty().set(app.logTrouble()));
+    item(app.name())
+        .ifPresent(
+            shown -> {
+              if (shown.logTroubleProperty().get().isEmpty() && !app.logTrouble().isEmpty()) {
+                status.tell(app.name() + ": " + app.logTrouble().getFirst());
+              }
+              shown.logTroubleProperty().set(app.logTrouble());
+            });
   }
 
   private void removed(String name) {
