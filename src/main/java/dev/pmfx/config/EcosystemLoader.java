@@ -332,7 +332,9 @@ public final class EcosystemLoader {
     int bad = Byte.toUnsignedInt(bytes[Math.min(in.position(), bytes.length - 1)]);
     // the whole text, its bad bytes shown as U+FFFD, so that the error quotes the line
     SourceText lenient = SourceText.of(file, new String(bytes, StandardCharsets.UTF_8));
-    Location at = SourceText.of(file, read.flip().toString()).end();
+    // just after the part that decoded (its own text, a byte order mark taken off)
+    SourceText good = SourceText.of(file, read.flip().toString());
+    Location at = good.locationOf(good.text().length());
     return new LoadResult.Failed(
         file,
         List.of(

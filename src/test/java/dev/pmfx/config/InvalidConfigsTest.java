@@ -347,6 +347,12 @@ class InvalidConfigsTest {
         "not a UTF-8 text file: byte 0xE9 here is not UTF-8 (Latin-1 or Windows-1252?)",
         error.message());
     assertEquals("  {\"name\": \"caf\uFFFD\", \"script\": \"a.js\"}]}", error.sourceLine());
+
+    // after a blank line, at the start of its own
+    Files.write(
+        file, "apps: []\n\n\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Diagnostic afterBlank = failed(loader.load(file)).errors().getFirst();
+    assertEquals(new Location(3, 1), afterBlank.location(), afterBlank::format);
   }
 
   @Test
