@@ -378,7 +378,6 @@ public final class DaemonServer {
     ended.complete(null);
   }
 
-  /** The id of a call this daemon cannot read, when its line has one; else 0. */
   /** The start of a line a client sent, to quote in an answer without sending it all back. */
   private static String quoted(String line) {
     return line.length() <= 200
@@ -386,6 +385,7 @@ public final class DaemonServer {
         : line.substring(0, 200) + "… (" + line.length() + " characters)";
   }
 
+  /** The id of a call this daemon cannot read, when its line has one; else 0. */
   private static long idOf(String line) {
     try {
       com.fasterxml.jackson.databind.JsonNode id = Wire.JSON.readTree(line).get("id");
@@ -649,20 +649,17 @@ public final class DaemonServer {
       if (line) {
         lineChars.addAndGet(((EngineEvent.LogLine) message.event()).text().length());
       }
-      if (!cutOff && !outbox.offer(message)) {
-        cutOff = true;
-        say("cut off a client that read nothing of its last " + OUTBOX_LIMIT + " messages");
-        try {
-          channel.close();
-        } catch (IOException e) {
-          // gone either way
-        }
-      }
+      queue(message);
     }
 
     /** Queues a line written already (an answer to a ping, {@link #pingAnswer}). */
     void sendWritten(String json) {
-      if (!cutOff && !outbox.offer(new Written(json))) {
+      queue(new Written(json));
+    }
+
+    /** Queues a message or a written line; a client that leaves too many unread is cut off. */
+    private void queue(Object next) {
+      if (!cutOff && !outbox.offer(next)) {
         cutOff = true;
         say("cut off a client that read nothing of its last " + OUTBOX_LIMIT + " messages");
         try {
@@ -683,27 +680,25 @@ public final class DaemonServer {
       try {
         while (true) {
           Object next = outbox.take();
-          if (next instanceof Written(String json)) {
-            out.write(json);
-            out.write('\n');
-            if (outbox.isEmpty()) {
+          String json;
+          if (next instanceof Written(String written)) {
+            json = written;
+          } else {
+            Wire.Message message = (Wire.Message) next;
+            if (message.event() instanceof EngineEvent.LogLine line) {
+              lineChars.addAndGet(-line.text().length());
+            }
+            if (message == END) {
               out.flush();
+              if (lingering) {
+                channel.shutdownOutput(); // refuse closes it once the client hung up
+                return;
+              }
+              break;
             }
-            continue;
+            json = Wire.JSON.writeValueAsString(message);
           }
-          Wire.Message message = (Wire.Message) next;
-          if (message.event() instanceof EngineEvent.LogLine line) {
-            lineChars.addAndGet(-line.text().length());
-          }
-          if (message == END) {
-            out.flush();
-            if (lingering) {
-              channel.shutdownOutput(); // refuse closes it once the client hung up
-              return;
-            }
-            break;
-          }
-          out.write(Wire.JSON.writeValueAsString(message));
+          out.write(json);
           out.write('\n');
           if (outbox.isEmpty()) {
             out.flush();
