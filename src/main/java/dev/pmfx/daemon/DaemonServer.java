@@ -73,7 +73,7 @@ public final class DaemonServer {
   private final PrintStream log;
   private final FileChannel lockFile;
   private final FileLock lock;
-  private final Engine engine;
+  private final Supervisor engine;
   private final ServerSocketChannel server;
   private final Instant startedAt = Instant.now();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -106,7 +106,7 @@ public final class DaemonServer {
     }
     Thread.ofPlatform().name("pmfx-daemon-accept").start(this::accept);
     try {
-      this.engine = Supervisor.create(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
+      this.engine = Supervisor.forDaemon(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
     } catch (RuntimeException e) {
       ready.completeExceptionally(e); // its clients' calls are not answered: they are hung up on
       server.close();
@@ -233,6 +233,12 @@ public final class DaemonServer {
         "the daemon before this one ("
             + saved.map(s -> "pid " + s.pid()).orElse("which wrote no state")
             + ") ended without pmfx kill; taking over");
+    if (saved.isPresent()) {
+      Supervisor.Adopted adopted =
+          engine.adopt(saved.get().apps(), saved.get().environments()).join();
+      adopted.said().forEach(this::say);
+      orphans = orphans.stream().filter(o -> !adopted.pids().contains(o.process().pid())).toList();
+    }
     Orphans.stopAll(orphans).forEach(this::say);
     if (saved.isPresent()) {
       for (CommandResult result : saved.get().startRunning(engine)) {

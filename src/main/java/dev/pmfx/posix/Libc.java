@@ -108,6 +108,8 @@ public final class Libc {
   private static final MethodHandle SHUTDOWN = bind("shutdown", true, JAVA_INT, JAVA_INT, JAVA_INT);
   private static final MethodHandle READ =
       bind("read", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+  private static final MethodHandle WRITE =
+      bind("write", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
   private static final MethodHandle RECV =
       bind("recv", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle SEND =
@@ -128,10 +130,24 @@ public final class Libc {
   private static final MethodHandle SENDMSG =
       bind("sendmsg", true, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
   private static final MethodHandle GETPAGESIZE = bind("getpagesize", false, JAVA_INT);
+  private static final MethodHandle PIDFD_OPEN =
+      optional("pidfd_open", JAVA_INT, JAVA_INT, JAVA_INT);
+  private static final MethodHandle PIDFD_GETFD =
+      optional("pidfd_getfd", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+  private static final MethodHandle POLL = optional("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+  private static final MethodHandle IOCTL =
+      optionalVariadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
   private static final MethodHandle STRERROR = bind("strerror", false, ADDRESS, JAVA_INT);
 
   /** Whether every function above is here (Linux with glibc 2.34 or later). */
   public static final boolean AVAILABLE = LINUX && !missing;
+
+  /**
+   * Whether processes can be held by descriptor ({@code pidfd_open}, {@code pidfd_getfd}: glibc
+   * 2.36 and Linux 5.6 or later), which adopting another daemon's workers needs.
+   */
+  public static final boolean PIDFDS =
+      AVAILABLE && PIDFD_OPEN != null && PIDFD_GETFD != null && POLL != null && IOCTL != null;
 
   private Libc() {}
 
@@ -146,6 +162,33 @@ public final class Libc {
     return errno
         ? LINKER.downcallHandle(symbol.get(), descriptor, Linker.Option.captureCallState("errno"))
         : LINKER.downcallHandle(symbol.get(), descriptor);
+  }
+
+  /** A function that may be missing without the others being unusable: null then. */
+  private static MethodHandle optional(String name, MemoryLayout result, MemoryLayout... args) {
+    Optional<MemorySegment> symbol = LINUX ? LIBC.find(name) : Optional.empty();
+    return symbol
+        .map(
+            s ->
+                LINKER.downcallHandle(
+                    s,
+                    FunctionDescriptor.of(result, args),
+                    Linker.Option.captureCallState("errno")))
+        .orElse(null);
+  }
+
+  private static MethodHandle optionalVariadic(
+      String name, int fixed, MemoryLayout result, MemoryLayout... args) {
+    Optional<MemorySegment> symbol = LINUX ? LIBC.find(name) : Optional.empty();
+    return symbol
+        .map(
+            s ->
+                LINKER.downcallHandle(
+                    s,
+                    FunctionDescriptor.of(result, args),
+                    Linker.Option.firstVariadicArg(fixed),
+                    Linker.Option.captureCallState("errno")))
+        .orElse(null);
   }
 
   /** A failed call, with the C library's words for its error number. */
@@ -263,6 +306,24 @@ public final class Libc {
     }
   }
 
+  /** Writes all of {@code bytes} to a descriptor; retries when interrupted. */
+  public static void writeAll(int fd, MemorySegment bytes, MemorySegment state) throws Failure {
+    long offset = 0;
+    while (offset < bytes.byteSize()) {
+      long n;
+      try {
+        n = (long) WRITE.invokeExact(state, fd, bytes.asSlice(offset), bytes.byteSize() - offset);
+      } catch (Throwable t) {
+        throw unexpected(t);
+      }
+      if (n >= 0) {
+        offset += n;
+      } else if (errno(state) != EINTR) {
+        throw new Failure("write", errno(state));
+      }
+    }
+  }
+
   /** Writes all of {@code bytes} to a socket (never raising SIGPIPE). */
   public static void sendAll(int fd, MemorySegment bytes, MemorySegment state) throws Failure {
     long offset = 0;
@@ -343,6 +404,90 @@ public final class Libc {
       }
     } catch (Failure f) {
       throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  // ------------------------------------------------------------ processes by descriptor
+
+  /** {@code pidfd_open}: a descriptor that names the process for as long as it is open. */
+  public static int pidfdOpen(long pid) throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      int fd = (int) PIDFD_OPEN.invokeExact(state, (int) pid, 0);
+      if (fd < 0) {
+        throw new Failure("pidfd_open " + pid, errno(state));
+      }
+      return fd;
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code pidfd_getfd}: a copy of the process's descriptor {@code target}, close-on-exec. */
+  public static int pidfdGetfd(int pidfd, int target) throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      int fd = (int) PIDFD_GETFD.invokeExact(state, pidfd, target, 0);
+      if (fd < 0) {
+        throw new Failure("pidfd_getfd " + target, errno(state));
+      }
+      return fd;
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** Waits until {@code fd} is readable (a pidfd: its process ended); retries when interrupted. */
+  public static void awaitReadable(int fd) throws Failure {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      MemorySegment poll = arena.allocate(8, 4); // struct pollfd
+      poll.set(JAVA_INT, 0, fd);
+      poll.set(JAVA_SHORT, 4, (short) 1); // POLLIN
+      while (true) {
+        int r = (int) POLL.invokeExact(state, poll, 1L, -1);
+        if (r > 0) {
+          return;
+        }
+        if (r < 0 && errno(state) != EINTR) {
+          throw new Failure("poll", errno(state));
+        }
+      }
+    } catch (Failure f) {
+      throw f;
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code PIDFD_GET_INFO}, {@code _IOWR(0xFF, 11, struct pidfd_info)} of its first 64 bytes. */
+  private static final long PIDFD_GET_INFO = 0xC040FF0BL;
+
+  private static final long PIDFD_INFO_EXIT = 8;
+
+  /**
+   * How a process that is not this one's child ended, once whoever it belongs to reaped it: its
+   * exit code, or 128 + the signal that ended it, as {@link #waitFor}; empty while it is not known
+   * (not reaped yet, or a Linux before 6.15).
+   */
+  public static java.util.OptionalInt exitStatus(int pidfd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      MemorySegment info = arena.allocate(64, 8);
+      info.set(JAVA_LONG, 0, PIDFD_INFO_EXIT);
+      int r = (int) IOCTL.invokeExact(state, pidfd, PIDFD_GET_INFO, info);
+      if (r != 0 || (info.get(JAVA_LONG, 0) & PIDFD_INFO_EXIT) == 0) {
+        return java.util.OptionalInt.empty();
+      }
+      int s = info.get(JAVA_INT, 60);
+      int signal = s & 0x7f;
+      return java.util.OptionalInt.of(signal == 0 ? (s >> 8) & 0xff : 128 + signal);
     } catch (Throwable t) {
       throw unexpected(t);
     }

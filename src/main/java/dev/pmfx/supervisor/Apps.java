@@ -89,6 +89,29 @@ final class Apps {
   }
 
   /**
+   * The app as a daemon before this one recorded it, its workers under their recorded ids and
+   * instance numbers with their restart counts, all stopped; none when the engine has the app or
+   * one of the ids already.
+   */
+  java.util.Optional<App> placeRecorded(AppSpec spec, List<dev.pmfx.engine.WorkerStatus> recorded) {
+    if (apps.containsKey(spec.name())
+        || recorded.isEmpty()
+        || recorded.stream().anyMatch(r -> workers.containsKey(r.id()))) {
+      return java.util.Optional.empty();
+    }
+    App entry = new App(spec);
+    apps.put(spec.name(), entry);
+    for (dev.pmfx.engine.WorkerStatus r : recorded) {
+      Worker w = new Worker(r.id(), r.instance(), spec, clock.get(), r.restarts());
+      entry.workers.add(w);
+      workers.put(w.id, w);
+      nextWorkerId = Math.max(nextWorkerId, r.id() + 1);
+    }
+    events.publish(new EngineEvent.AppAdded(clock.get(), status(entry)));
+    return java.util.Optional.of(entry);
+  }
+
+  /**
    * A new worker of the app, placed after the others of its instance number, with the environment
    * of {@code like} (none: pmfx's own).
    */

@@ -244,6 +244,10 @@ final class EffectRunner {
       feed(w, new MachineEvent.SpawnRefused(generation, "not started: pmfx is closing"));
       return;
     }
+    if (w.adoption != null) {
+      adopt(w, generation);
+      return;
+    }
     try {
       OptionalInt port =
           w.spec.execMode() == ExecMode.CLUSTER ? OptionalInt.of(freePort()) : OptionalInt.empty();
@@ -271,42 +275,14 @@ final class EffectRunner {
       WorkerLogs.Outputs outputs = logs.open(w.spec, w.instance);
       sampling.probes().forget(w.key); // what the last process reported
       ProcessLauncher.Started started =
-          launcher.start(
-              w,
-              plan,
-              message -> loop.post(() -> onMessage(w, generation, message)),
-              report ->
-                  loop.post(
-                      () -> {
-                        if (generation != w.generation()) {
-                          return;
-                        }
-                        if (report.has("type")) {
-                          sampling.probes().report(w, report);
-                        } else {
-                          routing.report(w, report);
-                        }
-                      }));
-      Process process = started.process();
+          launcher.start(w, plan, message(w, generation), report(w, generation));
       w.channel = started.channel();
-      w.process = process;
-      w.tree = List.of();
-      CompletableFuture<Void> drained = logs.pump(w, process, outputs);
-      // The exit is handled once the output is read to its end, so a crash's last words come
-      // before the crash; a child that holds the pipe open delays it by a moment at most.
-      process
-          .onExit()
-          .thenCompose(
-              p ->
-                  drained
-                      .copy()
-                      .completeOnTimeout(null, DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS))
-          .thenRun(() -> loop.post(() -> exited(w, generation, process)));
+      watch(w, generation, started.process(), outputs);
       feed(
           w,
           new MachineEvent.Spawned(
               generation,
-              process.pid(),
+              w.process.pid(),
               w.privatePort > 0 ? Optional.of(privateAddress(w)) : Optional.empty(),
               // A Node worker's shim says when it listens; connecting to it instead could reach
               // the app's connection handler, and an app that crashes on a reset would crash.
@@ -318,6 +294,86 @@ final class EffectRunner {
               ? e.getMessage()
               : "could not start: " + (e.getCause() != null ? e.getCause() : e).getMessage();
       closeChannel(w);
+      w.launchProblem = message;
+      feed(w, new MachineEvent.SpawnFailed(generation, message));
+    }
+  }
+
+  private java.util.function.Consumer<String> message(Worker w, int generation) {
+    return message -> loop.post(() -> onMessage(w, generation, message));
+  }
+
+  private java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> report(
+      Worker w, int generation) {
+    return report ->
+        loop.post(
+            () -> {
+              if (generation != w.generation()) {
+                return;
+              }
+              if (report.has("type")) {
+                sampling.probes().report(w, report);
+              } else {
+                routing.report(w, report);
+              }
+            });
+  }
+
+  /** Reads the worker's output from its process, and tells its machine when the process ends. */
+  private void watch(Worker w, int generation, Process process, WorkerLogs.Outputs outputs) {
+    w.process = process;
+    w.tree = List.of();
+    CompletableFuture<Void> drained = logs.pump(w, process, outputs);
+    // The exit is handled once the output is read to its end, so a crash's last words come
+    // before the crash; a child that holds the pipe open delays it by a moment at most.
+    process
+        .onExit()
+        .thenCompose(
+            p ->
+                drained
+                    .copy()
+                    .completeOnTimeout(null, DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS))
+        .thenRun(() -> loop.post(() -> exited(w, generation, process)));
+  }
+
+  /**
+   * Takes over the process a daemon before this one started for the worker ({@link
+   * Worker#adoption}): its output read on, its channel re-attached or its private socket bound
+   * again, and it is online as it was.
+   */
+  private void adopt(Worker w, int generation) {
+    Adoption a = w.adoption;
+    w.adoption = null;
+    try {
+      w.privatePort = a.privatePort();
+      deletePrivateSocket(w);
+      w.privateSocket = a.node() ? a.privateSocket().orElse(null) : null;
+      w.node = a.node();
+      w.launchedWith = a.environment();
+      sampling.probes().forget(w.key);
+      if (a.node()) {
+        NodeChannel channel = NodeChannel.adopted(a.channel());
+        channel.started(message(w, generation), report(w, generation));
+        w.channel = channel;
+      } else if (a.ipcSocket().isPresent()) {
+        w.channel =
+            IpcSocket.open(a.ipcSocket().get(), message(w, generation), report(w, generation));
+      }
+      WorkerLogs.Outputs outputs = logs.open(w.spec, w.instance);
+      watch(w, generation, a.process(), outputs);
+      a.process().watch();
+      feed(
+          w,
+          new MachineEvent.Adopted(
+              generation,
+              a.process().pid(),
+              a.startedAt(),
+              w.privatePort > 0 ? Optional.of(privateAddress(w)) : Optional.empty(),
+              w.channel != null));
+    } catch (IOException | RuntimeException e) {
+      closeChannel(w);
+      String message = "could not take over pid " + a.process().pid() + ": " + e.getMessage();
+      a.process().release();
       w.launchProblem = message;
       feed(w, new MachineEvent.SpawnFailed(generation, message));
     }

@@ -1,6 +1,7 @@
 package dev.pmfx.supervisor;
 
 import dev.pmfx.config.AppSpec;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -43,6 +44,17 @@ sealed interface MachineEvent {
    */
   record Spawned(
       int generation, long pid, Optional<String> address, boolean reportsListening, boolean channel)
+      implements OfProcess {}
+
+  /**
+   * It took over a process a daemon before this one started, which was online when that daemon died
+   * and runs on.
+   *
+   * @param startedAt when that process started
+   * @param address where a cluster worker listens; empty in fork mode
+   */
+  record Adopted(
+      int generation, long pid, Instant startedAt, Optional<String> address, boolean channel)
       implements OfProcess {}
 
   /** Its process could not start, for the reason given. */
@@ -111,6 +123,8 @@ sealed interface MachineEvent {
     /** A reload's or restart's start of a stopped worker: counters start over, one restart more. */
     RELOAD,
     /** A new worker beside the ones that keep serving until it is ready. */
-    TRIAL
+    TRIAL,
+    /** A process a daemon before this one started, taken over as it runs: its counters stay. */
+    ADOPT
   }
 }

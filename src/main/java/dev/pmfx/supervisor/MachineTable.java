@@ -1,5 +1,6 @@
 package dev.pmfx.supervisor;
 
+import dev.pmfx.supervisor.MachineEvent.Adopted;
 import dev.pmfx.supervisor.MachineEvent.Drained;
 import dev.pmfx.supervisor.MachineEvent.Exited;
 import dev.pmfx.supervisor.MachineEvent.KillTimeout;
@@ -54,6 +55,7 @@ final class MachineTable {
     rows.add(new Row(Phase.LAUNCHING, Spawned.class, Phase.STARTING, "to say ready or listen"));
     rows.add(new Row(Phase.LAUNCHING, Spawned.class, Phase.TRIAL, "on trial"));
     rows.add(new Row(Phase.LAUNCHING, Spawned.class, Phase.ONLINE, "nothing to wait for"));
+    rows.add(new Row(Phase.LAUNCHING, Adopted.class, Phase.ONLINE, "a daemon before it ran it"));
     rows.add(new Row(Phase.LAUNCHING, SpawnFailed.class, Phase.ERRORED, "could not start"));
     rows.add(new Row(Phase.LAUNCHING, SpawnRefused.class, Phase.STOPPED, "pmfx is closing"));
     for (Phase waiting : List.of(Phase.STARTING, Phase.TRIAL, Phase.TRIAL_PROBE)) {

@@ -76,6 +76,19 @@ final class NodeChannel implements WorkerChannel, dev.pmfx.balance.Handoff.Targe
     return new NodeChannel(pair[0], pair[1]);
   }
 
+  /**
+   * pmfx's end of a channel that a worker of another daemon keeps open ({@link HeldEnds}), taken
+   * from it: the channel of a worker this daemon adopts. Its reading starts with {@link #started}.
+   */
+  static NodeChannel adopted(int ownEnd) {
+    return new NodeChannel(ownEnd, -1);
+  }
+
+  /** pmfx's end, which a worker that outlives pmfx keeps a copy of ({@link HeldEnds}). */
+  int ownEnd() {
+    return fd;
+  }
+
   /** The worker's end, to be its descriptor 3; pmfx's copy goes with {@link #started}. */
   int childEnd() {
     return childFd;

@@ -41,8 +41,12 @@ interface ProcessLauncher {
   /** After the process exited: SIGKILL to what it started, as {@code recorded}. */
   void killLeftovers(Process process, List<ProcessHandle> recorded);
 
-  /** posix_spawn where there is one: Node workers get Node's own channel, others PMFX_IPC. */
-  static ProcessLauncher spawning(Path ipcDir) {
+  /**
+   * posix_spawn where there is one: Node workers get Node's own channel, others PMFX_IPC. With
+   * {@code outlive} (a daemon's), each worker keeps pmfx's ends of its pipes and channel ({@link
+   * HeldEnds}), so that it runs on, and writes on, when the daemon dies.
+   */
+  static ProcessLauncher spawning(Path ipcDir, boolean outlive) {
     return new ProcessLauncher() {
       @Override
       public Started start(
@@ -70,7 +74,9 @@ interface ProcessLauncher {
                   launch.command(),
                   launch.cwd(),
                   launch.environment(),
-                  node != null ? node.childEnd() : -1);
+                  node != null ? node.childEnd() : -1,
+                  outlive,
+                  node != null ? node.ownEnd() : -1);
           if (node != null) {
             node.started(onMessage, onReport);
           }

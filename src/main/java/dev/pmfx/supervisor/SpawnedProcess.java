@@ -62,6 +62,23 @@ final class SpawnedProcess extends Process {
   static SpawnedProcess start(
       List<String> command, java.nio.file.Path cwd, Map<String, String> environment, int channel)
       throws IOException {
+    return start(command, cwd, environment, channel, false, -1);
+  }
+
+  /**
+   * As {@link #start(List, java.nio.file.Path, Map, int)}; with {@code hold}, the child also keeps
+   * pmfx's ends of its pipes and {@code ownChannel} (pmfx's end of its channel, when not negative)
+   * open, as {@link HeldEnds} places them and names them in its environment, so that it outlives
+   * pmfx.
+   */
+  static SpawnedProcess start(
+      List<String> command,
+      java.nio.file.Path cwd,
+      Map<String, String> environment,
+      int channel,
+      boolean hold,
+      int ownChannel)
+      throws IOException {
     int[] in = Libc.pipe();
     int[] out;
     int[] err;
@@ -87,10 +104,23 @@ final class SpawnedProcess extends Process {
       stdin = new FileOutputStream("/proc/self/fd/" + in[1]);
       stdout = new FileInputStream("/proc/self/fd/" + out[0]);
       stderr = new FileInputStream("/proc/self/fd/" + err[0]);
-      int[] fds =
+      int[] stdio =
           channel >= 0
               ? new int[] {in[0], out[1], err[1], channel}
               : new int[] {in[0], out[1], err[1]};
+      int[] fds = stdio;
+      if (hold) {
+        HeldEnds held = HeldEnds.from(stdio.length, ownChannel >= 0);
+        fds = java.util.Arrays.copyOf(stdio, stdio.length + held.count());
+        fds[held.out()] = out[0];
+        fds[held.err()] = err[0];
+        fds[held.in()] = in[1];
+        if (ownChannel >= 0) {
+          fds[held.channel().getAsInt()] = ownChannel;
+        }
+        environment = new java.util.LinkedHashMap<>(environment);
+        environment.put(HeldEnds.VARIABLE, held.text());
+      }
       String[] envp =
           environment.entrySet().stream()
               .map(e -> e.getKey() + "=" + e.getValue())

@@ -2,6 +2,7 @@ package dev.pmfx.supervisor;
 
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.config.Ecosystem;
+import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.Command;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.CommandResult.Problem;
@@ -13,6 +14,7 @@ import dev.pmfx.engine.Query;
 import dev.pmfx.engine.Scale;
 import dev.pmfx.engine.Target;
 import dev.pmfx.engine.WorkerState;
+import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.home.PmfxHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +52,11 @@ public final class Supervisor implements Engine {
   private final Apps apps;
 
   private Supervisor(
-      PmfxHome home, SpecSource specs, Map<String, String> userEnvironment, Clock clock)
+      PmfxHome home,
+      SpecSource specs,
+      Map<String, String> userEnvironment,
+      Clock clock,
+      boolean outlive)
       throws IOException {
     LaunchSetup setup = LaunchSetup.prepare(home.dir(), userEnvironment);
     loop = new Loop(clock);
@@ -100,7 +106,7 @@ public final class Supervisor implements Engine {
               }
             });
     Steps steps = new Steps(events, loop::now);
-    ProcessLauncher launcher = ProcessLauncher.spawning(setup.ipcDir());
+    ProcessLauncher launcher = ProcessLauncher.spawning(setup.ipcDir(), outlive);
     direct = new DirectCommands(launcher, sampling.probes());
     runner =
         new EffectRunner(
@@ -152,7 +158,19 @@ public final class Supervisor implements Engine {
   public static Supervisor create(
       PmfxHome home, SpecSource specs, Map<String, String> userEnvironment) {
     try {
-      return new Supervisor(home, specs, userEnvironment, Clock.systemUTC());
+      return new Supervisor(home, specs, userEnvironment, Clock.systemUTC(), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + home.dir(), e);
+    }
+  }
+
+  /**
+   * A daemon's engine: its workers inherit this process's environment and outlive it, their output
+   * waiting for the next daemon, which {@linkplain #adopt adopts} them.
+   */
+  public static Supervisor forDaemon(PmfxHome home, SpecSource specs) {
+    try {
+      return new Supervisor(home, specs, System.getenv(), Clock.systemUTC(), true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + home.dir(), e);
     }
@@ -223,6 +241,101 @@ public final class Supervisor implements Engine {
                   problems.add(
                       new Problem(name, "no app named '" + name + "' in " + ecosystem.file())));
           return CompletableFuture.completedFuture(new CommandResult("start", started, problems));
+        });
+  }
+
+  /**
+   * What {@link #adopt} did: the processes it took over, and what it did, one line each.
+   *
+   * @param apps the names of the apps it placed, whose other workers it started or left stopped
+   */
+  public record Adopted(Set<Long> pids, Set<String> apps, List<String> said) {}
+
+  /**
+   * Takes over the apps a daemon before this one recorded, as it ran them: each recorded worker
+   * whose process still runs and kept its ends for pmfx ({@link HeldEnds}) is adopted with its pid,
+   * id and restart count, its output read on from where that daemon stopped and its channel
+   * re-attached; the app's other workers that were running start again (a restart each), and the
+   * stopped ones stay stopped. An app none of whose workers can be adopted is not placed: the
+   * caller starts it again, or not.
+   *
+   * @param environments by app, the environment of the shell that started it
+   */
+  public CompletableFuture<Adopted> adopt(
+      List<AppStatus> recorded, Map<String, Map<String, String>> environments) {
+    record Candidate(WorkerStatus worker, Adoption adoption) {}
+    // Off the loop: each takes a look at /proc and a few descriptors.
+    Map<String, List<Candidate>> found = new java.util.LinkedHashMap<>();
+    List<String> said = new ArrayList<>();
+    for (AppStatus app : recorded) {
+      for (WorkerStatus w : app.workers()) {
+        if (w.pid().isEmpty() || w.startedAt().isEmpty() || !w.state().running()) {
+          continue;
+        }
+        try {
+          Adoption a = Adoption.of(w.pid().getAsLong(), w.startedAt().get());
+          found.computeIfAbsent(app.name(), k -> new ArrayList<>()).add(new Candidate(w, a));
+        } catch (IOException e) {
+          said.add(w.label() + " (pid " + w.pid().getAsLong() + ") not adopted: " + e.getMessage());
+        }
+      }
+    }
+    return onLoop(
+        () -> {
+          Set<Long> pids = new HashSet<>();
+          Set<String> placed = new java.util.LinkedHashSet<>();
+          for (AppStatus app : recorded) {
+            List<Candidate> candidates = found.getOrDefault(app.name(), List.of());
+            Optional<App> entry =
+                candidates.isEmpty()
+                    ? Optional.empty()
+                    : apps.placeRecorded(app.spec(), app.workers());
+            if (entry.isEmpty()) {
+              candidates.forEach(c -> c.adoption().process().release());
+              continue;
+            }
+            placed.add(app.name());
+            entry.get().file = app.file().orElse(null);
+            Optional<Map<String, String>> environment =
+                Optional.ofNullable(environments.get(app.name())).filter(e -> !e.isEmpty());
+            for (Worker w : entry.get().workers) {
+              w.envName = app.envName();
+              w.environment = environment;
+              w.publicPort = app.publicPort().orElse(0);
+              Optional<Candidate> mine =
+                  candidates.stream().filter(c -> c.worker().id() == w.id).findFirst();
+              WorkerStatus was =
+                  app.workers().stream().filter(r -> r.id() == w.id).findFirst().orElseThrow();
+              if (mine.isPresent()) {
+                w.adoption = mine.get().adoption();
+                long pid = w.adoption.process().pid();
+                Optional<Problem> problem =
+                    runner.launch(
+                        w,
+                        new MachineEvent.Start(
+                            app.spec(), "adopted", MachineEvent.StartKind.ADOPT));
+                if (problem.isPresent()) {
+                  said.add(w.status().label() + ": " + problem.get().message());
+                } else {
+                  pids.add(pid);
+                  said.add("adopted " + w.status().label() + " (pid " + pid + ", id " + w.id + ")");
+                }
+              } else if (was.state().running() || was.state() == WorkerState.CRASHED) {
+                runner
+                    .launch(
+                        w,
+                        new MachineEvent.Start(
+                            app.spec(),
+                            "its process ended while no daemon ran",
+                            MachineEvent.StartKind.RELOAD))
+                    .ifPresent(p -> said.add(w.status().label() + ": " + p.message()));
+              }
+            }
+            if (app.spec().autostart()) {
+              supervision.supervise(app.spec());
+            }
+          }
+          return CompletableFuture.completedFuture(new Adopted(pids, placed, said));
         });
   }
 

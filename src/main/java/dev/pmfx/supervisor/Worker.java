@@ -67,6 +67,9 @@ final class Worker {
   Process process;
   WorkerChannel channel;
 
+  /** The process of a daemon before this one that its next launch takes over; else null. */
+  Adoption adoption;
+
   /** Why its last launch failed or was refused; null when it started. */
   String launchProblem;
 

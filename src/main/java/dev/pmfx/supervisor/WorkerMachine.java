@@ -24,6 +24,7 @@ import dev.pmfx.supervisor.MachineEffect.Route;
 import dev.pmfx.supervisor.MachineEffect.SendStop;
 import dev.pmfx.supervisor.MachineEffect.Spawn;
 import dev.pmfx.supervisor.MachineEffect.Unroute;
+import dev.pmfx.supervisor.MachineEvent.Adopted;
 import dev.pmfx.supervisor.MachineEvent.Drained;
 import dev.pmfx.supervisor.MachineEvent.Exited;
 import dev.pmfx.supervisor.MachineEvent.KillTimeout;
@@ -173,6 +174,16 @@ final class WorkerMachine {
           effect(new MachineEffect.Recounted(build()));
         }
         case Spawned spawned -> onSpawned(spawned);
+        case Adopted adopted -> {
+          startedAt = Optional.of(adopted.startedAt());
+          address = adopted.address();
+          channel = adopted.channel();
+          effect(new EndStep(Step.START, Status.DONE, "pid " + adopted.pid()));
+          effect(new BeginStep(Step.READY, Optional.empty(), "online when the daemon before died"));
+          online(
+              "adopted: pid " + adopted.pid() + ", which a daemon before this one started", false);
+          effect(new LaunchOutcome(WorkerState.ONLINE));
+        }
         case SpawnFailed failed -> rest(Phase.ERRORED, failed.why());
         case SpawnRefused refused -> rest(Phase.STOPPED, refused.why());
         case Ready ready -> {
@@ -230,7 +241,7 @@ final class WorkerMachine {
     }
 
     private void onStart(Start start) {
-      if (start.kind() != StartKind.TRIAL) {
+      if (start.kind() != StartKind.TRIAL && start.kind() != StartKind.ADOPT) {
         unstableRestarts = 0;
         backoff = Duration.ZERO;
       }

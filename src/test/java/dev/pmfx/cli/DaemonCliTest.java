@@ -480,50 +480,72 @@ class DaemonCliTest {
   }
 
   @Test
-  void aDaemonKilledWithSigkillLeavesNoOrphanAndNoDuplicate() throws Exception {
+  void aDaemonKilledWithSigkillLeavesItsWorkersRunningAndTheNextAdoptsThemAsTheyWere()
+      throws Exception {
     assertEquals(0, pmfx.pmfx("start", apps().toString()).code());
     awaitOnline("web", 2);
     awaitOnline("ticker", 1);
+    assertEquals(0, pmfx.pmfx("restart", "ticker").code());
+    awaitOnline("ticker", 1);
     long daemon = pmfx.daemonPid();
-    List<Long> before =
-        List.of("web", "ticker").stream()
-            .flatMap(
-                app -> {
-                  try {
-                    return workers(app).stream();
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                })
-            .map(w -> w.pid().getAsLong())
-            .toList();
+    List<WorkerStatus> before = new java.util.ArrayList<>(workers("web"));
+    before.addAll(workers("ticker"));
+    Path tickerLog = pmfx.home.dir().resolve("logs/ticker-out.log");
 
     ProcessHandle.of(daemon).orElseThrow().destroyForcibly(); // SIGKILL
     DaemonHarness.await(
         "the daemon gone",
         () -> !ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false));
-    assertTrue(
-        before.stream()
-            .allMatch(
-                pid -> ProcessHandle.of(pid).map(dev.pmfx.daemon.Orphans::running).orElse(false)),
-        "its workers outlive it");
+    long linesAtDeath = lines(tickerLog);
+    Thread.sleep(1500); // the ticker writes on, to a pipe nobody reads now
+    for (WorkerStatus w : before) {
+      assertTrue(
+          ProcessHandle.of(w.pid().getAsLong()).map(dev.pmfx.daemon.Orphans::running).orElse(false),
+          w.label() + " outlives the daemon");
+    }
 
-    Run list = pmfx.pmfx("list"); // starts a new daemon, which takes over
+    Run list = pmfx.pmfx("list"); // starts a new daemon, which adopts them
     assertEquals(0, list.code(), list + "\n" + Files.readString(Daemons.log(pmfx.home)));
     awaitOnline("web", 2);
     awaitOnline("ticker", 1);
-    for (long pid : before) {
-      assertFalse(
-          ProcessHandle.of(pid).map(dev.pmfx.daemon.Orphans::running).orElse(false),
-          "old worker " + pid + " stopped");
-    }
+    List<WorkerStatus> after = new java.util.ArrayList<>(workers("web"));
+    after.addAll(workers("ticker"));
+    assertEquals(
+        before.stream().map(w -> w.label() + " id " + w.id() + " pid " + w.pid()).toList(),
+        after.stream().map(w -> w.label() + " id " + w.id() + " pid " + w.pid()).toList(),
+        "the same processes under the same ids");
+    assertEquals(
+        before.stream().map(WorkerStatus::restarts).toList(),
+        after.stream().map(WorkerStatus::restarts).toList(),
+        "their restart counts as they were");
+    assertEquals(1, after.getLast().restarts());
+    assertEquals(
+        before.stream().map(WorkerStatus::startedAt).toList(),
+        after.stream().map(WorkerStatus::startedAt).toList(),
+        "their uptime goes on");
+    assertNotEquals("", DaemonHarness.get(port), "serving again on its port");
+    DaemonHarness.await(
+        "the ticker's lines from while no daemon ran, and after, in its log",
+        () -> lines(tickerLog) > linesAtDeath + 5);
+    String log = Files.readString(Daemons.log(pmfx.home));
+    assertTrue(log.contains("ended without pmfx kill"), log);
+    assertTrue(log.contains("adopted ticker-0 (pid " + before.getLast().pid().getAsLong()), log);
     assertEquals(
         2,
         pmfx.processesWith(DaemonHarness.WORKERS.resolve("versioned.js").toString()).size(),
         "no duplicate web workers");
     assertEquals(1, pmfx.processesWith("Ticker.java").size(), "no duplicate ticker");
-    assertNotEquals("", DaemonHarness.get(port), "serving again on its port");
-    assertTrue(Files.readString(Daemons.log(pmfx.home)).contains("ended without pmfx kill"));
+
+    assertEquals(0, pmfx.pmfx("restart", "ticker").code(), "an adopted worker restarts");
+    awaitOnline("ticker", 1);
+    WorkerStatus restarted = workers("ticker").getFirst();
+    assertEquals(2, restarted.restarts());
+    assertNotEquals(before.getLast().pid(), restarted.pid());
+    assertFalse(
+        ProcessHandle.of(before.getLast().pid().getAsLong())
+            .map(dev.pmfx.daemon.Orphans::running)
+            .orElse(false),
+        "the adopted process stopped");
   }
 
   @Test

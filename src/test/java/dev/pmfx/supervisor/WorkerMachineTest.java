@@ -27,6 +27,7 @@ import dev.pmfx.supervisor.MachineEffect.Route;
 import dev.pmfx.supervisor.MachineEffect.SendStop;
 import dev.pmfx.supervisor.MachineEffect.Spawn;
 import dev.pmfx.supervisor.MachineEffect.Unroute;
+import dev.pmfx.supervisor.MachineEvent.Adopted;
 import dev.pmfx.supervisor.MachineEvent.Drained;
 import dev.pmfx.supervisor.MachineEvent.Exited;
 import dev.pmfx.supervisor.MachineEvent.KillTimeout;
@@ -191,6 +192,27 @@ class WorkerMachineTest {
     assertEquals(new BeginStep(Step.START, Optional.empty(), "started"), w.effects.getFirst());
     assertEquals(List.of("stopped -> launching: started"), w.moves());
     assertEquals(new Spawn(1, w.state.spec()), w.effects.getLast());
+  }
+
+  @Test
+  void anAdoptedProcessIsOnlineAtOnceWithItsStartTimeRestartsAndAddressAsRecorded()
+      throws Exception {
+    Worker w = new Worker(app("instances: 2\nwait_ready: true"));
+    w.state = MachineState.initial(w.state.spec(), w.now, 3);
+    w.on(new Start(w.state.spec(), "adopted", StartKind.ADOPT));
+    assertEquals(Phase.LAUNCHING, w.phase());
+    Instant started = w.now.minus(Duration.ofHours(2));
+    w.on(new Adopted(w.generation(), 4242, started, Optional.of("127.0.0.1:40001"), true));
+    assertEquals(Phase.ONLINE, w.phase(), "no ready signal waited for: it was online");
+    assertEquals(Optional.of(started), w.state.startedAt());
+    assertEquals(3, w.state.restarts(), "its restarts as recorded, none added");
+    assertEquals(Optional.of("127.0.0.1:40001"), w.state.address());
+    assertTrue(w.has(Route.class), "back in its app's rotation");
+    assertEquals(
+        List.of("launching -> online: adopted: pid 4242, which a daemon before this one started"),
+        w.moves());
+    w.exits(1);
+    assertEquals(Phase.AUTO_RESTART, w.phase(), "a crash of an adopted process restarts it");
   }
 
   @Test

@@ -1,0 +1,84 @@
+package dev.pmfx.supervisor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a worker of a daemon before this one left for this one to take over: its process, held by a
+ * pidfd with its output pipes ({@link AdoptedProcess}), pmfx's end of its Node channel, and what
+ * its environment says of its channel and private address.
+ *
+ * @param channel pmfx's end of its Node channel, taken from the worker; -1 when it has none
+ * @param ipcSocket the private socket named in its {@code PMFX_IPC}, bound again for it
+ * @param environment the environment it was started with, as {@code pmfx env} shows it
+ */
+record Adoption(
+    AdoptedProcess process,
+    Instant startedAt,
+    int channel,
+    Optional<Path> ipcSocket,
+    int privatePort,
+    Optional<Path> privateSocket,
+    Map<String, String> environment) {
+
+  /** How far a process's start may lie from the one recorded for it and still be the same. */
+  static final Duration SAME_START = Duration.ofSeconds(2);
+
+  /** Whether it runs on Node.js with pmfx's channel. */
+  boolean node() {
+    return channel >= 0;
+  }
+
+  /**
+   * Takes over process {@code pid}, recorded as started at {@code startedAt}.
+   *
+   * @throws IOException saying why it cannot be: another process now, or one started without ends
+   *     for pmfx to take (by a pmfx before this one, or outside a daemon)
+   */
+  static Adoption of(long pid, Instant startedAt) throws IOException {
+    Map<String, String> environment = environment(pid);
+    HeldEnds held =
+        HeldEnds.of(environment)
+            .orElseThrow(() -> new IOException("process " + pid + " keeps no pipe ends for pmfx"));
+    AdoptedProcess process = AdoptedProcess.adopt(pid, startedAt, SAME_START, held);
+    int channel = -1;
+    try {
+      if (held.channel().isPresent()) {
+        channel = process.take(held.channel().getAsInt());
+      }
+    } catch (IOException e) {
+      process.release();
+      throw e;
+    }
+    environment.remove(HeldEnds.VARIABLE);
+    return new Adoption(
+        process,
+        startedAt,
+        channel,
+        Optional.ofNullable(environment.get("PMFX_IPC")).map(Path::of),
+        number(environment.get("PMFX_PRIVATE_PORT")),
+        Optional.ofNullable(environment.get("PMFX_PRIVATE_SOCKET")).map(Path::of),
+        Map.copyOf(environment));
+  }
+
+  private static int number(String text) {
+    return text != null && text.matches("\\d{1,5}") ? Integer.parseInt(text) : 0;
+  }
+
+  /** A process's environment as it started. */
+  private static Map<String, String> environment(long pid) throws IOException {
+    byte[] raw = java.nio.file.Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ"));
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (String entry : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+      int eq = entry.indexOf('=');
+      if (eq > 0) {
+        env.put(entry.substring(0, eq), entry.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+}
