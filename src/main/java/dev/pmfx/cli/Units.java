@@ -46,7 +46,11 @@ final class Units {
             "ExecStop=" + self + " kill",
             // a daemon that ran already took the saved apps; the unit stays up to stop it later
             "RemainAfterExit=yes",
+            // A daemon that dies is started again at once, and its workers are not stopped with
+            // it: the next daemon adopts them. pmfx kill (ExecStop) stops them when asked.
             "Restart=on-failure",
+            "RestartSec=0",
+            "KillMode=process",
             "TimeoutStopSec=120",
             "",
             "[Install]",

@@ -61,6 +61,8 @@ class StartupTest {
     assertTrue(text.contains("\nEnvironment=PATH="), text);
     assertTrue(text.contains(" daemon --resurrect\n"), text);
     assertTrue(text.contains("\nWantedBy=multi-user.target\n"), text);
+    // a dead daemon is started again at once, and systemd leaves its workers to the next one
+    assertTrue(text.contains("\nRestart=on-failure\nRestartSec=0\nKillMode=process\n"), text);
     Path wanted = root.resolve("etc/systemd/system/multi-user.target.wants/pmfx-api.service");
     if (systemctlHere()) {
       assertEquals(0, installed.code(), installed.toString());
