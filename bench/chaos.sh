@@ -2,9 +2,10 @@
 # Chaos under load: 20 keep-alive clients on a 2-worker cluster app for SECONDS (default 60)
 # while a worker is SIGKILLed every 2 s; then the daemon is SIGKILLed twice, each time followed by
 # a CLI command (as a user's next command, or systemd, would start a new daemon). Prints the
-# failed requests, the time until the app served again after each daemon kill, the log lines
-# lost (each worker numbers its lines: a gap in a pid's numbers is a loss) and the orphans left
-# once pmfx is killed at the end (processes of the home still running: should be 0).
+# failed requests, the time until the app served again after each daemon kill and the new
+# connections refused meanwhile, whether the new daemon adopted the same worker processes, the log
+# lines lost (each worker numbers its lines: a gap in a pid's numbers is a loss) and the orphans
+# left once pmfx is killed at the end (workers of the home still running: should be 0).
 # Usage: bench/chaos.sh [SECONDS]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,12 +23,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# the processes whose environment names this home, but not pmfx's own JVMs
+# the workers of this home still running: processes whose environment names this home and a
+# supervising pmfx (this script and what it runs name the home, but no supervisor)
 orphans() {
   for e in /proc/[0-9]*/environ; do
     p=${e#/proc/}; p=${p%/environ}
-    if { tr '\0' '\n' < "$e"; } 2>/dev/null | grep -qx "PMFX_HOME=$PMFX_HOME" &&
-      ! { tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null | grep -q 'dev.pmfx.Main'; then
+    env=$({ tr '\0' '\n' < "$e"; } 2>/dev/null) || continue
+    if printf '%s\n' "$env" | grep -qx "PMFX_HOME=$PMFX_HOME" &&
+      printf '%s\n' "$env" | grep -q '^PMFX_SUPERVISOR=' &&
+      [ "$(cat "/proc/$p/stat" 2>/dev/null | awk '{print $3}')" != Z ]; then
       echo "$p"
     fi
   done
@@ -60,16 +64,32 @@ while [ "$t" -lt "$((seconds - 20))" ]; do
   victim=$(worker_pids | shuf -n 1)
   [ -z "$victim" ] || { kill -9 "$victim" 2>/dev/null && kills=$((kills + 1)); } || true
 done
-# the daemon, twice; each time a CLI command follows at once, then the app's port is polled
+# the daemon, twice; each time a new connection is tried every 20 ms from the kill until one is
+# served, and a CLI command follows the kill at once (as a user's next command, or systemd, would
+# start a new daemon). The workers are to be the same processes after as before.
 : > "$work/back"
+: > "$work/probes"
+kept=0
 for round in 1 2; do
   daemon=$("$pmfx" ping | sed 's/.*pid \([0-9]*\).*/\1/')
+  before=$(worker_pids | sort | tr '\n' ' ')
   start=$(date +%s%N)
   kill -9 "$daemon"
+  (
+    refused=0
+    until curl -s -o /dev/null -m 2 "http://127.0.0.1:$port/"; do
+      refused=$((refused + 1)); sleep 0.02
+    done
+    echo "$refused" >> "$work/probes"
+    echo $(( ($(date +%s%N) - start) / 1000000 )) >> "$work/back"
+  ) &
+  probe=$!
   "$pmfx" ping >/dev/null 2>&1 || true
-  until curl -s -o /dev/null -m 1 "http://127.0.0.1:$port/"; do sleep 0.05; done
-  echo $(( ($(date +%s%N) - start) / 1000000 )) >> "$work/back"
-  sleep 4
+  wait "$probe"
+  sleep 3
+  after=$(worker_pids | sort | tr '\n' ' ')
+  [ "$before" = "$after" ] && kept=$((kept + 1))
+  sleep 1
 done
 wait "$load" 2>/dev/null || true
 
@@ -88,5 +108,7 @@ machine
 echo "chaos: ${seconds} s of wrk -t2 -c20, a worker SIGKILLed every 2 s ($kills kills), then the daemon twice"
 grep -E 'requests in|Socket errors|Non-2xx' "$work/wrk.out" | sed 's/^ *//'
 echo "served again after each daemon kill (a CLI command at once): $(tr '\n' ' ' < "$work/back")ms"
+echo "new connections refused or failed meanwhile (one tried every 20 ms): $(tr '\n' ' ' < "$work/probes")"
+echo "daemon kills after which the workers were the same processes: $kept of 2"
 echo "log lines lost (gaps in a worker's numbers): $lost"
 echo "orphans left after pmfx kill: $left"

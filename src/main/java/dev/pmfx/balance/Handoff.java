@@ -117,6 +117,19 @@ public final class Handoff implements PublicPort {
     return Libc.AVAILABLE;
   }
 
+  /**
+   * Accepts on {@code listening}, a socket that listens already: one a keeper held while no daemon
+   * ran, whose backlog holds the connections that came meanwhile.
+   */
+  public static Handoff on(int listening, Balancer.Options options) throws IOException {
+    return new Handoff(listening, options.strategy(), options.waitForWorker());
+  }
+
+  /** The listening socket's descriptor, which a keeper may hold too. */
+  public int descriptor() {
+    return listening;
+  }
+
   /** Listens on {@code port} of every interface (0: any free port). */
   public static Handoff open(int port, Balancer.Options options) throws IOException {
     int fd;

@@ -69,8 +69,41 @@ final class Routing {
   /** The balancers' event loops, started with the first app that needs them. */
   private Loops loops;
 
-  Routing(Host host) {
+  /** A daemon's: keep its hand-off ports open while no daemon runs; null otherwise. */
+  private final PortKeepers keepers;
+
+  /** The keeper of each port that has one, by port. */
+  private final Map<PublicPort, Long> keeperOf = new ConcurrentHashMap<>();
+
+  Routing(PortKeepers keepers, Host host) {
     this.host = host;
+    this.keepers = keepers;
+  }
+
+  /**
+   * Takes back the ports that keepers of a daemon before this one hold for {@code apps}, for their
+   * adopted workers to be routed on.
+   *
+   * @return the keepers' pids
+   */
+  List<Long> takeBackPorts(Set<String> apps) {
+    return keepers == null ? List.of() : keepers.takeBack(apps);
+  }
+
+  /** Closes the ports taken back that no app opened: their apps listen anew. */
+  void dropUnusedPorts() {
+    if (keepers != null) {
+      keepers.dropUnused();
+    }
+  }
+
+  /** Closes a port, and ends its keeper. */
+  private void closePort(PublicPort port) {
+    port.close();
+    Long keeper = keeperOf.remove(port);
+    if (keeper != null) {
+      PortKeepers.end(keeper);
+    }
   }
 
   /** Puts an online cluster worker into its app's balancer, opening it on first use. */
@@ -122,7 +155,7 @@ final class Routing {
           if (placed.values().stream().anyMatch(p -> p.balancer() == balancer)) {
             return false;
           }
-          balancer.close();
+          closePort(balancer);
           return true;
         });
     if (old.isEmpty()) {
@@ -242,11 +275,11 @@ final class Routing {
     noted.remove(app);
     PublicPort balancer = balancers.remove(app);
     if (balancer != null) {
-      balancer.close();
+      closePort(balancer);
     }
     List<PublicPort> old = movedFrom.remove(app);
     if (old != null) {
-      old.forEach(PublicPort::close);
+      old.forEach(this::closePort);
     }
   }
 
@@ -295,7 +328,22 @@ final class Routing {
     try {
       PublicPort balancer;
       if (handsOff(w)) {
-        balancer = Handoff.open(port, options(w.spec));
+        Optional<PortKeepers.Kept> kept =
+            keepers == null ? Optional.empty() : keepers.take(app, port);
+        if (kept.isPresent()) {
+          balancer = Handoff.on(kept.get().fd(), options(w.spec));
+          keeperOf.put(balancer, kept.get().keeper());
+        } else {
+          Handoff handoff = Handoff.open(port, options(w.spec));
+          balancer = handoff;
+          if (keepers != null) {
+            try {
+              keeperOf.put(balancer, keepers.keep(handoff.descriptor(), app, port));
+            } catch (IOException e) {
+              // no keeper: the port closes with the daemon, as it did before keepers
+            }
+          }
+        }
       } else {
         if (w.spec.balancer().equals(Optional.of(BalancerMode.HANDOFF))
             && notes(app).add("handoff")) {

@@ -64,6 +64,7 @@ public final class Supervisor implements Engine {
     logs = new WorkerLogs(home, events, loop::now, app -> loop.post(() -> logTroubleChanged(app)));
     routing =
         new Routing(
+            outlive ? new PortKeepers(home.dir().toAbsolutePath()) : null,
             new Routing.Host() {
               @Override
               public void note(String app, String text) {
@@ -282,7 +283,7 @@ public final class Supervisor implements Engine {
     }
     return onLoop(
         () -> {
-          Set<Long> pids = new HashSet<>();
+          Set<Long> pids = new HashSet<>(routing.takeBackPorts(found.keySet()));
           Set<String> placed = new java.util.LinkedHashSet<>();
           for (AppStatus app : recorded) {
             List<Candidate> candidates = found.getOrDefault(app.name(), List.of());
@@ -335,6 +336,7 @@ public final class Supervisor implements Engine {
               supervision.supervise(app.spec());
             }
           }
+          routing.dropUnusedPorts();
           return CompletableFuture.completedFuture(new Adopted(pids, placed, said));
         });
   }

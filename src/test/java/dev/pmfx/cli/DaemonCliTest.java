@@ -497,7 +497,24 @@ class DaemonCliTest {
         "the daemon gone",
         () -> !ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false));
     long linesAtDeath = lines(tickerLog);
+    // A keeper holds the port: a connection made now waits in its backlog, not refused.
+    java.util.concurrent.CompletableFuture<String> meanwhile =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(60_000);
+                s.getOutputStream()
+                    .write(
+                        "GET / HTTP/1.1\r\nHost: pmfx\r\nConnection: close\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                return new String(
+                    s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+              } catch (java.io.IOException e) {
+                return "failed: " + e;
+              }
+            });
     Thread.sleep(1500); // the ticker writes on, to a pipe nobody reads now
+    assertFalse(meanwhile.isDone(), "waiting, not refused: " + meanwhile.getNow(""));
     for (WorkerStatus w : before) {
       assertTrue(
           ProcessHandle.of(w.pid().getAsLong()).map(dev.pmfx.daemon.Orphans::running).orElse(false),
@@ -524,6 +541,12 @@ class DaemonCliTest {
         after.stream().map(WorkerStatus::startedAt).toList(),
         "their uptime goes on");
     assertNotEquals("", DaemonHarness.get(port), "serving again on its port");
+    String served = meanwhile.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(served.startsWith("HTTP/1.1 200"), "the connection made meanwhile: " + served);
+    assertEquals(
+        1,
+        pmfx.processesWith("sleep infinity").size(),
+        "one keeper of the port, the one taken over");
     DaemonHarness.await(
         "the ticker's lines from while no daemon ran, and after, in its log",
         () -> lines(tickerLog) > linesAtDeath + 5);
@@ -537,6 +560,7 @@ class DaemonCliTest {
     assertEquals(1, pmfx.processesWith("Ticker.java").size(), "no duplicate ticker");
 
     assertEquals(0, pmfx.pmfx("restart", "ticker").code(), "an adopted worker restarts");
+    assertNotEquals("", DaemonHarness.get(port), "the port taken back serves on");
     awaitOnline("ticker", 1);
     WorkerStatus restarted = workers("ticker").getFirst();
     assertEquals(2, restarted.restarts());

@@ -28,6 +28,7 @@ final class RunnerFixture implements AutoCloseable {
     logs = new WorkerLogs(new PmfxHome(dir.resolve("home")), events, timers::now, app -> {});
     routing =
         new Routing(
+            null,
             new Routing.Host() {
               @Override
               public void note(String app, String text) {}
