@@ -428,16 +428,20 @@ final class WorkerMachine {
       // program that exits with that code itself: the code is kept, the signal named beside it.
       boolean signalled = code > 128 && code < 128 + 32;
       boolean stopping = phase.coarse() == WorkerState.STOPPING;
-      lastExitCode = OptionalInt.of(code);
+      // An adopted process is not this daemon's child: its status may be unknown (a negative code)
+      boolean unknown = code < 0;
+      lastExitCode = unknown ? OptionalInt.empty() : OptionalInt.of(code);
       lastSignal = signalled ? Optional.of(Signals.name(code - 128)) : Optional.empty();
       String ended =
-          !signalled
-              ? "exited with code " + code
-              : stopping
-                  ? (code - 128 == Signals.number("SIGKILL")
-                      ? "killed by SIGKILL"
-                      : "exited on " + Signals.name(code - 128))
-                  : "exited with code " + code + " (" + Signals.name(code - 128) + ")";
+          unknown
+              ? "ended (its exit status is unknown: a daemon before this one started it)"
+              : !signalled
+                  ? "exited with code " + code
+                  : stopping
+                      ? (code - 128 == Signals.number("SIGKILL")
+                          ? "killed by SIGKILL"
+                          : "exited on " + Signals.name(code - 128))
+                      : "exited with code " + code + " (" + Signals.name(code - 128) + ")";
       Duration uptime = Duration.between(startedAt.orElse(now), now);
       channel = false;
       effect(new Release(spec.treekill()));

@@ -211,8 +211,10 @@ class WorkerMachineTest {
     assertEquals(
         List.of("launching -> online: adopted: pid 4242, which a daemon before this one started"),
         w.moves());
-    w.exits(1);
+    w.exits(AdoptedProcess.UNKNOWN);
     assertEquals(Phase.AUTO_RESTART, w.phase(), "a crash of an adopted process restarts it");
+    assertEquals(OptionalInt.empty(), w.state.lastExitCode());
+    assertTrue(w.moves().getFirst().contains("its exit status is unknown"), w.moves().toString());
   }
 
   @Test
