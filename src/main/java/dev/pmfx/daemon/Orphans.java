@@ -5,8 +5,6 @@ import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.home.PmfxHome;
 import dev.pmfx.posix.StopSequence;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,19 +137,7 @@ public final class Orphans {
 
   /** A process's environment as it started; empty when it is not ours to read. */
   static Map<String, String> environment(ProcessHandle process) {
-    Map<String, String> env = new HashMap<>();
-    try {
-      byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "environ"));
-      for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
-        int eq = entry.indexOf('=');
-        if (eq > 0) {
-          env.put(entry.substring(0, eq), entry.substring(eq + 1));
-        }
-      }
-    } catch (IOException | RuntimeException notOurs) {
-      // another user's, or gone
-    }
-    return env;
+    return dev.pmfx.posix.ProcFs.environment(process.pid());
   }
 
   /** Stops them all at once (each waits its own kill_timeout); says what it did, one line each. */

@@ -2,17 +2,12 @@ package dev.pmfx.supervisor;
 
 import dev.pmfx.posix.Descriptors;
 import dev.pmfx.posix.Libc;
-import dev.pmfx.posix.Signals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A worker that a daemon before this one started and that outlived it: not this process's child, so
@@ -23,19 +18,13 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Its pipes' ends are copies taken with {@code pidfd_getfd} ({@link #take}).
  */
-final class AdoptedProcess extends Process {
+final class AdoptedProcess extends PosixProcess {
 
   /** How long an ended process's exit status is waited for, as init reaps it. */
   private static final Duration REAPED = Duration.ofSeconds(1);
 
   private final long pid;
-  private final ProcessHandle handle;
   private final int pidfd;
-  private final OutputStream stdin;
-  private final InputStream stdout;
-  private final InputStream stderr;
-  private final CompletableFuture<Process> exit = new CompletableFuture<>();
-  private volatile int exitCode = -1;
 
   private AdoptedProcess(
       long pid,
@@ -44,12 +33,9 @@ final class AdoptedProcess extends Process {
       OutputStream stdin,
       InputStream stdout,
       InputStream stderr) {
+    super(pid, handle, stdin, stdout, stderr);
     this.pid = pid;
-    this.handle = handle;
     this.pidfd = pidfd;
-    this.stdin = stdin;
-    this.stdout = stdout;
-    this.stderr = stderr;
   }
 
   /**
@@ -118,9 +104,9 @@ final class AdoptedProcess extends Process {
   void release() {
     Libc.close(pidfd);
     try {
-      stdin.close();
-      stdout.close();
-      stderr.close();
+      getOutputStream().close();
+      getInputStream().close();
+      getErrorStream().close();
     } catch (IOException ignored) {
       // copies of descriptors: closing them cannot fail in a way that matters
     }
@@ -136,6 +122,7 @@ final class AdoptedProcess extends Process {
   }
 
   private void awaitEnd() {
+    int code = UNKNOWN;
     try {
       Libc.awaitReadable(pidfd);
       long deadline = System.nanoTime() + REAPED.toNanos();
@@ -144,111 +131,16 @@ final class AdoptedProcess extends Process {
         Thread.sleep(10);
         status = Libc.exitStatus(pidfd);
       }
-      // Unknown (not reaped in time, or a Linux without PIDFD_INFO_EXIT): an end nobody asked for
-      exitCode = status.orElse(UNKNOWN);
+      // Unknown (not reaped in time, or a Linux that does not tell): an end nobody asked for
+      code = status.orElse(UNKNOWN);
     } catch (IOException | InterruptedException e) {
-      exitCode = UNKNOWN;
+      // the end is known, its status is not
     } finally {
       Libc.close(pidfd);
-      try {
-        stdin.close();
-      } catch (IOException ignored) {
-        // a pipe nobody reads any more
-      }
-      exit.complete(this);
+      ended(code);
     }
   }
 
   /** The exit code of an adopted process whose exit status could not be learnt. */
   static final int UNKNOWN = -1;
-
-  @Override
-  public long pid() {
-    return pid;
-  }
-
-  @Override
-  public ProcessHandle toHandle() {
-    return handle;
-  }
-
-  @Override
-  public OutputStream getOutputStream() {
-    return stdin;
-  }
-
-  @Override
-  public InputStream getInputStream() {
-    return stdout;
-  }
-
-  @Override
-  public InputStream getErrorStream() {
-    return stderr;
-  }
-
-  @Override
-  public CompletableFuture<Process> onExit() {
-    return exit.copy();
-  }
-
-  @Override
-  public boolean isAlive() {
-    return !exit.isDone();
-  }
-
-  @Override
-  public int waitFor() throws InterruptedException {
-    try {
-      exit.get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
-    return exitCode;
-  }
-
-  @Override
-  public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-    try {
-      exit.get(timeout, unit);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  @Override
-  public int exitValue() {
-    if (!exit.isDone()) {
-      throw new IllegalThreadStateException("process " + pid + " has not exited");
-    }
-    return exitCode;
-  }
-
-  @Override
-  public void destroy() {
-    Signals.send(pid, "SIGTERM");
-  }
-
-  @Override
-  public Process destroyForcibly() {
-    Signals.send(pid, "SIGKILL");
-    return this;
-  }
-
-  @Override
-  public boolean supportsNormalTermination() {
-    return true;
-  }
-
-  @Override
-  public String toString() {
-    return "AdoptedProcess[pid="
-        + pid
-        + ", exitValue="
-        + (isAlive() ? "not exited" : exitCode)
-        + "]";
-  }
 }

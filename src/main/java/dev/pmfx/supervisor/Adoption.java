@@ -40,7 +40,7 @@ record Adoption(
    *     for pmfx to take (by a pmfx before this one, or outside a daemon)
    */
   static Adoption of(long pid, Instant startedAt) throws IOException {
-    Map<String, String> environment = environment(pid);
+    Map<String, String> environment = dev.pmfx.posix.ProcFs.environment(pid);
     HeldEnds held =
         HeldEnds.of(environment)
             .orElseThrow(() -> new IOException("process " + pid + " keeps no pipe ends for pmfx"));
@@ -67,18 +67,5 @@ record Adoption(
 
   private static int number(String text) {
     return text != null && text.matches("\\d{1,5}") ? Integer.parseInt(text) : 0;
-  }
-
-  /** A process's environment as it started. */
-  private static Map<String, String> environment(long pid) throws IOException {
-    byte[] raw = java.nio.file.Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ"));
-    Map<String, String> env = new java.util.LinkedHashMap<>();
-    for (String entry : new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
-      int eq = entry.indexOf('=');
-      if (eq > 0) {
-        env.put(entry.substring(0, eq), entry.substring(eq + 1));
-      }
-    }
-    return env;
   }
 }

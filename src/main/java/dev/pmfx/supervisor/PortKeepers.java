@@ -3,7 +3,6 @@ package dev.pmfx.supervisor;
 import dev.pmfx.posix.Libc;
 import dev.pmfx.posix.Signals;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -78,7 +77,7 @@ final class PortKeepers {
     ProcessHandle.allProcesses()
         .forEach(
             p -> {
-              Map<String, String> env = environment(p.pid());
+              Map<String, String> env = dev.pmfx.posix.ProcFs.environment(p.pid());
               String keeps = env.get(VARIABLE);
               if (keeps == null || !home.toString().equals(env.get("PMFX_HOME"))) {
                 return;
@@ -125,21 +124,5 @@ final class PortKeepers {
               end(k.keeper());
             });
     taken.clear();
-  }
-
-  private static Map<String, String> environment(long pid) {
-    Map<String, String> env = new HashMap<>();
-    try {
-      byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ"));
-      for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
-        int eq = entry.indexOf('=');
-        if (eq > 0) {
-          env.put(entry.substring(0, eq), entry.substring(eq + 1));
-        }
-      }
-    } catch (IOException | RuntimeException notOurs) {
-      // another user's, or gone
-    }
-    return env;
   }
 }

@@ -10,10 +10,6 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A worker process started with {@code posix_spawn} ({@link Libc#spawn}): the leader of a session
@@ -26,25 +22,16 @@ import java.util.concurrent.TimeoutException;
  * ProcessHandle#onExit} of a child pmfx did not start with {@code ProcessBuilder}), then {@code
  * waitpid} takes its exit status.
  */
-final class SpawnedProcess extends Process {
+final class SpawnedProcess extends PosixProcess {
 
   private static final int ENOEXEC = 8;
 
   private final long pid;
-  private final ProcessHandle handle;
-  private final OutputStream stdin;
-  private final InputStream stdout;
-  private final InputStream stderr;
-  private final CompletableFuture<Process> exit = new CompletableFuture<>();
-  private volatile int exitCode = -1;
 
   private SpawnedProcess(
       long pid, ProcessHandle handle, OutputStream stdin, InputStream stdout, InputStream stderr) {
+    super(pid, handle, stdin, stdout, stderr);
     this.pid = pid;
-    this.handle = handle;
-    this.stdin = stdin;
-    this.stdout = stdout;
-    this.stderr = stderr;
   }
 
   /**
@@ -178,103 +165,13 @@ final class SpawnedProcess extends Process {
   }
 
   private void reap() {
+    int code;
     try {
-      exitCode = Libc.waitFor(pid);
+      code = Libc.waitFor(pid);
     } catch (IOException e) {
       // Reaped elsewhere (cannot happen in pmfx); the end is known, its status is not.
-      exitCode = 255;
+      code = 255;
     }
-    closeQuietly(stdin);
-    exit.complete(this);
-  }
-
-  @Override
-  public long pid() {
-    return pid;
-  }
-
-  @Override
-  public ProcessHandle toHandle() {
-    return handle;
-  }
-
-  @Override
-  public OutputStream getOutputStream() {
-    return stdin;
-  }
-
-  @Override
-  public InputStream getInputStream() {
-    return stdout;
-  }
-
-  @Override
-  public InputStream getErrorStream() {
-    return stderr;
-  }
-
-  @Override
-  public CompletableFuture<Process> onExit() {
-    return exit.copy();
-  }
-
-  @Override
-  public boolean isAlive() {
-    return !exit.isDone();
-  }
-
-  @Override
-  public int waitFor() throws InterruptedException {
-    try {
-      exit.get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
-    return exitCode;
-  }
-
-  @Override
-  public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-    try {
-      exit.get(timeout, unit);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  @Override
-  public int exitValue() {
-    if (!exit.isDone()) {
-      throw new IllegalThreadStateException("process " + pid + " has not exited");
-    }
-    return exitCode;
-  }
-
-  @Override
-  public void destroy() {
-    Signals.send(pid, "SIGTERM");
-  }
-
-  @Override
-  public Process destroyForcibly() {
-    Signals.send(pid, "SIGKILL");
-    return this;
-  }
-
-  @Override
-  public boolean supportsNormalTermination() {
-    return true;
-  }
-
-  @Override
-  public String toString() {
-    return "SpawnedProcess[pid="
-        + pid
-        + ", exitValue="
-        + (isAlive() ? "not exited" : exitCode)
-        + "]";
+    ended(code);
   }
 }
