@@ -211,9 +211,9 @@ class ArchitectureTest {
   }
 
   /**
-   * Signals go out through the one stop sequence (for supervised workers and a dead pmfx's alike)
-   * and the {@code Process} pmfx's spawn returns (its {@code destroy}); not from views, commands,
-   * the daemon or the machine.
+   * Signals go out through the one stop sequence (for supervised workers and a dead pmfx's alike),
+   * the {@code Process} pmfx holds a worker by (its {@code destroy}), and the end of a port's
+   * keeper (SIGKILL to a {@code sleep}); not from views, commands, the daemon or the machine.
    */
   @ArchTest
   static final ArchRule onlyTheStopSequenceSignals =
@@ -221,7 +221,11 @@ class ArchitectureTest {
           .that()
           .doNotHaveFullyQualifiedName("dev.pmfx.posix.StopSequence")
           .and()
+          .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.PosixProcess")
+          .and()
           .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.SpawnedProcess")
+          .and()
+          .doNotHaveFullyQualifiedName("dev.pmfx.supervisor.PortKeepers")
           .and()
           .doNotHaveFullyQualifiedName("dev.pmfx.posix.Signals")
           .should()

@@ -73,7 +73,11 @@ public final class DaemonServer {
   private final PrintStream log;
   private final FileChannel lockFile;
   private final FileLock lock;
-  private final Supervisor engine;
+  private final Engine engine;
+
+  /** The engine as the supervisor it is, for what only a daemon asks of it: adoption. */
+  private final Supervisor supervisor;
+
   private final ServerSocketChannel server;
   private final Instant startedAt = Instant.now();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -106,7 +110,9 @@ public final class DaemonServer {
     }
     Thread.ofPlatform().name("pmfx-daemon-accept").start(this::accept);
     try {
-      this.engine = Supervisor.forDaemon(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
+      this.supervisor =
+          Supervisor.forDaemon(home, dev.pmfx.config.EcosystemLoader::loadOnThisMachine);
+      this.engine = supervisor;
     } catch (RuntimeException e) {
       ready.completeExceptionally(e); // its clients' calls are not answered: they are hung up on
       server.close();
@@ -235,7 +241,7 @@ public final class DaemonServer {
             + ") ended without pmfx kill; taking over");
     if (saved.isPresent()) {
       Supervisor.Adopted adopted =
-          engine.adopt(saved.get().apps(), saved.get().environments()).join();
+          supervisor.adopt(saved.get().apps(), saved.get().environments()).join();
       adopted.said().forEach(this::say);
       orphans = orphans.stream().filter(o -> !adopted.pids().contains(o.process().pid())).toList();
     }

@@ -266,6 +266,8 @@ class ShellEnvironmentTest {
         "the daemon gone", () -> ProcessHandle.of(daemon).map(p -> !p.isAlive()).orElse(true));
 
     assertEquals(0, pmfx.pmfx("list").code()); // a new daemon, from a shell without GREETING
+    assertEquals(before, worker("sleeper").pid().getAsLong(), "adopted, not started again");
+    assertEquals(0, pmfx.pmfx("restart", "sleeper").code()); // from a shell without GREETING
     DaemonHarness.await(
         "the app started again by the new daemon",
         () -> {
