@@ -20,8 +20,11 @@ import java.util.OptionalInt;
  */
 final class AdoptedProcess extends PosixProcess {
 
-  /** How long an ended process's exit status is waited for, as init reaps it. */
-  private static final Duration REAPED = Duration.ofSeconds(1);
+  /**
+   * How long an ended process's exit status is waited for: Linux gives it once whoever the process
+   * now belongs to (init) reaped it, which some inits do only now and then.
+   */
+  private static final Duration REAPED = Duration.ofSeconds(5);
 
   private final long pid;
   private final int pidfd;
