@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -85,35 +86,7 @@ public final class Balancer implements PublicPort {
   private Balancer(Loops loops, Options options, SocketAddress bind) throws IOException {
     this.loops = loops;
     this.options = options;
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(loops.group())
-            .channel(loops.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.AUTO_READ, options.mode() == Mode.HTTP)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel channel) {
-                    if (options.mode() == Mode.HTTP) {
-                      RequestHeadTimeout head = new RequestHeadTimeout(options.headersTimeout());
-                      channel
-                          .pipeline()
-                          .addLast(RequestHeadTimeout.BYTES, head.bytes())
-                          .addLast(
-                              "http",
-                              new HttpServerCodec(
-                                  new io.netty.handler.codec.http.HttpDecoderConfig()
-                                      .setValidateHeaders(false)))
-                          .addLast(RequestHeadTimeout.HEADS, head.heads())
-                          .addLast("front", new HttpFrontend(Balancer.this));
-                    } else {
-                      channel.pipeline().addLast("front", new TcpFrontend(Balancer.this));
-                    }
-                  }
-                });
+    ServerBootstrap bootstrap = bootstrap().channel(loops.serverChannel());
     try {
       this.server = bootstrap.bind(bind).syncUninterruptibly().channel();
     } catch (Exception e) {
@@ -123,6 +96,66 @@ public final class Balancer implements PublicPort {
               : e.getMessage();
       throw new IOException("cannot listen on " + describe(bind) + ": " + why, e);
     }
+  }
+
+  /** Accepts on {@code listening}, a TCP socket that listens already (native epoll only). */
+  private Balancer(Loops loops, Options options, int listening) throws IOException {
+    this.loops = loops;
+    this.options = options;
+    if (!Loops.domainSockets()) {
+      throw new IOException("a listening socket can be taken over only with native epoll");
+    }
+    ServerBootstrap bootstrap =
+        bootstrap().channelFactory(() -> new EpollServerSocketChannel(listening));
+    try {
+      this.server = bootstrap.register().syncUninterruptibly().channel();
+    } catch (Exception e) {
+      dev.pmfx.posix.Libc.close(listening);
+      throw new IOException("cannot accept on the socket taken over: " + e.getMessage(), e);
+    }
+  }
+
+  private ServerBootstrap bootstrap() {
+    return new ServerBootstrap()
+        .group(loops.group())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.AUTO_READ, options.mode() == Mode.HTTP)
+        .childHandler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel channel) {
+                if (options.mode() == Mode.HTTP) {
+                  RequestHeadTimeout head = new RequestHeadTimeout(options.headersTimeout());
+                  channel
+                      .pipeline()
+                      .addLast(RequestHeadTimeout.BYTES, head.bytes())
+                      .addLast(
+                          "http",
+                          new HttpServerCodec(
+                              new io.netty.handler.codec.http.HttpDecoderConfig()
+                                  .setValidateHeaders(false)))
+                      .addLast(RequestHeadTimeout.HEADS, head.heads())
+                      .addLast("front", new HttpFrontend(Balancer.this));
+                } else {
+                  channel.pipeline().addLast("front", new TcpFrontend(Balancer.this));
+                }
+              }
+            });
+  }
+
+  /**
+   * Accepts on {@code listening}, a socket that listens already: one a keeper held while no daemon
+   * ran, whose backlog holds the connections that came meanwhile.
+   */
+  public static Balancer on(Loops loops, int listening, Options options) throws IOException {
+    return new Balancer(loops, options, listening);
+  }
+
+  /** The listening socket's descriptor, which a keeper may hold too; -1 without native epoll. */
+  public int descriptor() {
+    return server instanceof EpollServerSocketChannel epoll ? epoll.fd().intValue() : -1;
   }
 
   /** Listens on {@code port} of every interface (0: any free port). */

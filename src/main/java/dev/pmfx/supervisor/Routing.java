@@ -97,6 +97,17 @@ final class Routing {
     }
   }
 
+  /** Starts a keeper for a daemon's port, whose socket is {@code fd} here (-1: none to keep). */
+  private void keep(PublicPort opened, int fd, String app, int port) {
+    if (keepers != null && fd >= 0) {
+      try {
+        keeperOf.put(opened, keepers.keep(fd, app, port));
+      } catch (IOException e) {
+        // no keeper: the port closes with the daemon, as it did before keepers
+      }
+    }
+  }
+
   /** Closes a port, and ends its keeper. */
   private void closePort(PublicPort port) {
     port.close();
@@ -336,13 +347,7 @@ final class Routing {
         } else {
           Handoff handoff = Handoff.open(port, options(w.spec));
           balancer = handoff;
-          if (keepers != null) {
-            try {
-              keeperOf.put(balancer, keepers.keep(handoff.descriptor(), app, port));
-            } catch (IOException e) {
-              // no keeper: the port closes with the daemon, as it did before keepers
-            }
-          }
+          keep(handoff, handoff.descriptor(), app, port);
         }
       } else {
         if (w.spec.balancer().equals(Optional.of(BalancerMode.HANDOFF))
@@ -356,7 +361,16 @@ final class Routing {
         if (loops == null) {
           loops = new Loops();
         }
-        balancer = Balancer.open(loops, port, options(w.spec));
+        Optional<PortKeepers.Kept> kept =
+            keepers == null ? Optional.empty() : keepers.take(app, port);
+        if (kept.isPresent()) {
+          balancer = Balancer.on(loops, kept.get().fd(), options(w.spec));
+          keeperOf.put(balancer, kept.get().keeper());
+        } else {
+          Balancer opened = Balancer.open(loops, port, options(w.spec));
+          balancer = opened;
+          keep(opened, opened.descriptor(), app, port);
+        }
       }
       balancers.put(app, balancer);
       notes(app).remove("cannot listen");

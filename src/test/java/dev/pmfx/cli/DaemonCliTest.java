@@ -498,21 +498,7 @@ class DaemonCliTest {
         () -> !ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false));
     long linesAtDeath = lines(tickerLog);
     // A keeper holds the port: a connection made now waits in its backlog, not refused.
-    java.util.concurrent.CompletableFuture<String> meanwhile =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> {
-              try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                s.setSoTimeout(60_000);
-                s.getOutputStream()
-                    .write(
-                        "GET / HTTP/1.1\r\nHost: pmfx\r\nConnection: close\r\n\r\n"
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                return new String(
-                    s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-              } catch (java.io.IOException e) {
-                return "failed: " + e;
-              }
-            });
+    java.util.concurrent.CompletableFuture<String> meanwhile = requestInTheBackground(port);
     Thread.sleep(1500); // the ticker writes on, to a pipe nobody reads now
     assertFalse(meanwhile.isDone(), "waiting, not refused: " + meanwhile.getNow(""));
     for (WorkerStatus w : before) {
@@ -574,6 +560,66 @@ class DaemonCliTest {
             .map(dev.pmfx.daemon.Orphans::running)
             .orElse(false),
         "the adopted process stopped");
+  }
+
+  /** A GET on a connection made now, answered whenever it is (within a minute). */
+  private static java.util.concurrent.CompletableFuture<String> requestInTheBackground(int port) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(60_000);
+            s.getOutputStream()
+                .write(
+                    "GET / HTTP/1.1\r\nHost: pmfx\r\nConnection: close\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(
+                s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          } catch (java.io.IOException e) {
+            return "failed: " + e;
+          }
+        });
+  }
+
+  @Test
+  void aJavaClusterAppBehindTheHttpBalancerKeepsItsPortAndWorkersWhenTheDaemonDies()
+      throws Exception {
+    Path file =
+        pmfx.ecosystem(
+            "java-web.yaml",
+            """
+            apps:
+              - name: java-web
+                script: PortServer.java
+                cwd: ${workers}
+                exec_mode: cluster
+                instances: 2
+                env: { PORT: "%d" }
+            """
+                .formatted(port));
+    assertEquals(0, pmfx.pmfx("start", file.toString()).code());
+    awaitOnline("java-web", 2);
+    List<Long> before = workers("java-web").stream().map(w -> w.pid().getAsLong()).toList();
+    long daemon = pmfx.daemonPid();
+
+    ProcessHandle.of(daemon).orElseThrow().destroyForcibly(); // SIGKILL
+    DaemonHarness.await(
+        "the daemon gone",
+        () -> !ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false));
+    java.util.concurrent.CompletableFuture<String> meanwhile = requestInTheBackground(port);
+    Thread.sleep(500);
+    assertFalse(meanwhile.isDone(), "waiting, not refused: " + meanwhile.getNow(""));
+
+    assertEquals(0, pmfx.pmfx("ping").code()); // a new daemon, which adopts them
+    awaitOnline("java-web", 2);
+    assertEquals(before, workers("java-web").stream().map(w -> w.pid().getAsLong()).toList());
+    String served = meanwhile.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(served.startsWith("HTTP/1.1 200"), "the connection made meanwhile: " + served);
+    assertTrue(served.contains("java pid "), served);
+    assertEquals(1, pmfx.processesWith("sleep infinity").size(), "one keeper of the port");
+
+    assertEquals(0, pmfx.pmfx("delete", "java-web").code());
+    DaemonHarness.await(
+        "the keeper gone with the port", () -> pmfx.processesWith("sleep infinity").isEmpty());
   }
 
   /** Whether this is Linux {@code major.minor} or later. */
