@@ -57,10 +57,16 @@ public final class Descriptors {
     };
   }
 
-  /** Writes to {@code fd}, all of each write. */
+  /**
+   * Writes to {@code fd}, all of each write. Closing does not wait for a write that blocks (on a
+   * full pipe): the descriptor closes when that write returns.
+   */
   public static OutputStream output(int fd) {
     return new OutputStream() {
+      private final Object writes = new Object();
+      private final Object state = new Object();
       private boolean closed;
+      private boolean writing;
 
       @Override
       public void write(int b) throws IOException {
@@ -68,22 +74,39 @@ public final class Descriptors {
       }
 
       @Override
-      public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-        if (closed) {
-          throw new IOException("closed");
-        }
-        try (Arena arena = Arena.ofConfined()) {
-          MemorySegment segment = arena.allocate(Math.max(1, length));
-          MemorySegment.copy(bytes, offset, segment, ValueLayout.JAVA_BYTE, 0, length);
-          Libc.writeAll(fd, segment.asSlice(0, length), Libc.callState(arena));
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        synchronized (writes) { // one write at a time, each whole
+          synchronized (state) {
+            if (closed) {
+              throw new IOException("closed");
+            }
+            writing = true;
+          }
+          try (Arena arena = Arena.ofConfined()) {
+            MemorySegment segment = arena.allocate(Math.max(1, length));
+            MemorySegment.copy(bytes, offset, segment, ValueLayout.JAVA_BYTE, 0, length);
+            Libc.writeAll(fd, segment.asSlice(0, length), Libc.callState(arena));
+          } finally {
+            synchronized (state) {
+              writing = false;
+              if (closed) {
+                Libc.close(fd);
+              }
+            }
+          }
         }
       }
 
       @Override
-      public synchronized void close() {
-        if (!closed) {
+      public void close() {
+        synchronized (state) {
+          if (closed) {
+            return;
+          }
           closed = true;
-          Libc.close(fd);
+          if (!writing) {
+            Libc.close(fd);
+          }
         }
       }
     };

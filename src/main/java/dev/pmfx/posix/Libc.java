@@ -453,6 +453,9 @@ public final class Libc {
       while (true) {
         int r = (int) POLL.invokeExact(state, poll, 1L, -1);
         if (r > 0) {
+          if ((poll.get(JAVA_SHORT, 6) & 0x20) != 0) { // POLLNVAL: not an open descriptor
+            throw new Failure("poll", 9 /* EBADF */);
+          }
           return;
         }
         if (r < 0 && errno(state) != EINTR) {
@@ -464,6 +467,23 @@ public final class Libc {
     } catch (Throwable t) {
       throw unexpected(t);
     }
+  }
+
+  /**
+   * Whether Linux tells the exit status of a process that is not this one's child ({@code
+   * PIDFD_INFO_EXIT}, Linux 6.15 and later).
+   */
+  public static final boolean EXIT_INFO = LINUX && linuxAtLeast(6, 15);
+
+  private static boolean linuxAtLeast(int major, int minor) {
+    java.util.regex.Matcher v =
+        java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)")
+            .matcher(System.getProperty("os.version", ""));
+    if (!v.find()) {
+      return false;
+    }
+    int a = Integer.parseInt(v.group(1));
+    return a > major || (a == major && Integer.parseInt(v.group(2)) >= minor);
   }
 
   /** {@code PIDFD_GET_INFO}, {@code _IOWR(0xFF, 11, struct pidfd_info)} of its first 64 bytes. */

@@ -66,6 +66,10 @@ final class AdoptedProcess extends PosixProcess {
         throw new IOException(
             "process " + pid + " started at " + started + ", not at " + startedAt);
       }
+      // What the numbers name now: the pipe ends it was given, unless it closed and reused them.
+      expect(pid, held.out(), "pipe:", 0);
+      expect(pid, held.err(), "pipe:", 0);
+      expect(pid, held.in(), "pipe:", 1);
       // Copies of the ends it kept, not opened again through /proc: an open of a pipe whose
       // other end is gone would wait for one.
       int out = Libc.pidfdGetfd(pidfd, held.out());
@@ -95,6 +99,27 @@ final class AdoptedProcess extends PosixProcess {
   }
 
   /**
+   * Checks that the process's descriptor {@code fd} is a {@code kind} ({@code pipe:}, {@code
+   * socket:}) open for {@code access} (0 reading, 1 writing, 2 both), as pmfx left it.
+   *
+   * @throws IOException when it is something else now
+   */
+  static void expect(long pid, int fd, String kind, int access) throws IOException {
+    java.nio.file.Path proc = java.nio.file.Path.of("/proc", String.valueOf(pid));
+    String target = java.nio.file.Files.readSymbolicLink(proc.resolve("fd/" + fd)).toString();
+    int flags =
+        java.nio.file.Files.readAllLines(proc.resolve("fdinfo/" + fd)).stream()
+            .filter(line -> line.startsWith("flags:"))
+            .mapToInt(line -> Integer.parseInt(line.substring(6).strip(), 8))
+            .findFirst()
+            .orElse(-1);
+    if (!target.startsWith(kind) || (flags & 3) != access) {
+      throw new IOException(
+          "its descriptor " + fd + " is no longer the one pmfx left there (" + target + ")");
+    }
+  }
+
+  /**
    * A copy of descriptor {@code fd} of the process (the channel end it kept for pmfx).
    *
    * @throws IOException when it cannot be taken
@@ -103,9 +128,22 @@ final class AdoptedProcess extends PosixProcess {
     return Libc.pidfdGetfd(pidfd, fd);
   }
 
-  /** Lets go of a process that is not taken over after all: what it keeps for pmfx stays. */
+  /** Closes the pidfd, once, whoever asks first. */
+  private void closePidfd() {
+    if (pidfdOpen.compareAndSet(true, false)) {
+      Libc.close(pidfd);
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean pidfdOpen =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
+
+  /**
+   * Lets go of a process that is not taken over after all, before {@link #watch}: what it keeps for
+   * pmfx stays.
+   */
   void release() {
-    Libc.close(pidfd);
+    closePidfd();
     try {
       getOutputStream().close();
       getInputStream().close();
@@ -128,7 +166,7 @@ final class AdoptedProcess extends PosixProcess {
     int code = UNKNOWN;
     try {
       Libc.awaitReadable(pidfd);
-      long deadline = System.nanoTime() + REAPED.toNanos();
+      long deadline = System.nanoTime() + (Libc.EXIT_INFO ? REAPED.toNanos() : 0);
       OptionalInt status = Libc.exitStatus(pidfd);
       while (status.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(10);
@@ -139,7 +177,7 @@ final class AdoptedProcess extends PosixProcess {
     } catch (IOException | InterruptedException e) {
       // the end is known, its status is not
     } finally {
-      Libc.close(pidfd);
+      closePidfd();
       ended(code);
     }
   }

@@ -48,6 +48,7 @@ record Adoption(
     int channel = -1;
     try {
       if (held.channel().isPresent()) {
+        AdoptedProcess.expect(pid, held.channel().getAsInt(), "socket:", 2);
         channel = process.take(held.channel().getAsInt());
       }
     } catch (IOException e) {
@@ -63,6 +64,12 @@ record Adoption(
         number(environment.get("PMFX_PRIVATE_PORT")),
         Optional.ofNullable(environment.get("PMFX_PRIVATE_SOCKET")).map(Path::of),
         Map.copyOf(environment));
+  }
+
+  /** Lets go of it, before it was taken over: every copy of a descriptor it holds closes. */
+  void release() {
+    process.release();
+    dev.pmfx.posix.Libc.close(channel);
   }
 
   private static int number(String text) {

@@ -240,6 +240,10 @@ final class EffectRunner {
   private void spawn(Worker w, int generation) {
     if (host.closing()) {
       // Nothing starts once pmfx closes: it would outlive it, in a process group of its own.
+      if (w.adoption != null) {
+        w.adoption.release(); // what it keeps for pmfx stays with it; the next daemon adopts it
+        w.adoption = null;
+      }
       w.launchProblem = "pmfx is closing";
       feed(w, new MachineEvent.SpawnRefused(generation, "not started: pmfx is closing"));
       return;
@@ -344,6 +348,7 @@ final class EffectRunner {
   private void adopt(Worker w, int generation) {
     Adoption a = w.adoption;
     w.adoption = null;
+    WorkerLogs.Outputs outputs;
     try {
       w.privatePort = a.privatePort();
       deletePrivateSocket(w);
@@ -351,32 +356,35 @@ final class EffectRunner {
       w.node = a.node();
       w.launchedWith = a.environment();
       sampling.probes().forget(w.key);
-      if (a.node()) {
-        NodeChannel channel = NodeChannel.adopted(a.channel());
-        channel.started(message(w, generation), report(w, generation));
-        w.channel = channel;
-      } else if (a.ipcSocket().isPresent()) {
+      outputs = logs.open(w.spec, w.instance);
+      if (!a.node() && a.ipcSocket().isPresent()) {
         w.channel =
             IpcSocket.open(a.ipcSocket().get(), message(w, generation), report(w, generation));
       }
-      WorkerLogs.Outputs outputs = logs.open(w.spec, w.instance);
-      watch(w, generation, a.process(), outputs);
-      a.process().watch();
-      feed(
-          w,
-          new MachineEvent.Adopted(
-              generation,
-              a.process().pid(),
-              a.startedAt(),
-              w.privatePort > 0 ? Optional.of(privateAddress(w)) : Optional.empty(),
-              w.channel != null));
     } catch (IOException | RuntimeException e) {
       closeChannel(w);
+      a.release();
       String message = "could not take over pid " + a.process().pid() + ": " + e.getMessage();
-      a.process().release();
       w.launchProblem = message;
       feed(w, new MachineEvent.SpawnFailed(generation, message));
+      return;
     }
+    // From here on its descriptors are the readers' and the watcher's.
+    if (a.node()) {
+      NodeChannel channel = NodeChannel.adopted(a.channel());
+      channel.started(message(w, generation), report(w, generation));
+      w.channel = channel;
+    }
+    watch(w, generation, a.process(), outputs);
+    a.process().watch();
+    feed(
+        w,
+        new MachineEvent.Adopted(
+            generation,
+            a.process().pid(),
+            a.startedAt(),
+            w.privatePort > 0 ? Optional.of(privateAddress(w)) : Optional.empty(),
+            w.channel != null));
   }
 
   private void exited(Worker w, int generation, Process process) {

@@ -29,6 +29,8 @@ final class PortKeepers {
   record Kept(int fd, int port, long keeper) {}
 
   private final Path home;
+
+  /** By {@code app:port}: an app that moved ports may have had a keeper for each. */
   private final Map<String, Kept> taken = new HashMap<>();
 
   PortKeepers(Path home) {
@@ -64,8 +66,9 @@ final class PortKeepers {
   }
 
   /**
-   * Takes back the sockets that keepers of a daemon before this one hold for {@code apps}; the
-   * keepers run on, now this daemon's, until the port closes.
+   * Takes back the sockets that keepers of a daemon before this one hold for {@code apps}, every
+   * port of each; the keepers run on, now this daemon's, until the port closes (those of ports no
+   * app opens again with {@link #dropUnused}).
    *
    * @return the pids of the keepers taken over
    */
@@ -84,7 +87,7 @@ final class PortKeepers {
               }
               int colon = keeps.lastIndexOf(':');
               String app = keeps.substring(0, Math.max(0, colon));
-              if (colon < 0 || !apps.contains(app) || taken.containsKey(app)) {
+              if (colon < 0 || !apps.contains(app) || taken.containsKey(keeps)) {
                 return;
               }
               try {
@@ -92,7 +95,7 @@ final class PortKeepers {
                 try {
                   int fd = Libc.pidfdGetfd(pidfd, KEPT_FD);
                   taken.put(
-                      app, new Kept(fd, Integer.parseInt(keeps.substring(colon + 1)), p.pid()));
+                      keeps, new Kept(fd, Integer.parseInt(keeps.substring(colon + 1)), p.pid()));
                   keepers.add(p.pid());
                 } finally {
                   Libc.close(pidfd);
@@ -106,12 +109,7 @@ final class PortKeepers {
 
   /** The socket taken back for {@code app}'s {@code port}, once; empty when there is none. */
   Optional<Kept> take(String app, int port) {
-    Kept kept = taken.get(app);
-    if (kept == null || kept.port() != port) {
-      return Optional.empty();
-    }
-    taken.remove(app);
-    return Optional.of(kept);
+    return Optional.ofNullable(taken.remove(app + ":" + port));
   }
 
   /** Closes what was taken back and not used, and ends its keepers: the ports close. */

@@ -97,6 +97,26 @@ final class Routing {
     }
   }
 
+  private interface Opening {
+    PublicPort open() throws IOException;
+  }
+
+  /**
+   * A port on the socket taken back from {@code kept}, whose keeper is now this daemon's; when it
+   * cannot be opened, the keeper ends (the port closes) and the failure goes on.
+   */
+  private PublicPort taken(PortKeepers.Kept kept, Opening opening) throws IOException {
+    PublicPort opened;
+    try {
+      opened = opening.open();
+    } catch (IOException | RuntimeException e) {
+      PortKeepers.end(kept.keeper());
+      throw e;
+    }
+    keeperOf.put(opened, kept.keeper());
+    return opened;
+  }
+
   /** Starts a keeper for a daemon's port, whose socket is {@code fd} here (-1: none to keep). */
   private void keep(PublicPort opened, int fd, String app, int port) {
     if (keepers != null && fd >= 0) {
@@ -342,8 +362,7 @@ final class Routing {
         Optional<PortKeepers.Kept> kept =
             keepers == null ? Optional.empty() : keepers.take(app, port);
         if (kept.isPresent()) {
-          balancer = Handoff.on(kept.get().fd(), options(w.spec));
-          keeperOf.put(balancer, kept.get().keeper());
+          balancer = taken(kept.get(), () -> Handoff.on(kept.get().fd(), options(w.spec)));
         } else {
           Handoff handoff = Handoff.open(port, options(w.spec));
           balancer = handoff;
@@ -364,8 +383,8 @@ final class Routing {
         Optional<PortKeepers.Kept> kept =
             keepers == null ? Optional.empty() : keepers.take(app, port);
         if (kept.isPresent()) {
-          balancer = Balancer.on(loops, kept.get().fd(), options(w.spec));
-          keeperOf.put(balancer, kept.get().keeper());
+          Loops on = loops;
+          balancer = taken(kept.get(), () -> Balancer.on(on, kept.get().fd(), options(w.spec)));
         } else {
           Balancer opened = Balancer.open(loops, port, options(w.spec));
           balancer = opened;

@@ -267,6 +267,7 @@ public final class Supervisor implements Engine {
     record Candidate(WorkerStatus worker, Adoption adoption) {}
     // Off the loop: each takes a look at /proc and a few descriptors.
     Map<String, List<Candidate>> found = new java.util.LinkedHashMap<>();
+    List<CompletableFuture<Boolean>> stops = new ArrayList<>();
     List<String> said = new ArrayList<>();
     for (AppStatus app : recorded) {
       for (WorkerStatus w : app.workers()) {
@@ -278,9 +279,21 @@ public final class Supervisor implements Engine {
           found.computeIfAbsent(app.name(), k -> new ArrayList<>()).add(new Candidate(w, a));
         } catch (IOException e) {
           said.add(w.label() + " (pid " + w.pid().getAsLong() + ") not adopted: " + e.getMessage());
+          // Still running, it would serve beside the worker started in its place: it stops first.
+          ProcessHandle.of(w.pid().getAsLong())
+              .filter(p -> startedAt(p, w.startedAt().get()))
+              .ifPresent(
+                  p ->
+                      stops.add(
+                          CompletableFuture.supplyAsync(
+                              () ->
+                                  dev.pmfx.posix.StopSequence.stop(
+                                      p, app.spec().killSignal().name(), app.spec().killTimeout()),
+                              Thread::startVirtualThread)));
         }
       }
     }
+    stops.forEach(CompletableFuture::join);
     return onLoop(
         () -> {
           Set<Long> pids = new HashSet<>(routing.takeBackPorts(found.keySet()));
@@ -292,7 +305,7 @@ public final class Supervisor implements Engine {
                     ? Optional.empty()
                     : apps.placeRecorded(app.spec(), app.workers());
             if (entry.isEmpty()) {
-              candidates.forEach(c -> c.adoption().process().release());
+              candidates.forEach(c -> c.adoption().release());
               continue;
             }
             placed.add(app.name());
@@ -339,6 +352,15 @@ public final class Supervisor implements Engine {
           routing.dropUnusedPorts();
           return CompletableFuture.completedFuture(new Adopted(pids, placed, said));
         });
+  }
+
+  /** Whether the process started at {@code recorded}, as far as start times tell. */
+  private static boolean startedAt(ProcessHandle process, java.time.Instant recorded) {
+    return process
+        .info()
+        .startInstant()
+        .map(t -> Duration.between(t, recorded).abs().compareTo(Adoption.SAME_START) < 0)
+        .orElse(false);
   }
 
   private CompletableFuture<CommandResult> startTarget(Target target) {

@@ -500,7 +500,14 @@ class DaemonCliTest {
     // A keeper holds the port: a connection made now waits in its backlog, not refused.
     java.util.concurrent.CompletableFuture<String> meanwhile = requestInTheBackground(port);
     Thread.sleep(1500); // the ticker writes on, to a pipe nobody reads now
-    assertFalse(meanwhile.isDone(), "waiting, not refused: " + meanwhile.getNow(""));
+    assertFalse(
+        meanwhile.isDone(),
+        "waiting, not refused: "
+            + meanwhile.getNow("")
+            + "; keepers: "
+            + pmfx.processesWith("sleep infinity")
+            + "\n"
+            + Files.readString(Daemons.log(pmfx.home)));
     for (WorkerStatus w : before) {
       assertTrue(
           ProcessHandle.of(w.pid().getAsLong()).map(dev.pmfx.daemon.Orphans::running).orElse(false),
@@ -620,6 +627,40 @@ class DaemonCliTest {
     assertEquals(0, pmfx.pmfx("delete", "java-web").code());
     DaemonHarness.await(
         "the keeper gone with the port", () -> pmfx.processesWith("sleep infinity").isEmpty());
+  }
+
+  @Test
+  void aWorkerThatReusedTheDescriptorsItKeptForPmfxIsReplacedNotAdopted() throws Exception {
+    Path script = pmfx.home.dir().getParent().resolve("reuses-fds.sh");
+    Files.writeString(
+        script,
+        """
+        #!/bin/sh
+        # what pmfx left at 3, 4 and 5 (PMFX_HELD_FDS) is now the script's own; it writes
+        # nothing, so it outlives the daemon all the same
+        exec 3</dev/null 4</dev/null 5>/dev/null
+        while true; do sleep 0.2; done
+        """);
+    script.toFile().setExecutable(true);
+    assertEquals(0, pmfx.pmfx("start", script.toString(), "--name", "reuser").code());
+    awaitOnline("reuser", 1);
+    long before = workers("reuser").getFirst().pid().getAsLong();
+    long daemon = pmfx.daemonPid();
+
+    ProcessHandle.of(daemon).orElseThrow().destroyForcibly(); // SIGKILL
+    DaemonHarness.await(
+        "the daemon gone",
+        () -> !ProcessHandle.of(daemon).map(dev.pmfx.daemon.Orphans::running).orElse(false));
+    assertEquals(0, pmfx.pmfx("ping").code());
+    awaitOnline("reuser", 1);
+    long after = workers("reuser").getFirst().pid().getAsLong();
+    assertNotEquals(before, after, "a new process in its place");
+    assertFalse(
+        ProcessHandle.of(before).map(dev.pmfx.daemon.Orphans::running).orElse(false),
+        "the old one stopped");
+    assertEquals(1, pmfx.processesWith("reuses-fds.sh").size(), "never two of it");
+    String log = Files.readString(Daemons.log(pmfx.home));
+    assertTrue(log.contains("is no longer the one pmfx left there"), log);
   }
 
   /** Whether this is Linux {@code major.minor} or later. */
