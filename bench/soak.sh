@@ -63,7 +63,8 @@ wrk_pid=$!
 pids="$pids $wrk_pid"
 (
   while :; do
-    "$pmfx" reload web >/dev/null 2>&1 || echo "reload failed at $(date +%T)" >> "$work/reload-failures"
+    if "$pmfx" reload web >/dev/null 2>&1; then echo ok >> "$work/reloads"
+    else echo "reload failed at $(date +%T)" >> "$work/reload-failures"; fi
     sleep 1.8
   done
 ) &
@@ -90,17 +91,25 @@ wait "$wrk_pid" 2>/dev/null || true
 logs_mb=$(du -sm "$PMFX_HOME/logs" | cut -f1)
 echo "logs on disk at the end: $logs_mb MB (rotated at 10 MiB, 30 kept)"
 grep -E 'Requests/sec|Non-2xx|Socket errors' "$work/wrk.out" || true
-# within 10 % of the median after the warm-up, for each measure
+echo "reloads: $(cat "$work/reloads" 2>/dev/null | wc -l) done, $(cat "$work/reload-failures" 2>/dev/null | wc -l) failed"
+# within 10 % of the median after the warm-up, for each measure; and whether it grows: the
+# median of the last third of the samples after the warm-up against that of the first third
+# (a sample taken while a reload runs has its new worker's descriptors as well as the old one's)
 verdict=0
 for col in 2 3 4 5; do
   name=$(echo "x rss_MB threads fds ipc_files" | cut -d' ' -f"$col")
   med=$(awk -v w="$warmup" -v c="$col" '$1 > w { print $c }' "$work/samples" | median)
   out=$(awk -v w="$warmup" -v c="$col" -v m="$med" '$1 > w && m > 0 && ($c > m * 1.1 || $c < m * 0.9) { printf "%s@%s ", $c, $1 }' "$work/samples")
+  n=$(awk -v w="$warmup" '$1 > w' "$work/samples" | wc -l)
+  third=$(( n / 3 > 0 ? n / 3 : 1 ))
+  first=$(awk -v w="$warmup" -v c="$col" '$1 > w { print $c }' "$work/samples" | head -n "$third" | median)
+  last=$(awk -v w="$warmup" -v c="$col" '$1 > w { print $c }' "$work/samples" | tail -n "$third" | median)
+  trend="first third's median $first, last third's $last"
   if [ -n "$out" ]; then
-    echo "$name: median $med after the warm-up; outside ±10 %: $out"
+    echo "$name: median $med after the warm-up; outside ±10 %: $out; $trend"
     verdict=1
   else
-    echo "$name: median $med after the warm-up; every sample within ±10 %"
+    echo "$name: median $med after the warm-up; every sample within ±10 %; $trend"
   fi
 done
 exit "$verdict"
