@@ -1,8 +1,8 @@
 #!/bin/sh
 # An accelerated soak of the daemon: for MINUTES (default 30), an app of 3 workers that crash and
 # restart about six times a second in all (some 10,000 restarts in 30 min), one that writes about
-# 0.6 MB/s of log lines (1 GB in 30 min, rotated), and a 2-worker cluster app reloaded every 1.8 s
-# (1,000 reloads) under wrk load, while a 'pmfx logs' client and, where xvfb-run is, the window stay attached.
+# 0.6 MB/s of log lines (1 GB in 30 min, rotated), and a 2-worker cluster app reloaded 1.8 s
+# after each reload ends (some 460 reloads in 30 min) under wrk load, while a 'pmfx logs' client and, where xvfb-run is, the window stay attached.
 # Each minute it samples the daemon's RSS, threads, open descriptors and the files under ipc/;
 # after WARMUP minutes (default 5) each must stay within 10 % of its median since then.
 # Usage: bench/soak.sh [MINUTES [WARMUP]]
