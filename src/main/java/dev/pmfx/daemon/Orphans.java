@@ -4,6 +4,7 @@ import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.home.PmfxHome;
+import dev.pmfx.posix.ProcFs;
 import dev.pmfx.posix.StopSequence;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,6 @@ import java.util.stream.Collectors;
 public final class Orphans {
 
   private Orphans() {}
-
-  /** How far a process's start may lie from the one recorded for it and still be the same. */
-  static final Duration SAME_START = Duration.ofSeconds(2);
 
   /** An orphan, and how to stop it: its app's kill_signal and kill_timeout when recorded. */
   record Orphan(ProcessHandle process, String name, String killSignal, Duration killTimeout) {}
@@ -66,7 +64,7 @@ public final class Orphans {
             .filter(p -> p.pid() != me && running(p))
             .filter(
                 p -> {
-                  Map<String, String> env = environment(p);
+                  Map<String, String> env = ProcFs.environment(p.pid());
                   String supervisor = env.get("PMFX_SUPERVISOR");
                   return (dir.equals(env.get("PMFX_HOME"))
                           || env.getOrDefault("PMFX_IPC", "").startsWith(ipc))
@@ -109,16 +107,7 @@ public final class Orphans {
                       boolean same =
                           o != null
                               && running(o.process())
-                              && o.process()
-                                  .info()
-                                  .startInstant()
-                                  .map(
-                                      t ->
-                                          Duration.between(t, w.startedAt().get())
-                                                  .abs()
-                                                  .compareTo(SAME_START)
-                                              < 0)
-                                  .orElse(false);
+                              && ProcFs.startedAt(o.process(), w.startedAt().get());
                       if (same) {
                         orphans.add(o);
                       }
@@ -133,11 +122,6 @@ public final class Orphans {
         .flatMap(p -> p.info().command())
         .map(c -> c.contains("java") || c.contains("pmfx"))
         .orElse(false);
-  }
-
-  /** A process's environment as it started; empty when it is not ours to read. */
-  static Map<String, String> environment(ProcessHandle process) {
-    return dev.pmfx.posix.ProcFs.environment(process.pid());
   }
 
   /** Stops them all at once (each waits its own kill_timeout); says what it did, one line each. */

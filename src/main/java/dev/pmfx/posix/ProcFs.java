@@ -7,10 +7,22 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What Linux's {@code /proc} tells of another process. */
+/** What Linux's {@code /proc} tells of another process: its environment and when it started. */
 public final class ProcFs {
 
   private ProcFs() {}
+
+  /** How far a process's start may lie from the one recorded for it and still be the same. */
+  public static final java.time.Duration SAME_START = java.time.Duration.ofSeconds(2);
+
+  /** Whether {@code process} is the one recorded as started at {@code recorded}. */
+  public static boolean startedAt(ProcessHandle process, java.time.Instant recorded) {
+    return process
+        .info()
+        .startInstant()
+        .map(t -> java.time.Duration.between(t, recorded).abs().compareTo(SAME_START) < 0)
+        .orElse(false);
+  }
 
   /**
    * The environment process {@code pid} started with; empty when it is not ours to read, or gone.

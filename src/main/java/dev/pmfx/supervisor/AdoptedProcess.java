@@ -2,6 +2,7 @@ package dev.pmfx.supervisor;
 
 import dev.pmfx.posix.Descriptors;
 import dev.pmfx.posix.Libc;
+import dev.pmfx.posix.ProcFs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,13 +43,12 @@ final class AdoptedProcess extends PosixProcess {
   }
 
   /**
-   * The process {@code pid}, if it still is the one that started at {@code startedAt} (within
-   * {@code sameStart}) and keeps {@code held}.
+   * The process {@code pid}, if it still is the one that started at {@code startedAt} and keeps
+   * {@code held}.
    *
    * @throws IOException saying why it cannot be adopted
    */
-  static AdoptedProcess adopt(long pid, Instant startedAt, Duration sameStart, HeldEnds held)
-      throws IOException {
+  static AdoptedProcess adopt(long pid, Instant startedAt, HeldEnds held) throws IOException {
     if (!Libc.PIDFDS) {
       throw new IOException("this system cannot hold a process by descriptor (pidfd)");
     }
@@ -57,14 +57,14 @@ final class AdoptedProcess extends PosixProcess {
       // Opened first, checked after: from here on the pid cannot name another process.
       ProcessHandle handle =
           ProcessHandle.of(pid).orElseThrow(() -> new IOException("process " + pid + " ended"));
-      Instant started =
-          handle
-              .info()
-              .startInstant()
-              .orElseThrow(() -> new IOException("process " + pid + " has no start time"));
-      if (Duration.between(started, startedAt).abs().compareTo(sameStart) >= 0) {
+      if (!ProcFs.startedAt(handle, startedAt)) {
         throw new IOException(
-            "process " + pid + " started at " + started + ", not at " + startedAt);
+            "process "
+                + pid
+                + " started at "
+                + handle.info().startInstant().map(Instant::toString).orElse("an unknown time")
+                + ", not at "
+                + startedAt);
       }
       // What the numbers name now: the pipe ends it was given, unless it closed and reused them.
       expect(pid, held.out(), "pipe:", 0);

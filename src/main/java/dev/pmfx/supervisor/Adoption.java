@@ -2,7 +2,6 @@ package dev.pmfx.supervisor;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +24,6 @@ record Adoption(
     Optional<Path> privateSocket,
     Map<String, String> environment) {
 
-  /** How far a process's start may lie from the one recorded for it and still be the same. */
-  static final Duration SAME_START = Duration.ofSeconds(2);
-
   /** Whether it runs on Node.js with pmfx's channel. */
   boolean node() {
     return channel >= 0;
@@ -44,7 +40,7 @@ record Adoption(
     HeldEnds held =
         HeldEnds.of(environment)
             .orElseThrow(() -> new IOException("process " + pid + " keeps no pipe ends for pmfx"));
-    AdoptedProcess process = AdoptedProcess.adopt(pid, startedAt, SAME_START, held);
+    AdoptedProcess process = AdoptedProcess.adopt(pid, startedAt, held);
     int channel = -1;
     try {
       if (held.channel().isPresent()) {

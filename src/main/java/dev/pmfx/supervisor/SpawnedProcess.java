@@ -44,19 +44,10 @@ final class SpawnedProcess extends PosixProcess {
 
   /**
    * Starts {@code command} (its first word an absolute path) in {@code cwd} with exactly {@code
-   * environment}; {@code channel}, when not negative, is the child's descriptor 3.
-   */
-  static SpawnedProcess start(
-      List<String> command, java.nio.file.Path cwd, Map<String, String> environment, int channel)
-      throws IOException {
-    return start(command, cwd, environment, channel, false, -1);
-  }
-
-  /**
-   * As {@link #start(List, java.nio.file.Path, Map, int)}; with {@code hold}, the child also keeps
-   * pmfx's ends of its pipes and {@code ownChannel} (pmfx's end of its channel, when not negative)
-   * open, as {@link HeldEnds} places them and names them in its environment, so that it outlives
-   * pmfx.
+   * environment}; {@code channel}, when not negative, is the child's descriptor 3. With {@code
+   * hold}, the child also keeps pmfx's ends of its pipes and {@code ownChannel} (pmfx's end of its
+   * channel, when not negative) open, as {@link HeldEnds} places them and names them in its
+   * environment, so that it outlives pmfx.
    */
   static SpawnedProcess start(
       List<String> command,

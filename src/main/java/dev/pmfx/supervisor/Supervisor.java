@@ -281,7 +281,7 @@ public final class Supervisor implements Engine {
           said.add(w.label() + " (pid " + w.pid().getAsLong() + ") not adopted: " + e.getMessage());
           // Still running, it would serve beside the worker started in its place: it stops first.
           ProcessHandle.of(w.pid().getAsLong())
-              .filter(p -> startedAt(p, w.startedAt().get()))
+              .filter(p -> dev.pmfx.posix.ProcFs.startedAt(p, w.startedAt().get()))
               .ifPresent(
                   p ->
                       stops.add(
@@ -352,15 +352,6 @@ public final class Supervisor implements Engine {
           routing.dropUnusedPorts();
           return CompletableFuture.completedFuture(new Adopted(pids, placed, said));
         });
-  }
-
-  /** Whether the process started at {@code recorded}, as far as start times tell. */
-  private static boolean startedAt(ProcessHandle process, java.time.Instant recorded) {
-    return process
-        .info()
-        .startInstant()
-        .map(t -> Duration.between(t, recorded).abs().compareTo(Adoption.SAME_START) < 0)
-        .orElse(false);
   }
 
   private CompletableFuture<CommandResult> startTarget(Target target) {

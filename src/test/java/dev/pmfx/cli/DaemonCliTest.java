@@ -557,7 +557,7 @@ class DaemonCliTest {
     awaitOnline("ticker", 1);
     WorkerStatus restarted = workers("ticker").getFirst();
     assertEquals(2, restarted.restarts());
-    if (linuxAtLeast(6, 15)) {
+    if (dev.pmfx.posix.Libc.EXIT_INFO) {
       // not this daemon's child: Linux tells its exit status once init reaped it
       assertTrue(restarted.lastExitCode().isPresent(), restarted.toString());
     }
@@ -661,19 +661,6 @@ class DaemonCliTest {
     assertEquals(1, pmfx.processesWith("reuses-fds.sh").size(), "never two of it");
     String log = Files.readString(Daemons.log(pmfx.home));
     assertTrue(log.contains("is no longer the one pmfx left there"), log);
-  }
-
-  /** Whether this is Linux {@code major.minor} or later. */
-  private static boolean linuxAtLeast(int major, int minor) {
-    java.util.regex.Matcher version =
-        java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)")
-            .matcher(System.getProperty("os.version"));
-    if (!System.getProperty("os.name").equals("Linux") || !version.find()) {
-      return false;
-    }
-    int a = Integer.parseInt(version.group(1));
-    int b = Integer.parseInt(version.group(2));
-    return a > major || (a == major && b >= minor);
   }
 
   @Test
