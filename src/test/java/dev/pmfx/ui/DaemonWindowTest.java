@@ -91,8 +91,7 @@ class DaemonWindowTest {
   }
 
   private static void waitFor(Callable<Boolean> condition) throws Exception {
-    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
-    WaitForAsyncUtils.waitForFxEvents();
+    OnFx.waitFor(condition);
   }
 
   private Path sleepers() throws Exception {

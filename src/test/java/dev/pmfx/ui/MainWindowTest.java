@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -73,9 +72,8 @@ class MainWindowTest {
     }
   }
 
-  private void waitFor(Callable<Boolean> condition) throws Exception {
-    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
-    WaitForAsyncUtils.waitForFxEvents();
+  private static void waitFor(Callable<Boolean> condition) throws Exception {
+    OnFx.waitFor(condition);
   }
 
   private TreeTableView<Row> table(FxRobot robot) {
@@ -460,8 +458,8 @@ class MainWindowTest {
    * Runs a lookup on the FX thread: off it, a lookup walks a scene graph the live table is
    * changing.
    */
-  private static <T> T onFx(Callable<T> lookup) throws Exception {
-    return WaitForAsyncUtils.asyncFx(lookup).get(30, TimeUnit.SECONDS);
+  private static <T> T onFx(Callable<T> read) throws Exception {
+    return OnFx.read(read);
   }
 
   /** The pids the app's worker rows show. */

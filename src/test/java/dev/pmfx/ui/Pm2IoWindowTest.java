@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.XYChart;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** The window, headless, on a real engine, with an app that uses the real @pm2/io. */
 @ExtendWith(ApplicationExtension.class)
@@ -164,9 +162,8 @@ class Pm2IoWindowTest {
     }
   }
 
-  private void waitFor(Callable<Boolean> condition) throws Exception {
-    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
-    WaitForAsyncUtils.waitForFxEvents();
+  private static void waitFor(Callable<Boolean> condition) throws Exception {
+    OnFx.waitFor(condition);
   }
 
   @SuppressWarnings("unchecked")
@@ -191,6 +188,6 @@ class Pm2IoWindowTest {
 
   /** Runs on the FX thread: the live table and charts change there. */
   private static <T> T onFx(Callable<T> read) throws Exception {
-    return WaitForAsyncUtils.asyncFx(read).get(30, TimeUnit.SECONDS);
+    return OnFx.read(read);
   }
 }
