@@ -17,6 +17,7 @@ import java.util.OptionalLong;
  * @param lastExitCode the exit code of its last process, when one exited
  * @param lastSignal the signal that ended its last process, when one did
  * @param readyAt when its current process became online
+ * @param health what its health check last found; {@link Health#NONE} when its app has none
  */
 public record WorkerStatus(
     int id,
@@ -31,7 +32,8 @@ public record WorkerStatus(
     int restarts,
     OptionalInt lastExitCode,
     Optional<String> lastSignal,
-    Optional<Instant> readyAt) {
+    Optional<Instant> readyAt,
+    Health health) {
 
   /** How users name a worker, as PM2's logs do: {@code api-0}. The one place that rule lives. */
   public static String label(String app, int instance) {

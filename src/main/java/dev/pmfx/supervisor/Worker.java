@@ -2,6 +2,7 @@ package dev.pmfx.supervisor;
 
 import dev.pmfx.config.AppSpec;
 import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.Health;
 import dev.pmfx.engine.WorkerState;
 import dev.pmfx.engine.WorkerStatus;
 import java.time.Instant;
@@ -111,6 +112,12 @@ final class Worker {
     this.machine = MachineState.initial(spec, now, restarts);
   }
 
+  /**
+   * What its current process's health checks found; {@link Health#NONE} when its app has no check.
+   * Written on the loop by the health checks, reset when a process starts.
+   */
+  Health health = Health.NONE;
+
   /** The state users see. */
   WorkerState state() {
     return machine.coarse();
@@ -140,7 +147,8 @@ final class Worker {
         at.restarts(),
         at.lastExitCode(),
         at.lastSignal(),
-        state == WorkerState.ONLINE ? at.readyAt() : Optional.empty());
+        state == WorkerState.ONLINE ? at.readyAt() : Optional.empty(),
+        state.running() ? health : Health.NONE);
   }
 
   /** The id its processes get as {@code pm_id}: the one it will have once it replaced another. */

@@ -268,7 +268,8 @@ class MainWindowTest {
                   id,
                   java.util.OptionalInt.empty(),
                   Optional.empty(),
-                  Optional.empty()),
+                  Optional.empty(),
+                  dev.pmfx.engine.Health.NONE),
               "test"));
     }
     robot.interact(() -> viewModel.apply(new EngineBridge.Batch(null, events)));
@@ -660,7 +661,8 @@ class MainWindowTest {
                   0,
                   java.util.OptionalInt.empty(),
                   Optional.empty(),
-                  Optional.of(now)),
+                  Optional.of(now),
+                  dev.pmfx.engine.Health.NONE),
               "pid"));
     }
     for (int s = 1200; s > 0; s--) {

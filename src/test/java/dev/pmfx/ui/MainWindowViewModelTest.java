@@ -406,7 +406,8 @@ class MainWindowViewModelTest {
         0,
         OptionalInt.empty(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        dev.pmfx.engine.Health.NONE);
   }
 
   @Test
@@ -428,7 +429,8 @@ class MainWindowViewModelTest {
             0,
             OptionalInt.empty(),
             Optional.empty(),
-            Optional.of(Instant.EPOCH));
+            Optional.of(Instant.EPOCH),
+            dev.pmfx.engine.Health.NONE);
 
     viewModel.apply(
         new EngineBridge.Batch(
