@@ -125,7 +125,25 @@ public final class AppOption<T> {
   public static final AppOption<Map<String, String>> ENV =
       new AppOption<>("env", List.of(), OptionValues::env, Map.of(), null);
 
-  public static final AppOption<Boolean> WAIT_READY = bool("wait_ready", false, AppSpec::waitReady);
+  /** {@code "true"}, {@code "false"} or {@code "health"}; AppSpec keeps what it means. */
+  public static final AppOption<String> WAIT_READY =
+      new AppOption<>(
+          "wait_ready",
+          List.of(),
+          OptionValues::waitReady,
+          "false",
+          s ->
+              s.healthCheck().filter(HealthCheck::readiness).isPresent()
+                  ? "health (online once its health_check passes)"
+                  : String.valueOf(s.waitReady()));
+
+  public static final AppOption<HealthCheck> HEALTH_CHECK =
+      new AppOption<>(
+          "health_check",
+          List.of("healthcheck"),
+          OptionValues::healthCheck,
+          null,
+          s -> s.healthCheck().map(HealthCheck::words).orElse("none"));
   public static final AppOption<Duration> LISTEN_TIMEOUT =
       duration("listen_timeout", AppSpec.DEFAULT_LISTEN_TIMEOUT, millis(AppSpec::listenTimeout));
   public static final AppOption<KillSignal> KILL_SIGNAL =
@@ -310,6 +328,7 @@ public final class AppOption<T> {
           ENV,
           PORT,
           WAIT_READY,
+          HEALTH_CHECK,
           LISTEN_TIMEOUT,
           KILL_SIGNAL,
           KILL_TIMEOUT,

@@ -12,6 +12,7 @@ import static dev.pmfx.config.AppOption.ENV;
 import static dev.pmfx.config.AppOption.ERROR_FILE;
 import static dev.pmfx.config.AppOption.EXEC_MODE;
 import static dev.pmfx.config.AppOption.EXP_BACKOFF_RESTART_DELAY;
+import static dev.pmfx.config.AppOption.HEALTH_CHECK;
 import static dev.pmfx.config.AppOption.IGNORE_WATCH;
 import static dev.pmfx.config.AppOption.INCREMENT_VAR;
 import static dev.pmfx.config.AppOption.INSTANCES;
@@ -141,12 +142,24 @@ final class AppReader {
           values.label() + " has no 'script': pmfx needs to know what to run",
           "add the file or command to run, e.g. script: 'server.js'");
     }
+    if (given(WAIT_READY).filter("health"::equals).isPresent() && given(HEALTH_CHECK).isEmpty()) {
+      report.error(
+          member(WAIT_READY).map(x -> x.value().location()).orElse(object.location()),
+          path + ".wait_ready",
+          values.label() + ": wait_ready: 'health' waits for a health check, and the app has none",
+          member(HEALTH_CHECK).isPresent()
+              ? "its health_check above is not valid"
+              : "add one, e.g. health_check: { http: '/healthz' }, or use wait_ready: true");
+    }
     if (report.errorCount() > errorsBefore) {
       return Optional.empty();
     }
     AppSpec spec = spec(script.orElseThrow());
     checkScriptExists(spec);
     checkClusterPort(spec);
+    if (!checkHealthPort(spec)) {
+      return Optional.empty();
+    }
     return Optional.of(spec);
   }
 
@@ -172,7 +185,7 @@ final class AppReader {
         execMode,
         withPort(value(ENV)),
         envByName,
-        value(WAIT_READY),
+        value(WAIT_READY).equals("true"),
         value(LISTEN_TIMEOUT),
         value(KILL_TIMEOUT),
         value(KILL_SIGNAL),
@@ -210,7 +223,8 @@ final class AppReader {
             given(AppOption.LOG_ROTATE_INTERVAL),
             value(AppOption.LOG_TYPE),
             value(AppOption.DISABLE_LOGS),
-            given(LOG_FILE).filter(String::isEmpty).isPresent()));
+            given(LOG_FILE).filter(String::isEmpty).isPresent()),
+        given(HEALTH_CHECK).map(c -> c.withReadiness(value(WAIT_READY).equals("health"))));
   }
 
   /** {@code env} with {@code port}, when set, as its PORT, as PM2 applies it. */
@@ -312,6 +326,32 @@ final class AppReader {
               + " tells it: set env.PORT (each worker then gets a private PORT of its own)",
           "");
     }
+  }
+
+  /**
+   * An HTTP health check of a fork-mode app asks the worker's PORT: the app must name one, or the
+   * check its own.
+   */
+  private boolean checkHealthPort(AppSpec spec) {
+    HealthCheck check = spec.healthCheck().orElse(null);
+    if (check == null
+        || check.path().isEmpty()
+        || check.port().isPresent()
+        || spec.execMode() == ExecMode.CLUSTER
+        || spec.env().containsKey("PORT")
+        || spec.envByName().values().stream().anyMatch(e -> e.containsKey("PORT"))) {
+      return true;
+    }
+    report.error(
+        member(HEALTH_CHECK).map(x -> x.value().location()).orElse(object.location()),
+        path + ".health_check.http",
+        values.label()
+            + ": health_check.http has no port to ask: the app sets no env.PORT (or port), and"
+            + " the check names none",
+        "set env.PORT, or health_check: { http: { path: '"
+            + check.path().get()
+            + "', port: 3000 } }");
+    return false;
   }
 
   private void checkScriptExists(AppSpec spec) {

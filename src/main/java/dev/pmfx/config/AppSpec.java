@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param watch paths to watch, relative to {@link #cwd}; empty when watching is off
  * @param location where the app's object starts in its file
  * @param logs rotation and the form of its log files, beyond their paths
+ * @param healthCheck {@code health_check}: how each worker is asked whether it is well; empty: it
+ *     is not asked
  */
 public record AppSpec(
     String name,
@@ -67,7 +69,8 @@ public record AppSpec(
     Duration drainTimeout,
     Duration queueTimeout,
     Location location,
-    LogOptions logs) {
+    LogOptions logs,
+    Optional<HealthCheck> healthCheck) {
 
   /**
    * Workers one app may have at most, in its file and by scaling: more on one machine is a typo,
@@ -104,6 +107,7 @@ public record AppSpec(
     balancer = balancer == null ? Optional.empty() : balancer;
     balancerStrategy = balancerStrategy == null ? BalancerStrategy.ROUND_ROBIN : balancerStrategy;
     logs = logs == null ? LogOptions.NONE : logs;
+    healthCheck = healthCheck == null ? Optional.empty() : healthCheck;
   }
 
   /**
@@ -166,6 +170,11 @@ public record AppSpec(
         : "not a Node app: pmfx routes each request to the workers' private ports";
   }
 
+  /** {@code wait_ready: 'health'}: a worker is online once its health check passes. */
+  public boolean readyOnHealth() {
+    return healthCheck.filter(HealthCheck::readiness).isPresent();
+  }
+
   /** The same app with {@code count} workers, as {@code scale} leaves it. */
   public AppSpec withInstances(int count) {
     return new AppSpec(
@@ -211,7 +220,8 @@ public record AppSpec(
         drainTimeout,
         queueTimeout,
         location,
-        logs);
+        logs,
+        healthCheck);
   }
 
   private static Map<String, String> ordered(Map<String, String> map) {

@@ -171,6 +171,128 @@ final class OptionValues {
     return Optional.of(codes);
   }
 
+  /** {@code wait_ready}: true (a ready message), false, or 'health' (a passing health_check). */
+  Optional<String> waitReady(Member m) {
+    return switch (m.value()) {
+      case BoolNode b -> Optional.of(String.valueOf(b.value()));
+      case TextNode t when t.value().strip().equals("health") -> Optional.of("health");
+      default -> {
+        mustBe(
+            m,
+            "true (online when the worker sends 'ready'), false, or 'health' (online once its"
+                + " health_check passes)");
+        yield Optional.empty();
+      }
+    };
+  }
+
+  /** {@code health_check}: an object with {@code http} or {@code exec}, and how often. */
+  Optional<HealthCheck> healthCheck(Member m) {
+    if (!(m.value() instanceof ObjectNode object)) {
+      mustBe(m, "an object such as { http: '/healthz' } or { exec: './check.sh', interval: '5s' }");
+      return Optional.empty();
+    }
+    Optional<String> httpPath = Optional.empty();
+    java.util.OptionalInt port = java.util.OptionalInt.empty();
+    java.util.OptionalInt expect = java.util.OptionalInt.empty();
+    Optional<String> exec = Optional.empty();
+    Duration interval = HealthCheck.DEFAULT_INTERVAL;
+    Duration timeout = HealthCheck.DEFAULT_TIMEOUT;
+    int failures = HealthCheck.DEFAULT_FAILURES;
+    Duration startPeriod = Duration.ZERO;
+    int errors = report.errorCount();
+    for (Member raw : object.members()) {
+      Member sub = new Member(m.key() + "." + raw.key(), raw.keyLocation(), raw.value());
+      switch (raw.key()) {
+        case "http" -> {
+          if (raw.value() instanceof ObjectNode http) {
+            for (Member rawPart : http.members()) {
+              Member part =
+                  new Member(
+                      sub.key() + "." + rawPart.key(), rawPart.keyLocation(), rawPart.value());
+              switch (rawPart.key()) {
+                case "path" -> httpPath = httpPath(part);
+                case "port" ->
+                    port =
+                        port(part)
+                            .map(java.util.OptionalInt::of)
+                            .orElse(java.util.OptionalInt.empty());
+                case "expect" -> {
+                  Optional<Integer> status = whole(part, 100).filter(n -> n <= 599);
+                  if (status.isEmpty() && part.value() instanceof NumberNode n && n.whole()) {
+                    mustBe(part, "an HTTP status from 100 to 599, such as 200");
+                  }
+                  expect =
+                      status.map(java.util.OptionalInt::of).orElse(java.util.OptionalInt.empty());
+                }
+                default ->
+                    report.unknownKey(
+                        rawPart,
+                        path + "." + sub.key() + ".",
+                        label + ": " + sub.key() + ": ",
+                        List.of("path", "port", "expect"));
+              }
+            }
+            if (httpPath.isEmpty()
+                && !http.members().stream().anyMatch(p -> p.key().equals("path"))) {
+              mustBe(sub, "a path such as '/healthz', or an object with one: { path: '/healthz' }");
+            }
+          } else {
+            httpPath = httpPath(sub);
+          }
+        }
+        case "exec" -> exec = nonEmptyText(sub);
+        case "interval" -> interval = duration(sub).orElse(interval);
+        case "timeout" -> timeout = duration(sub).orElse(timeout);
+        case "start_period" -> startPeriod = duration(sub).orElse(startPeriod);
+        case "failures" -> failures = whole(sub, 1).orElse(failures);
+        default ->
+            report.unknownKey(
+                raw,
+                path + "." + m.key() + ".",
+                label + ": " + m.key() + ": ",
+                List.of("http", "exec", "interval", "timeout", "failures", "start_period"));
+      }
+    }
+    boolean hasHttp = object.members().stream().anyMatch(x -> x.key().equals("http"));
+    boolean hasExec = object.members().stream().anyMatch(x -> x.key().equals("exec"));
+    if (hasHttp == hasExec) {
+      report.error(
+          m.value().location(),
+          path + "." + m.key(),
+          label
+              + ": "
+              + m.key()
+              + (hasHttp ? " has both 'http' and 'exec'" : " has neither 'http' nor 'exec'")
+              + ": it needs one",
+          "http: '/healthz' asks each worker over HTTP; exec: './check.sh' runs a command");
+      return Optional.empty();
+    }
+    if (interval.isZero() || timeout.isZero()) {
+      report.error(
+          m.value().location(),
+          path + "." + m.key(),
+          label + ": " + m.key() + "'s interval and timeout must be more than 0",
+          "");
+      return Optional.empty();
+    }
+    if (report.errorCount() > errors) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new HealthCheck(
+            httpPath, port, expect, exec, interval, timeout, failures, startPeriod, false));
+  }
+
+  private Optional<String> httpPath(Member m) {
+    Optional<String> text = text(m);
+    if (text.isPresent() && !text.get().startsWith("/")) {
+      mustBe(m, "a path that starts with '/', such as '/healthz'");
+      return Optional.empty();
+    }
+    return text;
+  }
+
   /** A list of strings, or one string that stands for a list of one. */
   Optional<List<String>> textList(Member m) {
     if (m.value() instanceof TextNode t) {

@@ -15,7 +15,8 @@ import java.time.Instant;
   @JsonSubTypes.Type(EngineEvent.WorkerRemoved.class),
   @JsonSubTypes.Type(EngineEvent.AppUpdated.class),
   @JsonSubTypes.Type(EngineEvent.RolloutChanged.class),
-  @JsonSubTypes.Type(EngineEvent.RolloutStep.class)
+  @JsonSubTypes.Type(EngineEvent.RolloutStep.class),
+  @JsonSubTypes.Type(EngineEvent.HealthChecked.class)
 })
 public sealed interface EngineEvent {
 
@@ -28,6 +29,14 @@ public sealed interface EngineEvent {
    */
   record WorkerChanged(Instant at, WorkerState from, WorkerStatus worker, String reason)
       implements EngineEvent {}
+
+  /**
+   * A worker's health check ended with news: its health changed, or one more check failed. Checks
+   * that pass again and again say nothing more.
+   *
+   * @param from its health before; {@code worker.health()} is after
+   */
+  record HealthChecked(Instant at, Health.State from, WorkerStatus worker) implements EngineEvent {}
 
   /** One line a worker wrote, without its line ending. */
   record LogLine(Instant at, int workerId, String app, int instance, Stream stream, String text)

@@ -42,8 +42,10 @@ final class EffectRunner {
     /** The worker leaves its app. */
     void remove(Worker w, String why);
 
-    /** max_memory_restart: replace the worker as a reload would, or restart it. */
-    void replaceOverMemory(Worker w, String why);
+    /**
+     * Over max_memory_restart or unhealthy: replace the worker as a reload would, or restart it.
+     */
+    void replaceUnwell(Worker w, String why);
 
     /** Whether pmfx is closing: nothing starts then. */
     boolean closing();
@@ -182,7 +184,7 @@ final class EffectRunner {
         }
       }
       case MachineEffect.Remove remove -> host.remove(w, remove.why());
-      case MachineEffect.ReplaceOverMemory replace -> host.replaceOverMemory(w, replace.why());
+      case MachineEffect.ReplaceUnwell replace -> host.replaceUnwell(w, replace.why());
     }
   }
 
@@ -444,7 +446,8 @@ final class EffectRunner {
                       () -> {
                         if (generation != w.generation()
                             || w.state() != WorkerState.WAITING_READY
-                            || w.spec.waitReady()) {
+                            || w.spec.waitReady()
+                            || w.spec.readyOnHealth()) {
                           return;
                         }
                         if (listening) {

@@ -72,6 +72,9 @@ sealed interface MachineEffect {
   /** It leaves its app. */
   record Remove(String why) implements MachineEffect {}
 
-  /** max_memory_restart: replace it as a reload would (cluster) or restart it (fork). */
-  record ReplaceOverMemory(String why) implements MachineEffect {}
+  /**
+   * Over max_memory_restart, or failing its health check: replace it as a reload would (cluster) or
+   * restart it (fork).
+   */
+  record ReplaceUnwell(String why) implements MachineEffect {}
 }

@@ -27,7 +27,10 @@ sealed interface MachineEvent {
   /** Asked to count its restarts from 0 again ({@code pmfx reset}); its phase stays. */
   record ResetCounters() implements MachineEvent {}
 
-  /** Its replacement for max_memory_restart failed: the next sample may try again. */
+  /**
+   * Its replacement for max_memory_restart or a failed health check failed: the next sample or
+   * check may try again.
+   */
   record ReplacementFailed() implements MachineEvent {}
 
   /** An event about one process of the worker, stale once another process has started. */
@@ -78,6 +81,19 @@ sealed interface MachineEvent {
 
   /** A sample found it over max_memory_restart. */
   record OverMemory(int generation, long bytes) implements OfProcess {}
+
+  /**
+   * Its health check passed: with {@code wait_ready: 'health'}, it is ready.
+   *
+   * @param detail what the check found, "HTTP 200 from /healthz"
+   */
+  record Healthy(int generation, String detail) implements OfProcess {}
+
+  /**
+   * Its health check failed {@code failures} times in a row; {@code why} says so, naming what the
+   * last check found.
+   */
+  record Unhealthy(int generation, String why) implements OfProcess {}
 
   /** A timer, or the end of something a phase started: stale once that phase is left. */
   sealed interface Timed extends OfProcess {

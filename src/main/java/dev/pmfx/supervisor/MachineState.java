@@ -15,7 +15,8 @@ import java.util.OptionalInt;
  * @param why the reason of the last change users saw
  * @param late online because listen_timeout ran out, not because it said so
  * @param trial started beside workers that keep serving until it is ready
- * @param memoryNoted over max_memory_restart, and already being replaced for it
+ * @param replacementAsked over max_memory_restart or failing its health check, and already being
+ *     replaced for it
  * @param address where a cluster worker listens, in words; empty in fork mode
  * @param channel whether its process has an IPC channel, which a shutdown message can take
  */
@@ -30,7 +31,7 @@ record MachineState(
     Optional<Instant> readyAt,
     boolean late,
     boolean trial,
-    boolean memoryNoted,
+    boolean replacementAsked,
     int restarts,
     int unstableRestarts,
     Duration backoff,
@@ -78,7 +79,7 @@ record MachineState(
     Optional<Instant> readyAt;
     boolean late;
     boolean trial;
-    boolean memoryNoted;
+    boolean replacementAsked;
     int restarts;
     int unstableRestarts;
     Duration backoff;
@@ -98,7 +99,7 @@ record MachineState(
       readyAt = s.readyAt();
       late = s.late();
       trial = s.trial();
-      memoryNoted = s.memoryNoted();
+      replacementAsked = s.replacementAsked();
       restarts = s.restarts();
       unstableRestarts = s.unstableRestarts();
       backoff = s.backoff();
@@ -120,7 +121,7 @@ record MachineState(
           readyAt,
           late,
           trial,
-          memoryNoted,
+          replacementAsked,
           restarts,
           unstableRestarts,
           backoff,

@@ -3,6 +3,7 @@ package dev.pmfx.supervisor;
 import dev.pmfx.supervisor.MachineEvent.Adopted;
 import dev.pmfx.supervisor.MachineEvent.Drained;
 import dev.pmfx.supervisor.MachineEvent.Exited;
+import dev.pmfx.supervisor.MachineEvent.Healthy;
 import dev.pmfx.supervisor.MachineEvent.KillTimeout;
 import dev.pmfx.supervisor.MachineEvent.ListenTimeout;
 import dev.pmfx.supervisor.MachineEvent.Listening;
@@ -18,6 +19,7 @@ import dev.pmfx.supervisor.MachineEvent.SpawnRefused;
 import dev.pmfx.supervisor.MachineEvent.Spawned;
 import dev.pmfx.supervisor.MachineEvent.Start;
 import dev.pmfx.supervisor.MachineEvent.Stop;
+import dev.pmfx.supervisor.MachineEvent.Unhealthy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,8 +62,12 @@ final class MachineTable {
     rows.add(new Row(Phase.LAUNCHING, SpawnRefused.class, Phase.STOPPED, "pmfx is closing"));
     for (Phase waiting : List.of(Phase.STARTING, Phase.TRIAL, Phase.TRIAL_PROBE)) {
       rows.add(new Row(waiting, Ready.class, Phase.ONLINE, "it said ready"));
+      rows.add(new Row(waiting, Ready.class, waiting, "")); // wait_ready: health
       rows.add(new Row(waiting, Listening.class, Phase.ONLINE, "it listens (no wait_ready)"));
       rows.add(new Row(waiting, Listening.class, waiting, ""));
+      rows.add(
+          new Row(waiting, Healthy.class, Phase.ONLINE, "its check passed (wait_ready: health)"));
+      rows.add(new Row(waiting, Healthy.class, waiting, ""));
       rows.add(new Row(waiting, Stop.class, Phase.STOP_SIGNAL, "asked to stop"));
       rows.add(new Row(waiting, Restart.class, Phase.STOP_SIGNAL, "asked to restart"));
     }
@@ -76,6 +82,7 @@ final class MachineTable {
     rows.add(new Row(Phase.ONLINE, Ready.class, Phase.ONLINE, ""));
     rows.add(new Row(Phase.ONLINE, Listening.class, Phase.ONLINE, "its port may be news"));
     rows.add(new Row(Phase.ONLINE, OverMemory.class, Phase.ONLINE, "over max_memory_restart"));
+    rows.add(new Row(Phase.ONLINE, Unhealthy.class, Phase.ONLINE, "failed its health check"));
     rows.add(new Row(Phase.ONLINE, ReplacementFailed.class, Phase.ONLINE, "the next sample acts"));
     rows.add(new Row(Phase.ONLINE, Stop.class, Phase.STOP_DRAIN, "in a balancer's rotation"));
     rows.add(new Row(Phase.ONLINE, Stop.class, Phase.STOP_SIGNAL, "not in a rotation"));
@@ -102,8 +109,18 @@ final class MachineTable {
     // Messages that may arrive in any phase after the one they mean something in.
     for (Phase any : Phase.values()) {
       for (Class<? extends MachineEvent> late :
-          List.of(Ready.class, OverMemory.class, ReplacementFailed.class, Listening.class)) {
-        boolean aboutItsProcess = late == Ready.class || late == Listening.class;
+          List.of(
+              Ready.class,
+              OverMemory.class,
+              ReplacementFailed.class,
+              Listening.class,
+              Healthy.class,
+              Unhealthy.class)) {
+        boolean aboutItsProcess =
+            late == Ready.class
+                || late == Listening.class
+                || late == Healthy.class
+                || late == Unhealthy.class;
         if (!(any == Phase.LAUNCHING && aboutItsProcess)
             && rows.stream().noneMatch(r -> r.from() == any && r.on() == late)) {
           rows.add(new Row(any, late, any, ""));

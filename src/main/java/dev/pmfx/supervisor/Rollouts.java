@@ -114,7 +114,7 @@ final class Rollouts {
         w.rollout = null;
         w.stepsStarted.clear();
       }
-      if (failure != null && w.machine.memoryNoted()) {
+      if (failure != null && w.machine.replacementAsked()) {
         runner.feed(w, new MachineEvent.ReplacementFailed()); // the next sample tries again
       }
     }
@@ -459,10 +459,10 @@ final class Rollouts {
   }
 
   /**
-   * max_memory_restart: a worker over its limit is replaced as a reload replaces it (cluster mode:
-   * a new one first, then this one drained) or restarted gracefully (fork mode).
+   * A worker over max_memory_restart, or failing its health check, is replaced as a reload replaces
+   * it (cluster mode: a new one first, then this one drained) or restarted gracefully (fork mode).
    */
-  void replaceOverMemory(App entry, Worker w, String why) {
+  void replaceUnwell(App entry, Worker w, String why) {
     if (w.spec.execMode() == ExecMode.CLUSTER) {
       enqueue(Rollout.unbidden(nextRolloutId++, entry, Set.of(w.id), why));
     } else {

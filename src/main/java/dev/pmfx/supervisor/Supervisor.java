@@ -46,6 +46,7 @@ public final class Supervisor implements Engine {
   private final EffectRunner runner;
   private final Rollouts rollouts;
   private final DirectCommands direct;
+  private final HealthChecks health;
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
   private volatile boolean closed;
 
@@ -126,10 +127,10 @@ public final class Supervisor implements Engine {
               }
 
               @Override
-              public void replaceOverMemory(Worker w, String why) {
+              public void replaceUnwell(Worker w, String why) {
                 App entry = apps.get(w.spec.name());
                 if (entry != null) {
-                  rollouts.replaceOverMemory(entry, w, why);
+                  rollouts.replaceUnwell(entry, w, why);
                 }
               }
 
@@ -140,10 +141,12 @@ public final class Supervisor implements Engine {
 
               @Override
               public void moved(Worker w, WorkerState to, String why, boolean late) {
+                health.moved(w, to);
                 rollouts.moved(w, to, why, late);
               }
             });
     rollouts = new Rollouts(loop, events, steps, runner, routing, specs, apps, () -> closed);
+    health = new HealthChecks(loop, events, (w, event) -> runner.feed(w, event));
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -564,6 +567,7 @@ public final class Supervisor implements Engine {
     }
     closed = true;
     sampling.close();
+    health.close();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {

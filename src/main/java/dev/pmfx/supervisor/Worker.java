@@ -118,6 +118,11 @@ final class Worker {
    */
   Health health = Health.NONE;
 
+  /** The generation whose health checks run; when they began (for start_period). Loop only. */
+  int healthGeneration = -1;
+
+  Instant healthSince = Instant.EPOCH;
+
   /** The state users see. */
   WorkerState state() {
     return machine.coarse();

@@ -19,7 +19,7 @@ import dev.pmfx.supervisor.MachineEffect.Probe;
 import dev.pmfx.supervisor.MachineEffect.Publish;
 import dev.pmfx.supervisor.MachineEffect.Release;
 import dev.pmfx.supervisor.MachineEffect.Remove;
-import dev.pmfx.supervisor.MachineEffect.ReplaceOverMemory;
+import dev.pmfx.supervisor.MachineEffect.ReplaceUnwell;
 import dev.pmfx.supervisor.MachineEffect.Route;
 import dev.pmfx.supervisor.MachineEffect.SendStop;
 import dev.pmfx.supervisor.MachineEffect.Spawn;
@@ -167,7 +167,7 @@ final class WorkerMachine {
         case Start start -> onStart(start);
         case Restart restart -> onRestart(restart);
         case Stop stop -> onStop(stop);
-        case ReplacementFailed failed -> memoryNoted = false;
+        case ReplacementFailed failed -> replacementAsked = false;
         case ResetCounters reset -> {
           restarts = 0;
           unstableRestarts = 0;
@@ -187,7 +187,7 @@ final class WorkerMachine {
         case SpawnFailed failed -> rest(Phase.ERRORED, failed.why());
         case SpawnRefused refused -> rest(Phase.STOPPED, refused.why());
         case Ready ready -> {
-          if (phase != Phase.ONLINE && waiting()) {
+          if (phase != Phase.ONLINE && waiting() && !spec.readyOnHealth()) {
             online("ready", false);
           }
         }
@@ -207,6 +207,17 @@ final class WorkerMachine {
         }
         case Exited exited -> onExited(exited);
         case OverMemory over -> onOverMemory(over);
+        case MachineEvent.Healthy healthy -> {
+          if (waiting() && spec.readyOnHealth()) {
+            online("its health check passed: " + healthy.detail(), false);
+          }
+        }
+        case MachineEvent.Unhealthy unhealthy -> {
+          if (phase == Phase.ONLINE && !replacementAsked) {
+            replacementAsked = true;
+            effect(new ReplaceUnwell(unhealthy.why()));
+          }
+        }
         case Drained drained -> {
           effect(
               new EndStep(
@@ -259,7 +270,7 @@ final class WorkerMachine {
       readyAt = Optional.empty();
       late = false;
       trial = onTrial;
-      memoryNoted = false;
+      replacementAsked = false;
       effect(new BeginStep(Step.START, Optional.empty(), reason));
       move(Phase.LAUNCHING, reason);
       effect(new Spawn(generation, spec));
@@ -360,7 +371,8 @@ final class WorkerMachine {
       address = spawned.address();
       channel = spawned.channel();
       String pid = "pid " + spawned.pid();
-      boolean waits = spec.waitReady() || address.isPresent();
+      boolean onHealth = spec.readyOnHealth();
+      boolean waits = spec.waitReady() || onHealth || address.isPresent();
       effect(new EndStep(Step.START, Status.DONE, pid));
       effect(
           new BeginStep(
@@ -370,7 +382,9 @@ final class WorkerMachine {
                   ? "online when started (no wait_ready)"
                   : spec.waitReady()
                       ? "waiting for its ready signal"
-                      : "waiting until it listens on " + address.get()));
+                      : onHealth
+                          ? "waiting for its health check to pass"
+                          : "waiting until it listens on " + address.get()));
       if (!waits) {
         online(pid, false);
       } else {
@@ -379,9 +393,11 @@ final class WorkerMachine {
             pid
                 + (spec.waitReady()
                     ? ", waiting for its ready signal"
-                    : ", waiting until it listens on " + address.get()));
+                    : onHealth
+                        ? ", waiting for its health check to pass"
+                        : ", waiting until it listens on " + address.get()));
         effect(new ArmTimer(spec.listenTimeout(), new ListenTimeout(generation)));
-        if (!spec.waitReady() && !spawned.reportsListening()) {
+        if (!spec.waitReady() && !onHealth && !spawned.reportsListening()) {
           effect(new PollListening(generation));
         }
       }
@@ -399,7 +415,7 @@ final class WorkerMachine {
     private void onListening(Listening listening) {
       if (phase == Phase.ONLINE) {
         effect(new Route()); // the port it reported may be news to the balancer
-      } else if (waiting() && !spec.waitReady()) {
+      } else if (waiting() && !spec.waitReady() && !spec.readyOnHealth()) {
         online(
             "listening on "
                 + address.orElse("?")
@@ -415,7 +431,12 @@ final class WorkerMachine {
         return;
       }
       // PM2 counts an expired listen_timeout as ready; pmfx says that it did so.
-      online("no ready signal within " + listenTimeoutWords() + "; online anyway", true);
+      online(
+          (spec.readyOnHealth() ? "its health check did not pass" : "no ready signal")
+              + " within "
+              + listenTimeoutWords()
+              + "; online anyway",
+          true);
     }
 
     private String listenTimeoutWords() {
@@ -479,15 +500,15 @@ final class WorkerMachine {
 
     private void onOverMemory(OverMemory over) {
       if (phase != Phase.ONLINE
-          || memoryNoted
+          || replacementAsked
           || spec.maxMemoryRestart().isEmpty()
           || readyAt.isEmpty()
           || Duration.between(readyAt.get(), now).compareTo(MEMORY_GRACE) < 0) {
         return;
       }
-      memoryNoted = true;
+      replacementAsked = true;
       effect(
-          new ReplaceOverMemory(
+          new ReplaceUnwell(
               "max_memory_restart: "
                   + ByteSize.human(over.bytes())
                   + " over "

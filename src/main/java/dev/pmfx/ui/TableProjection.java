@@ -200,6 +200,7 @@ final class TableProjection {
                 .filter(r -> r.id() == step.rollout())
                 .ifPresent(r -> r.step(step));
         case EngineEvent.LogLine line -> logged(line, lines);
+        case EngineEvent.HealthChecked checked -> checked(checked);
       }
     }
     lines.forEach(Row::addLogs);
@@ -384,6 +385,33 @@ final class TableProjection {
               }
             });
     return source;
+  }
+
+  /** A worker's health changed, or a check failed: its row, and the Events tab. */
+  private void checked(EngineEvent.HealthChecked checked) {
+    WorkerStatus worker = checked.worker();
+    AppItem app = item(worker.name()).orElse(null);
+    WorkerItem row = app == null ? null : app.worker(worker.id());
+    if (row == null) {
+      return;
+    }
+    row.statusProperty().set(worker);
+    dev.pmfx.engine.Health health = worker.health();
+    HistoryEntry entry =
+        new HistoryEntry(
+            checked.at(),
+            worker.label(),
+            "health: " + checked.from().label(),
+            "health: " + health.state().label(),
+            (health.failures() > 0
+                    ? (health.failures() == 1
+                            ? "check failed"
+                            : health.failures() + " checks failed in a row")
+                        + ": "
+                    : "")
+                + health.detail());
+    app.addHistory(entry);
+    row.addHistory(entry);
   }
 
   private void changed(EngineEvent.WorkerChanged changed) {

@@ -58,7 +58,7 @@ class EffectRunnerTest {
               }
 
               @Override
-              public void replaceOverMemory(Worker w, String why) {}
+              public void replaceUnwell(Worker w, String why) {}
 
               @Override
               public void moved(Worker w, WorkerState to, String why, boolean late) {}

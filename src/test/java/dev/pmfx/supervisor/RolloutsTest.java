@@ -53,7 +53,7 @@ class RolloutsTest {
               }
 
               @Override
-              public void replaceOverMemory(Worker w, String why) {}
+              public void replaceUnwell(Worker w, String why) {}
 
               @Override
               public void moved(Worker w, WorkerState to, String why, boolean late) {

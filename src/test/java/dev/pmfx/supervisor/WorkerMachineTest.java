@@ -22,7 +22,7 @@ import dev.pmfx.supervisor.MachineEffect.Probe;
 import dev.pmfx.supervisor.MachineEffect.Publish;
 import dev.pmfx.supervisor.MachineEffect.Release;
 import dev.pmfx.supervisor.MachineEffect.Remove;
-import dev.pmfx.supervisor.MachineEffect.ReplaceOverMemory;
+import dev.pmfx.supervisor.MachineEffect.ReplaceUnwell;
 import dev.pmfx.supervisor.MachineEffect.Route;
 import dev.pmfx.supervisor.MachineEffect.SendStop;
 import dev.pmfx.supervisor.MachineEffect.Spawn;
@@ -639,7 +639,7 @@ class WorkerMachineTest {
     w.after(Duration.ofSeconds(1)).on(new OverMemory(1, 200L << 20));
     assertEquals(List.of(), w.effects, "within its grace");
     w.after(WorkerMachine.MEMORY_GRACE).on(new OverMemory(1, 200L << 20));
-    assertTrue(w.effect(ReplaceOverMemory.class).why().startsWith("max_memory_restart: 200"));
+    assertTrue(w.effect(ReplaceUnwell.class).why().startsWith("max_memory_restart: 200"));
     w.on(new OverMemory(1, 300L << 20));
     assertEquals(List.of(), w.effects, "once");
   }
@@ -648,9 +648,50 @@ class WorkerMachineTest {
   void aFailedReplacementLetsTheNextSampleTryAgain() throws Exception {
     Worker w = online("max_memory_restart: 100M").after(Duration.ofMinutes(1));
     w.on(new OverMemory(1, 200L << 20)).on(new ReplacementFailed());
-    assertFalse(w.state.memoryNoted());
+    assertFalse(w.state.replacementAsked());
     w.on(new OverMemory(1, 200L << 20));
-    assertTrue(w.has(ReplaceOverMemory.class));
+    assertTrue(w.has(ReplaceUnwell.class));
+  }
+
+  // ---------------------------------------------------------------- health
+
+  private static final String HEALTH = "health_check: { http: /healthz }";
+
+  @Test
+  void anUnhealthyWorkerIsReplacedOnceUntilTheReplacementFails() throws Exception {
+    Worker w = online(HEALTH);
+    w.on(new MachineEvent.Unhealthy(1, "health check failed: HTTP 500 from /healthz"));
+    assertEquals(
+        "health check failed: HTTP 500 from /healthz", w.effect(ReplaceUnwell.class).why());
+    assertEquals(Phase.ONLINE, w.phase(), "it serves until its replacement does");
+    w.on(new MachineEvent.Unhealthy(1, "health check failed: HTTP 500 from /healthz"));
+    assertEquals(List.of(), w.effects, "once");
+    w.on(new ReplacementFailed()).on(new MachineEvent.Unhealthy(1, "again"));
+    assertEquals("again", w.effect(ReplaceUnwell.class).why());
+  }
+
+  @Test
+  void waitReadyHealthWaitsForAPassingCheckInEveryWaitingPhase() throws Exception {
+    String options = HEALTH + "\nwait_ready: health";
+    Worker starting = new Worker(app(options)).start().spawned();
+    assertEquals(Phase.STARTING, starting.phase());
+    assertTrue(starting.said().endsWith("waiting for its health check to pass"), starting.said());
+    starting.on(new Listening(1, 0)).on(new Ready(1));
+    assertEquals(Phase.STARTING, starting.phase(), "neither listening nor 'ready' is enough");
+    starting.on(new MachineEvent.Healthy(1, "HTTP 200 from /healthz"));
+    assertEquals(Phase.ONLINE, starting.phase());
+    assertEquals("its health check passed: HTTP 200 from /healthz", starting.said());
+
+    Worker trial = trial(options, true).on(new MachineEvent.Healthy(1, "HTTP 204 from /healthz"));
+    assertEquals(Phase.ONLINE, trial.phase());
+    Worker probing = trial(options, true).on(new ListenTimeout(1));
+    assertEquals(Phase.TRIAL_PROBE, probing.phase());
+    probing.on(new MachineEvent.Healthy(1, "HTTP 200 from /healthz"));
+    assertEquals(Phase.ONLINE, probing.phase());
+
+    Worker plain = new Worker(app(HEALTH)).start().spawnedInCluster(false);
+    plain.on(new MachineEvent.Healthy(1, "HTTP 200 from /healthz"));
+    assertEquals(Phase.STARTING, plain.phase(), "without wait_ready: health, a pass is no ready");
   }
 
   @Test

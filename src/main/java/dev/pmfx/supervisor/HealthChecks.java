@@ -1,0 +1,327 @@
+package dev.pmfx.supervisor;
+
+import dev.pmfx.config.ExecMode;
+import dev.pmfx.config.HealthCheck;
+import dev.pmfx.engine.EngineEvent;
+import dev.pmfx.engine.Health;
+import dev.pmfx.engine.WorkerState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code health_check}: asks each running worker of an app that has one whether it is well, one
+ * check at a time per worker, off the loop, and acts on the answers on it. A worker that fails its
+ * app's {@code failures} checks in a row while online is fed {@link MachineEvent.Unhealthy}, which
+ * its machine turns into a replacement (cluster mode) or a graceful restart (fork mode); a pass
+ * while it waits to be ready with {@code wait_ready: 'health'} is {@link MachineEvent.Healthy}.
+ * Health is news to listeners ({@link EngineEvent.HealthChecked}) when it changes or a failure is
+ * counted.
+ */
+final class HealthChecks {
+
+  /** The first check of a process, soon after it starts. */
+  static final Duration FIRST = Duration.ofMillis(250);
+
+  /** What the last line of a command's output may hold, in an event. */
+  private static final int OUTPUT_LIMIT = 200;
+
+  /** What one check found. */
+  record Result(boolean passed, String detail) {}
+
+  private final Timers loop;
+  private final EventHub events;
+  private final BiConsumer<Worker, MachineEvent> feed;
+  private volatile boolean closed;
+
+  /**
+   * @param feed hands an event to a worker's machine, on the loop
+   */
+  HealthChecks(Timers loop, EventHub events, BiConsumer<Worker, MachineEvent> feed) {
+    this.loop = loop;
+    this.events = events;
+    this.feed = feed;
+  }
+
+  /** The worker moved to {@code to}: a process that has not been checked yet starts its checks. */
+  void moved(Worker w, WorkerState to) {
+    if ((to != WorkerState.WAITING_READY && to != WorkerState.ONLINE)
+        || w.healthGeneration == w.generation()) {
+      return;
+    }
+    w.healthGeneration = w.generation();
+    if (w.spec.healthCheck().isEmpty()) {
+      w.health = Health.NONE;
+      return;
+    }
+    w.health = Health.STARTING;
+    w.healthSince = loop.now();
+    int generation = w.generation();
+    loop.after(FIRST, () -> check(w, generation));
+  }
+
+  void close() {
+    closed = true;
+  }
+
+  /** On the loop: starts one check of the worker's current process, unless it is gone. */
+  private void check(Worker w, int generation) {
+    Optional<HealthCheck> check = w.spec.healthCheck();
+    if (closed || generation != w.generation() || !w.state().running() || check.isEmpty()) {
+      return;
+    }
+    HealthCheck c = check.get();
+    Optional<SocketAddress> address = address(w, c);
+    Map<String, String> environment = w.launchedWith == null ? Map.of() : w.launchedWith;
+    java.nio.file.Path cwd = w.spec.cwd();
+    Thread.startVirtualThread(
+        () -> {
+          Result result;
+          try {
+            result =
+                c.path().isPresent()
+                    ? address
+                        .map(a -> http(a, c))
+                        .orElseGet(
+                            () ->
+                                new Result(
+                                    false,
+                                    "no port to ask "
+                                        + c.path().get()
+                                        + " on: set health_check.http.port or env.PORT"))
+                    : exec(c, cwd, environment);
+          } catch (RuntimeException e) {
+            result = new Result(false, "the check failed: " + e);
+          }
+          Result found = result;
+          loop.post(() -> ended(w, generation, c, found));
+        });
+  }
+
+  /** On the loop: what the check found, acted on; and the next check. */
+  private void ended(Worker w, int generation, HealthCheck c, Result result) {
+    if (closed || generation != w.generation() || !w.state().running()) {
+      return;
+    }
+    Instant now = loop.now();
+    Health was = w.health;
+    Health next;
+    if (result.passed()) {
+      next = new Health(Health.State.HEALTHY, 0, Optional.of(now), result.detail());
+    } else if (was.state() == Health.State.STARTING
+        && now.isBefore(w.healthSince.plus(c.startPeriod()))) {
+      // start_period: it may fail while it starts, uncounted
+      next = new Health(Health.State.STARTING, 0, Optional.of(now), result.detail());
+    } else {
+      int failures = was.failures() + 1;
+      next =
+          new Health(
+              failures >= c.failures() ? Health.State.UNHEALTHY : was.state(),
+              failures,
+              Optional.of(now),
+              result.detail());
+    }
+    w.health = next;
+    if (next.state() != was.state() || next.failures() != was.failures()) {
+      events.publish(new EngineEvent.HealthChecked(now, was.state(), w.status()));
+    }
+    if (result.passed()) {
+      feed.accept(w, new MachineEvent.Healthy(generation, result.detail()));
+    } else if (next.state() == Health.State.UNHEALTHY) {
+      feed.accept(
+          w, new MachineEvent.Unhealthy(generation, "health check failed: " + result.detail()));
+    }
+    if (generation == w.generation() && w.state().running()) {
+      Duration wait =
+          next.state() == Health.State.STARTING
+                  && c.interval().compareTo(HealthCheck.STARTING_INTERVAL) > 0
+              ? HealthCheck.STARTING_INTERVAL
+              : c.interval();
+      loop.after(wait, () -> check(w, generation));
+    }
+  }
+
+  /**
+   * Where an HTTP check asks: the port it names, else the worker's own (its private address in
+   * cluster mode, its PORT in fork mode).
+   */
+  private static Optional<SocketAddress> address(Worker w, HealthCheck c) {
+    if (c.port().isPresent()) {
+      return Optional.of(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), c.port().getAsInt()));
+    }
+    if (w.spec.execMode() == ExecMode.CLUSTER && (w.privateSocket != null || w.privatePort > 0)) {
+      return Optional.of(Routing.address(w));
+    }
+    String port = w.launchedWith == null ? null : w.launchedWith.get("PORT");
+    if (port != null && port.strip().matches("\\d{1,5}")) {
+      return Optional.of(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port.strip())));
+    }
+    return Optional.empty();
+  }
+
+  /** GET the check's path at {@code address}, HTTP/1.1, and read the status line. */
+  static Result http(SocketAddress address, HealthCheck c) {
+    String path = c.path().orElseThrow();
+    long timeout = c.timeout().toMillis();
+    try (SocketChannel channel =
+        SocketChannel.open(
+            address.getClass() == InetSocketAddress.class
+                ? java.net.StandardProtocolFamily.INET
+                : java.net.StandardProtocolFamily.UNIX)) {
+      // A blocking channel has no timeouts of its own: closing it ends a connect or read.
+      var watchdog =
+          java.util.concurrent.CompletableFuture.delayedExecutor(timeout, TimeUnit.MILLISECONDS);
+      var expired = new java.util.concurrent.atomic.AtomicBoolean();
+      var done = new java.util.concurrent.atomic.AtomicBoolean();
+      watchdog.execute(
+          () -> {
+            if (!done.get()) {
+              expired.set(true);
+              try {
+                channel.close();
+              } catch (IOException ignored) {
+                // closed already
+              }
+            }
+          });
+      try {
+        channel.connect(address);
+        String host =
+            address instanceof InetSocketAddress inet ? "127.0.0.1:" + inet.getPort() : "localhost";
+        channel.write(
+            ByteBuffer.wrap(
+                ("GET "
+                        + path
+                        + " HTTP/1.1\r\nHost: "
+                        + host
+                        + "\r\nUser-Agent: pmfx-health-check\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer head = ByteBuffer.allocate(256);
+        while (head.hasRemaining() && !statusLineIn(head)) {
+          if (channel.read(head) < 0) {
+            break;
+          }
+        }
+        done.set(true);
+        String line = new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII);
+        int end = line.indexOf('\r');
+        line = end >= 0 ? line.substring(0, end) : line;
+        String[] parts = line.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("\\d{3}")) {
+          return new Result(
+              false, "no HTTP answer from " + path + (line.isEmpty() ? "" : ": '" + line + "'"));
+        }
+        int status = Integer.parseInt(parts[1]);
+        boolean passed =
+            c.expect().isPresent()
+                ? status == c.expect().getAsInt()
+                : status >= 200 && status < 400;
+        return new Result(passed, "HTTP " + status + " from " + path);
+      } catch (IOException e) {
+        if (expired.get()) {
+          return new Result(false, "no answer from " + path + " within " + timeout + " ms");
+        }
+        return new Result(false, words(e) + " for " + path);
+      } finally {
+        done.set(true);
+      }
+    } catch (IOException e) {
+      return new Result(false, words(e) + " for " + path);
+    }
+  }
+
+  private static boolean statusLineIn(ByteBuffer head) {
+    for (int i = 0; i < head.position(); i++) {
+      if (head.get(i) == '\n') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String words(IOException e) {
+    String message = e.getMessage();
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+
+  /**
+   * Runs the check's command in a shell, in the app's folder with the worker's environment: exit 0
+   * passes; past the timeout its process is killed and the check fails.
+   */
+  static Result exec(HealthCheck c, java.nio.file.Path cwd, Map<String, String> environment) {
+    String command = c.exec().orElseThrow();
+    ProcessBuilder builder =
+        new ProcessBuilder("/bin/sh", "-c", command)
+            .directory(cwd.toFile())
+            .redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      return new Result(false, "'" + command + "' could not start: " + e.getMessage());
+    }
+    StringBuilder output = new StringBuilder();
+    Thread reader =
+        Thread.startVirtualThread(
+            () -> {
+              try (InputStream in = process.getInputStream()) {
+                byte[] buffer = new byte[4096];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                  synchronized (output) {
+                    output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    if (output.length() > 4 * OUTPUT_LIMIT) {
+                      output.delete(0, output.length() - 4 * OUTPUT_LIMIT);
+                    }
+                  }
+                }
+              } catch (IOException closed) {
+                // killed
+              }
+            });
+    try {
+      if (!process.waitFor(c.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        return new Result(
+            false, "'" + command + "' ran past its " + c.timeout().toMillis() + " ms timeout");
+      }
+      reader.join(Duration.ofMillis(200));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      return new Result(false, "'" + command + "' was interrupted");
+    }
+    int code = process.exitValue();
+    String last;
+    synchronized (output) {
+      last = lastLine(output.toString());
+    }
+    return new Result(
+        code == 0,
+        "exit code " + code + " from '" + command + "'" + (last.isEmpty() ? "" : ": " + last));
+  }
+
+  private static String lastLine(String output) {
+    String[] lines = output.strip().split("\n");
+    String last = lines.length == 0 ? "" : lines[lines.length - 1].strip();
+    return last.length() > OUTPUT_LIMIT ? last.substring(0, OUTPUT_LIMIT) + "…" : last;
+  }
+}
