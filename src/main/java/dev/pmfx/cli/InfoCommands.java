@@ -9,6 +9,7 @@ import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineJson;
+import dev.pmfx.engine.Health;
 import dev.pmfx.engine.WorkerStatus;
 import dev.pmfx.home.PmfxHome;
 import dev.pmfx.logs.LogPaths;
@@ -211,10 +212,15 @@ final class InfoCommands {
     @Parameters(paramLabel = "TARGET", description = "an app, an id, a namespace, or all")
     String target;
 
+    @Option(
+        names = "--json",
+        description = "the target's workers as JSON, in jlist's shape, one object a worker")
+    boolean json;
+
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       try (RemoteEngine engine = Client.connect(spec.commandLine().getErr())) {
         List<AppStatus> apps = dev.pmfx.engine.Target.apps(engine.snapshot(), target);
@@ -222,6 +228,19 @@ final class InfoCommands {
           return Client.unknownTarget(spec.commandLine().getErr(), target);
         }
         Optional<EngineEvent.MetricsSample> sample = engine.lastSample();
+        if (json) {
+          com.fasterxml.jackson.databind.node.ArrayNode all = ProcessTable.json(apps, sample);
+          if (dev.pmfx.engine.Target.parse(target) instanceof dev.pmfx.engine.Target.WorkerId id) {
+            for (int i = all.size() - 1; i >= 0; i--) {
+              if (all.get(i).path("pm_id").asInt(-1) != id.id()) {
+                all.remove(i);
+              }
+            }
+          }
+          out.println(EngineJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(all));
+          out.flush();
+          return Client.OK;
+        }
         Instant now = Instant.now();
         PmfxHome home = PmfxHome.current();
         for (AppStatus app : apps) {
@@ -247,6 +266,21 @@ final class InfoCommands {
             rows.add(
                 List.of("uptime", w.state().running() ? ProcessTable.uptime(w.uptime(now)) : "0"));
             rows.add(List.of("restarts", String.valueOf(w.restarts())));
+            app.spec()
+                .healthCheck()
+                .ifPresent(
+                    check -> {
+                      rows.add(List.of("health check", check.words()));
+                      if (w.health().checked()) {
+                        Health h = w.health();
+                        rows.add(
+                            List.of(
+                                "health",
+                                ProcessTable.health(h)
+                                    + (h.detail().isEmpty() ? "" : ": " + h.detail())
+                                    + h.checkedAt().map(at -> " (" + at + ")").orElse("")));
+                      }
+                    });
             w.lastExitCode().ifPresent(c -> rows.add(List.of("last exit code", String.valueOf(c))));
             w.lastSignal().ifPresent(s -> rows.add(List.of("last signal", s)));
             rows.add(List.of("script", app.spec().script()));

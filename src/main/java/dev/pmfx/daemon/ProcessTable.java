@@ -10,6 +10,7 @@ import dev.pmfx.engine.EngineEvent.MetricsSample;
 import dev.pmfx.engine.EngineEvent.MetricsSample.CustomAction;
 import dev.pmfx.engine.EngineEvent.MetricsSample.CustomMetric;
 import dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage;
+import dev.pmfx.engine.Health;
 import dev.pmfx.engine.WorkerStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,30 +73,51 @@ public final class ProcessTable {
   public static final List<String> HEADERS =
       List.of("id", "name", "namespace", "mode", "pid", "uptime", "↺", "status", "cpu", "mem");
 
-  /** The table {@code pm2 list} draws, one row a worker, ordered by app then instance. */
+  /**
+   * The table {@code pm2 list} draws, one row a worker, ordered by app then instance; with a {@code
+   * health} column after {@code status} when an app has a health check.
+   */
   public static String render(List<AppStatus> apps, Optional<MetricsSample> sample, Instant now) {
     Map<Integer, WorkerUsage> usage = usage(sample);
+    boolean checked = apps.stream().anyMatch(a -> a.spec().healthCheck().isPresent());
     List<List<String>> rows = new ArrayList<>();
     for (AppStatus app : apps) {
       for (WorkerStatus w : app.workers()) {
         WorkerUsage u = w.state().running() ? usage.get(w.id()) : null;
-        rows.add(
-            List.of(
-                String.valueOf(w.id()),
-                w.name(),
-                w.namespace(),
-                w.mode() == ExecMode.CLUSTER ? "cluster" : "fork",
-                w.pid().isPresent() && w.state().running()
-                    ? String.valueOf(w.pid().getAsLong())
-                    : "0",
-                w.state().running() ? uptime(w.uptime(now)) : "0",
-                String.valueOf(w.restarts()),
-                w.state().label(),
-                u == null ? "0%" : Math.round(u.cpuPercent()) + "%",
-                u == null ? "0b" : ByteSize.human(u.memoryBytes())));
+        List<String> row =
+            new ArrayList<>(
+                List.of(
+                    String.valueOf(w.id()),
+                    w.name(),
+                    w.namespace(),
+                    w.mode() == ExecMode.CLUSTER ? "cluster" : "fork",
+                    w.pid().isPresent() && w.state().running()
+                        ? String.valueOf(w.pid().getAsLong())
+                        : "0",
+                    w.state().running() ? uptime(w.uptime(now)) : "0",
+                    String.valueOf(w.restarts()),
+                    w.state().label(),
+                    u == null ? "0%" : Math.round(u.cpuPercent()) + "%",
+                    u == null ? "0b" : ByteSize.human(u.memoryBytes())));
+        if (checked) {
+          row.add(HEADERS.indexOf("status") + 1, health(w.health()));
+        }
+        rows.add(row);
       }
     }
-    return box(HEADERS, rows);
+    if (!checked) {
+      return box(HEADERS, rows);
+    }
+    List<String> headers = new ArrayList<>(HEADERS);
+    headers.add(HEADERS.indexOf("status") + 1, "health");
+    return box(headers, rows);
+  }
+
+  /** A worker's health in a cell: {@code healthy}, {@code unhealthy (3)}; empty without a check. */
+  public static String health(Health health) {
+    return health.failures() > 0
+        ? health.state().label() + " (" + health.failures() + ")"
+        : health.state().label();
   }
 
   private static Map<Integer, WorkerUsage> usage(Optional<MetricsSample> sample) {
@@ -195,6 +217,13 @@ public final class ProcessTable {
         w.lastExitCode().ifPresent(code -> env.put("exit_code", code));
         app.file().ifPresent(f -> env.put("pmfx_file", f.toString()));
         app.publicPort().ifPresent(port -> env.put("pmfx_public_port", port));
+        if (w.health().checked()) {
+          ObjectNode health = env.putObject("pmfx_health");
+          health.put("status", w.health().state().label());
+          health.put("failures", w.health().failures());
+          health.put("detail", w.health().detail());
+          w.health().checkedAt().ifPresent(at -> health.put("checked_at", at.toEpochMilli()));
+        }
         axm(env, w.state().running() ? sample : Optional.empty(), w.id());
       }
     }

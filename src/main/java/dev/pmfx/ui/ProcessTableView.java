@@ -36,6 +36,7 @@ final class ProcessTableView {
   @FXML private TreeTableColumn<Row, String> modeColumn;
   @FXML private TreeTableColumn<Row, String> pidColumn;
   @FXML private TreeTableColumn<Row, String> statusColumn;
+  @FXML private TreeTableColumn<Row, String> healthColumn;
   @FXML private TreeTableColumn<Row, String> actionsColumn;
   @FXML private TreeTableColumn<Row, String> uptimeColumn;
   @FXML private TreeTableColumn<Row, String> restartsColumn;
@@ -101,6 +102,7 @@ final class ProcessTableView {
   /** Redraws the rows: their states, figures and buttons. */
   void refresh() {
     customColumns(false);
+    healthColumn();
     ticks.set(ticks.get() + 1);
   }
 
@@ -137,6 +139,16 @@ final class ProcessTableView {
         processTable.getColumns().add(at, column);
         customColumns.put(name, column);
       }
+    }
+  }
+
+  /** The Health column shows while a shown app has a health check. */
+  private void healthColumn() {
+    boolean checked =
+        viewModel.visibleApps().stream()
+            .anyMatch(a -> a.specProperty().get().healthCheck().isPresent());
+    if (healthColumn.isVisible() != checked) {
+      healthColumn.setVisible(checked);
     }
   }
 
@@ -178,6 +190,8 @@ final class ProcessTableView {
     column(modeColumn, RowFormat::mode);
     column(pidColumn, RowFormat::pid);
     column(statusColumn, RowFormat::status);
+    column(healthColumn, RowFormat::health);
+    healthColumn.setCellFactory(c -> new TableCells.HealthBadge(ticks));
     column(uptimeColumn, row -> RowFormat.uptime(row, Instant.now()));
     column(restartsColumn, RowFormat::restarts);
     column(cpuColumn, RowFormat::cpu);
@@ -217,6 +231,7 @@ final class ProcessTableView {
     Optional<String> selected = selectedRow().map(Row::target);
     tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
     customColumns(true);
+    healthColumn();
     selected.ifPresent(this::select);
     processTable.refresh(); // rows moved: cells anew, laid out at their rows' depth
   }

@@ -74,6 +74,82 @@ final class RowFormat {
     return online + "/" + app.workers().size() + " online";
   }
 
+  /**
+   * A worker's health: {@code healthy}, {@code starting}, {@code unhealthy}, with its failures in a
+   * row ({@code healthy, 1 failed}); an app's is its workers' when they agree, else "n/m healthy";
+   * empty when the app has no health check.
+   */
+  static String health(Row row) {
+    return switch (row) {
+      case WorkerItem w -> health(w.status());
+      case AppItem app -> {
+        if (app.specProperty().get().healthCheck().isEmpty() || app.workers().isEmpty()) {
+          yield "";
+        }
+        List<String> each = app.workers().stream().map(w -> health(w.status())).toList();
+        if (each.stream().distinct().count() == 1) {
+          yield each.getFirst();
+        }
+        long healthy = each.stream().filter("healthy"::equals).count();
+        yield healthy + "/" + each.size() + " healthy";
+      }
+    };
+  }
+
+  private static String health(WorkerStatus status) {
+    dev.pmfx.engine.Health health = status.health();
+    if (!health.checked()) {
+      return "";
+    }
+    return health.failures() > 0 && health.state() != dev.pmfx.engine.Health.State.UNHEALTHY
+        ? health.state().label() + ", " + health.failures() + " failed"
+        : health.state().label();
+  }
+
+  /** What a worker's last check found, and when, for the health badge's tooltip. */
+  static String healthDetail(Row row) {
+    if (row instanceof AppItem app) {
+      return String.join(
+          "\n",
+          app.workers().stream()
+              .filter(w -> w.status().health().checked())
+              .map(
+                  w ->
+                      w.status().label()
+                          + ": "
+                          + (w.status().health().detail().isEmpty()
+                              ? "no check has ended yet"
+                              : w.status().health().detail()))
+              .toList());
+    }
+    if (!(row instanceof WorkerItem w) || !w.status().health().checked()) {
+      return "";
+    }
+    dev.pmfx.engine.Health health = w.status().health();
+    return health.detail().isEmpty()
+        ? "no check has ended yet"
+        : health.detail()
+            + health
+                .checkedAt()
+                .map(
+                    at ->
+                        "\nchecked at "
+                            + java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                                .withZone(java.time.ZoneId.systemDefault())
+                                .format(at))
+                .orElse("");
+  }
+
+  /** The health badge's style class for a health text. */
+  static String healthStyle(String health) {
+    if (health.startsWith("healthy") || health.startsWith("starting")) {
+      return health.contains("failed")
+          ? "badge-health-failing"
+          : health.startsWith("healthy") ? "badge-healthy" : "badge-health-starting";
+    }
+    return health.equals("unhealthy") ? "badge-unhealthy" : "badge-partly";
+  }
+
   /** The badge's style class for a status text. */
   static String badgeStyle(String status) {
     return status.endsWith("…")

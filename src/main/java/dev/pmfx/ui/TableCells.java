@@ -139,6 +139,35 @@ final class TableCells {
   }
 
   /** The state as a coloured badge; a warning sign beside it when the row's last action failed. */
+  /** A worker's health as a badge, what its last check found in the tooltip. */
+  static final class HealthBadge extends Live {
+    private final Label badge = new Label();
+    private final Tooltip detail = new Tooltip();
+
+    HealthBadge(ObservableValue<?> ticks) {
+      super(ticks);
+      badge.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+      badge.setTooltip(detail);
+    }
+
+    @Override
+    protected void updateItem(String health, boolean empty) {
+      super.updateItem(health, empty);
+      if (empty || health == null || health.isEmpty()) {
+        setGraphic(null);
+        return;
+      }
+      badge.setText(health);
+      List<String> styles = List.of("label", "badge", RowFormat.healthStyle(health));
+      if (!badge.getStyleClass().equals(styles)) {
+        badge.getStyleClass().setAll(styles);
+      }
+      Row row = row(this);
+      detail.setText(row == null ? "" : RowFormat.healthDetail(row));
+      setGraphic(badge);
+    }
+  }
+
   static final class Badge extends Live {
     private final Label badge = new Label();
     private final Label failed = new Label(null, new FontIcon("fth-alert-triangle"));

@@ -113,6 +113,85 @@ class MainWindowTest {
   }
 
   @Test
+  void theHealthColumnShowsEachWorkersHealthAndTheEventsTabItsChanges(FxRobot robot)
+      throws Exception {
+    Path sleepers = sleeperConfig();
+    robot.interact(() -> viewModel.open(sleepers));
+    waitFor(() -> !viewModel.loadingProperty().get());
+    javafx.scene.control.TreeTableColumn<Row, ?> health = column(robot, "Health");
+    assertFalse(health.isVisible(), "no app has a health check: no column");
+
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path config =
+        Files.writeString(
+            dir.resolve("health.yaml"),
+            """
+            apps:
+              - name: api
+                script: sickens.js
+                cwd: %s
+                env: { PORT: %d, SICK_AFTER: 8, SICK_MARK: %s }
+                health_check: { http: /healthz, interval: 200ms, failures: 2 }
+            """
+                .formatted(workers(), port, dir.resolve("sick.mark")));
+    robot.interact(() -> viewModel.open(config));
+    waitFor(() -> !viewModel.loadingProperty().get() && health.isVisible());
+    robot.clickOn("#startAllButton");
+
+    // the app's badge and its worker's
+    waitFor(() -> robot.lookup(".badge-healthy").queryAll().size() == 2);
+    TreeItem<Row> app =
+        onFx(
+            () ->
+                table(robot).getRoot().getChildren().stream()
+                    .filter(i -> i.getValue().target().equals("api"))
+                    .findFirst()
+                    .orElseThrow());
+    assertEquals("healthy", cell(robot, "Health", app.getChildren().getFirst()));
+    List<String> tooltips =
+        onFx(
+            () ->
+                robot.lookup(".badge-healthy").queryAllAs(Label.class).stream()
+                    .map(l -> l.getTooltip().getText())
+                    .sorted()
+                    .toList());
+    assertEquals(2, tooltips.size());
+    assertTrue(tooltips.contains("api-0: HTTP 200 from /healthz"), "the app's: " + tooltips);
+    assertTrue(
+        tooltips.stream()
+            .anyMatch(t -> t.matches("HTTP 200 from /healthz\nchecked at \\d\\d:\\d\\d:\\d\\d")),
+        "the worker's: " + tooltips);
+
+    // it turns sick after 8 checks: unhealthy, restarted, and healthy again
+    @SuppressWarnings("unchecked")
+    ListView<ProcessItems.HistoryEntry> history =
+        robot.lookup("#historyList").queryAs(ListView.class);
+    robot.interact(() -> table(robot).getSelectionModel().select(app));
+    waitFor(
+        () ->
+            history.getItems().stream()
+                .anyMatch(
+                    h ->
+                        h.to().equals("health: unhealthy")
+                            && h.reason()
+                                .equals("2 checks failed in a row: HTTP 500 from /healthz")));
+    waitFor(
+        () ->
+            history.getItems().stream()
+                .anyMatch(
+                    h ->
+                        h.to().equals("stopping")
+                            && h.reason().contains("health check failed: HTTP 500 from /healthz")));
+    waitFor(
+        () ->
+            cell(robot, "Health", app.getChildren().getFirst()).equals("healthy")
+                && cell(robot, "↺", app.getChildren().getFirst()).equals("1"));
+  }
+
+  @Test
   void showsTheDemoAppsAsNotStarted(FxRobot robot) throws Exception {
     robot.interact(() -> viewModel.openAtStart(Optional.empty()));
     waitFor(() -> !viewModel.loadingProperty().get());
