@@ -24,6 +24,16 @@ final class Wire {
 
   private Wire() {}
 
+  /**
+   * The version of this protocol, which a daemon's answer to {@link Call.Ping} carries as {@code
+   * "protocol"}. It goes up when a client of the last version could misread what a daemon of this
+   * one sends, or the daemon misread what such a client sends: a field that changes its meaning or
+   * its type, a field or a kind of message taken away or renamed, a framing change. A new kind of
+   * call, command, query or event, or a new field, does not bump it: an older side passes over what
+   * it does not know (docs/protocol.md).
+   */
+  static final int PROTOCOL = 1;
+
   static final ObjectMapper JSON =
       EngineJson.mapper()
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
