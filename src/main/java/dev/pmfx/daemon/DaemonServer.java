@@ -519,7 +519,10 @@ public final class DaemonServer {
           } catch (IOException | RuntimeException unreadable) {
             message = null;
           }
-          if (message == null || message.id() == null || message.call() == null) {
+          if (message == null
+              || message.id() == null
+              || message.call() == null
+              || !Wire.whole(message.call())) {
             // A call from another pmfx version, say: answered, so that nobody waits for ever.
             send(
                 Wire.Message.error(

@@ -93,6 +93,19 @@ final class Wire {
     }
   }
 
+  /**
+   * Whether a call read whole: a command or query of a kind this pmfx does not know (from a newer
+   * one) reads as a {@link Call.Run} or {@link Call.Ask} of nothing, which is answered as a call it
+   * cannot read.
+   */
+  static boolean whole(Call call) {
+    return switch (call) {
+      case Call.Run run -> run.command() != null;
+      case Call.Ask ask -> ask.query() != null;
+      default -> true;
+    };
+  }
+
   /** The {@link dev.pmfx.engine.Engine} API: its commands, its queries, the daemon's own calls. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "op")
   @JsonSubTypes({
