@@ -104,6 +104,12 @@ final class EventsCommand implements Callable<Integer> {
                   }
                 }
               })) {
+        // on stderr, which scripts leave alone: the subscription holds from here
+        err.println(
+            "pmfx: following "
+                + (target.equals("all") ? "every app's events" : "the events of " + target)
+                + "; Ctrl-C ends");
+        err.flush();
         over.await();
       }
       if (readerGone.get()) {
