@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       InfoCommands.Describe.class,
       EnvCommand.class,
       LogsCommand.class,
+      EventsCommand.class,
       ControlCommands.Flush.class,
       ConfCommands.Set.class,
       ConfCommands.Unset.class,

@@ -206,7 +206,11 @@ public final class DaemonServer {
 
   DaemonInfo info() {
     return new DaemonInfo(
-        Version.current(), ProcessHandle.current().pid(), startedAt, home.dir().toString());
+        Version.current(),
+        Wire.PROTOCOL,
+        ProcessHandle.current().pid(),
+        startedAt,
+        home.dir().toString());
   }
 
   private void say(String message) {
@@ -439,6 +443,8 @@ public final class DaemonServer {
       result =
           "{\"version\":"
               + JsonText.quote(info.version())
+              + ",\"protocol\":"
+              + info.protocol()
               + ",\"pid\":"
               + info.pid()
               + ",\"startedAt\":"
@@ -513,7 +519,10 @@ public final class DaemonServer {
           } catch (IOException | RuntimeException unreadable) {
             message = null;
           }
-          if (message == null || message.id() == null || message.call() == null) {
+          if (message == null
+              || message.id() == null
+              || message.call() == null
+              || !Wire.whole(message.call())) {
             // A call from another pmfx version, say: answered, so that nobody waits for ever.
             send(
                 Wire.Message.error(

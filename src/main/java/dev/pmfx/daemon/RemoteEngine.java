@@ -133,7 +133,8 @@ public final class RemoteEngine implements Engine {
       if (message.snapshot() != null) {
         listener.onSnapshot(message.snapshot());
       } else if (message.history() != null) {
-        listener.onHistory(message.history());
+        // an event of a kind only a newer daemon knows reads as null, and is passed over
+        listener.onHistory(message.history().stream().filter(java.util.Objects::nonNull).toList());
       } else if (message.event() != null) {
         listener.onEvent(message.event());
       }

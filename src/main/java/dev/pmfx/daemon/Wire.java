@@ -24,6 +24,16 @@ final class Wire {
 
   private Wire() {}
 
+  /**
+   * The version of this protocol, which a daemon's answer to {@link Call.Ping} carries as {@code
+   * "protocol"}. It goes up when a client of the last version could misread what a daemon of this
+   * one sends, or the daemon misread what such a client sends: a field that changes its meaning or
+   * its type, a field or a kind of message taken away or renamed, a framing change. A new kind of
+   * call, command, query or event, or a new field, does not bump it: an older side passes over what
+   * it does not know (docs/protocol.md).
+   */
+  static final int PROTOCOL = 1;
+
   static final ObjectMapper JSON =
       EngineJson.mapper()
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -81,6 +91,19 @@ final class Wire {
     static Message event(long subscription, EngineEvent event) {
       return new Message(null, null, null, null, subscription, null, null, event);
     }
+  }
+
+  /**
+   * Whether a call read whole: a command or query of a kind this pmfx does not know (from a newer
+   * one) reads as a {@link Call.Run} or {@link Call.Ask} of nothing, which is answered as a call it
+   * cannot read.
+   */
+  static boolean whole(Call call) {
+    return switch (call) {
+      case Call.Run run -> run.command() != null;
+      case Call.Ask ask -> ask.query() != null;
+      default -> true;
+    };
   }
 
   /** The {@link dev.pmfx.engine.Engine} API: its commands, its queries, the daemon's own calls. */

@@ -171,11 +171,22 @@ class WireTest {
   void aPingIsAnsweredAsTheMapperWritesItWithoutIt() throws Exception {
     DaemonInfo info =
         new DaemonInfo(
-            "1.2.3", 42, Instant.parse("2026-12-07T04:30:59.164550967Z"), "/home/a \"b\"\\\n é");
+            "1.2.3",
+            Wire.PROTOCOL,
+            42,
+            Instant.parse("2026-12-07T04:30:59.164550967Z"),
+            "/home/a \"b\"\\\n é");
     String ping = Wire.JSON.writeValueAsString(Wire.Message.call(7, new Wire.Call.Ping()));
     assertEquals(
         Wire.JSON.readTree(Wire.JSON.writeValueAsString(Wire.Message.result(7, info))),
         Wire.JSON.readTree(DaemonServer.pingAnswer(ping, info).orElseThrow()));
+    assertEquals(
+        1,
+        Wire.JSON
+            .readTree(DaemonServer.pingAnswer(ping, info).orElseThrow())
+            .at("/result/protocol")
+            .asInt(-1),
+        "the protocol's version, as docs/protocol.md says");
     String view = Wire.JSON.writeValueAsString(Wire.Message.call(8, new Wire.Call.View("ping")));
     Wire.Message answer =
         Wire.JSON.readValue(DaemonServer.pingAnswer(view, info).orElseThrow(), Wire.Message.class);
