@@ -111,6 +111,21 @@ record EventLine(EngineEvent event, Optional<String> app, OptionalInt workerId, 
                       ? " in " + Duration.between(step.started(), step.at()).toMillis() + " ms"
                       : "")
                   + said(step.detail()));
+      case EngineEvent.HealthChecked checked ->
+          worker(
+              event,
+              checked.worker().name(),
+              checked.worker().id(),
+              "health "
+                  + worker(checked.worker().label(), checked.worker().id())
+                  + " "
+                  + checked.from().label()
+                  + " → "
+                  + checked.worker().health().state().label()
+                  + (checked.worker().health().failures() > 0
+                      ? " (" + checked.worker().health().failures() + " failed in a row)"
+                      : "")
+                  + said(checked.worker().health().detail()));
       case EngineEvent.LogLine line ->
           worker(
               event,

@@ -246,6 +246,73 @@ class EventsCommandTest {
   }
 
   @Test
+  void aHealthFailureAndTheRestartItCausedAreLines() throws Exception {
+    // given pmfx events following, in JSON and in words
+    assertEquals(0, pmfx.pmfx("ping").code());
+    Follower json = new Follower("--json");
+    Follower words = new Follower("api");
+
+    // when an app's worker answers /healthz with 500 after 4 checks
+    int port = dev.pmfx.supervisor.EngineHarness.freePort();
+    Path file =
+        pmfx.ecosystem(
+            "health.yaml",
+            """
+            apps:
+              - name: api
+                script: sickens.js
+                cwd: ${workers}
+                env: { PORT: %d, SICK_AFTER: 4, SICK_MARK: %s }
+                health_check: { http: /healthz, interval: 200ms, failures: 2 }
+            """
+                .formatted(port, dir.resolve("sick.mark")));
+    assertEquals(0, pmfx.pmfx("start", file.toString()).code());
+
+    // then the failure is an event, and so is the restart it caused, with its reason
+    json.await(
+        "api healthy again after its restart",
+        lines ->
+            lines.stream()
+                    .map(EventsCommandTest::json)
+                    .filter(e -> e.path("type").asText().equals("HealthChecked"))
+                    .filter(e -> e.path("from").asText().equals("STARTING"))
+                    .filter(e -> e.at("/worker/health/state").asText().equals("HEALTHY"))
+                    .count()
+                >= 2);
+    List<JsonNode> events = json.out.lines().stream().map(EventsCommandTest::json).toList();
+    int unhealthy = -1;
+    int stopping = -1;
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode e = events.get(i);
+      if (unhealthy < 0
+          && e.path("type").asText().equals("HealthChecked")
+          && e.at("/worker/health/state").asText().equals("UNHEALTHY")) {
+        unhealthy = i;
+        assertEquals("HTTP 500 from /healthz", e.at("/worker/health/detail").asText());
+        assertEquals(2, e.at("/worker/health/failures").asInt());
+      }
+      if (stopping < 0
+          && e.path("type").asText().equals("WorkerChanged")
+          && e.at("/worker/state").asText().equals("STOPPING")) {
+        stopping = i;
+        assertEquals(
+            "health check failed: HTTP 500 from /healthz: sent SIGINT, SIGKILL after 1600 ms",
+            e.path("reason").asText());
+      }
+    }
+    assertTrue(unhealthy >= 0 && stopping > unhealthy, json.out.toString());
+    words.await(
+        "the failure in words",
+        lines ->
+            lines.stream()
+                .anyMatch(
+                    l ->
+                        l.matches(
+                            "\\S+ health api-0 \\(id 0\\) healthy → unhealthy \\(2 failed in a"
+                                + " row\\): HTTP 500 from /healthz")));
+  }
+
+  @Test
   void withoutADaemonItSaysSoAndStartsNone() {
     Run events = pmfx.pmfx("events", "--json");
 
