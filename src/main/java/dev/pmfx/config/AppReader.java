@@ -210,7 +210,8 @@ final class AppReader {
             given(AppOption.LOG_ROTATE_INTERVAL),
             value(AppOption.LOG_TYPE),
             value(AppOption.DISABLE_LOGS),
-            given(LOG_FILE).filter(String::isEmpty).isPresent()));
+            given(LOG_FILE).filter(String::isEmpty).isPresent()),
+        value(AppOption.DEPENDS_ON));
   }
 
   /** {@code env} with {@code port}, when set, as its PORT, as PM2 applies it. */

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param watch paths to watch, relative to {@link #cwd}; empty when watching is off
  * @param location where the app's object starts in its file
  * @param logs rotation and the form of its log files, beyond their paths
+ * @param dependsOn {@code depends_on}: the apps of its file it waits for before it starts, each
+ *     with what it waits for, in the file's order; empty when it waits for none
  */
 public record AppSpec(
     String name,
@@ -67,7 +69,9 @@ public record AppSpec(
     Duration drainTimeout,
     Duration queueTimeout,
     Location location,
-    LogOptions logs) {
+    LogOptions logs,
+    // depends_on: start order
+    Map<String, Dependency.Condition> dependsOn) {
 
   /**
    * Workers one app may have at most, in its file and by scaling: more on one machine is a typo,
@@ -104,6 +108,9 @@ public record AppSpec(
     balancer = balancer == null ? Optional.empty() : balancer;
     balancerStrategy = balancerStrategy == null ? BalancerStrategy.ROUND_ROBIN : balancerStrategy;
     logs = logs == null ? LogOptions.NONE : logs;
+    // depends_on: start order (none in specs saved before it existed)
+    dependsOn =
+        dependsOn == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(dependsOn));
   }
 
   /**
@@ -211,7 +218,8 @@ public record AppSpec(
         drainTimeout,
         queueTimeout,
         location,
-        logs);
+        logs,
+        dependsOn);
   }
 
   private static Map<String, String> ordered(Map<String, String> map) {
