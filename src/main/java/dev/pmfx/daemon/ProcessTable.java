@@ -72,6 +72,18 @@ public final class ProcessTable {
   public static final List<String> HEADERS =
       List.of("id", "name", "namespace", "mode", "pid", "uptime", "↺", "status", "cpu", "mem");
 
+  /**
+   * A worker's status as the list shows it: a stopped or errored worker of an app that {@code
+   * depends_on} others says why it has not started ({@code waiting for db}).
+   */
+  public static String status(AppStatus app, WorkerStatus w) {
+    return app.startNote().isPresent()
+            && !w.state().running()
+            && w.state() != dev.pmfx.engine.WorkerState.CRASHED
+        ? app.startNote().get()
+        : w.state().label();
+  }
+
   /** The table {@code pm2 list} draws, one row a worker, ordered by app then instance. */
   public static String render(List<AppStatus> apps, Optional<MetricsSample> sample, Instant now) {
     Map<Integer, WorkerUsage> usage = usage(sample);
@@ -90,7 +102,7 @@ public final class ProcessTable {
                     : "0",
                 w.state().running() ? uptime(w.uptime(now)) : "0",
                 String.valueOf(w.restarts()),
-                w.state().label(),
+                status(app, w),
                 u == null ? "0%" : Math.round(u.cpuPercent()) + "%",
                 u == null ? "0b" : ByteSize.human(u.memoryBytes())));
       }

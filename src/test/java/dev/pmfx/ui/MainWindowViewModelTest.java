@@ -260,7 +260,8 @@ class MainWindowViewModelTest {
                     List.of(),
                     OptionalInt.empty(),
                     List.of(),
-                    trouble));
+                    trouble,
+                    Optional.empty()));
     String full = "cannot write /logs/api-out.log since …: No space left on device; 80 bytes …";
 
     viewModel.apply(new EngineBridge.Batch(null, List.of(updated.apply(List.of(full)))));
