@@ -292,6 +292,39 @@ final class StartOrder {
     return CompletableFuture.allOf(stopped.values().toArray(CompletableFuture[]::new));
   }
 
+  /**
+   * How many steps stopping every app takes in {@link #inStopOrder}: the apps in the longest chain
+   * of dependencies among them; 1 when none depends on another.
+   */
+  int stopSteps() {
+    Map<String, List<String>> edges =
+        Dependency.edges(apps.all().stream().map(a -> a.spec).toList());
+    Map<String, Integer> steps = new LinkedHashMap<>();
+    int most = 1;
+    for (String app : edges.keySet()) {
+      most = Math.max(most, steps(app, edges, steps, new LinkedHashSet<>()));
+    }
+    return most;
+  }
+
+  private static int steps(
+      String app, Map<String, List<String>> edges, Map<String, Integer> known, Set<String> path) {
+    Integer done = known.get(app);
+    if (done != null) {
+      return done;
+    }
+    if (!edges.containsKey(app) || !path.add(app)) {
+      return 0; // not here, or a circle, which a file cannot have
+    }
+    int deepest = 0;
+    for (String dependency : edges.get(app)) {
+      deepest = Math.max(deepest, steps(dependency, edges, known, path));
+    }
+    path.remove(app);
+    known.put(app, deepest + 1);
+    return deepest + 1;
+  }
+
   private void evaluate() {
     if (evaluating) {
       return;

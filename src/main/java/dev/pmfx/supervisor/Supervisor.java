@@ -628,15 +628,20 @@ public final class Supervisor implements Engine {
                                   ? w.spec.killTimeout().plus(w.spec.drainTimeout())
                                   : w.spec.killTimeout())
                       .max(Duration::compareTo)
-                      .orElse(Duration.ZERO),
+                      .orElse(Duration.ZERO)
+                      .multipliedBy(startOrder.stopSteps()),
               five);
+      // depends_on: dependents stop before what they depend on, a step each
       CompletableFuture<?> stopped =
           loop.await(
               () ->
-                  CompletableFuture.allOf(
-                      List.copyOf(apps.workers()).stream()
-                          .map(w -> runner.stop(w, "pmfx is closing", StopGoal.HALT))
-                          .toArray(CompletableFuture[]::new)),
+                  startOrder.inStopOrder(
+                      List.copyOf(apps.workers()),
+                      some ->
+                          CompletableFuture.allOf(
+                              some.stream()
+                                  .map(w -> runner.stop(w, "pmfx is closing", StopGoal.HALT))
+                                  .toArray(CompletableFuture[]::new))),
               five);
       stopped.get(longest.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

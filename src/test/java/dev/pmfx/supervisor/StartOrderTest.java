@@ -203,6 +203,32 @@ class StartOrderTest {
     assertEquals(WorkerState.STOPPED, pmfx.workers("db").getFirst().state());
   }
 
+  @Test
+  void closingPmfxStopsWebBeforeDb() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: db
+            script: Sleeper.java
+            cwd: ${workers}
+          - name: web
+            script: Sleeper.java
+            cwd: ${workers}
+            depends_on: [db]
+        """);
+    pmfx.awaitOnline("web", 1);
+    pmfx.awaitOnline("db", 1);
+
+    pmfx.engine.close();
+
+    WorkerChanged webStopped = pmfx.events.awaitState("web", WorkerState.STOPPED);
+    WorkerChanged dbStopping = pmfx.events.awaitState("db", WorkerState.STOPPING);
+    assertTrue(
+        first("web", WorkerState.STOPPED) < first("db", WorkerState.STOPPING),
+        pmfx.events.all().toString());
+    assertFalse(dbStopping.at().isBefore(webStopped.at()));
+  }
+
   // ---------------------------------------------------------------- the verdict, pure
 
   private static WorkerStatus worker(WorkerState state, OptionalInt exit, Health health) {
