@@ -147,6 +147,10 @@ class StartOrderTest {
     assertEquals(Optional.of("not started: migrate exited with code 1"), noteOf("web"));
     assertEquals(-1, first("web", WorkerState.LAUNCHING), "web never started a process");
     assertTrue(pmfx.workers("web").getFirst().pid().isEmpty());
+    assertTrue(
+        dev.pmfx.daemon.ProcessTable.render(pmfx.engine.snapshot(), Optional.empty(), Instant.now())
+            .contains("│ not started: migrate exited with code 1 │"),
+        "pmfx list says why");
   }
 
   @Test
