@@ -250,5 +250,5 @@ class ArchitectureTest {
                       DescribedPredicate.not(
                           HasName.Predicates.nameMatching(
                               "dev\\.pmfx\\.config\\.(AppSpec|Ecosystem|LoadResult|Diagnostic|Location"
-                                  + "|ExecMode|BalancerMode|BalancerStrategy|KillSignal|ByteSize|LogOptions|HealthCheck|DurationText|CronSchedule|SearchPath|Runner)(\\$.*)?"))));
+                                  + "|ExecMode|BalancerMode|BalancerStrategy|KillSignal|ByteSize|LogOptions|HealthCheck|DurationText|CronSchedule|SearchPath|Runner|Dependency)(\\$.*)?"))));
 }

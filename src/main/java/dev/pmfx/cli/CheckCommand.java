@@ -138,6 +138,12 @@ final class CheckCommand implements Callable<Integer> {
       AppOption.BALANCER
           .shown(app)
           .ifPresent(b -> out.printf("  %" + nameWidth + "s  balancer: %s%n", "", b));
+      if (!app.dependsOn().isEmpty()) {
+        out.printf(
+            "  %" + nameWidth + "s  starts after: %s%n",
+            "",
+            AppOption.DEPENDS_ON.shown(app).orElseThrow());
+      }
     }
   }
 

@@ -252,6 +252,7 @@ final class InfoCommands {
             out.println("Describing worker " + w.id() + " of " + app.name());
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("status", w.state().label()));
+            app.startNote().ifPresent(n -> rows.add(List.of("depends_on", n)));
             rows.add(List.of("name", w.name()));
             rows.add(List.of("namespace", w.namespace()));
             rows.add(List.of("id", String.valueOf(w.id())));

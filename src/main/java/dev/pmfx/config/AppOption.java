@@ -310,6 +310,18 @@ public final class AppOption<T> {
       new AppOption<>("increment_var", List.of(), OptionValues::envName, null, null);
   public static final AppOption<Boolean> TREEKILL = bool("treekill", true, AppSpec::treekill);
 
+  /**
+   * The apps of the same file it waits for, each with its condition; a list means 'online' for
+   * each. Names and cycles are checked against the whole file ({@link DependsOnCheck}).
+   */
+  public static final AppOption<Map<String, Dependency.Condition>> DEPENDS_ON =
+      new AppOption<>(
+          "depends_on",
+          List.of(),
+          OptionValues::dependsOn,
+          Map.of(),
+          s -> Dependency.shown(s.dependsOn()));
+
   private static final List<AppOption<?>> ALL =
       List.of(
           NAME,
@@ -335,6 +347,7 @@ public final class AppOption<T> {
           SHUTDOWN_WITH_MESSAGE,
           AUTORESTART,
           AUTOSTART,
+          DEPENDS_ON,
           MAX_RESTARTS,
           MIN_UPTIME,
           RESTART_DELAY,

@@ -224,7 +224,8 @@ final class AppReader {
             value(AppOption.LOG_TYPE),
             value(AppOption.DISABLE_LOGS),
             given(LOG_FILE).filter(String::isEmpty).isPresent()),
-        given(HEALTH_CHECK).map(c -> c.withReadiness(value(WAIT_READY).equals("health"))));
+        given(HEALTH_CHECK).map(c -> c.withReadiness(value(WAIT_READY).equals("health"))),
+        value(AppOption.DEPENDS_ON));
   }
 
   /** {@code env} with {@code port}, when set, as its PORT, as PM2 applies it. */

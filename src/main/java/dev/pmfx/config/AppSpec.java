@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param logs rotation and the form of its log files, beyond their paths
  * @param healthCheck {@code health_check}: how each worker is asked whether it is well; empty: it
  *     is not asked
+ * @param dependsOn {@code depends_on}: the apps of its file it waits for before it starts, each
+ *     with what it waits for, in the file's order; empty when it waits for none
  */
 public record AppSpec(
     String name,
@@ -70,7 +72,9 @@ public record AppSpec(
     Duration queueTimeout,
     Location location,
     LogOptions logs,
-    Optional<HealthCheck> healthCheck) {
+    Optional<HealthCheck> healthCheck,
+    // depends_on: start order
+    Map<String, Dependency.Condition> dependsOn) {
 
   /**
    * Workers one app may have at most, in its file and by scaling: more on one machine is a typo,
@@ -108,6 +112,9 @@ public record AppSpec(
     balancerStrategy = balancerStrategy == null ? BalancerStrategy.ROUND_ROBIN : balancerStrategy;
     logs = logs == null ? LogOptions.NONE : logs;
     healthCheck = healthCheck == null ? Optional.empty() : healthCheck;
+    // depends_on: start order (none in specs saved before it existed)
+    dependsOn =
+        dependsOn == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(dependsOn));
   }
 
   /**
@@ -221,7 +228,8 @@ public record AppSpec(
         queueTimeout,
         location,
         logs,
-        healthCheck);
+        healthCheck,
+        dependsOn);
   }
 
   private static Map<String, String> ordered(Map<String, String> map) {

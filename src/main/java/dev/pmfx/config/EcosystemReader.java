@@ -112,6 +112,8 @@ final class EcosystemReader {
     }
     List<AppSpec> apps = new ArrayList<>();
     Map<String, AppSpec> byName = new HashMap<>();
+    List<DependsOnCheck.Read> read = new ArrayList<>();
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
     for (int i = 0; i < list.items().size(); i++) {
       ConfigNode item = list.items().get(i);
       if (!(item instanceof ObjectNode object)) {
@@ -124,8 +126,16 @@ final class EcosystemReader {
       }
       Optional<AppSpec> app = new AppReader(object, i, report, baseDir, cores).read();
       if (app.isEmpty()) {
+        // its name still counts for the others' depends_on
+        object
+            .member("name")
+            .map(Member::value)
+            .filter(ConfigNode.TextNode.class::isInstance)
+            .map(v -> ((ConfigNode.TextNode) v).value())
+            .ifPresent(names::add);
         continue;
       }
+      names.add(app.get().name());
       AppSpec other = byName.putIfAbsent(app.get().name(), app.get());
       if (other != null) {
         Location at =
@@ -148,7 +158,9 @@ final class EcosystemReader {
         continue;
       }
       apps.add(app.get());
+      read.add(new DependsOnCheck.Read(object, i, app.get()));
     }
+    DependsOnCheck.check(read, names, report);
     return apps;
   }
 }

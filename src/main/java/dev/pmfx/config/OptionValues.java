@@ -564,6 +564,77 @@ final class OptionValues {
     return Optional.of(expression);
   }
 
+  /**
+   * {@code depends_on}: an object of app names to conditions ({@code {db: 'online'}}), or a list of
+   * names, each 'online'. Whether the names are apps of the file is for {@link DependsOnCheck}.
+   */
+  Optional<Map<String, Dependency.Condition>> dependsOn(Member m) {
+    Map<String, Dependency.Condition> out = new LinkedHashMap<>();
+    switch (m.value()) {
+      case ArrayNode a -> {
+        for (ConfigNode item : a.items()) {
+          if (!(item instanceof TextNode t) || t.value().isBlank()) {
+            report.error(
+                item.location(),
+                path + ".depends_on",
+                label
+                    + ": depends_on must name apps of this file, such as [db, cache]; found "
+                    + found(item),
+                "");
+            return Optional.empty();
+          }
+          out.put(t.value(), Dependency.Condition.ONLINE);
+        }
+      }
+      case ObjectNode o -> {
+        boolean ok = true;
+        for (Member dep : o.members()) {
+          Optional<Dependency.Condition> condition =
+              dep.value() instanceof TextNode t
+                  ? Dependency.Condition.parse(t.value())
+                  : Optional.empty();
+          if (condition.isEmpty()) {
+            String hint =
+                dep.value() instanceof TextNode t
+                    ? Dependency.Condition.fromProcessCompose(t.value())
+                        .map(c -> "process-compose's " + t.value() + " is '" + c.word() + "'")
+                        .or(
+                            () ->
+                                DidYouMean.closest(
+                                        t.value(),
+                                        java.util.Arrays.stream(Dependency.Condition.values())
+                                            .map(Dependency.Condition::word)
+                                            .toList())
+                                    .map(w -> "did you mean '" + w + "'?"))
+                        .orElse("")
+                    : "";
+            report.error(
+                dep.value().location(),
+                path + ".depends_on." + dep.key(),
+                label
+                    + ": depends_on."
+                    + dep.key()
+                    + " must be 'online' (every worker online), 'healthy' (every worker passes"
+                    + " its health check) or 'completed' (it ran and exited with code 0); found "
+                    + found(dep.value()),
+                hint);
+            ok = false;
+            continue;
+          }
+          out.put(dep.key(), condition.get());
+        }
+        if (!ok) {
+          return Optional.empty();
+        }
+      }
+      default -> {
+        mustBe(m, "an object of apps and conditions ({db: 'online'}) or a list of apps ([db])");
+        return Optional.empty();
+      }
+    }
+    return Optional.of(out);
+  }
+
   // ---------------------------------------------------------------- shared
 
   static List<String> splitWords(String text) {

@@ -74,6 +74,18 @@ public final class ProcessTable {
       List.of("id", "name", "namespace", "mode", "pid", "uptime", "↺", "status", "cpu", "mem");
 
   /**
+   * A worker's status as the list shows it: a stopped or errored worker of an app that {@code
+   * depends_on} others says why it has not started ({@code waiting for db}).
+   */
+  public static String status(AppStatus app, WorkerStatus w) {
+    return app.startNote().isPresent()
+            && !w.state().running()
+            && w.state() != dev.pmfx.engine.WorkerState.CRASHED
+        ? app.startNote().get()
+        : w.state().label();
+  }
+
+  /**
    * The table {@code pm2 list} draws, one row a worker, ordered by app then instance; with a {@code
    * health} column after {@code status} when an app has a health check.
    */
@@ -96,7 +108,7 @@ public final class ProcessTable {
                         : "0",
                     w.state().running() ? uptime(w.uptime(now)) : "0",
                     String.valueOf(w.restarts()),
-                    w.state().label(),
+                    status(app, w),
                     u == null ? "0%" : Math.round(u.cpuPercent()) + "%",
                     u == null ? "0b" : ByteSize.human(u.memoryBytes())));
         if (checked) {
@@ -217,6 +229,13 @@ public final class ProcessTable {
         w.lastExitCode().ifPresent(code -> env.put("exit_code", code));
         app.file().ifPresent(f -> env.put("pmfx_file", f.toString()));
         app.publicPort().ifPresent(port -> env.put("pmfx_public_port", port));
+        if (!app.spec().dependsOn().isEmpty()) {
+          ObjectNode dependsOn = env.putObject("pmfx_depends_on");
+          app.spec()
+              .dependsOn()
+              .forEach((name, condition) -> dependsOn.put(name, condition.word()));
+          app.startNote().ifPresent(note -> env.put("pmfx_start_note", note));
+        }
         if (w.health().checked()) {
           ObjectNode health = env.putObject("pmfx_health");
           health.put("status", w.health().state().label());

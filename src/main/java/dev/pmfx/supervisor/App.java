@@ -22,6 +22,12 @@ final class App {
   /** Its reloads and scales: the first runs, the others wait their turn. */
   final ArrayDeque<Rollout> rollouts = new ArrayDeque<>();
 
+  /**
+   * Why its workers have not started, as {@link StartOrder} holds them ({@code waiting for db});
+   * null when they are not held.
+   */
+  String startNote;
+
   App(AppSpec spec) {
     this.spec = spec;
   }
@@ -43,6 +49,7 @@ final class App {
         workers.stream().map(Worker::status).toList(),
         OptionalInt.empty(),
         List.of(),
-        logTrouble);
+        logTrouble,
+        Optional.ofNullable(startNote));
   }
 }

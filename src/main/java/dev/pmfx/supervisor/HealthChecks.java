@@ -43,15 +43,19 @@ final class HealthChecks {
   private final Timers loop;
   private final EventHub events;
   private final BiConsumer<Worker, MachineEvent> feed;
+  private final Runnable changed;
   private volatile boolean closed;
 
   /**
    * @param feed hands an event to a worker's machine, on the loop
+   * @param changed a worker's health changed: apps that wait for one to be healthy may start
    */
-  HealthChecks(Timers loop, EventHub events, BiConsumer<Worker, MachineEvent> feed) {
+  HealthChecks(
+      Timers loop, EventHub events, BiConsumer<Worker, MachineEvent> feed, Runnable changed) {
     this.loop = loop;
     this.events = events;
     this.feed = feed;
+    this.changed = changed;
   }
 
   /** The worker moved to {@code to}: a process that has not been checked yet starts its checks. */
@@ -135,6 +139,9 @@ final class HealthChecks {
     w.health = next;
     if (next.state() != was.state() || next.failures() != was.failures()) {
       events.publish(new EngineEvent.HealthChecked(now, was.state(), w.status()));
+    }
+    if (next.state() != was.state()) {
+      changed.run();
     }
     if (result.passed()) {
       feed.accept(w, new MachineEvent.Healthy(generation, result.detail()));

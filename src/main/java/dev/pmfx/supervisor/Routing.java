@@ -259,7 +259,8 @@ final class Routing {
             plain.workers(),
             OptionalInt.of(balancer.port()),
             requestsOf(plain.spec().name(), balancer),
-            plain.logTrouble());
+            plain.logTrouble(),
+            plain.startNote());
   }
 
   /** Every balancer's counts, per worker. */

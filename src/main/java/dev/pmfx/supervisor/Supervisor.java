@@ -47,6 +47,7 @@ public final class Supervisor implements Engine {
   private final Rollouts rollouts;
   private final DirectCommands direct;
   private final HealthChecks health;
+  private final StartOrder startOrder;
   private final Thread shutdownHook = new Thread(this::close, "pmfx-shutdown");
   private volatile boolean closed;
 
@@ -143,10 +144,12 @@ public final class Supervisor implements Engine {
               public void moved(Worker w, WorkerState to, String why, boolean late) {
                 health.moved(w, to);
                 rollouts.moved(w, to, why, late);
+                startOrder.moved();
               }
             });
     rollouts = new Rollouts(loop, events, steps, runner, routing, specs, apps, () -> closed);
-    health = new HealthChecks(loop, events, (w, event) -> runner.feed(w, event));
+    startOrder = new StartOrder(loop, events, runner, apps);
+    health = new HealthChecks(loop, events, (w, event) -> runner.feed(w, event), startOrder::moved);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -210,16 +213,30 @@ public final class Supervisor implements Engine {
           List<Problem> problems = new ArrayList<>();
           List<Integer> started = new ArrayList<>();
           Set<String> unknown = new HashSet<>(only);
+          // depends_on: what the apps asked for depend on starts with them, unless it runs
+          Set<String> wanted =
+              only.isEmpty()
+                  ? Set.of()
+                  : dev.pmfx.config.Dependency.withDependencies(
+                      only, dev.pmfx.config.Dependency.edges(ecosystem.apps()));
           for (AppSpec spec : ecosystem.apps()) {
             unknown.remove(spec.name());
-            if (!only.isEmpty() && !only.contains(spec.name())) {
+            boolean dependency = !only.contains(spec.name()) && wanted.contains(spec.name());
+            if (!only.isEmpty() && !only.contains(spec.name()) && !dependency) {
               continue;
             }
             App entry = apps.get(spec.name());
-            if (entry != null && entry.workers.stream().anyMatch(w -> !w.atRest())) {
-              problems.add(
-                  new Problem(spec.name(), "already running; restart or reload it instead"));
+            if (entry != null
+                && (entry.workers.stream().anyMatch(w -> !w.atRest())
+                    || startOrder.holds(spec.name()))) {
+              if (!dependency) {
+                problems.add(
+                    new Problem(spec.name(), "already running; restart or reload it instead"));
+              }
               continue;
+            }
+            if (dependency && startOrder.completedFor(spec.name(), ecosystem.apps())) {
+              continue; // a one-shot that ran already, and only 'completed' is asked of it
             }
             entry = apps.place(spec);
             entry.file = ecosystem.file();
@@ -227,13 +244,14 @@ public final class Supervisor implements Engine {
               w.spec = spec;
               w.envName = command.envName();
               w.environment = environment;
-              if (spec.autostart()) {
-                runner
-                    .launch(
-                        w, new MachineEvent.Start(spec, "started", MachineEvent.StartKind.COMMAND))
-                    .ifPresent(problems::add);
-                started.add(w.id);
-              }
+            }
+            if (spec.autostart()) {
+              problems.addAll(
+                  startOrder.start(
+                      entry,
+                      entry.workers,
+                      new MachineEvent.Start(spec, "started", MachineEvent.StartKind.COMMAND)));
+              entry.workers.forEach(w -> started.add(w.id));
             }
             supervision.unsupervise(spec.name());
             if (spec.autostart()) {
@@ -362,15 +380,29 @@ public final class Supervisor implements Engine {
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
           List<Problem> problems = new ArrayList<>(resolved.problems());
-          for (Worker w : resolved.workers()) {
-            if (w.atRest()) {
-              runner
-                  .launch(
-                      w, new MachineEvent.Start(w.spec, "started", MachineEvent.StartKind.COMMAND))
-                  .ifPresent(problems::add);
+          List<App> targets = apps.of(resolved.workers());
+          List<App> starting = new ArrayList<>(targets);
+          // depends_on: what they depend on and is not running starts with them
+          starting.addAll(
+              startOrder.dependenciesToStart(targets.stream().map(a -> a.spec.name()).toList()));
+          for (App entry : starting) {
+            List<Worker> resting =
+                entry.workers.stream()
+                    .filter(
+                        w ->
+                            w.atRest()
+                                && (!targets.contains(entry) || resolved.workers().contains(w)))
+                    .toList();
+            if (!resting.isEmpty() && !startOrder.holds(entry.spec.name())) {
+              problems.addAll(
+                  startOrder.start(
+                      entry,
+                      resting,
+                      new MachineEvent.Start(
+                          entry.spec, "started", MachineEvent.StartKind.COMMAND)));
             }
           }
-          apps.of(resolved.workers()).forEach(a -> supervision.supervise(a.spec));
+          starting.forEach(a -> supervision.supervise(a.spec));
           return CompletableFuture.completedFuture(
               new CommandResult("start", Apps.ids(resolved.workers()), problems));
         });
@@ -381,17 +413,23 @@ public final class Supervisor implements Engine {
     return onLoop(
         () -> {
           Apps.Resolved resolved = apps.resolve(target);
-          List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
           apps.whole(resolved.workers()).forEach(supervision::unsupervise);
           apps.of(resolved.workers()).forEach(a -> rollouts.interrupt(a, command));
-          for (Worker w : resolved.workers()) {
-            rest.add(runner.stop(w, command, goal));
-          }
-          return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
-              .thenApply(
-                  done ->
-                      new CommandResult(
-                          command, Apps.ids(resolved.workers()), resolved.problems()));
+          apps.of(resolved.workers()).forEach(a -> startOrder.cancel(a.spec.name()));
+          // depends_on: dependents stop before what they depend on
+          CompletableFuture<Void> stopped =
+              startOrder.inStopOrder(
+                  resolved.workers(),
+                  some -> {
+                    List<CompletableFuture<WorkerState>> rest = new ArrayList<>();
+                    for (Worker w : some) {
+                      rest.add(runner.stop(w, command, goal));
+                    }
+                    return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new));
+                  });
+          return stopped.thenApply(
+              done ->
+                  new CommandResult(command, Apps.ids(resolved.workers()), resolved.problems()));
         });
   }
 
@@ -401,6 +439,7 @@ public final class Supervisor implements Engine {
           Apps.Resolved resolved = apps.resolve(target);
           resolved.workers().forEach(w -> w.update(update));
           apps.of(resolved.workers()).forEach(a -> rollouts.interrupt(a, "restart"));
+          apps.of(resolved.workers()).forEach(a -> startOrder.cancel(a.spec.name()));
           List<CompletableFuture<WorkerState>> relaunched = new ArrayList<>();
           for (Worker w : resolved.workers()) {
             relaunched.add(runner.restart(w, "restart"));
@@ -593,15 +632,20 @@ public final class Supervisor implements Engine {
                                   ? w.spec.killTimeout().plus(w.spec.drainTimeout())
                                   : w.spec.killTimeout())
                       .max(Duration::compareTo)
-                      .orElse(Duration.ZERO),
+                      .orElse(Duration.ZERO)
+                      .multipliedBy(startOrder.stopSteps()),
               five);
+      // depends_on: dependents stop before what they depend on, a step each
       CompletableFuture<?> stopped =
           loop.await(
               () ->
-                  CompletableFuture.allOf(
-                      List.copyOf(apps.workers()).stream()
-                          .map(w -> runner.stop(w, "pmfx is closing", StopGoal.HALT))
-                          .toArray(CompletableFuture[]::new)),
+                  startOrder.inStopOrder(
+                      List.copyOf(apps.workers()),
+                      some ->
+                          CompletableFuture.allOf(
+                              some.stream()
+                                  .map(w -> runner.stop(w, "pmfx is closing", StopGoal.HALT))
+                                  .toArray(CompletableFuture[]::new))),
               five);
       stopped.get(longest.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -98,6 +98,8 @@ public final class ProcessItems {
     private final ObjectProperty<RolloutItem> rollout = new SimpleObjectProperty<>();
     private final ObjectProperty<java.util.List<String>> logTrouble =
         new SimpleObjectProperty<>(java.util.List.of());
+    private final javafx.beans.property.StringProperty startNote =
+        new javafx.beans.property.SimpleStringProperty("");
     boolean earlierLogsAsked;
 
     AppItem(AppSpec spec) {
@@ -121,6 +123,11 @@ public final class ProcessItems {
     /** Its log files that cannot be written now (a full disk), a sentence each. */
     public ObjectProperty<java.util.List<String>> logTroubleProperty() {
       return logTrouble;
+    }
+
+    /** Why its workers have not started ({@code waiting for db}); empty when they are not held. */
+    public javafx.beans.property.StringProperty startNoteProperty() {
+      return startNote;
     }
 
     public ObjectProperty<RolloutItem> rolloutProperty() {

@@ -64,6 +64,15 @@ final class RowFormat {
     if (app.workers().isEmpty()) {
       return "not started";
     }
+    boolean resting =
+        app.workers().stream()
+            .allMatch(
+                w ->
+                    w.status().state() == WorkerState.STOPPED
+                        || w.status().state() == WorkerState.ERRORED);
+    if (resting && !app.startNoteProperty().get().isEmpty()) {
+      return app.startNoteProperty().get(); // depends_on: waiting for db, or why it did not start
+    }
     List<WorkerState> states =
         app.workers().stream().map(w -> w.status().state()).distinct().toList();
     if (states.size() == 1) {
@@ -152,6 +161,12 @@ final class RowFormat {
 
   /** The badge's style class for a status text. */
   static String badgeStyle(String status) {
+    if (status.startsWith(dev.pmfx.engine.AppStatus.WAITING)) {
+      return "badge-waiting-ready";
+    }
+    if (status.startsWith("not started:")) {
+      return "badge-errored";
+    }
     return status.endsWith("…")
         ? "badge-stopping"
         : status.contains("/") ? "badge-partly" : "badge-" + status.replace(' ', '-');

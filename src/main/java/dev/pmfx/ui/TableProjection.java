@@ -233,6 +233,7 @@ final class TableProjection {
                 });
     item.knownProperty().set(true);
     item.specProperty().set(status.spec());
+    item.startNoteProperty().set(status.startNote().orElse(""));
     Set<Integer> ids = new HashSet<>();
     status.workers().forEach(w -> ids.add(w.id()));
     item.workers().removeIf(w -> !ids.contains(w.id())); // the engine's word is the whole truth
@@ -265,6 +266,7 @@ final class TableProjection {
             item -> {
               item.workers().clear();
               item.knownProperty().set(false);
+              item.startNoteProperty().set("");
               Optional<AppSpec> inFile = declared.apply(name);
               if (inFile.isPresent()) {
                 item.specProperty().set(inFile.get());

@@ -141,6 +141,49 @@ class CheckCommandTest {
   }
 
   @Test
+  void aDependsOnCycleIsReportedAtTheLineThatClosesIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ecosystem.yaml");
+    Files.writeString(
+        file,
+        """
+        apps:
+          - name: web
+            script: web.sh
+            depends_on: [api]
+          - name: api
+            script: api.sh
+            depends_on: {web: online}
+        """);
+
+    int code = check(file.toString());
+
+    assertEquals(1, code);
+    String errors = err.toString();
+    assertTrue(
+        errors.contains(
+            file
+                + ":7:18: error: app 'api': depends_on makes a cycle, web → api → web: none of"
+                + " them could ever start"),
+        errors);
+    assertTrue(errors.contains("  7 |     depends_on: {web: online}"), errors);
+  }
+
+  @Test
+  void dependenciesAreListedUnderTheirApp(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ecosystem.yaml");
+    Files.writeString(
+        file,
+        """
+        apps:
+          - {name: db, script: db.sh}
+          - {name: web, script: web.sh, depends_on: [db]}
+        """);
+
+    assertEquals(0, check(file.toString()), err::toString);
+    assertTrue(out.toString().contains("starts after: db (online)"), out::toString);
+  }
+
+  @Test
   void warningsGoToStderrAndTheFileStillPasses() {
     int code = check("invalid/unknown-key.yaml");
 

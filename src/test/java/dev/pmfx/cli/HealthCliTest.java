@@ -49,6 +49,7 @@ class HealthCliTest {
                 health_check: { http: /healthz, interval: 300ms }
               - name: plain
                 script: sleep 600
+                depends_on: { api: healthy }
             """
                 .formatted(port));
     assertEquals(0, pmfx.pmfx("start", file.toString()).code());
@@ -77,6 +78,10 @@ class HealthCliTest {
       boolean checked = worker.path("name").asText().equals("api");
       assertEquals(
           checked, worker.path("pm2_env").has("pmfx_health"), "only a checked app has health");
+      assertEquals(
+          checked ? "" : "healthy",
+          worker.path("pm2_env").path("pmfx_depends_on").path("api").asText(),
+          "plain waits for api to be healthy");
     }
 
     Run list = pmfx.pmfx("list");

@@ -655,7 +655,7 @@ class WorkerMachineTest {
 
   // ---------------------------------------------------------------- health
 
-  private static final String HEALTH = "health_check: { http: /healthz }";
+  private static final String HEALTH = "env: { PORT: 3000 }\nhealth_check: { http: /healthz }";
 
   @Test
   void anUnhealthyWorkerIsReplacedOnceUntilTheReplacementFails() throws Exception {

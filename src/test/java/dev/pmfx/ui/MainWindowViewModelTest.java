@@ -243,6 +243,45 @@ class MainWindowViewModelTest {
   }
 
   @Test
+  void anAppWaitingForItsDependenciesSaysSoInItsRowUntilItsWorkersStart() throws Exception {
+    MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
+    viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
+    dev.pmfx.config.AppSpec spec = viewModel.apps().getFirst().specProperty().get();
+    java.util.function.BiFunction<WorkerState, Optional<String>, EngineEvent> updated =
+        (state, note) ->
+            new EngineEvent.AppUpdated(
+                Instant.EPOCH,
+                new dev.pmfx.engine.AppStatus(
+                    spec,
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(worker(0, 0, state)),
+                    OptionalInt.empty(),
+                    List.of(),
+                    List.of(),
+                    note));
+    AppItem api = viewModel.apps().getFirst();
+
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null, List.of(updated.apply(WorkerState.STOPPED, Optional.of("waiting for db")))));
+    assertEquals("waiting for db", RowFormat.status(api));
+    assertEquals("badge-waiting-ready", RowFormat.badgeStyle(RowFormat.status(api)));
+    assertEquals("stopped", RowFormat.status(api.worker(0)));
+
+    viewModel.apply(
+        new EngineBridge.Batch(null, List.of(updated.apply(WorkerState.ONLINE, Optional.empty()))));
+    assertEquals("online", RowFormat.status(api));
+
+    String failed = "not started: migrate exited with code 1";
+    viewModel.apply(
+        new EngineBridge.Batch(
+            null, List.of(updated.apply(WorkerState.ERRORED, Optional.of(failed)))));
+    assertEquals(failed, RowFormat.status(api));
+    assertEquals("badge-errored", RowFormat.badgeStyle(failed));
+  }
+
+  @Test
   void logsBeingDroppedAreToldOnceAsTheyBegin() throws Exception {
     MainWindowViewModel viewModel = viewModel(new PmfxHome(dir.resolve("home")));
     viewModel.open(write("one.yaml", "apps:\n  - name: api\n    script: api.sh\n"));
@@ -260,7 +299,8 @@ class MainWindowViewModelTest {
                     List.of(),
                     OptionalInt.empty(),
                     List.of(),
-                    trouble));
+                    trouble,
+                    Optional.empty()));
     String full = "cannot write /logs/api-out.log since …: No space left on device; 80 bytes …";
 
     viewModel.apply(new EngineBridge.Batch(null, List.of(updated.apply(List.of(full)))));
