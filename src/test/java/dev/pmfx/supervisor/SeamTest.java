@@ -38,12 +38,14 @@ class SeamTest {
                       env: { A: b }
                       max_memory_restart: 300M
                       cron_restart: "0 3 * * *"
+                      health_check: { exec: 'true', interval: 200ms }
                   """),
               Optional.empty(),
               Set.of())
           .get();
       pmfx.events.awaitState("api", WorkerState.ONLINE);
       pmfx.events.await(EngineEvent.MetricsSample.class, sample -> true);
+      pmfx.events.await(EngineEvent.HealthChecked.class, checked -> true);
       // Scale and reload bring every rollout event: steps, app updates, a worker removed.
       assertEquals(true, pmfx.engine.scale("api", Scale.parse("+1")).get().ok());
       assertEquals(true, pmfx.engine.reload("api").get().ok());
