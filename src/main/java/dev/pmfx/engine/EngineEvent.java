@@ -240,9 +240,15 @@ public sealed interface EngineEvent {
     /**
      * @param cpuPercent percent of one core, as {@code top} shows it (busy on two cores: 200)
      * @param memoryBytes resident memory of the worker and every process it started
+     * @param healthCheckMillis how long its last health check took; -1 when none has ended
      */
     public record WorkerUsage(
-        int workerId, String app, int instance, double cpuPercent, long memoryBytes) {}
+        int workerId,
+        String app,
+        int instance,
+        double cpuPercent,
+        long memoryBytes,
+        long healthCheckMillis) {}
 
     /**
      * What a cluster app's balancer counted for one worker since it joined the rotation.

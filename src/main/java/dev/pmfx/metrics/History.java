@@ -38,7 +38,8 @@ public final class History {
       long requests,
       long errors,
       double p50Millis,
-      double p99Millis) {}
+      double p99Millis,
+      long healthCheckMillis) {}
 
   /** The figures of one worker, or an app's totals (instance -1). */
   public static final class Figures {
@@ -49,6 +50,7 @@ public final class History {
     private final Series errorsPerSecond;
     private final Series p50;
     private final Series p99;
+    private final Series healthCheck;
     private final Map<String, Series> custom = new LinkedHashMap<>();
     private final int points;
     private long lastAt = -1;
@@ -64,6 +66,12 @@ public final class History {
       errorsPerSecond = new Series(points);
       p50 = new Series(points);
       p99 = new Series(points);
+      healthCheck = new Series(points);
+    }
+
+    /** How long its health checks took, ms, as sampled; empty without a check. */
+    public Series healthCheck() {
+      return healthCheck;
     }
 
     public int instance() {
@@ -169,6 +177,9 @@ public final class History {
                 app.workers.computeIfAbsent(r.workerId(), k -> new Figures(r.instance(), points));
             w.cpu.add(epochMillis, r.cpuPercent());
             w.memory.add(epochMillis, r.memoryBytes());
+            if (r.healthCheckMillis() >= 0) {
+              w.healthCheck.add(epochMillis, r.healthCheckMillis());
+            }
             cpu += r.cpuPercent();
             memory += r.memoryBytes();
             if (!r.balanced()) {

@@ -37,8 +37,16 @@ final class HealthChecks {
   /** What the last line of a command's output may hold, in an event. */
   private static final int OUTPUT_LIMIT = 200;
 
-  /** What one check found. */
-  record Result(boolean passed, String detail) {}
+  /** What one check found, and how long it took. */
+  record Result(boolean passed, String detail, long millis) {
+    Result(boolean passed, String detail) {
+      this(passed, detail, -1);
+    }
+
+    Result took(long startNanos) {
+      return new Result(passed, detail, (System.nanoTime() - startNanos) / 1_000_000);
+    }
+  }
 
   private final Timers loop;
   private final EventHub events;
@@ -71,6 +79,7 @@ final class HealthChecks {
     }
     w.health = Health.STARTING;
     w.healthSince = loop.now();
+    w.healthCheckMillis = -1;
     int generation = w.generation();
     loop.after(FIRST, () -> check(w, generation));
   }
@@ -91,6 +100,7 @@ final class HealthChecks {
     java.nio.file.Path cwd = w.spec.cwd();
     Thread.startVirtualThread(
         () -> {
+          long start = System.nanoTime();
           Result result;
           try {
             result =
@@ -108,7 +118,7 @@ final class HealthChecks {
           } catch (RuntimeException e) {
             result = new Result(false, "the check failed: " + e);
           }
-          Result found = result;
+          Result found = result.took(start);
           loop.post(() -> ended(w, generation, c, found));
         });
   }
@@ -137,6 +147,7 @@ final class HealthChecks {
               result.detail());
     }
     w.health = next;
+    w.healthCheckMillis = result.millis();
     if (next.state() != was.state() || next.failures() != was.failures()) {
       events.publish(new EngineEvent.HealthChecked(now, was.state(), w.status()));
     }

@@ -131,7 +131,12 @@ final class Sampling {
               measured.add(s.worker());
               workers.add(
                   new MetricsSample.WorkerUsage(
-                      s.worker().id, s.app(), s.instance(), u.cpuPercent(), u.residentBytes()));
+                      s.worker().id,
+                      s.app(),
+                      s.instance(),
+                      u.cpuPercent(),
+                      u.residentBytes(),
+                      s.worker().healthCheckMillis));
               if (s.memoryLimit() > 0 && u.residentBytes() > s.memoryLimit()) {
                 overMemory.found(s.worker(), s.pid(), u.residentBytes());
               }

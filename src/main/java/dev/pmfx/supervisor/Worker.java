@@ -123,6 +123,9 @@ final class Worker {
 
   Instant healthSince = Instant.EPOCH;
 
+  /** How long its process's last health check took; -1 before one ended. Read by the sampler. */
+  volatile long healthCheckMillis = -1;
+
   /** The state users see. */
   WorkerState state() {
     return machine.coarse();

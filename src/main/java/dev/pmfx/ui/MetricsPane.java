@@ -52,6 +52,7 @@ final class MetricsPane extends VBox {
   private final Chart memory = new Chart("memoryChart", "Memory (MB)");
   private final Chart requests = new Chart("requestsChart", "Requests per second");
   private final Chart latency = new Chart("latencyChart", "Latency (ms)");
+  private final Chart health = new Chart("healthChart", "Health check (ms)");
   private final javafx.scene.layout.HBox row = new javafx.scene.layout.HBox(4);
   private final javafx.scene.layout.HBox customRow = new javafx.scene.layout.HBox(4);
   private final Map<String, Chart> custom = new LinkedHashMap<>();
@@ -74,6 +75,7 @@ final class MetricsPane extends VBox {
     VBox.setVgrow(row, Priority.ALWAYS);
     VBox.setVgrow(customRow, Priority.ALWAYS);
     customRow.setId("customCharts");
+    health.chart.getStyleClass().add("custom-chart");
     getChildren().addAll(title, empty, row, customRow);
     viewModel.samplesProperty().addListener((o, was, now) -> refresh());
   }
@@ -81,7 +83,7 @@ final class MetricsPane extends VBox {
   void show(AppItem shown) {
     if (shown != app) {
       app = shown;
-      for (Chart chart : new Chart[] {cpu, memory, requests, latency}) {
+      for (Chart chart : new Chart[] {cpu, memory, requests, latency, health}) {
         chart.clear();
       }
       custom.clear();
@@ -153,8 +155,28 @@ final class MetricsPane extends VBox {
     }
   }
 
-  /** A chart per metric of the app's own that its workers reported in the window. */
+  /**
+   * The row below: how long each worker's health checks take, when the app has a check, then a
+   * chart per metric of the app's own that its workers reported in the window.
+   */
   private void showCustom(History.AppFigures figures, long start) {
+    Map<String, Series> checks = new LinkedHashMap<>();
+    figures
+        .workers()
+        .forEach(
+            (id, w) -> {
+              Series series = w.healthCheck();
+              if (series.size() > 0 && series.time(series.size() - 1) >= start) {
+                checks.put(
+                    dev.pmfx.engine.WorkerStatus.label(app.name(), w.instance()) + " #" + id,
+                    series);
+              }
+            });
+    boolean checked = app.specProperty().get().healthCheck().isPresent() && !checks.isEmpty();
+    if (checked) {
+      health.scroll(start, clock.get().toEpochMilli());
+      health.show(checks, v -> v);
+    }
     Map<String, Map<String, Series>> byMetric = new LinkedHashMap<>();
     figures
         .workers()
@@ -187,7 +209,11 @@ final class MetricsPane extends VBox {
           chart.scroll(start, clock.get().toEpochMilli());
           chart.show(lines, v -> v);
         });
-    List<LineChart<Number, Number>> charts = custom.values().stream().map(c -> c.chart).toList();
+    List<LineChart<Number, Number>> charts = new java.util.ArrayList<>();
+    if (checked) {
+      charts.add(health.chart);
+    }
+    custom.values().forEach(c -> charts.add(c.chart));
     if (!customRow.getChildren().equals(charts)) {
       customRow.getChildren().setAll(charts);
     }

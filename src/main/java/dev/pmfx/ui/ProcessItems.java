@@ -170,7 +170,8 @@ public final class ProcessItems {
               name,
               -1,
               samples.stream().mapToDouble(WorkerUsage::cpuPercent).sum(),
-              samples.stream().mapToLong(WorkerUsage::memoryBytes).sum()));
+              samples.stream().mapToLong(WorkerUsage::memoryBytes).sum(),
+              -1));
     }
   }
 

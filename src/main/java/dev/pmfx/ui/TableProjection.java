@@ -329,7 +329,8 @@ final class TableProjection {
               r == null ? 0 : r.requests(),
               r == null ? 0 : r.errors(),
               r == null ? 0 : r.p50Millis(),
-              r == null ? 0 : r.p99Millis()));
+              r == null ? 0 : r.p99Millis(),
+              usage.healthCheckMillis()));
     }
     return readings;
   }

@@ -120,7 +120,7 @@ class WireTest {
         Optional.of(
             new EngineEvent.MetricsSample(
                 at,
-                List.of(new EngineEvent.MetricsSample.WorkerUsage(3, "api", 1, 12.5, 1_000)),
+                List.of(new EngineEvent.MetricsSample.WorkerUsage(3, "api", 1, 12.5, 1_000, 4)),
                 List.of()));
     assertAnswer(new Query.Tail(3, 10), List.of(line));
     assertAnswer(new Query.LastSample(), sample);

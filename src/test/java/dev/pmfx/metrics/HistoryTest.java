@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 class HistoryTest {
 
   private static History.Reading usage(int worker, double cpu, long memory) {
-    return new History.Reading("web", worker, worker, cpu, memory, false, 0, 0, 0, 0);
+    return new History.Reading("web", worker, worker, cpu, memory, false, 0, 0, 0, 0, -1);
   }
 
   private static History.Reading balanced(
       int worker, long requests, long errors, double p50, double p99) {
-    return new History.Reading("web", worker, worker, 10, 1_000, true, requests, errors, p50, p99);
+    return new History.Reading(
+        "web", worker, worker, 10, 1_000, true, requests, errors, p50, p99, -1);
   }
 
   @Test

@@ -59,6 +59,13 @@ class HealthCheckTest {
     HealthChecked healthy = awaitHealth("api", Health.State.HEALTHY);
     long sickPid = healthy.worker().pid().orElseThrow();
     assertEquals("HTTP 200 from /healthz", healthy.worker().health().detail());
+    EngineEvent.MetricsSample sampled =
+        pmfx.events.await(
+            EngineEvent.MetricsSample.class,
+            m -> m.workers().stream().anyMatch(u -> u.healthCheckMillis() >= 0));
+    assertTrue(
+        sampled.workers().getFirst().healthCheckMillis() < 1000,
+        "how long its last check took: " + sampled.workers());
 
     HealthChecked firstFailure =
         pmfx.events.await(HealthChecked.class, h -> h.worker().health().failures() == 1);

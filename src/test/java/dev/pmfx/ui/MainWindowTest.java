@@ -189,6 +189,16 @@ class MainWindowTest {
         () ->
             cell(robot, "Health", app.getChildren().getFirst()).equals("healthy")
                 && cell(robot, "↺", app.getChildren().getFirst()).equals("1"));
+
+    // and the Metrics tab charts how long each worker's checks take
+    robot.clickOn("Metrics");
+    waitFor(
+        () ->
+            robot.lookup("#healthChart").tryQuery().isPresent()
+                && healthChart(robot).getData().stream()
+                    .anyMatch(
+                        line -> line.getName().startsWith("api-0 #") && !line.getData().isEmpty()));
+    assertEquals("Health check (ms)", onFx(() -> healthChart(robot).getTitle()));
   }
 
   @Test
@@ -365,6 +375,10 @@ class MainWindowTest {
     java.util.Comparator<String> memory =
         (java.util.Comparator<String>) column(robot, "Memory").getComparator();
     assertTrue(memory.compare("900 KB", "1.2 MB") < 0, "900 KB before 1.2 MB");
+  }
+
+  private static javafx.scene.chart.LineChart<?, ?> healthChart(FxRobot robot) {
+    return robot.lookup("#healthChart").query();
   }
 
   private javafx.scene.control.TreeTableColumn<Row, ?> column(FxRobot robot, String title) {
@@ -750,9 +764,9 @@ class MainWindowTest {
               now.minusSeconds(s),
               List.of(
                   new dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage(
-                      0, "sleeper", 0, s % 100, 1_000_000),
+                      0, "sleeper", 0, s % 100, 1_000_000, -1),
                   new dev.pmfx.engine.EngineEvent.MetricsSample.WorkerUsage(
-                      1, "sleeper", 1, 5, 2_000_000)),
+                      1, "sleeper", 1, 5, 2_000_000, -1)),
               List.of()));
     }
     robot.interact(() -> viewModel.apply(new EngineBridge.Batch(null, events)));

@@ -198,8 +198,8 @@ class MainWindowViewModelTest {
                 new EngineEvent.MetricsSample(
                     Instant.EPOCH,
                     List.of(
-                        new EngineEvent.MetricsSample.WorkerUsage(1, "api", 0, 12.5, 1_000),
-                        new EngineEvent.MetricsSample.WorkerUsage(2, "api", 1, 30, 3_000)),
+                        new EngineEvent.MetricsSample.WorkerUsage(1, "api", 0, 12.5, 1_000, -1),
+                        new EngineEvent.MetricsSample.WorkerUsage(2, "api", 1, 30, 3_000, -1)),
                     List.of(
                         new EngineEvent.MetricsSample.WorkerRequests(1, "api", 40, 1, 0, 2, 9),
                         new EngineEvent.MetricsSample.WorkerRequests(2, "api", 38, 0, 1, 2, 8))))));
