@@ -169,6 +169,9 @@ const handoff =
               return emit.call(this, event, ...args);
             };
             appServer.prependListener('request', (req, res) => {
+              if (req.headers['user-agent'] === 'pmfx-health-check') {
+                return; // pmfx asking whether it is well: no request of the app's clients
+              }
               const socket = req.socket;
               const start = process.hrtime.bigint();
               inFlight++;

@@ -141,6 +141,37 @@ class HealthCheckTest {
   }
 
   @Test
+  void checksAreNotCountedAmongTheAppsRequests() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: web
+            script: sickens.js
+            cwd: ${workers}
+            exec_mode: cluster
+            instances: 1
+            env: { PORT: %d }
+            health_check: { http: /healthz, interval: 100ms }
+        """
+            .formatted(port));
+    awaitHealth("web", Health.State.HEALTHY);
+    EngineHarness.getOnNewConnection(port);
+    // the worker reports its counts once a second: two reports after 20 checks or so
+    long until = System.nanoTime() + 2_500_000_000L;
+    while (System.nanoTime() < until) {
+      Thread.sleep(100);
+    }
+    var counted =
+        pmfx.engine.snapshot().stream()
+            .filter(a -> a.name().equals("web"))
+            .findFirst()
+            .orElseThrow()
+            .requests();
+    assertEquals(1, counted.size(), counted.toString());
+    assertEquals(1, counted.getFirst().requests(), "the one GET, not the checks: " + counted);
+  }
+
+  @Test
   void anExecCheckThatExitsNonZeroRestartsTheWorkerAndNamesTheCommand() throws Exception {
     Path folder = Files.createDirectories(dir.resolve("app"));
     pmfx.start(
