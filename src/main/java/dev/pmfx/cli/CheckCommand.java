@@ -138,6 +138,9 @@ final class CheckCommand implements Callable<Integer> {
       AppOption.BALANCER
           .shown(app)
           .ifPresent(b -> out.printf("  %" + nameWidth + "s  balancer: %s%n", "", b));
+      app.healthCheck()
+          .ifPresent(
+              check -> out.printf("  %" + nameWidth + "s  health check: %s%n", "", check.words()));
       if (!app.dependsOn().isEmpty()) {
         out.printf(
             "  %" + nameWidth + "s  starts after: %s%n",

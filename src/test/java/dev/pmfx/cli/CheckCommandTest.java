@@ -184,6 +184,27 @@ class CheckCommandTest {
   }
 
   @Test
+  void aHealthCheckIsListedUnderItsApp(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ecosystem.yaml");
+    Files.writeString(
+        file,
+        """
+        apps:
+          - {name: db, script: db.sh, health_check: {exec: 'pg_isready', interval: 5s}}
+          - {name: web, script: web.sh}
+        """);
+
+    assertEquals(0, check(file.toString()), err::toString);
+    assertTrue(
+        out.toString()
+            .contains(
+                "health check: run 'pg_isready' every 5s, 5s timeout, unhealthy after 3 failures in"
+                    + " a row"),
+        out::toString);
+    assertEquals(1, out.toString().split("health check:", -1).length - 1, "db's alone");
+  }
+
+  @Test
   void warningsGoToStderrAndTheFileStillPasses() {
     int code = check("invalid/unknown-key.yaml");
 
