@@ -157,9 +157,7 @@ final class AppReader {
     AppSpec spec = spec(script.orElseThrow());
     checkScriptExists(spec);
     checkClusterPort(spec);
-    if (!checkHealthPort(spec)) {
-      return Optional.empty();
-    }
+    checkHealthPort(spec);
     return Optional.of(spec);
   }
 
@@ -330,10 +328,10 @@ final class AppReader {
   }
 
   /**
-   * An HTTP health check of a fork-mode app asks the worker's PORT: the app must name one, or the
-   * check its own.
+   * An HTTP health check of a fork-mode app asks the worker's PORT: without one in the file, only
+   * the shell that starts it can give one, and every check fails without.
    */
-  private boolean checkHealthPort(AppSpec spec) {
+  private void checkHealthPort(AppSpec spec) {
     HealthCheck check = spec.healthCheck().orElse(null);
     if (check == null
         || check.path().isEmpty()
@@ -341,18 +339,17 @@ final class AppReader {
         || spec.execMode() == ExecMode.CLUSTER
         || spec.env().containsKey("PORT")
         || spec.envByName().values().stream().anyMatch(e -> e.containsKey("PORT"))) {
-      return true;
+      return;
     }
-    report.error(
+    report.warn(
         member(HEALTH_CHECK).map(x -> x.value().location()).orElse(object.location()),
         path + ".health_check.http",
         values.label()
-            + ": health_check.http has no port to ask: the app sets no env.PORT (or port), and"
-            + " the check names none",
+            + ": health_check.http has no port to ask unless the shell that starts the app sets"
+            + " PORT: the app sets no env.PORT (or port), and the check names none",
         "set env.PORT, or health_check: { http: { path: '"
             + check.path().get()
             + "', port: 3000 } }");
-    return false;
   }
 
   private void checkScriptExists(AppSpec spec) {

@@ -286,8 +286,10 @@ final class OptionValues {
 
   private Optional<String> httpPath(Member m) {
     Optional<String> text = text(m);
-    if (text.isPresent() && !text.get().startsWith("/")) {
-      mustBe(m, "a path that starts with '/', such as '/healthz'");
+    if (text.isPresent()
+        && (!text.get().startsWith("/")
+            || text.get().chars().anyMatch(c -> c <= ' ' || c == 0x7f))) {
+      mustBe(m, "a path that starts with '/' and has no spaces, such as '/healthz'");
       return Optional.empty();
     }
     return text;

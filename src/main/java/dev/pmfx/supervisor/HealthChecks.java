@@ -34,6 +34,39 @@ final class HealthChecks {
   /** The first check of a process, soon after it starts. */
   static final Duration FIRST = Duration.ofMillis(250);
 
+  /** Ends HTTP checks that ran past their timeout; one thread for every check. */
+  private static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor watchdog() {
+    var executor =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("pmfx-health-timeouts").daemon().factory());
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  /**
+   * What a check's command does not get of the worker's environment: its channel to pmfx (a Node
+   * command would take descriptor 3 for one) and what pmfx keeps for itself.
+   */
+  static final java.util.Set<String> NOT_FOR_COMMANDS =
+      java.util.Set.of(
+          "NODE_CHANNEL_FD",
+          "NODE_CHANNEL_SERIALIZATION_MODE",
+          "NODE_UNIQUE_ID",
+          "PMFX_IPC",
+          "PMFX_HELD_FDS",
+          "PMFX_KEEPS_PORT");
+
+  static Map<String, String> forCommand(Map<String, String> environment) {
+    if (environment == null) {
+      return Map.of();
+    }
+    Map<String, String> kept = new java.util.HashMap<>(environment);
+    kept.keySet().removeAll(NOT_FOR_COMMANDS);
+    return kept;
+  }
+
   /** What the last line of a command's output may hold, in an event. */
   private static final int OUTPUT_LIMIT = 200;
 
@@ -95,17 +128,23 @@ final class HealthChecks {
       return;
     }
     HealthCheck c = check.get();
-    Optional<SocketAddress> address = address(w, c);
-    Map<String, String> environment = w.launchedWith == null ? Map.of() : w.launchedWith;
+    Optional<SocketAddress> address;
+    try {
+      address = address(w, c);
+    } catch (RuntimeException e) {
+      address = Optional.empty();
+    }
+    Optional<SocketAddress> asked = address;
+    Map<String, String> environment = forCommand(w.launchedWith);
     java.nio.file.Path cwd = w.spec.cwd();
     Thread.startVirtualThread(
         () -> {
           long start = System.nanoTime();
-          Result result;
+          Result result = new Result(false, "the check ended without a result");
           try {
             result =
                 c.path().isPresent()
-                    ? address
+                    ? asked
                         .map(a -> http(a, c))
                         .orElseGet(
                             () ->
@@ -115,11 +154,12 @@ final class HealthChecks {
                                         + c.path().get()
                                         + " on: set health_check.http.port or env.PORT"))
                     : exec(c, cwd, environment);
-          } catch (RuntimeException e) {
+          } catch (Throwable e) { // whatever it was, the next check must still come
             result = new Result(false, "the check failed: " + e);
+          } finally {
+            Result found = result.took(start);
+            loop.post(() -> ended(w, generation, c, found));
           }
-          Result found = result.took(start);
-          loop.post(() -> ended(w, generation, c, found));
         });
   }
 
@@ -161,9 +201,15 @@ final class HealthChecks {
           w, new MachineEvent.Unhealthy(generation, "health check failed: " + result.detail()));
     }
     if (generation == w.generation() && w.state().running()) {
-      Duration wait =
+      // Before its first pass, a worker is checked every second while its failures do not count
+      // (within start_period) or while it waits to be ready on a check: soon found well, never
+      // found sick sooner than interval × failures.
+      boolean soon =
           next.state() == Health.State.STARTING
-                  && c.interval().compareTo(HealthCheck.STARTING_INTERVAL) > 0
+              && (now.isBefore(w.healthSince.plus(c.startPeriod()))
+                  || (c.readiness() && w.state() == WorkerState.WAITING_READY));
+      Duration wait =
+          soon && c.interval().compareTo(HealthCheck.STARTING_INTERVAL) > 0
               ? HealthCheck.STARTING_INTERVAL
               : c.interval();
       loop.after(wait, () -> check(w, generation));
@@ -200,21 +246,22 @@ final class HealthChecks {
                 ? java.net.StandardProtocolFamily.INET
                 : java.net.StandardProtocolFamily.UNIX)) {
       // A blocking channel has no timeouts of its own: closing it ends a connect or read.
-      var watchdog =
-          java.util.concurrent.CompletableFuture.delayedExecutor(timeout, TimeUnit.MILLISECONDS);
       var expired = new java.util.concurrent.atomic.AtomicBoolean();
       var done = new java.util.concurrent.atomic.AtomicBoolean();
-      watchdog.execute(
-          () -> {
-            if (!done.get()) {
-              expired.set(true);
-              try {
-                channel.close();
-              } catch (IOException ignored) {
-                // closed already
-              }
-            }
-          });
+      java.util.concurrent.ScheduledFuture<?> watchdog =
+          WATCHDOG.schedule(
+              () -> {
+                if (!done.get()) {
+                  expired.set(true);
+                  try {
+                    channel.close();
+                  } catch (IOException ignored) {
+                    // closed already
+                  }
+                }
+              },
+              timeout,
+              TimeUnit.MILLISECONDS);
       try {
         channel.connect(address);
         String host =
@@ -255,6 +302,7 @@ final class HealthChecks {
         return new Result(false, words(e) + " for " + path);
       } finally {
         done.set(true);
+        watchdog.cancel(false);
       }
     } catch (IOException e) {
       return new Result(false, words(e) + " for " + path);
@@ -284,10 +332,15 @@ final class HealthChecks {
    */
   static Result exec(HealthCheck c, java.nio.file.Path cwd, Map<String, String> environment) {
     String command = c.exec().orElseThrow();
+    java.util.List<String> line =
+        new java.util.ArrayList<>(java.util.List.of("/bin/sh", "-c", command));
+    if (JavaLaunch.SETSID != null) {
+      // a group of its own, which the check's end takes down whole: what it left in the
+      // background too, which would hold its output open
+      line.addFirst(JavaLaunch.SETSID.toString());
+    }
     ProcessBuilder builder =
-        new ProcessBuilder("/bin/sh", "-c", command)
-            .directory(cwd.toFile())
-            .redirectErrorStream(true);
+        new ProcessBuilder(line).directory(cwd.toFile()).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(environment);
     Process process;
@@ -316,16 +369,20 @@ final class HealthChecks {
             });
     try {
       if (!process.waitFor(c.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
         return new Result(
             false, "'" + command + "' ran past its " + c.timeout().toMillis() + " ms timeout");
       }
       reader.join(Duration.ofMillis(200));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
       return new Result(false, "'" + command + "' was interrupted");
+    } finally {
+      end(process);
+      try {
+        process.getInputStream().close(); // the reader ends, whatever still holds the pipe
+      } catch (IOException closed) {
+        // closed already
+      }
     }
     int code = process.exitValue();
     String last;
@@ -335,6 +392,15 @@ final class HealthChecks {
     return new Result(
         code == 0,
         "exit code " + code + " from '" + command + "'" + (last.isEmpty() ? "" : ": " + last));
+  }
+
+  /** Ends the check's command and whatever it started: its group, and its tree now. */
+  private static void end(Process process) {
+    if (JavaLaunch.SETSID != null) {
+      dev.pmfx.posix.Signals.sendGroup(process.pid(), "SIGKILL");
+    }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   private static String lastLine(String output) {

@@ -65,8 +65,10 @@ final class MachineTable {
       rows.add(new Row(waiting, Ready.class, waiting, "")); // wait_ready: health
       rows.add(new Row(waiting, Listening.class, Phase.ONLINE, "it listens (no wait_ready)"));
       rows.add(new Row(waiting, Listening.class, waiting, ""));
-      rows.add(
-          new Row(waiting, Healthy.class, Phase.ONLINE, "its check passed (wait_ready: health)"));
+      if (waiting != Phase.TRIAL_PROBE) { // wait_ready: health ends a trial before any probe
+        rows.add(
+            new Row(waiting, Healthy.class, Phase.ONLINE, "its check passed (wait_ready: health)"));
+      }
       rows.add(new Row(waiting, Healthy.class, waiting, ""));
       rows.add(new Row(waiting, Stop.class, Phase.STOP_SIGNAL, "asked to stop"));
       rows.add(new Row(waiting, Restart.class, Phase.STOP_SIGNAL, "asked to restart"));
@@ -74,6 +76,8 @@ final class MachineTable {
     rows.add(new Row(Phase.STARTING, ListenTimeout.class, Phase.ONLINE, "online anyway"));
     rows.add(new Row(Phase.TRIAL, ListenTimeout.class, Phase.ONLINE, "online anyway (fork mode)"));
     rows.add(new Row(Phase.TRIAL, ListenTimeout.class, Phase.TRIAL_PROBE, "cluster mode"));
+    rows.add(
+        new Row(Phase.TRIAL, ListenTimeout.class, Phase.STOP_SIGNAL, "no check passed (health)"));
     rows.add(new Row(Phase.TRIAL_PROBE, Probed.class, Phase.ONLINE, "it accepts connections"));
     rows.add(new Row(Phase.TRIAL_PROBE, Probed.class, Phase.STOP_SIGNAL, "it does not"));
     crashRows(rows, Phase.STARTING);

@@ -186,13 +186,29 @@ final class StartOrder {
     return List.of();
   }
 
-  /** The bound of an app's wait: {@link #DEFAULT_WAIT}, or its dependencies' listen_timeout. */
+  /**
+   * The bound of an app's wait: {@link #DEFAULT_WAIT}, or its dependencies' listen_timeout, or for
+   * one it waits to be healthy, the time its check may take to find it so (its start_period and
+   * {@code failures} intervals), when longer.
+   */
   private Duration bound(AppSpec spec) {
     Duration wait = DEFAULT_WAIT;
-    for (String dependency : spec.dependsOn().keySet()) {
-      App other = apps.get(dependency);
-      if (other != null && other.spec.listenTimeout().compareTo(wait) > 0) {
+    for (var dependency : spec.dependsOn().entrySet()) {
+      App other = apps.get(dependency.getKey());
+      if (other == null) {
+        continue;
+      }
+      if (other.spec.listenTimeout().compareTo(wait) > 0) {
         wait = other.spec.listenTimeout();
+      }
+      if (dependency.getValue() == dev.pmfx.config.Dependency.Condition.HEALTHY
+          && other.spec.healthCheck().isPresent()) {
+        var check = other.spec.healthCheck().get();
+        Duration checked =
+            check.startPeriod().plus(check.interval().multipliedBy(check.failures()));
+        if (checked.compareTo(wait) > 0) {
+          wait = checked;
+        }
       }
     }
     return wait;

@@ -425,6 +425,12 @@ final class WorkerMachine {
     }
 
     private void onListenTimeout() {
+      if (phase == Phase.TRIAL && spec.readyOnHealth()) {
+        // A new worker beside serving ones is ready when its check passes, not when it accepts a
+        // connection: the old ones keep serving.
+        signalStop("its health check did not pass within " + listenTimeoutWords());
+        return;
+      }
       if (phase == Phase.TRIAL && address.isPresent()) {
         phase = Phase.TRIAL_PROBE;
         effect(new Probe(generation));

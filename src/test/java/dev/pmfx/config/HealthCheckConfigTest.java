@@ -108,7 +108,7 @@ class HealthCheckConfigTest {
     assertEquals(
         List.of(
             "4 apps[0].health_check.http: app 'api': health_check.http must be a path that starts"
-                + " with '/', such as '/healthz'; found \"healthz\""),
+                + " with '/' and has no spaces, such as '/healthz'; found \"healthz\""),
         errors("health_check: { http: healthz }"));
     List<String> wrong =
         errors(
@@ -143,18 +143,37 @@ class HealthCheckConfigTest {
   }
 
   @Test
-  void aForkAppsHttpCheckNeedsAPortToAsk() throws Exception {
+  void aForkAppsHttpCheckWithoutAPortIsWarnedOf() throws Exception {
+    LoadResult.Loaded loaded = (LoadResult.Loaded) load("health_check: { http: /healthz }");
     assertEquals(
         List.of(
-            "4 apps[0].health_check.http: app 'api': health_check.http has no port to ask: the app"
-                + " sets no env.PORT (or port), and the check names none"),
-        errors("health_check: { http: /healthz }"));
-    assertTrue(spec("port: 3000\nhealth_check: { http: /healthz }").healthCheck().isPresent());
-    assertTrue(
-        spec("instances: 2\nenv: { PORT: 3000 }\nhealth_check: { http: /healthz }")
-            .healthCheck()
-            .isPresent(),
-        "cluster mode asks each worker's private port");
+            "4 apps[0].health_check.http: app 'api': health_check.http has no port to ask unless"
+                + " the shell that starts the app sets PORT: the app sets no env.PORT (or port),"
+                + " and the check names none"),
+        loaded.diagnostics().stream()
+            .filter(d -> d.key().contains("health_check"))
+            .map(d -> d.location().line() + " " + d.key() + ": " + d.message())
+            .toList());
+    for (String fine :
+        List.of(
+            "port: 3000\nhealth_check: { http: /healthz }",
+            "instances: 2\nenv: { PORT: 3000 }\nhealth_check: { http: /healthz }",
+            "health_check: { http: { path: /healthz, port: 9000 } }")) {
+      LoadResult.Loaded ok = (LoadResult.Loaded) load(fine);
+      assertEquals(
+          List.of(),
+          ok.diagnostics().stream().filter(d -> d.key().contains("health_check")).toList(),
+          fine);
+    }
+  }
+
+  @Test
+  void aPathWithASpaceIsRefused() throws Exception {
+    assertEquals(
+        List.of(
+            "5 apps[0].health_check.http: app 'api': health_check.http must be a path that starts"
+                + " with '/' and has no spaces, such as '/healthz'; found \"/health z\""),
+        errors("env: { PORT: 1 }\nhealth_check: { http: '/health z' }"));
   }
 
   @Test

@@ -255,6 +255,118 @@ class HealthCheckTest {
   }
 
   @Test
+  void aStarterIsCheckedOftenOnlyWhileItsFailuresDoNotCount() throws Exception {
+    // Unwell for 2.5 s after it starts; 2 failures in a row make it unhealthy, a check every 3 s.
+    pmfx.start(
+        """
+        apps:
+          - name: slow
+            script: sickens.js
+            cwd: ${workers}
+            env: { PORT: %d, SLOW_START_MS: 2500 }
+            health_check: { http: /healthz, interval: 3s, failures: 2 }
+        """
+            .formatted(port));
+    HealthChecked failed =
+        pmfx.events.await(HealthChecked.class, h -> h.worker().health().failures() == 1);
+    HealthChecked healthy = awaitHealth("slow", Health.State.HEALTHY);
+    assertTrue(
+        Duration.between(failed.at(), healthy.at()).toMillis() >= 2500,
+        "its next check came an interval later: " + failed.at() + " " + healthy.at());
+    assertEquals(0, pmfx.workers("slow").getFirst().restarts(), "not restarted meanwhile");
+  }
+
+  @Test
+  void aReloadWhoseNewWorkerNeverPassesLeavesTheOldOneServing() throws Exception {
+    String yaml =
+        """
+        apps:
+          - name: web
+            script: sickens.js
+            cwd: ${workers}
+            exec_mode: cluster
+            instances: 1
+            wait_ready: health
+            listen_timeout: 1500
+            env: { PORT: %d%s }
+            health_check: { http: /healthz, interval: 200ms }
+        """;
+    var ecosystem = pmfx.ecosystem(yaml.formatted(port, ""));
+    pmfx.engine.start(ecosystem, java.util.Optional.empty(), java.util.Set.of()).get();
+    pmfx.awaitOnline("web", 1);
+    long serving = pmfx.workers("web").getFirst().pid().orElseThrow();
+
+    // the new version answers /healthz with 500 from the start, while it accepts connections
+    Files.writeString(
+        ecosystem.file(),
+        yaml.formatted(port, ", SICK_AFTER: 0")
+            .replace("${workers}", EngineHarness.workers().toString()));
+    var reloaded = pmfx.engine.reload("web").get();
+
+    assertTrue(!reloaded.ok(), "the reload failed: " + reloaded);
+    assertEquals(
+        List.of(serving),
+        pmfx.workers("web").stream().map(w -> w.pid().orElseThrow()).toList(),
+        "the old worker serves on");
+    assertTrue(
+        pmfx.events.all().stream()
+            .anyMatch(
+                e ->
+                    e instanceof EngineEvent.WorkerChanged c
+                        && c.reason()
+                            .startsWith(
+                                "its health check did not pass within listen_timeout (1500 ms)")),
+        "the new worker was stopped for it");
+    assertEquals(String.valueOf(serving), EngineHarness.getOnNewConnection(port));
+  }
+
+  @Test
+  void aNodeWorkersCommandCheckRunsNodeWithoutAChannel() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: api
+            script: ready.js
+            cwd: ${workers}
+            wait_ready: true
+            health_check: { exec: 'node -e "setTimeout(() => process.exit(0), 100)"', interval: 200ms }
+        """);
+    HealthChecked healthy = awaitHealth("api", Health.State.HEALTHY);
+    assertTrue(healthy.worker().health().detail().startsWith("exit code 0 from 'node -e"));
+    // An adopted worker's environment, read from /proc, names its channel: not the command's.
+    assertEquals(
+        java.util.Map.of("PORT", "3000", "PMFX_HOME", "/h"),
+        HealthChecks.forCommand(
+            java.util.Map.of(
+                "PORT", "3000",
+                "PMFX_HOME", "/h",
+                "NODE_CHANNEL_FD", "3",
+                "NODE_CHANNEL_SERIALIZATION_MODE", "json",
+                "PMFX_HELD_FDS", "4,5,6,7")));
+  }
+
+  @Test
+  void whatACommandCheckLeavesInTheBackgroundEndsWithIt() throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: job
+            script: sleep 600
+            health_check: { exec: 'sleep 3131 & echo started', interval: 5s }
+        """);
+    HealthChecked healthy = awaitHealth("job", Health.State.HEALTHY);
+    assertEquals(
+        "exit code 0 from 'sleep 3131 & echo started': started",
+        healthy.worker().health().detail());
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (ProcessHandle.allProcesses()
+        .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 3131"))) {
+      assertTrue(System.nanoTime() < deadline, "the background sleep was ended");
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void waitReadyHealthMakesAWorkerOnlineOnlyOnceItsCheckPasses() throws Exception {
     pmfx.start(
         """

@@ -684,10 +684,17 @@ class WorkerMachineTest {
 
     Worker trial = trial(options, true).on(new MachineEvent.Healthy(1, "HTTP 204 from /healthz"));
     assertEquals(Phase.ONLINE, trial.phase());
-    Worker probing = trial(options, true).on(new ListenTimeout(1));
+    Worker probing = trial(HEALTH, true).on(new ListenTimeout(1));
     assertEquals(Phase.TRIAL_PROBE, probing.phase());
     probing.on(new MachineEvent.Healthy(1, "HTTP 200 from /healthz"));
-    assertEquals(Phase.ONLINE, probing.phase());
+    assertEquals(
+        Phase.TRIAL_PROBE, probing.phase(), "a pass is no ready without wait_ready: health");
+
+    Worker failing = trial(options, true).on(new ListenTimeout(1));
+    assertEquals(Phase.STOP_SIGNAL, failing.phase(), "no probe: the old workers keep serving");
+    assertTrue(
+        failing.said().startsWith("its health check did not pass within listen_timeout (3000 ms)"),
+        failing.said());
 
     Worker plain = new Worker(app(HEALTH)).start().spawnedInCluster(false);
     plain.on(new MachineEvent.Healthy(1, "HTTP 200 from /healthz"));
