@@ -271,13 +271,50 @@ final class ControlCommands {
       return false;
     }
 
+    /** Whether the targets stop: then apps that depend_on others go first, as one stop does. */
+    boolean stops() {
+      return false;
+    }
+
+    /**
+     * The apps in the order a stop takes them: an app another target depends on comes after it (web
+     * before db); the rest as given.
+     */
+    static List<Named> dependentsFirst(List<Named> named, List<AppStatus> apps) {
+      java.util.Map<String, java.util.Set<String>> needs = new java.util.HashMap<>();
+      for (AppStatus app : apps) {
+        needs.put(app.name(), app.spec().dependsOn().keySet());
+      }
+      List<Named> left = new ArrayList<>(named);
+      List<Named> ordered = new ArrayList<>();
+      while (!left.isEmpty()) {
+        Named next =
+            left.stream()
+                .filter(
+                    n ->
+                        left.stream()
+                            .noneMatch(
+                                other ->
+                                    other != n
+                                        && needs
+                                            .getOrDefault(other.target(), java.util.Set.of())
+                                            .contains(n.target())))
+                .findFirst()
+                .orElse(left.getFirst()); // a circle, which a file cannot have: as given
+        left.remove(next);
+        ordered.add(next);
+      }
+      return ordered;
+    }
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       int code = Client.OK;
       try (RemoteEngine engine = Client.connect(err)) {
-        for (Named named : namedApps(engine, targets, err)) {
+        List<Named> all = namedApps(engine, targets, err);
+        for (Named named : stops() ? dependentsFirst(all, engine.snapshot()) : all) {
           String target = named.target();
           if (printsSteps()) {
             code =
@@ -359,6 +396,11 @@ final class ControlCommands {
     CompletableFuture<CommandResult> act(Engine engine, String target) {
       return engine.stop(target);
     }
+
+    @Override
+    boolean stops() {
+      return true;
+    }
   }
 
   @Command(
@@ -424,6 +466,11 @@ final class ControlCommands {
     @Override
     CompletableFuture<CommandResult> act(Engine engine, String target) {
       return engine.delete(target);
+    }
+
+    @Override
+    boolean stops() {
+      return true;
     }
   }
 

@@ -119,9 +119,9 @@ record EventLine(EngineEvent event, Optional<String> app, OptionalInt workerId, 
               "health "
                   + worker(checked.worker().label(), checked.worker().id())
                   + " "
-                  + checked.from().label()
-                  + " → "
-                  + checked.worker().health().state().label()
+                  + (checked.from() == checked.worker().health().state()
+                      ? checked.from().label() + ", check failed"
+                      : checked.from().label() + " → " + checked.worker().health().state().label())
                   + (checked.worker().health().failures() > 0
                       ? " (" + checked.worker().health().failures() + " failed in a row)"
                       : "")

@@ -252,7 +252,13 @@ final class InfoCommands {
             out.println("Describing worker " + w.id() + " of " + app.name());
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("status", w.state().label()));
-            app.startNote().ifPresent(n -> rows.add(List.of("depends_on", n)));
+            if (!app.spec().dependsOn().isEmpty()) {
+              rows.add(
+                  List.of(
+                      "depends_on",
+                      dev.pmfx.config.AppOption.DEPENDS_ON.shown(app.spec()).orElse("")
+                          + app.startNote().map(n -> ": " + n).orElse("")));
+            }
             rows.add(List.of("name", w.name()));
             rows.add(List.of("namespace", w.namespace()));
             rows.add(List.of("id", String.valueOf(w.id())));

@@ -294,7 +294,15 @@ final class HealthChecks {
             c.expect().isPresent()
                 ? status == c.expect().getAsInt()
                 : status >= 200 && status < 400;
-        return new Result(passed, "HTTP " + status + " from " + path);
+        return new Result(
+            passed,
+            "HTTP "
+                + status
+                + " from "
+                + path
+                + (passed || c.expect().isEmpty()
+                    ? ""
+                    : " (expected " + c.expect().getAsInt() + ")"));
       } catch (IOException e) {
         if (expired.get()) {
           return new Result(false, "no answer from " + path + " within " + timeout + " ms");

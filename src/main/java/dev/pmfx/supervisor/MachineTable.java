@@ -78,6 +78,7 @@ final class MachineTable {
     rows.add(new Row(Phase.TRIAL, ListenTimeout.class, Phase.TRIAL_PROBE, "cluster mode"));
     rows.add(
         new Row(Phase.TRIAL, ListenTimeout.class, Phase.STOP_SIGNAL, "no check passed (health)"));
+    rows.add(new Row(Phase.TRIAL, Unhealthy.class, Phase.STOP_SIGNAL, "unhealthy (health)"));
     rows.add(new Row(Phase.TRIAL_PROBE, Probed.class, Phase.ONLINE, "it accepts connections"));
     rows.add(new Row(Phase.TRIAL_PROBE, Probed.class, Phase.STOP_SIGNAL, "it does not"));
     crashRows(rows, Phase.STARTING);

@@ -156,7 +156,11 @@ final class Worker {
         at.lastExitCode(),
         at.lastSignal(),
         state == WorkerState.ONLINE ? at.readyAt() : Optional.empty(),
-        state.running() ? health : Health.NONE);
+        !state.running()
+            ? Health.NONE
+            : healthGeneration == at.generation()
+                ? health
+                : spec.healthCheck().isPresent() ? Health.STARTING : Health.NONE);
   }
 
   /** The id its processes get as {@code pm_id}: the one it will have once it replaced another. */

@@ -216,6 +216,8 @@ final class WorkerMachine {
           if (phase == Phase.ONLINE && !replacementAsked) {
             replacementAsked = true;
             effect(new ReplaceUnwell(unhealthy.why()));
+          } else if (phase == Phase.TRIAL && spec.readyOnHealth()) {
+            signalStop(unhealthy.why()); // a failed deploy, without waiting for listen_timeout
           }
         }
         case Drained drained -> {

@@ -104,8 +104,57 @@ class HealthCliTest {
             .lines()
             .anyMatch(l -> l.matches("│ health\\s*│ healthy: HTTP 200 from /healthz \\(.*")),
         described.out());
+    String plain = pmfx.pmfx("describe", "plain").out();
     assertTrue(
-        !pmfx.pmfx("describe", "plain").out().contains("health"),
-        "an app without a check says nothing of health");
+        plain.lines().noneMatch(l -> l.startsWith("│ health")),
+        "an app without a check says nothing of its health: " + plain);
+    assertTrue(
+        plain.lines().anyMatch(l -> l.matches("│ depends_on\\s*│ api \\(healthy\\)\\s*│")),
+        "what it waited for, once online too: " + plain);
+  }
+
+  @Test
+  void stoppingSeveralAppsStopsThoseThatDependOnOthersFirst() throws Exception {
+    Path file =
+        pmfx.ecosystem(
+            "ecosystem.yaml",
+            """
+            apps:
+              - name: db
+                script: sleep 600
+              - name: web
+                script: sleep 601
+                depends_on: [db]
+            """);
+    assertEquals(0, pmfx.pmfx("start", file.toString()).code());
+    java.util.List<String> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var engine = pmfx.connect();
+        var subscription =
+            engine.subscribe(
+                new dev.pmfx.engine.EngineListener() {
+                  @Override
+                  public void onSnapshot(java.util.List<dev.pmfx.engine.AppStatus> apps) {}
+
+                  @Override
+                  public void onEvent(dev.pmfx.engine.EngineEvent event) {
+                    if (event instanceof dev.pmfx.engine.EngineEvent.WorkerChanged c
+                        && c.worker().state() == dev.pmfx.engine.WorkerState.STOPPING) {
+                      stopping.add(c.worker().name());
+                    }
+                  }
+                })) {
+      DaemonHarness.await(
+          "both online",
+          () ->
+              engine.snapshot().stream()
+                      .flatMap(a -> a.workers().stream())
+                      .filter(w -> w.state() == dev.pmfx.engine.WorkerState.ONLINE)
+                      .count()
+                  == 2);
+      Run stopped = pmfx.pmfx("stop", "db", "web");
+      assertEquals(0, stopped.code(), stopped.toString());
+      DaemonHarness.await("both stopping", () -> stopping.size() == 2);
+      assertEquals(java.util.List.of("web", "db"), stopping, "web, which needs db, first");
+    }
   }
 }

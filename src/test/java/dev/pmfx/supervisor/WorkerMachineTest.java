@@ -696,6 +696,11 @@ class WorkerMachineTest {
         failing.said().startsWith("its health check did not pass within listen_timeout (3000 ms)"),
         failing.said());
 
+    Worker unhealthy =
+        trial(options, true).on(new MachineEvent.Unhealthy(1, "health check failed: HTTP 500"));
+    assertEquals(Phase.STOP_SIGNAL, unhealthy.phase(), "a failed deploy at once");
+    assertTrue(unhealthy.said().startsWith("health check failed: HTTP 500: sent SIGINT"));
+
     Worker plain = new Worker(app(HEALTH)).start().spawnedInCluster(false);
     plain.on(new MachineEvent.Healthy(1, "HTTP 200 from /healthz"));
     assertEquals(Phase.STARTING, plain.phase(), "without wait_ready: health, a pass is no ready");
