@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -404,10 +405,7 @@ final class HealthChecks {
 
   /** Ends the check's command and whatever it started: its group, and its tree now. */
   private static void end(Process process) {
-    if (JavaLaunch.SETSID != null) {
-      dev.pmfx.posix.Signals.sendGroup(process.pid(), "SIGKILL");
-    }
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    dev.pmfx.posix.StopSequence.kill(process.toHandle(), List.of(), JavaLaunch.SETSID != null);
     process.destroyForcibly();
   }
 
