@@ -38,7 +38,8 @@ public final class QuickCommands {
         && (args.length == 1 || args.length == 2 && args[1].equals("--running"))) {
       return OptionalInt.of(Bridge.run(PmfxHome.current(), args.length == 2));
     }
-    String view = args.length == 1 ? VIEWS.get(args[0]) : null;
+    // a host's daemon is reached the whole way, over ssh (HostOptions)
+    String view = args.length == 1 && HostOptions.host().isEmpty() ? VIEWS.get(args[0]) : null;
     if (view == null) {
       return OptionalInt.empty();
     }
