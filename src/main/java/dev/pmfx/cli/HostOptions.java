@@ -39,6 +39,9 @@ public final class HostOptions {
   private static volatile Optional<String> host = Optional.empty();
   private static volatile Optional<String> remotePmfx = Optional.empty();
 
+  /** Whether the command works on this machine's files, which PMFX_HOST does not move. */
+  private static volatile boolean localOnly;
+
   /** What the command line is without the host's options, which are kept for {@link #host}. */
   public static String[] take(String[] args) {
     List<String> rest = new ArrayList<>();
@@ -58,6 +61,7 @@ public final class HostOptions {
         rest.add(arg);
       }
     }
+    localOnly = !rest.isEmpty() && LOCAL_ONLY.contains(rest.getFirst());
     return rest.toArray(String[]::new);
   }
 
@@ -73,6 +77,7 @@ public final class HostOptions {
   static void reset() {
     host = Optional.empty();
     remotePmfx = Optional.empty();
+    localOnly = false;
   }
 
   /** Whether {@code --host} was given on the command line (not by {@code PMFX_HOST}). */
@@ -103,7 +108,7 @@ public final class HostOptions {
 
   static Optional<SshHost> host(Map<String, String> env) {
     Optional<String> dest = host.or(() -> nonBlank(env.get("PMFX_HOST")));
-    if (dest.isEmpty() || dest.get().isBlank()) {
+    if (localOnly || dest.isEmpty() || dest.get().isBlank()) {
       return Optional.empty();
     }
     String remote =

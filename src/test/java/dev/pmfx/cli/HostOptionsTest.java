@@ -91,4 +91,10 @@ class HostOptionsTest {
     assertTrue(HostOptions.refusal(rest).orElseThrow().contains("'check' works on this machine"));
     assertTrue(HostOptions.refusal(new String[] {"list"}).isEmpty());
   }
+
+  @Test
+  void aCommandOfThisMachineStaysHereWhateverPmfxHostSays() {
+    HostOptions.take(new String[] {"save"});
+    assertTrue(HostOptions.host(Map.of("PMFX_HOST", "web1")).isEmpty());
+  }
 }
