@@ -33,6 +33,9 @@ class HostsTest {
   @TempDir Path dir;
   private final List<Path> homes = new ArrayList<>();
 
+  /** The ssh command the CLI is given (PMFX_SSH): the test server's, unless a test says else. */
+  private String ssh;
+
   @BeforeAll
   static void startSshd() throws Exception {
     sshd = Sshd.start(serverDir.resolve("sshd"));
@@ -84,7 +87,7 @@ class HostsTest {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("PMFX_HOME", dir.resolve("local").toString());
-    builder.environment().put("PMFX_SSH", sshd.sshCommand());
+    builder.environment().put("PMFX_SSH", ssh != null ? ssh : sshd.sshCommand());
     builder.environment().remove("PMFX_HOST");
     builder.environment().remove("PMFX_REMOTE_PMFX");
     Process process = builder.start();
@@ -193,6 +196,20 @@ class HostsTest {
     // then
     assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
     assertTrue(ping.err().contains("Connection refused"), ping.err());
+  }
+
+  @Test
+  void noSshClientIsSaidWithWhatToInstall() throws Exception {
+    // given
+    ssh = dir.resolve("no-such-ssh").toString();
+
+    // when
+    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", remotePmfx("hostA"));
+
+    // then
+    assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
+    assertTrue(ping.err().contains("cannot run " + ssh), ping.err());
+    assertTrue(ping.err().contains("install it"), ping.err());
   }
 
   @Test
