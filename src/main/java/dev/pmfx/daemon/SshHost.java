@@ -100,14 +100,15 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
       throw new IOException(why(code, said.text()), noAnswer);
     }
     engine.daemon = info;
-    if (info.protocol() != Wire.PROTOCOL) {
+    int protocol = info.protocol() == 0 ? 1 : info.protocol(); // 0: older than the number
+    if (protocol != Wire.PROTOCOL) {
       engine.close();
       throw new IOException(
           destination
               + " runs pmfx "
               + info.version()
               + ", whose daemon speaks protocol "
-              + info.protocol()
+              + protocol
               + "; this is pmfx "
               + Version.current()
               + ", which speaks protocol "
