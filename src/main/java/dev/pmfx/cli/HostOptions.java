@@ -90,6 +90,11 @@ public final class HostOptions {
    * empty when it can.
    */
   public static Optional<String> refusal(String[] rest) {
+    if (given() && rest.length == 0) {
+      return Optional.of(
+          "pmfx: the window shows this machine's daemon only; with --host, give a command"
+              + " (pmfx --help, docs/hosts.md)");
+    }
     if (!given() || rest.length == 0 || !LOCAL_ONLY.contains(rest[0])) {
       return Optional.empty();
     }

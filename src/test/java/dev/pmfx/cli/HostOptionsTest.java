@@ -93,6 +93,12 @@ class HostOptionsTest {
   }
 
   @Test
+  void theWindowRefusesTheHostOption() {
+    String[] rest = HostOptions.take(new String[] {"--host", "web1"});
+    assertTrue(HostOptions.refusal(rest).orElseThrow().contains("the window shows this machine's"));
+  }
+
+  @Test
   void aCommandOfThisMachineStaysHereWhateverPmfxHostSays() {
     HostOptions.take(new String[] {"save"});
     assertTrue(HostOptions.host(Map.of("PMFX_HOST", "web1")).isEmpty());
