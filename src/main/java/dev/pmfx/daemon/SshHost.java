@@ -26,6 +26,8 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
   /** What ssh exits with when it could not connect or authenticate (its own failures). */
   private static final int SSH_FAILED = 255;
 
+  private static final String SETSID = "/usr/bin/setsid";
+
   /** What a POSIX shell exits with for a command it cannot find. */
   private static final int NOT_FOUND = 127;
 
@@ -71,11 +73,16 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
 
   private Optional<RemoteEngine> reach(boolean onlyRunning) throws IOException {
     Process process;
+    List<String> command = new ArrayList<>();
+    if (new java.io.File(SETSID).canExecute()) {
+      // In a session of its own, as docker's ssh helper runs in a process group of its own: a
+      // Ctrl-C on the terminal is this command's (which then ends, closing ssh's input), and does
+      // not cut the connection under it first. BatchMode keeps ssh from asking the terminal.
+      command.add(SETSID);
+    }
+    command.addAll(command(onlyRunning));
     try {
-      process =
-          new ProcessBuilder(command(onlyRunning))
-              .redirectError(ProcessBuilder.Redirect.PIPE)
-              .start();
+      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
     } catch (IOException noSsh) {
       throw new IOException(
           "cannot run "
