@@ -72,6 +72,10 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
   }
 
   private Optional<RemoteEngine> reach(boolean onlyRunning) throws IOException {
+    if (!runnable(ssh.getFirst())) {
+      // checked here: under setsid, a missing ssh would read as a missing pmfx on the host
+      throw new IOException(noSsh("not found"));
+    }
     Process process;
     List<String> command = new ArrayList<>();
     if (new java.io.File(SETSID).canExecute()) {
@@ -84,14 +88,7 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
     try {
       process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
     } catch (IOException noSsh) {
-      throw new IOException(
-          "cannot run "
-              + ssh.getFirst()
-              + " ("
-              + noSsh.getMessage()
-              + "): pmfx reaches hosts with the system's ssh client; install it (Debian, Ubuntu:"
-              + " apt install openssh-client), or name it in PMFX_SSH",
-          noSsh);
+      throw new IOException(noSsh(noSsh.getMessage()), noSsh);
     }
     Said said = new Said(process.getErrorStream());
     RemoteEngine engine = RemoteEngine.over(Transport.of(process));
@@ -124,6 +121,29 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
               + " starts its daemon anew)");
     }
     return Optional.of(engine);
+  }
+
+  private String noSsh(String why) {
+    return "cannot run "
+        + ssh.getFirst()
+        + " ("
+        + why
+        + "): pmfx reaches hosts with the system's ssh client; install it (Debian, Ubuntu:"
+        + " apt install openssh-client), or name it in PMFX_SSH";
+  }
+
+  /** Whether {@code program} names a file that may be run: a path, or a name on PATH. */
+  private static boolean runnable(String program) {
+    if (program.contains("/")) {
+      return java.nio.file.Files.isExecutable(java.nio.file.Path.of(program));
+    }
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What went wrong, from ssh's exit code and what it (or the host's shell) said. */
