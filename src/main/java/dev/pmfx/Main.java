@@ -1,5 +1,6 @@
 package dev.pmfx;
 
+import dev.pmfx.cli.HostOptions;
 import dev.pmfx.cli.PmfxCommand;
 import dev.pmfx.cli.QuickCommands;
 import java.util.OptionalInt;
@@ -9,7 +10,13 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] line) {
+    String[] args = HostOptions.take(line);
+    java.util.Optional<String> refused = HostOptions.refusal(args);
+    if (refused.isPresent()) {
+      System.err.println(refused.get());
+      System.exit(2);
+    }
     OptionalInt quick = QuickCommands.run(args, System.out);
     // A training run for bin/pmfx's class cache goes the whole way too, so that the cache holds
     // both.

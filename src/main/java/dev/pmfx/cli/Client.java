@@ -2,6 +2,7 @@ package dev.pmfx.cli;
 
 import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
+import dev.pmfx.daemon.SshHost;
 import dev.pmfx.engine.CommandResult;
 import dev.pmfx.engine.Target;
 import dev.pmfx.home.PmfxHome;
@@ -35,25 +36,75 @@ final class Client {
    * across an upgrade) is used, with a warning on {@code err}, as PM2 warns of its in-memory one.
    */
   static RemoteEngine connect(PrintWriter err) {
-    PmfxHome home = PmfxHome.current();
+    java.util.Optional<SshHost> host = HostOptions.host();
     RemoteEngine engine;
-    try {
-      engine = Daemons.connectOrStart(home);
-    } catch (IOException e) {
-      throw new Unreachable(
-          "pmfx: cannot reach the daemon for " + home.dir() + ": " + e.getMessage(), e);
+    if (host.isPresent()) {
+      try {
+        engine = host.get().connect();
+      } catch (IOException | IllegalArgumentException e) {
+        throw new Unreachable(
+            "pmfx: cannot reach the daemon on " + host.get().destination() + ": " + e.getMessage(),
+            e);
+      }
+    } else {
+      PmfxHome home = PmfxHome.current();
+      try {
+        engine = Daemons.connectOrStart(home);
+      } catch (IOException e) {
+        throw new Unreachable(
+            "pmfx: cannot reach the daemon for " + home.dir() + ": " + e.getMessage(), e);
+      }
     }
+    warnOfVersion(engine, err);
+    return engine;
+  }
+
+  /**
+   * The running daemon, here or on the host ({@link HostOptions}); empty when none runs there.
+   *
+   * @throws Unreachable when the host could not be asked
+   */
+  static java.util.Optional<RemoteEngine> connectIfRunning(PrintWriter err) {
+    java.util.Optional<SshHost> host = HostOptions.host();
+    if (host.isEmpty()) {
+      return Daemons.connectIfRunning(PmfxHome.current());
+    }
+    try {
+      java.util.Optional<RemoteEngine> running = host.get().connectIfRunning();
+      running.ifPresent(engine -> warnOfVersion(engine, err));
+      return running;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new Unreachable(
+          "pmfx: cannot reach the daemon on " + host.get().destination() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Where the daemon's commands go, as a command's words name it: its home, or the host. */
+  static String where() {
+    return HostOptions.host()
+        .map(h -> "on " + h.destination())
+        .orElseGet(() -> "for " + PmfxHome.current().dir());
+  }
+
+  /** Whether the daemon's commands go to a host over ssh, whose files are not this machine's. */
+  static boolean remote() {
+    return HostOptions.host().isPresent();
+  }
+
+  private static void warnOfVersion(RemoteEngine engine, PrintWriter err) {
     String version = engine.daemon().version();
     if (!version.equals(dev.pmfx.home.Version.current())) {
       err.println(
-          "pmfx: the daemon runs pmfx "
+          "pmfx: the daemon "
+              + (remote() ? where() + " " : "")
+              + "runs pmfx "
               + version
               + ", this is pmfx "
               + dev.pmfx.home.Version.current()
               + "; 'pmfx update' starts this one's with the same apps");
       err.flush();
     }
-    return engine;
   }
 
   /** Prints the result's problems, each naming its app; 0 when there were none, else 1. */

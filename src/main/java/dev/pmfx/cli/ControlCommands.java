@@ -131,6 +131,15 @@ final class ControlCommands {
                 + ")");
         return Client.FAILED;
       }
+      if (script != null && Client.remote()) {
+        // its ecosystem file would be written here, and a reload on the host reads it again there
+        err.println(
+            "pmfx: "
+                + one
+                + ": with --host, start takes an app the host knows or an ecosystem file whose"
+                + " paths are the host's (docs/hosts.md); write the script into such a file");
+        return Client.FAILED;
+      }
       if (script != null) {
         String app =
             this.app.name != null ? this.app.name : dev.pmfx.config.AppSpec.defaultName(script);

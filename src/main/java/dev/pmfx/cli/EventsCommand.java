@@ -1,13 +1,11 @@
 package dev.pmfx.cli;
 
-import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.AppStatus;
 import dev.pmfx.engine.Engine;
 import dev.pmfx.engine.EngineEvent;
 import dev.pmfx.engine.EngineListener;
 import dev.pmfx.engine.Target;
-import dev.pmfx.home.PmfxHome;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +50,11 @@ final class EventsCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PmfxHome home = PmfxHome.current();
-    Optional<RemoteEngine> running = Daemons.connectIfRunning(home);
+    Optional<RemoteEngine> running = Client.connectIfRunning(err);
     if (running.isEmpty()) {
       err.println(
-          "pmfx: no daemon runs for "
-              + home.dir()
+          "pmfx: no daemon runs "
+              + Client.where()
               + "; pmfx events follows a running one ('pmfx start FILE' or 'pmfx ping' starts it)");
       err.flush();
       return Client.UNREACHABLE;

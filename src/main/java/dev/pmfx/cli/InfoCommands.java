@@ -3,7 +3,6 @@ package dev.pmfx.cli;
 import dev.pmfx.config.ByteSize;
 import dev.pmfx.config.ExecMode;
 import dev.pmfx.daemon.DaemonServer;
-import dev.pmfx.daemon.Daemons;
 import dev.pmfx.daemon.ProcessTable;
 import dev.pmfx.daemon.RemoteEngine;
 import dev.pmfx.engine.AppStatus;
@@ -118,7 +117,11 @@ final class InfoCommands {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PmfxHome home = PmfxHome.current();
-      Optional<RemoteEngine> running = Daemons.connectIfRunning(home);
+      Optional<RemoteEngine> running = Client.connectIfRunning(spec.commandLine().getErr());
+      if (running.isEmpty() && Client.remote()) {
+        EventPrinter.say(out, "no daemon runs " + Client.where());
+        return Client.OK;
+      }
       if (running.isEmpty()) {
         List<String> stopped = List.of();
         if (java.nio.file.Files.isDirectory(home.dir())) {
@@ -145,7 +148,8 @@ final class InfoCommands {
                 .count();
         long pid = engine.daemon().pid();
         engine.kill();
-        ProcessHandle.of(pid)
+        // a host's daemon ends as its bridge's connection ends; its pid is not this machine's
+        (Client.remote() ? Optional.<ProcessHandle>empty() : ProcessHandle.of(pid))
             .ifPresent(
                 p ->
                     p.onExit()
@@ -163,6 +167,23 @@ final class InfoCommands {
                 + ")");
         return Client.OK;
       }
+    }
+  }
+
+  @Command(
+      name = "bridge",
+      mixinStandardHelpOptions = true,
+      description =
+          "Joins standard input and output to this user's daemon (started when none runs), byte"
+              + " for byte, until either ends: what --host runs on the host over ssh"
+              + " (docs/hosts.md).")
+  static final class BridgeToDaemon implements Callable<Integer> {
+    @Option(names = "--running", description = "only to a daemon that runs; exit code 4 if none")
+    boolean running;
+
+    @Override
+    public Integer call() {
+      return dev.pmfx.daemon.Bridge.run(PmfxHome.current(), running);
     }
   }
 
@@ -242,7 +263,8 @@ final class InfoCommands {
           return Client.OK;
         }
         Instant now = Instant.now();
-        PmfxHome home = PmfxHome.current();
+        // the log files are where the daemon keeps them: on the host, for --host
+        PmfxHome home = new PmfxHome(java.nio.file.Path.of(engine.daemon().home()));
         for (AppStatus app : apps) {
           for (WorkerStatus w : app.workers()) {
             if (dev.pmfx.engine.Target.parse(target) instanceof dev.pmfx.engine.Target.WorkerId id

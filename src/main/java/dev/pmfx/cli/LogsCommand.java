@@ -112,7 +112,8 @@ final class LogsCommand implements Callable<Integer> {
                   .mapToInt(dev.pmfx.engine.WorkerStatus::instance)
                   .findFirst()
               : java.util.OptionalInt.empty();
-      if (target.equals("all") && !raw && !json) {
+      // the daemon's own log is a file of its home: on the host, for --host, which this cannot read
+      if (target.equals("all") && !raw && !json && !Client.remote()) {
         // as pm2 logs shows pm2.log first: what the daemon did to the workers, and why
         try {
           for (String said :

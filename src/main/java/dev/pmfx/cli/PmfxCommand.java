@@ -17,6 +17,14 @@ import picocli.CommandLine.Command;
     description =
         "A desktop process manager with PM2's model: ecosystem files, fork and cluster mode,"
             + " zero-downtime reload and scale. Without a command, opens the window.",
+    footer = {
+      "",
+      "Every command that talks to the daemon also takes --host DEST (or PMFX_HOST): the daemon"
+          + " of DEST (user@server, an ssh alias, ssh://user@server:port), reached with the"
+          + " system's ssh, which runs 'pmfx bridge' there; --remote-pmfx CMD (or PMFX_REMOTE_PMFX)"
+          + " is the command that runs pmfx on the host, PMFX_SSH the ssh command with options of"
+          + " its own. See docs/hosts.md."
+    },
     subcommands = {
       CheckCommand.class,
       RunCommand.class,
@@ -55,6 +63,7 @@ import picocli.CommandLine.Command;
       InfoCommands.Ping.class,
       InfoCommands.Kill.class,
       InfoCommands.Daemon.class,
+      InfoCommands.BridgeToDaemon.class,
       CommandLine.HelpCommand.class
     })
 public final class PmfxCommand implements Callable<Integer> {

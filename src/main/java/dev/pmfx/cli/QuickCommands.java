@@ -1,5 +1,6 @@
 package dev.pmfx.cli;
 
+import dev.pmfx.daemon.Bridge;
 import dev.pmfx.daemon.DaemonViews;
 import dev.pmfx.home.PmfxHome;
 import java.io.PrintStream;
@@ -12,7 +13,8 @@ import java.util.OptionalInt;
  * Jackson load: the daemon draws what they print ({@link DaemonViews}; started when none runs), and
  * loading and setting up those two took most of such a command's time. With options, or when the
  * daemon is of another version, cannot start or says no, the command line goes to {@link
- * PmfxCommand} as any other. {@code pmfx daemon} runs without picocli as well.
+ * PmfxCommand} as any other. {@code pmfx daemon} and {@code pmfx bridge} run without picocli as
+ * well.
  */
 public final class QuickCommands {
 
@@ -31,7 +33,13 @@ public final class QuickCommands {
         && (args.length == 1 || args.length == 2 && args[1].equals("--resurrect"))) {
       return OptionalInt.of(daemon(args.length == 2));
     }
-    String view = args.length == 1 ? VIEWS.get(args[0]) : null;
+    if (args.length >= 1
+        && args[0].equals("bridge")
+        && (args.length == 1 || args.length == 2 && args[1].equals("--running"))) {
+      return OptionalInt.of(Bridge.run(PmfxHome.current(), args.length == 2));
+    }
+    // a host's daemon is reached the whole way, over ssh (HostOptions)
+    String view = args.length == 1 && HostOptions.host().isEmpty() ? VIEWS.get(args[0]) : null;
     if (view == null) {
       return OptionalInt.empty();
     }

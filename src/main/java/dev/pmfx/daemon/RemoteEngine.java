@@ -31,7 +31,7 @@ public final class RemoteEngine implements Engine {
 
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
-  private final SocketChannel channel;
+  private final Transport transport;
   private final Writer out;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
@@ -67,10 +67,15 @@ public final class RemoteEngine implements Engine {
     }
   }
 
-  private RemoteEngine(SocketChannel channel) {
-    this.channel = channel;
-    this.out = ChannelStreams.writer(channel);
+  private RemoteEngine(Transport transport) {
+    this.transport = transport;
+    this.out = transport.writer();
     Thread.ofPlatform().name("pmfx-remote").daemon().start(this::read);
+  }
+
+  /** Speaks the protocol over {@code transport}: a daemon reached another way than its socket. */
+  public static RemoteEngine over(Transport transport) {
+    return new RemoteEngine(transport);
   }
 
   /** Connects to the home's daemon, once it is sure the daemon runs as the home's owner. */
@@ -82,11 +87,11 @@ public final class RemoteEngine implements Engine {
       channel.close();
       throw e;
     }
-    return new RemoteEngine(channel);
+    return new RemoteEngine(Transport.of(channel));
   }
 
   private void read() {
-    try (BufferedReader in = ChannelStreams.reader(channel)) {
+    try (BufferedReader in = transport.reader()) {
       String line;
       while ((line = in.readLine()) != null) {
         Wire.Message message;
@@ -144,7 +149,7 @@ public final class RemoteEngine implements Engine {
   }
 
   private volatile boolean startedByThis;
-  volatile DaemonInfo daemon; // set by Daemons once it answered
+  volatile DaemonInfo daemon; // set by Daemons, or by Hosts, once it answered
 
   /** Whether the daemon said it ended on purpose ({@code pmfx kill}, SIGTERM) before it went. */
   public boolean endedOnPurpose() {
@@ -280,7 +285,6 @@ public final class RemoteEngine implements Engine {
     };
   }
 
-  /** What the daemon says of itself. */
   /** What the daemon said of itself when this client reached it. */
   public DaemonInfo daemon() {
     return daemon;
@@ -316,7 +320,7 @@ public final class RemoteEngine implements Engine {
   public void close() {
     closing = true;
     try {
-      channel.close();
+      transport.close();
     } catch (IOException e) {
       // closing anyway
     }

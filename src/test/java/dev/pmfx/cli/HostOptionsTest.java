@@ -1,0 +1,106 @@
+package dev.pmfx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pmfx.daemon.SshHost;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** --host and --remote-pmfx come off any command line, and make the ssh command that runs. */
+class HostOptionsTest {
+
+  @AfterEach
+  void forget() {
+    HostOptions.reset();
+  }
+
+  @Test
+  void theHostsOptionsComeOffTheCommandLineUpToDoubleDash() {
+    // when
+    String[] rest =
+        HostOptions.take(
+            new String[] {
+              "start",
+              "--host",
+              "web1",
+              "app.js",
+              "--remote-pmfx=/opt/pmfx/bin/pmfx",
+              "--",
+              "--host",
+              "x"
+            });
+
+    // then
+    assertArrayEquals(new String[] {"start", "app.js", "--", "--host", "x"}, rest);
+    SshHost host = HostOptions.host(Map.of()).orElseThrow();
+    assertEquals(
+        List.of("ssh", "-T", "-o", "BatchMode=yes", "--", "web1", "/opt/pmfx/bin/pmfx bridge"),
+        host.command(false));
+  }
+
+  @Test
+  void anSshUrlGivesItsPortToSsh() {
+    // given
+    HostOptions.take(new String[] {"list", "--host", "ssh://deploy@server:2222"});
+
+    // when
+    SshHost host = HostOptions.host(Map.of("PMFX_SSH", "ssh -F /tmp/config")).orElseThrow();
+
+    // then
+    assertEquals(
+        List.of(
+            "ssh",
+            "-F",
+            "/tmp/config",
+            "-T",
+            "-o",
+            "BatchMode=yes",
+            "-p",
+            "2222",
+            "--",
+            "deploy@server",
+            "pmfx bridge --running"),
+        host.command(true));
+  }
+
+  @Test
+  void theEnvironmentNamesTheHostWhenTheCommandLineDoesNot() {
+    SshHost host =
+        HostOptions.host(Map.of("PMFX_HOST", "web2", "PMFX_REMOTE_PMFX", "/srv/pmfx"))
+            .orElseThrow();
+    assertEquals("web2", host.destination());
+    assertEquals("/srv/pmfx", host.remotePmfx());
+    assertTrue(HostOptions.host(Map.of()).isEmpty());
+  }
+
+  @Test
+  void aDestinationThatLooksLikeAnOptionIsRefused() {
+    HostOptions.take(new String[] {"list", "--host", "-oProxyCommand=x"});
+    SshHost host = HostOptions.host(Map.of()).orElseThrow();
+    assertThrows(IllegalArgumentException.class, () -> host.command(false));
+  }
+
+  @Test
+  void aCommandOfThisMachineRefusesTheHostOption() {
+    String[] rest = HostOptions.take(new String[] {"check", "--host", "web1", "app.yaml"});
+    assertTrue(HostOptions.refusal(rest).orElseThrow().contains("'check' works on this machine"));
+    assertTrue(HostOptions.refusal(new String[] {"list"}).isEmpty());
+  }
+
+  @Test
+  void theWindowRefusesTheHostOption() {
+    String[] rest = HostOptions.take(new String[] {"--host", "web1"});
+    assertTrue(HostOptions.refusal(rest).orElseThrow().contains("the window shows this machine's"));
+  }
+
+  @Test
+  void aCommandOfThisMachineStaysHereWhateverPmfxHostSays() {
+    HostOptions.take(new String[] {"save"});
+    assertTrue(HostOptions.host(Map.of("PMFX_HOST", "web1")).isEmpty());
+  }
+}

@@ -1,0 +1,252 @@
+package dev.pmfx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI reaches daemons on other hosts over a real sshd: two hosts are two pmfx homes behind the
+ * same server, each named by its {@code --remote-pmfx}, which runs this checkout's bin/pmfx there.
+ */
+class HostsTest {
+
+  private static final Path BIN_PMFX = Path.of("bin/pmfx").toAbsolutePath();
+  private static final Path WORKERS = Path.of("src/test/resources/workers").toAbsolutePath();
+
+  @TempDir static Path serverDir;
+  private static Sshd sshd;
+
+  @TempDir Path dir;
+  private final List<Path> homes = new ArrayList<>();
+
+  /** The ssh command the CLI is given (PMFX_SSH): the test server's, unless a test says else. */
+  private String ssh;
+
+  @BeforeAll
+  static void startSshd() throws Exception {
+    sshd = Sshd.start(serverDir.resolve("sshd"));
+    // bin/pmfx makes its jar and class cache on its first command after a build: done here, so
+    // that no test's first call over ssh waits for it
+    Process warm =
+        new ProcessBuilder(BIN_PMFX.toString(), "--version")
+            .redirectErrorStream(true)
+            .redirectOutput(serverDir.resolve("warm.log").toFile())
+            .start();
+    warm.getOutputStream().close();
+    assertTrue(warm.waitFor(120, TimeUnit.SECONDS), "bin/pmfx --version did not end");
+  }
+
+  @AfterAll
+  static void stopSshd() throws Exception {
+    if (sshd != null) {
+      sshd.close();
+    }
+  }
+
+  /** Each host's daemon ended, asked on the host itself, as its user would. */
+  @AfterEach
+  void killHostDaemons() throws Exception {
+    for (Path home : homes) {
+      ProcessBuilder kill = new ProcessBuilder(BIN_PMFX.toString(), "kill");
+      kill.environment().put("PMFX_HOME", home.toString());
+      kill.environment().put("PMFX_SKIP_BUILD", "1");
+      kill.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      kill.start().waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** What runs pmfx with its own home on the host: the same machine, a home of its own. */
+  private String remotePmfx(String host) {
+    Path home = dir.resolve(host);
+    homes.add(home);
+    return "env PMFX_SKIP_BUILD=1 PMFX_HOME=" + home + " " + BIN_PMFX;
+  }
+
+  record Ran(int code, String out, String err) {}
+
+  /** This checkout's CLI on this machine, in a home of its own, with the test server's ssh. */
+  private Ran pmfx(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pmfx.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("PMFX_HOME", dir.resolve("local").toString());
+    builder.environment().put("PMFX_SSH", ssh != null ? ssh : sshd.sshCommand());
+    builder.environment().remove("PMFX_HOST");
+    builder.environment().remove("PMFX_REMOTE_PMFX");
+    Process process = builder.start();
+    process.getOutputStream().close();
+    CompletableFuture<String> err =
+        CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+    String out = read(process.getInputStream());
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "pmfx " + String.join(" ", args));
+    return new Ran(process.exitValue(), out, err.join());
+  }
+
+  private static String read(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private Path ecosystem() throws IOException {
+    return Files.writeString(
+        dir.resolve("ecosystem.yaml"),
+        """
+        apps:
+          - name: sleeper
+            script: Sleeper.java
+            cwd: %s
+            exec_mode: fork
+        """
+            .formatted(WORKERS));
+  }
+
+  @Test
+  void pingAnswersFromTheHostsDaemon() throws Exception {
+    // when
+    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", remotePmfx("hostA"));
+
+    // then the daemon that answered is the host's, and nothing ran here
+    assertEquals(0, ping.code(), ping.err());
+    assertTrue(ping.out().contains("home " + dir.resolve("hostA")), ping.out());
+    assertFalse(Files.exists(dir.resolve("local")), "a home was made here");
+  }
+
+  @Test
+  void anAppStartedOnOneHostIsListedThereAlone() throws Exception {
+    // given
+    String hostA = remotePmfx("hostA");
+    String hostB = remotePmfx("hostB");
+    String dest = sshd.destination();
+
+    // when
+    Ran start = pmfx("start", ecosystem().toString(), "--host", dest, "--remote-pmfx", hostA);
+
+    // then
+    assertEquals(0, start.code(), start.err());
+    Ran listA = pmfx("list", "--host", dest, "--remote-pmfx", hostA);
+    Ran listB = pmfx("--host=" + dest, "--remote-pmfx=" + hostB, "list");
+    assertTrue(listA.out().contains("sleeper") && listA.out().contains("online"), listA.out());
+    assertEquals(0, listB.code(), listB.err());
+    assertFalse(listB.out().contains("sleeper"), listB.out());
+  }
+
+  @Test
+  void reloadOnAHostPrintsItsSteps() throws Exception {
+    // given
+    String hostA = remotePmfx("hostA");
+    String dest = sshd.destination();
+    assertEquals(
+        0, pmfx("start", ecosystem().toString(), "--host", dest, "--remote-pmfx", hostA).code());
+
+    // when
+    Ran reload = pmfx("reload", "sleeper", "--host", dest, "--remote-pmfx", hostA);
+
+    // then
+    assertEquals(0, reload.code(), reload.err());
+    assertTrue(reload.out().contains("sleeper reload"), reload.out());
+    assertTrue(reload.out().contains("sleeper reload done: replaced 1 of 1 workers"), reload.out());
+  }
+
+  @Test
+  void killEndsTheHostsDaemonAndItsWorkers() throws Exception {
+    // given
+    String hostA = remotePmfx("hostA");
+    String dest = sshd.destination();
+    assertEquals(
+        0, pmfx("start", ecosystem().toString(), "--host", dest, "--remote-pmfx", hostA).code());
+
+    // when
+    Ran kill = pmfx("kill", "--host", dest, "--remote-pmfx", hostA);
+
+    // then
+    assertEquals(0, kill.code(), kill.err());
+    assertTrue(kill.out().contains("stopped 1 worker and the daemon"), kill.out());
+    Ran again = pmfx("kill", "--host", dest, "--remote-pmfx", hostA);
+    assertTrue(again.out().contains("no daemon runs on " + dest), again.out());
+  }
+
+  @Test
+  void anUnreachableHostSaysWhatSshSaidAndExits3() throws Exception {
+    // given a port nobody listens on
+    String closed = "ssh://" + sshd.user + "@127.0.0.1:" + Sshd.freePort();
+
+    // when
+    Ran ping = pmfx("ping", "--host", closed, "--remote-pmfx", remotePmfx("hostA"));
+
+    // then
+    assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
+    assertTrue(ping.err().contains("Connection refused"), ping.err());
+  }
+
+  @Test
+  void noSshClientIsSaidWithWhatToInstall() throws Exception {
+    // given
+    ssh = dir.resolve("no-such-ssh").toString();
+
+    // when
+    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", remotePmfx("hostA"));
+
+    // then
+    assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
+    assertTrue(ping.err().contains("cannot run " + ssh), ping.err());
+    assertTrue(ping.err().contains("install it"), ping.err());
+  }
+
+  @Test
+  void aHostWithoutPmfxGetsTheInstallHint() throws Exception {
+    // when
+    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", "no-such-pmfx");
+
+    // then
+    assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
+    assertTrue(
+        ping.err()
+            .contains(
+                "pmfx is not on the host's PATH: install it there, or name it with --remote-pmfx"),
+        ping.err());
+  }
+
+  @Test
+  void aHostSpeakingAnotherProtocolIsNamedWithBothVersions() throws Exception {
+    // given a "pmfx" on the host whose daemon answers a ping in protocol 99
+    Path other = dir.resolve("other-pmfx");
+    Files.writeString(
+        other,
+        """
+        #!/bin/sh
+        read call
+        echo '{"id":1,"result":{"version":"9.0.0","protocol":99,"pid":1,\
+        "startedAt":"2026-01-01T00:00:00Z","home":"/nowhere"}}'
+        cat >/dev/null
+        """);
+    other.toFile().setExecutable(true);
+
+    // when
+    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", other.toString());
+
+    // then
+    assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
+    assertTrue(ping.err().contains("runs pmfx 9.0.0, whose daemon speaks protocol 99"), ping.err());
+    assertTrue(ping.err().contains("which speaks protocol 1"), ping.err());
+  }
+}

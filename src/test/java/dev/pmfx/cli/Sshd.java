@@ -1,0 +1,140 @@
+package dev.pmfx.cli;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OpenSSH server for the tests, run as the current user on a free loopback port: a host key
+ * and a client key of its own, the client's in its authorized keys, nothing outside {@code dir}.
+ * {@link #sshCommand()} is the ssh command with a config that reaches it ({@code PMFX_SSH}).
+ */
+final class Sshd implements AutoCloseable {
+
+  static final Path SSHD = Path.of("/usr/sbin/sshd");
+
+  final Path dir;
+  final int port;
+  final String user = System.getProperty("user.name");
+  private final Process process;
+
+  private Sshd(Path dir, int port, Process process) {
+    this.dir = dir;
+    this.port = port;
+    this.process = process;
+  }
+
+  /** Starts one in {@code dir}; the test is skipped, saying why, where there is no sshd. */
+  static Sshd start(Path dir) throws IOException, InterruptedException {
+    assumeTrue(
+        Files.isExecutable(SSHD),
+        SSHD + " is not installed (Debian: apt install openssh-server): the ssh tests need it");
+    Files.createDirectories(dir);
+    keygen(dir.resolve("host_key"));
+    keygen(dir.resolve("client_key"));
+    Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
+    int port = freePort();
+    Files.writeString(
+        dir.resolve("sshd_config"),
+        String.join(
+            "\n",
+            "ListenAddress 127.0.0.1",
+            "Port " + port,
+            "HostKey " + dir.resolve("host_key"),
+            "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+            "StrictModes no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "UsePAM no",
+            "PidFile " + dir.resolve("sshd.pid"),
+            ""));
+    Files.writeString(
+        dir.resolve("ssh_config"),
+        String.join(
+            "\n",
+            "Host *",
+            "  HostName 127.0.0.1",
+            "  Port " + port,
+            "  IdentityFile " + dir.resolve("client_key"),
+            "  IdentitiesOnly yes",
+            "  UserKnownHostsFile " + dir.resolve("known_hosts"),
+            "  StrictHostKeyChecking accept-new",
+            "  LogLevel ERROR",
+            ""));
+    if ("root".equals(System.getProperty("user.name"))) {
+      Files.createDirectories(Path.of("/run/sshd")); // its privilege separation's empty folder
+    }
+    Process process =
+        new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("sshd.log").toFile())
+            .start();
+    Sshd sshd = new Sshd(dir, port, process);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!sshd.listens()) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        sshd.close();
+        throw new IllegalStateException(
+            "sshd did not listen on port "
+                + port
+                + ": "
+                + Files.readString(dir.resolve("sshd.log")));
+      }
+      Thread.sleep(20);
+    }
+    return sshd;
+  }
+
+  /** The ssh command with this server's client config: what PMFX_SSH names. */
+  String sshCommand() {
+    return "ssh -F " + dir.resolve("ssh_config");
+  }
+
+  /** The destination of this server's user. */
+  String destination() {
+    return user + "@127.0.0.1";
+  }
+
+  private boolean listens() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void keygen(Path key) throws IOException, InterruptedException {
+    Process keygen =
+        new ProcessBuilder(
+                List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()))
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(keygen.getInputStream().readAllBytes());
+    if (keygen.waitFor() != 0) {
+      throw new IOException("ssh-keygen failed: " + said);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy(); // SIGTERM: sshd -D ends, and its sessions' connections with it
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
