@@ -1,0 +1,77 @@
+#!/bin/sh
+# A command on a host's daemon over SSH against the same command on this machine's daemon:
+# `pmfx list` (and `pmfx jlist`) with --host, through a real sshd on a loopback port (run as this
+# user, its own host and client keys in a temporary folder), paired with the local command by
+# farm-bench (A B A B …, RUNS pairs; ratios pair by pair). Both daemons run and hold the same
+# app (3 workers of `sleep`), so the difference is ssh and the bridge. Also times ssh alone
+# (`ssh host true`), the floor any command over SSH pays.
+# Usage: bench/hosts.sh [RUNS]   (needs /usr/sbin/sshd: apt install openssh-server; farm-bench)
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-15}
+[ -x /usr/sbin/sshd ] || { echo "$0 needs /usr/sbin/sshd (apt install openssh-server)" >&2; exit 1; }
+command -v farm-bench >/dev/null || { echo "$0 needs farm-bench" >&2; exit 1; }
+"$root/bin/pmfx" --version >/dev/null # builds when needed
+export PMFX_SKIP_BUILD=1
+work=$(mktemp -d)
+sshd=
+cleanup() {
+  PMFX_HOME="$work/local" "$root/bin/pmfx" kill >/dev/null 2>&1 || true
+  PMFX_HOME="$work/host" "$root/bin/pmfx" kill >/dev/null 2>&1 || true
+  [ -z "$sshd" ] || kill "$sshd" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ssh-keygen -q -t ed25519 -N "" -f "$work/host_key"
+ssh-keygen -q -t ed25519 -N "" -f "$work/client_key"
+cp "$work/client_key.pub" "$work/authorized_keys"
+cat > "$work/sshd_config" <<CONF
+ListenAddress 127.0.0.1
+Port $port
+HostKey $work/host_key
+AuthorizedKeysFile $work/authorized_keys
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PidFile $work/sshd.pid
+CONF
+cat > "$work/ssh_config" <<CONF
+Host *
+  HostName 127.0.0.1
+  Port $port
+  IdentityFile $work/client_key
+  IdentitiesOnly yes
+  UserKnownHostsFile $work/known_hosts
+  StrictHostKeyChecking accept-new
+  LogLevel ERROR
+CONF
+[ "$(id -u)" -ne 0 ] || mkdir -p /run/sshd
+/usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" &
+sshd=$!
+sleep 1
+
+cat > "$work/apps.yaml" <<YAML
+apps:
+  - name: sleepers
+    script: sleep 100000
+    instances: 3
+    exec_mode: fork
+YAML
+PMFX_HOME="$work/local" "$root/bin/pmfx" start "$work/apps.yaml" >/dev/null
+export PMFX_SSH="ssh -F $work/ssh_config"
+export PMFX_REMOTE_PMFX="env PMFX_HOME=$work/host PMFX_SKIP_BUILD=1 $root/bin/pmfx"
+host="$(id -un)@127.0.0.1"
+"$root/bin/pmfx" --host "$host" start "$work/apps.yaml" >/dev/null
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); $(ssh -V 2>&1)"
+for command in list jlist; do
+  echo "== pmfx $command over SSH (A) against this machine's daemon (B), $runs pairs"
+  PMFX_HOME="$work/local" farm-bench -n "$runs" --timeout 600 \
+    --vs "$root/bin/pmfx $command" -- "$root/bin/pmfx" --host "$host" "$command"
+done
+echo "== ssh alone: ssh $host true"
+farm-bench -n "$runs" --timeout 300 -- ssh -F "$work/ssh_config" "$host" true
