@@ -38,12 +38,15 @@ public final class QuickCommands {
         && (args.length == 1 || args.length == 2 && args[1].equals("--running"))) {
       return OptionalInt.of(Bridge.run(PmfxHome.current(), args.length == 2));
     }
-    // a host's daemon is reached the whole way, over ssh (HostOptions)
-    String view = args.length == 1 && HostOptions.host().isEmpty() ? VIEWS.get(args[0]) : null;
+    String view = args.length == 1 ? VIEWS.get(args[0]) : null;
     if (view == null) {
       return OptionalInt.empty();
     }
-    Optional<String> text = DaemonViews.askOrStart(PmfxHome.current(), view);
+    // a host's daemon draws it too, over ssh and its bridge (HostOptions)
+    Optional<String> text =
+        HostOptions.host()
+            .map(host -> host.view(view))
+            .orElseGet(() -> DaemonViews.askOrStart(PmfxHome.current(), view));
     if (text.isEmpty()) {
       return OptionalInt.empty();
     }

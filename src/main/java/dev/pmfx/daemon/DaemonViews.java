@@ -60,29 +60,42 @@ public final class DaemonViews {
                       // asked in time, or closed anyway
                     }
                   });
-      Writer out = ChannelStreams.writer(channel);
-      out.write(request(view));
-      out.flush();
-      BufferedReader in = ChannelStreams.reader(channel);
-      String pong = in.readLine();
-      if (pong == null) {
-        // A daemon killed a moment ago may still have its socket: it takes a connection and drops
-        // it (Daemons.answering).
-        throw new IOException("the daemon on " + Daemons.socket(home) + " did not answer");
-      }
-      String drawn = in.readLine();
-      watch.interrupt();
       try {
-        if (result(pong, 1) instanceof Map<?, ?> info
-            && Version.current().equals(info.get("version"))
-            && result(drawn, 2) instanceof String text) {
-          return Optional.of(text);
-        }
-      } catch (IllegalArgumentException unreadable) {
-        // not plain
+        return exchange(ChannelStreams.reader(channel), ChannelStreams.writer(channel), view)
+            .orElseThrow(
+                // A daemon killed a moment ago may still have its socket: it takes a connection
+                // and drops it (Daemons.answering).
+                () -> new IOException("the daemon on " + Daemons.socket(home) + " did not answer"));
+      } finally {
+        watch.interrupt();
       }
+    }
+  }
+
+  /**
+   * Asks for {@code view} over a connection to a daemon (its socket, or a host's bridge): the
+   * view's text when a daemon of this pmfx version drew it; an empty text's absence (empty) when it
+   * answered otherwise; and empty outer when it did not answer at all.
+   */
+  static Optional<Optional<String>> exchange(BufferedReader in, Writer out, String view)
+      throws IOException {
+    out.write(request(view));
+    out.flush();
+    String pong = in.readLine();
+    if (pong == null) {
       return Optional.empty();
     }
+    String drawn = in.readLine();
+    try {
+      if (result(pong, 1) instanceof Map<?, ?> info
+          && Version.current().equals(info.get("version"))
+          && result(drawn, 2) instanceof String text) {
+        return Optional.of(Optional.of(text));
+      }
+    } catch (IllegalArgumentException unreadable) {
+      // not plain
+    }
+    return Optional.of(Optional.empty());
   }
 
   /**

@@ -71,6 +71,47 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
     return reach(true);
   }
 
+  /**
+   * The text of {@code view} ({@code list}, {@code jlist}, {@code ping}) drawn by the host's daemon
+   * of this pmfx version, started there when none runs: the quick way, without the JSON mapper
+   * here. Empty on any trouble, which the whole way ({@link #connect}) then says.
+   */
+  public Optional<String> view(String view) {
+    if (!runnable(ssh.getFirst())) {
+      return Optional.empty();
+    }
+    List<String> command = new ArrayList<>();
+    if (new java.io.File(SETSID).canExecute()) {
+      command.add(SETSID);
+    }
+    command.addAll(command(false));
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException noSsh) {
+      return Optional.empty();
+    }
+    Thread watch =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(30_000);
+                    process.destroyForcibly();
+                  } catch (InterruptedException asked) {
+                    // answered in time
+                  }
+                });
+    try (Transport link = Transport.of(process)) {
+      return DaemonViews.exchange(link.reader(), link.writer(), view).flatMap(text -> text);
+    } catch (IOException | RuntimeException trouble) {
+      return Optional.empty();
+    } finally {
+      watch.interrupt();
+    }
+  }
+
   private Optional<RemoteEngine> reach(boolean onlyRunning) throws IOException {
     if (!runnable(ssh.getFirst())) {
       // checked here: under setsid, a missing ssh would read as a missing pmfx on the host

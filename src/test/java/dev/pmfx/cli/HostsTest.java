@@ -151,6 +151,30 @@ class HostsTest {
   }
 
   @Test
+  void theQuickViewsAreDrawnByTheHostsDaemon() throws Exception {
+    // given an app on host A
+    String hostA = remotePmfx("hostA");
+    Ran start =
+        pmfx("start", ecosystem().toString(), "--host", sshd.destination(), "--remote-pmfx", hostA);
+    assertEquals(0, start.code(), start.err());
+    java.util.List<String> sshCommand = java.util.Arrays.asList(sshd.sshCommand().split(" "));
+
+    // when list and ping are asked the quick way, as pmfx list --host asks them
+    dev.pmfx.daemon.SshHost host =
+        new dev.pmfx.daemon.SshHost(sshd.destination(), hostA, sshCommand);
+    String list = host.view("list").orElseThrow();
+    String ping = host.view("ping").orElseThrow();
+
+    // then the host's daemon drew them; a host that has no pmfx gives none, for the whole way
+    assertTrue(list.contains("sleeper") && list.contains("online"), list);
+    assertTrue(ping.contains("home " + dir.resolve("hostA")), ping);
+    assertTrue(
+        new dev.pmfx.daemon.SshHost(sshd.destination(), "no-such-pmfx", sshCommand)
+            .view("list")
+            .isEmpty());
+  }
+
+  @Test
   void reloadOnAHostPrintsItsSteps() throws Exception {
     // given
     String hostA = remotePmfx("hostA");
