@@ -22,6 +22,9 @@ final class Client {
   static final int FAILED = 1;
   static final int UNREACHABLE = 3;
 
+  /** A command line that cannot run as given, as picocli's own usage errors end. */
+  static final int USAGE = 2;
+
   private Client() {}
 
   /** No daemon could be reached; the command line ends with {@link #UNREACHABLE}. */

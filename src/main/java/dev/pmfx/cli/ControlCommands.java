@@ -243,6 +243,13 @@ final class ControlCommands {
                 + " *.config.js), which stands for its apps")
     List<String> targets;
 
+    @Option(
+        names = "--only",
+        split = ",",
+        paramLabel = "APP",
+        description = "of an ecosystem file given as a target, only these apps (as pm2 --only)")
+    Set<String> only = Set.of();
+
     @Spec CommandSpec spec;
 
     abstract CompletableFuture<CommandResult> act(Engine engine, String target);
@@ -255,8 +262,12 @@ final class ControlCommands {
     /** A target as given, or an app named by the ecosystem file given in its place. */
     record Named(String target, Optional<Path> file) {}
 
-    /** The targets, with an ecosystem file standing for its apps, as PM2 takes one. */
-    static List<Named> namedApps(Engine engine, List<String> targets, PrintWriter err) {
+    /**
+     * The targets, with an ecosystem file standing for its apps, or for those of them in {@code
+     * only} when it names any.
+     */
+    static List<Named> namedApps(
+        Engine engine, List<String> targets, Set<String> only, PrintWriter err) {
       List<AppStatus> apps = engine.snapshot();
       List<Named> named = new ArrayList<>();
       for (String target : targets) {
@@ -265,7 +276,9 @@ final class ControlCommands {
           LoadResult loaded = EcosystemLoader.forThisMachine().load(file);
           if (loaded instanceof LoadResult.Loaded ecosystem) {
             Optional<Path> from = Optional.of(ecosystem.ecosystem().file());
-            ecosystem.ecosystem().apps().forEach(app -> named.add(new Named(app.name(), from)));
+            ecosystem.ecosystem().apps().stream()
+                .filter(app -> only.isEmpty() || only.contains(app.name()))
+                .forEach(app -> named.add(new Named(app.name(), from)));
             continue;
           }
           loaded.diagnostics().forEach(d -> err.println(d.format()));
@@ -322,7 +335,23 @@ final class ControlCommands {
       PrintWriter err = spec.commandLine().getErr();
       int code = Client.OK;
       try (RemoteEngine engine = Client.connect(err)) {
-        List<Named> all = namedApps(engine, targets, err);
+        List<Named> all = namedApps(engine, targets, only, err);
+        List<String> unknown =
+            only.stream()
+                .filter(
+                    name ->
+                        all.stream()
+                            .noneMatch(n -> n.file().isPresent() && n.target().equals(name)))
+                .sorted()
+                .toList();
+        if (!unknown.isEmpty()) {
+          err.println(
+              "pmfx: --only names "
+                  + String.join(", ", unknown)
+                  + ", which no ecosystem file given as a target has: --only picks apps of a"
+                  + " file (pmfx reload ecosystem.config.js --only api)");
+          return Client.USAGE;
+        }
         for (Named named : stops() ? dependentsFirst(all, engine.snapshot()) : all) {
           String target = named.target();
           if (printsSteps()) {

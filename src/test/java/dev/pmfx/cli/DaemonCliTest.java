@@ -261,6 +261,28 @@ class DaemonCliTest {
   }
 
   @Test
+  void onlyPicksAppsOfAFileGivenAsATarget() throws Exception {
+    Path file = apps();
+    assertEquals(0, pmfx.pmfx("start", file.toString()).code());
+    awaitOnline("web", 2);
+    awaitOnline("ticker", 1);
+
+    Run restarted = pmfx.pmfx("restart", file.toString(), "--only", "ticker");
+
+    assertEquals(0, restarted.code(), restarted.toString());
+    assertEquals(1, workers("ticker").getFirst().restarts(), "ticker restarted");
+    assertTrue(workers("web").stream().allMatch(w -> w.restarts() == 0), "web left alone");
+    Run wrong = pmfx.pmfx("stop", file.toString(), "--only", "tickr");
+    assertEquals(2, wrong.code(), wrong.toString());
+    assertTrue(
+        wrong.err().contains("--only names tickr, which no ecosystem file given as a target has"),
+        wrong.err());
+    assertTrue(
+        workers("ticker").stream().allMatch(w -> w.state() == WorkerState.ONLINE),
+        "nothing stopped");
+  }
+
+  @Test
   void reloadAndScalePrintTheirStepsAsTheyHappen() throws Exception {
     assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "web").code());
     awaitOnline("web", 2);
