@@ -75,3 +75,21 @@ for command in list jlist; do
 done
 echo "== ssh alone: ssh $host true"
 farm-bench -n "$runs" --timeout 300 -- ssh -F "$work/ssh_config" "$host" true
+
+# An idle host held open, as a window would hold one: pmfx events --host, with nothing happening,
+# for IDLE seconds (default 60): the host's bridge (and its sshd session) and this side's client.
+idle=${IDLE:-60}
+"$root/bin/pmfx" --host "$host" events > /dev/null 2>&1 &
+follower=$!
+sleep 8
+bridge=$(pgrep -n -f "dev.pmfx.Main bridge" || true) # the JVM, not the shell that ran it
+[ -n "$bridge" ] || { echo "no bridge found on the host" >&2; exit 1; }
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+client=$(pgrep -n -P "$follower" -f java || echo "$follower")
+b0=$(ticks "$bridge"); c0=$(ticks "$client")
+sleep "$idle"
+b1=$(ticks "$bridge"); c1=$(ticks "$client")
+hz=$(getconf CLK_TCK)
+echo "== an idle host held open for $idle s (pmfx events --host): the bridge on the host, pid $bridge: $(rss "$bridge") KiB resident, $(echo "$b1 $b0 $hz $idle" | awk '{ printf "%.2f", ($1 - $2) / $3 / $4 * 100 }') % of a core; this side's client: $(rss "$client") KiB, $(echo "$c1 $c0 $hz $idle" | awk '{ printf "%.2f", ($1 - $2) / $3 / $4 * 100 }') % of a core"
+kill "$follower" 2>/dev/null || true
