@@ -333,6 +333,10 @@ class RolloutTest {
     assertTrue(reload.get(60, TimeUnit.SECONDS).ok());
     assertTrue(scale.get(60, TimeUnit.SECONDS).ok());
     awaitOnline(3);
+    // the result can come before the listeners have the event that says the scale is done
+    pmfx.events.await(
+        RolloutChanged.class,
+        r -> r.kind() == RolloutChanged.Kind.SCALE && r.phase() == RolloutChanged.Phase.DONE);
     List<String> phases =
         rollouts().stream().map(r -> r.kind() + " " + r.phase()).distinct().toList();
     assertEquals(
