@@ -299,34 +299,19 @@ final class ControlCommands {
     }
 
     /**
-     * The apps in the order a stop takes them: an app another target depends on comes after it (web
+     * The apps in the order a stop takes them, as one stop of them all does ({@link
+     * dev.pmfx.config.Dependency#stopOrder}): an app another target depends on comes after it (web
      * before db); the rest as given.
      */
     static List<Named> dependentsFirst(List<Named> named, List<AppStatus> apps) {
-      java.util.Map<String, java.util.Set<String>> needs = new java.util.HashMap<>();
-      for (AppStatus app : apps) {
-        needs.put(app.name(), app.spec().dependsOn().keySet());
-      }
-      List<Named> left = new ArrayList<>(named);
-      List<Named> ordered = new ArrayList<>();
-      while (!left.isEmpty()) {
-        Named next =
-            left.stream()
-                .filter(
-                    n ->
-                        left.stream()
-                            .noneMatch(
-                                other ->
-                                    other != n
-                                        && needs
-                                            .getOrDefault(other.target(), java.util.Set.of())
-                                            .contains(n.target())))
-                .findFirst()
-                .orElse(left.getFirst()); // a circle, which a file cannot have: as given
-        left.remove(next);
-        ordered.add(next);
-      }
-      return ordered;
+      // the stop order of the reversed list keeps the given order where no dependency decides
+      List<String> order =
+          dev.pmfx.config.Dependency.stopOrder(
+              named.stream().map(Named::target).distinct().toList().reversed(),
+              dev.pmfx.config.Dependency.edges(apps.stream().map(AppStatus::spec).toList()));
+      return order.stream()
+          .flatMap(target -> named.stream().filter(n -> n.target().equals(target)))
+          .toList();
     }
 
     @Override
