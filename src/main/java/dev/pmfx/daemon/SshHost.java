@@ -77,17 +77,9 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
    * here. Empty on any trouble, which the whole way ({@link #connect}) then says.
    */
   public Optional<String> view(String view) {
-    if (!runnable(ssh.getFirst())) {
-      return Optional.empty();
-    }
-    List<String> command = new ArrayList<>();
-    if (new java.io.File(SETSID).canExecute()) {
-      command.add(SETSID);
-    }
-    command.addAll(command(false));
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      process = start(false, ProcessBuilder.Redirect.DISCARD);
     } catch (IOException noSsh) {
       return Optional.empty();
     }
@@ -112,12 +104,16 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
     }
   }
 
-  private Optional<RemoteEngine> reach(boolean onlyRunning) throws IOException {
+  /**
+   * ssh running the host's bridge, its standard error to {@code stderr}.
+   *
+   * @throws IOException saying ssh cannot run, and what to install
+   */
+  private Process start(boolean onlyRunning, ProcessBuilder.Redirect stderr) throws IOException {
     if (!runnable(ssh.getFirst())) {
       // checked here: under setsid, a missing ssh would read as a missing pmfx on the host
       throw new IOException(noSsh("not found"));
     }
-    Process process;
     List<String> command = new ArrayList<>();
     if (new java.io.File(SETSID).canExecute()) {
       // In a session of its own, as docker's ssh helper runs in a process group of its own: a
@@ -127,10 +123,14 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
     }
     command.addAll(command(onlyRunning));
     try {
-      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+      return new ProcessBuilder(command).redirectError(stderr).start();
     } catch (IOException noSsh) {
       throw new IOException(noSsh(noSsh.getMessage()), noSsh);
     }
+  }
+
+  private Optional<RemoteEngine> reach(boolean onlyRunning) throws IOException {
+    Process process = start(onlyRunning, ProcessBuilder.Redirect.PIPE);
     Said said = new Said(process.getErrorStream());
     RemoteEngine engine = RemoteEngine.over(Transport.of(process));
     DaemonInfo info;
