@@ -970,7 +970,6 @@ class DaemonCliTest {
 
     Run byName = pmfx.pmfx("stop", "web");
     assertEquals(0, byName.code());
-    java.nio.file.Files.createDirectories(Path.of("web-" + System.nanoTime())); // (not named web)
     Run known = pmfx.pmfx("start", "web");
     assertEquals(0, known.code(), "a known app's name starts it: " + known);
   }
