@@ -2,7 +2,6 @@ package dev.pmfx.cli;
 
 import dev.pmfx.daemon.SshHost;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,13 +115,7 @@ public final class HostOptions {
     if (localOnly || dest.isEmpty() || dest.get().isBlank()) {
       return Optional.empty();
     }
-    String remote =
-        remotePmfx.or(() -> nonBlank(env.get("PMFX_REMOTE_PMFX"))).orElse("pmfx").strip();
-    List<String> ssh =
-        nonBlank(env.get("PMFX_SSH"))
-            .map(s -> Arrays.asList(s.strip().split("\\s+")))
-            .orElse(List.of("ssh"));
-    return Optional.of(new SshHost(dest.get().strip(), remote, List.copyOf(ssh)));
+    return Optional.of(SshHost.of(dest.get(), remotePmfx, env));
   }
 
   private static Optional<String> nonBlank(String value) {

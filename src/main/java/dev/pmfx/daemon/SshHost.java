@@ -31,6 +31,27 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
   /** What a POSIX shell exits with for a command it cannot find. */
   private static final int NOT_FOUND = 127;
 
+  /**
+   * The host at {@code destination} as {@code env} says to reach it: {@code remotePmfx}, else
+   * {@code PMFX_REMOTE_PMFX}, else {@code pmfx}; {@code PMFX_SSH} split at spaces, else {@code
+   * ssh}.
+   */
+  public static SshHost of(
+      String destination, Optional<String> remotePmfx, java.util.Map<String, String> env) {
+    String remote =
+        remotePmfx
+            .filter(r -> !r.isBlank())
+            .or(() -> Optional.ofNullable(env.get("PMFX_REMOTE_PMFX")).filter(r -> !r.isBlank()))
+            .orElse("pmfx")
+            .strip();
+    List<String> ssh =
+        Optional.ofNullable(env.get("PMFX_SSH"))
+            .filter(s -> !s.isBlank())
+            .map(s -> List.of(s.strip().split("\\s+")))
+            .orElse(List.of("ssh"));
+    return new SshHost(destination.strip(), remote, ssh);
+  }
+
   /** {@code ssh -T -o BatchMode=yes [-p PORT] DEST REMOTE_PMFX bridge [--running]}. */
   public List<String> command(boolean onlyRunning) {
     List<String> command = new ArrayList<>(ssh);

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What can be done to a row now, decided once for the toolbar, the menus and the row's own buttons:
- * nothing while an action runs on it; Start unless it runs; the rest once it was started.
+ * nothing while an action runs on it or its host is not reached; Start unless it runs; the rest
+ * once it was started.
  *
  * @param reloadOnRow whether the row shows a Reload button: a worker is reloaded with its app
  */
@@ -27,7 +28,8 @@ record Actions(
   }
 
   static Actions of(Row row) {
-    boolean busy = !row.actionProperty().get().isEmpty();
+    // a host not reached takes no command: its rows show what it last said
+    boolean busy = !row.actionProperty().get().isEmpty() || !row.reachableProperty().get();
     boolean notStarted = row instanceof AppItem a && !a.knownProperty().get();
     boolean running =
         switch (row) {

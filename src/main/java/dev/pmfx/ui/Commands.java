@@ -31,22 +31,43 @@ final class Commands {
   static final int EARLIER_LINES = 200;
 
   private final Engine engine;
+  private final java.util.function.Function<String, Optional<Engine>> hosts;
   private final Background background;
   private final WindowStatus status;
   private final TableProjection table;
   private final OpenFiles files;
 
+  /**
+   * @param engine this machine's
+   * @param hosts another host's, by name, while it is listed
+   */
   Commands(
       Engine engine,
+      java.util.function.Function<String, Optional<Engine>> hosts,
       Background background,
       WindowStatus status,
       TableProjection table,
       OpenFiles files) {
     this.engine = engine;
+    this.hosts = hosts;
     this.background = background;
     this.status = status;
     this.table = table;
     this.files = files;
+  }
+
+  /** The engine of the host the row is on. */
+  private Engine engine(String host) {
+    if (host.equals(Hosts.LOCAL)) {
+      return engine;
+    }
+    return hosts
+        .apply(host)
+        .orElseThrow(() -> new IllegalStateException(host + " is no longer in the Hosts list"));
+  }
+
+  private Engine engine(Row row) {
+    return engine(row.host());
   }
 
   /** Starts the row; an app not started yet, from the file that declares it. */
@@ -59,28 +80,28 @@ final class Commands {
       AppItem app = (AppItem) row;
       act(row, "starting", () -> engine.start(file.get(), Optional.empty(), Set.of(app.name())));
     } else {
-      act(row, "starting", () -> engine.start(row.target()));
+      act(row, "starting", () -> engine(row).start(row.target()));
     }
   }
 
   void stop(Row row) {
-    act(row, "stopping", () -> engine.stop(row.target()));
+    act(row, "stopping", () -> engine(row).stop(row.target()));
   }
 
   void restart(Row row) {
-    act(row, "restarting", () -> engine.restart(row.target()));
+    act(row, "restarting", () -> engine(row).restart(row.target()));
   }
 
   void reload(Row row) {
-    act(row, "reloading", () -> engine.reload(row.target()));
+    act(row, "reloading", () -> engine(row).reload(row.target()));
   }
 
   void scale(AppItem app, int instances) {
-    act(app, "scaling", () -> engine.scale(app.name(), Scale.to(instances)));
+    act(app, "scaling", () -> engine(app).scale(app.name(), Scale.to(instances)));
   }
 
   void delete(Row row) {
-    act(row, "deleting", () -> engine.delete(row.target()));
+    act(row, "deleting", () -> engine(row).delete(row.target()));
   }
 
   /**
@@ -88,7 +109,7 @@ final class Commands {
    * replies, or why there were none, in words.
    */
   void trigger(Row row, String action, Optional<String> param, Consumer<String> shown) {
-    engine
+    engine(row)
         .trigger(row.target(), action, param)
         .whenComplete(
             (result, error) ->
@@ -105,11 +126,18 @@ final class Commands {
     return String.join("\n", lines);
   }
 
-  /** Starts every app of the open files that is not running, and every stopped worker. */
-  void startAll() {
+  /**
+   * Starts every app of the open files that is not running, and every stopped worker: on this
+   * machine, or on {@code host} alone (the Hosts filter names it).
+   */
+  void startAll(String host) {
+    if (!host.equals(Hosts.LOCAL)) {
+      command("start all on " + host, () -> engine(host).start("all"));
+      return;
+    }
     Map<Path, Set<String>> fresh = new LinkedHashMap<>();
     for (AppItem app : table.apps()) {
-      if (!app.knownProperty().get()) {
+      if (!app.knownProperty().get() && app.host().equals(Hosts.LOCAL)) {
         files
             .fileOf(app.name())
             .ifPresent(f -> fresh.computeIfAbsent(f, k -> new HashSet<>()).add(app.name()));
@@ -123,12 +151,67 @@ final class Commands {
     command("start all", () -> engine.start("all"));
   }
 
-  void stopAll() {
-    command("stop all", () -> engine.stop("all"));
+  void stopAll(String host) {
+    command(Hosts.on(host, "stop all"), () -> engine(host).stop("all"));
   }
 
-  void restartAll() {
-    command("restart all", () -> engine.restart("all"));
+  void restartAll(String host) {
+    command(Hosts.on(host, "restart all"), () -> engine(host).restart("all"));
+  }
+
+  /**
+   * Reloads the app on every host that runs it, one host after the other, each host's reload as
+   * zero-downtime as one alone; the first host whose reload fails ends it, and the hosts after it
+   * keep the version they run. {@code fleet} shows where it is.
+   */
+  void reloadEverywhere(
+      String app, javafx.beans.property.ObjectProperty<ProcessItems.FleetItem> fleet) {
+    List<AppItem> running =
+        table.apps().stream().filter(a -> a.name().equals(app) && a.knownProperty().get()).toList();
+    ProcessItems.FleetItem item =
+        new ProcessItems.FleetItem(app, running.stream().map(Row::host).toList());
+    fleet.set(item);
+    reloadFrom(item, running, 0);
+  }
+
+  private void reloadFrom(ProcessItems.FleetItem fleet, List<AppItem> hosts, int next) {
+    if (next == hosts.size()) {
+      return;
+    }
+    AppItem app = hosts.get(next);
+    fleet.hosts().get(next).to(ProcessItems.FleetItem.Phase.RELOADING, "");
+    act(app, "reloading", () -> engine(app).reload(app.name()))
+        .whenComplete(
+            (result, error) ->
+                background.later(
+                    () -> {
+                      String failed = failure("reloading", result, error);
+                      if (failed.isEmpty()) {
+                        fleet.hosts().get(next).to(ProcessItems.FleetItem.Phase.DONE, "");
+                        reloadFrom(fleet, hosts, next + 1);
+                      } else {
+                        fleet.hosts().get(next).to(ProcessItems.FleetItem.Phase.FAILED, failed);
+                        for (int later = next + 1; later < hosts.size(); later++) {
+                          fleet
+                              .hosts()
+                              .get(later)
+                              .to(
+                                  ProcessItems.FleetItem.Phase.SKIPPED,
+                                  "not reloaded: the reload on "
+                                      + hostLabel(app.host())
+                                      + " failed");
+                        }
+                        status.tell(
+                            app.name()
+                                + ": the reload on every host stopped at "
+                                + hostLabel(app.host())
+                                + "; the hosts after it keep the running version");
+                      }
+                    }));
+  }
+
+  static String hostLabel(String host) {
+    return host.equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : host;
   }
 
   /**
@@ -140,7 +223,7 @@ final class Commands {
       return;
     }
     app.earlierLogsAsked = true;
-    engine
+    engine(app)
         .logHistory(app.specProperty().get(), EARLIER_LINES)
         .thenAccept(lines -> background.later(() -> addEarlier(app, lines)));
   }
@@ -164,10 +247,11 @@ final class Commands {
     app.addEarlierLogs(earlier);
   }
 
-  private void act(Row row, String doing, Supplier<CompletableFuture<CommandResult>> command) {
+  private CompletableFuture<CommandResult> act(
+      Row row, String doing, Supplier<CompletableFuture<CommandResult>> command) {
     row.actionProperty().set(doing + "…");
     row.failureProperty().set("");
-    command(doing + " " + row.target(), command)
+    return command(doing + " " + Hosts.on(row.host(), row.target()), command)
         .whenComplete(
             (result, error) ->
                 background.later(
@@ -188,16 +272,20 @@ final class Commands {
 
   private CompletableFuture<CommandResult> command(
       String what, Supplier<CompletableFuture<CommandResult>> command) {
-    return command
-        .get()
-        .whenComplete(
-            (result, error) ->
-                background.later(
-                    () -> {
-                      String failed = failure(what, result, error);
-                      if (!failed.isEmpty()) {
-                        status.tell(failed);
-                      }
-                    }));
+    CompletableFuture<CommandResult> sent;
+    try {
+      sent = command.get();
+    } catch (RuntimeException refused) {
+      sent = CompletableFuture.failedFuture(refused);
+    }
+    return sent.whenComplete(
+        (result, error) ->
+            background.later(
+                () -> {
+                  String failed = failure(what, result, error);
+                  if (!failed.isEmpty()) {
+                    status.tell(failed);
+                  }
+                }));
   }
 }

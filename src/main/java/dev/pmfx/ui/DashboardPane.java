@@ -99,7 +99,7 @@ final class DashboardPane extends ScrollPane {
       if (!figuresToo) {
         return;
       }
-      History.AppFigures history = viewModel.history().app(app.name()).orElse(null);
+      History.AppFigures history = viewModel.history().app(app.historyKey()).orElse(null);
       var usage = app.usage();
       String now =
           usage

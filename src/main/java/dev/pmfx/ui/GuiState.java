@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * What the window remembers between starts, in {@code gui.json} in the pmfx home: the files open
  * when it closed, the last file opened, the recent ones (newest first), the theme, the window's
- * place, and how often CPU and memory are sampled (seconds; 0 for the default).
+ * place, how often CPU and memory are sampled (seconds; 0 for the default), and the hosts it shows
+ * beside this machine.
  */
 public record GuiState(
     List<String> openFiles,
@@ -22,7 +23,17 @@ public record GuiState(
     List<String> recentFiles,
     boolean dark,
     WindowPlace window,
-    int sampleSeconds) {
+    int sampleSeconds,
+    List<GuiState.HostEntry> hosts) {
+
+  /**
+   * A host of the window's Hosts list.
+   *
+   * @param destination what ssh takes: {@code user@server}, an alias, {@code ssh://…}
+   * @param remotePmfx the command that runs pmfx there; null for {@code PMFX_REMOTE_PMFX} or {@code
+   *     pmfx}
+   */
+  public record HostEntry(String destination, String remotePmfx) {}
 
   /** Where the window was, how big, and how its panes were split, when it last closed. */
   public record WindowPlace(
@@ -41,6 +52,7 @@ public record GuiState(
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public GuiState {
+    hosts = hosts == null ? List.of() : List.copyOf(hosts);
     recentFiles = recentFiles == null ? List.of() : List.copyOf(recentFiles);
     openFiles =
         openFiles == null
@@ -49,7 +61,7 @@ public record GuiState(
   }
 
   static GuiState empty() {
-    return new GuiState(List.of(), null, List.of(), false, null, 0);
+    return new GuiState(List.of(), null, List.of(), false, null, 0, List.of());
   }
 
   static Path file(PmfxHome home) {
@@ -82,15 +94,15 @@ public record GuiState(
   }
 
   GuiState withDark(boolean dark) {
-    return new GuiState(openFiles, lastFile, recentFiles, dark, window, sampleSeconds);
+    return new GuiState(openFiles, lastFile, recentFiles, dark, window, sampleSeconds, hosts);
   }
 
   GuiState withSampleSeconds(int seconds) {
-    return new GuiState(openFiles, lastFile, recentFiles, dark, window, seconds);
+    return new GuiState(openFiles, lastFile, recentFiles, dark, window, seconds, hosts);
   }
 
   GuiState withWindow(WindowPlace place) {
-    return new GuiState(openFiles, lastFile, recentFiles, dark, place, sampleSeconds);
+    return new GuiState(openFiles, lastFile, recentFiles, dark, place, sampleSeconds, hosts);
   }
 
   GuiState withOpenFiles(List<Path> files) {
@@ -100,7 +112,12 @@ public record GuiState(
         recentFiles,
         dark,
         window,
-        sampleSeconds);
+        sampleSeconds,
+        hosts);
+  }
+
+  GuiState withHosts(List<HostEntry> hosts) {
+    return new GuiState(openFiles, lastFile, recentFiles, dark, window, sampleSeconds, hosts);
   }
 
   Optional<Path> last() {
@@ -122,6 +139,7 @@ public record GuiState(
         recent.subList(0, Math.min(recent.size(), MAX_RECENT)),
         dark,
         window,
-        sampleSeconds);
+        sampleSeconds,
+        hosts);
   }
 }

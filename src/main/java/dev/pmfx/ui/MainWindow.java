@@ -194,7 +194,7 @@ public final class MainWindow {
   /** A card clicked on the dashboard: back to the table, on that app. */
   private void openFromDashboard(AppItem app) {
     showDashboard(false);
-    select(app.target());
+    select(app.key());
   }
 
   void showDark(boolean dark) {

@@ -38,15 +38,126 @@ public final class MainWindowViewModel {
   private final OpenFiles files;
   private final Commands commands;
   private final Quitting quitting;
+  private final Hosts hosts;
+  private final javafx.beans.property.ObjectProperty<ProcessItems.FleetItem> fleet =
+      new javafx.beans.property.SimpleObjectProperty<>();
 
+  /** With hosts reached as {@code PMFX_SSH} and {@code PMFX_REMOTE_PMFX} say. */
   public MainWindowViewModel(
       EcosystemLoader loader, Engine engine, Background background, PmfxHome home) {
+    this(
+        loader,
+        engine,
+        background,
+        home,
+        entry ->
+            dev.pmfx.daemon.SshHost.of(
+                entry.destination(), Optional.ofNullable(entry.remotePmfx()), System.getenv()));
+  }
+
+  /**
+   * @param ssh how a host of the Hosts list is reached
+   */
+  public MainWindowViewModel(
+      EcosystemLoader loader,
+      Engine engine,
+      Background background,
+      PmfxHome home,
+      java.util.function.Function<GuiState.HostEntry, dev.pmfx.daemon.SshHost> ssh) {
     this.home = home;
-    this.preferences = new Preferences(home, engine, status);
     this.table = new TableProjection(status, this::declared);
+    this.hosts = new Hosts(ssh, background, table, status, this::hostRevised);
+    this.preferences = new Preferences(home, engine, hosts, status);
     this.files = new OpenFiles(loader, background, home, preferences, status, table);
-    this.commands = new Commands(engine, background, status, table, files);
+    this.commands = new Commands(engine, hosts::engine, background, status, table, files);
     this.quitting = new Quitting(table);
+    for (GuiState.HostEntry entry : preferences.hosts()) {
+      try {
+        hosts.add(entry);
+      } catch (IllegalArgumentException unreadable) {
+        status.tell("Hosts: " + unreadable.getMessage());
+      }
+    }
+  }
+
+  private void hostRevised() {
+    files.summarize();
+    table.revised();
+  }
+
+  // Hosts
+
+  /** The hosts shown beside this machine, in the order they were added. */
+  public ObservableList<Hosts.HostItem> hosts() {
+    return hosts.list();
+  }
+
+  /** Their names. */
+  public List<String> hostNames() {
+    return hosts.names();
+  }
+
+  /**
+   * Adds a host (an SSH destination) to the Hosts list and remembers it; its apps join the table
+   * once its daemon answers.
+   *
+   * @param remotePmfx the command that runs pmfx there; empty for the default
+   * @throws IllegalArgumentException why it cannot be added
+   */
+  public void addHost(String destination, Optional<String> remotePmfx) {
+    hosts.add(new GuiState.HostEntry(destination.strip(), remotePmfx.orElse(null)));
+    preferences.hosts(hosts.list().stream().map(Hosts.HostItem::entry).toList());
+  }
+
+  /** Takes a host off the list; its daemon and workers run on there. */
+  public void removeHost(String name) {
+    if (name.equals(hostFilterProperty().get())) {
+      hostFilterProperty().set(null);
+    }
+    hosts.remove(name);
+    preferences.hosts(hosts.list().stream().map(Hosts.HostItem::entry).toList());
+  }
+
+  /** Tries to reach the host again now. */
+  public void reconnect(String name) {
+    hosts.host(name).ifPresent(Hosts.HostItem::reconnect);
+  }
+
+  /** The one host whose apps the table shows ({@link Hosts#LOCAL}: this machine); null: all. */
+  public javafx.beans.property.ObjectProperty<String> hostFilterProperty() {
+    return table.hostFilterProperty();
+  }
+
+  /** Applies what a host's engine reported since the last batch. */
+  public void apply(String host, EngineBridge.Batch batch) {
+    if (table.apply(host, batch)) {
+      hostRevised();
+    }
+  }
+
+  /** The latest reload on every host, running or over; null before the first. */
+  public javafx.beans.property.ReadOnlyObjectProperty<ProcessItems.FleetItem> fleetProperty() {
+    return fleet;
+  }
+
+  /**
+   * Reloads the app on every host that runs it, host after host, stopping at the first host whose
+   * reload fails.
+   */
+  public void reloadEverywhere(String app) {
+    commands.reloadEverywhere(app, fleet);
+  }
+
+  /** How many hosts run the app: Reload on Every Host is offered from two. */
+  public long hostsRunning(String app) {
+    return table.apps().stream()
+        .filter(a -> a.name().equals(app) && a.knownProperty().get())
+        .count();
+  }
+
+  /** Disconnects from every host; their daemons run on. */
+  public void closeHosts() {
+    hosts.close();
   }
 
   // Open files
@@ -211,17 +322,27 @@ public final class MainWindowViewModel {
     commands.trigger(row, action, param, shown);
   }
 
-  /** Starts every app of the open files that is not running, and every stopped worker. */
+  /**
+   * Starts every app of the open files that is not running, and every stopped worker; with the
+   * table on one host alone, that host's.
+   */
   public void startAll() {
-    commands.startAll();
+    commands.startAll(allHost());
   }
 
+  /** Stops every worker of this machine, or of the one host the table shows. */
   public void stopAll() {
-    commands.stopAll();
+    commands.stopAll(allHost());
   }
 
   public void restartAll() {
-    commands.restartAll();
+    commands.restartAll(allHost());
+  }
+
+  /** What the All commands act on: the host the table shows alone, else this machine. */
+  private String allHost() {
+    String shown = hostFilterProperty().get();
+    return shown == null ? Hosts.LOCAL : shown;
   }
 
   /** Shows what the app's log files hold from before this session, once. */

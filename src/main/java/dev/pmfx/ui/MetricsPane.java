@@ -99,7 +99,7 @@ final class MetricsPane extends VBox {
     }
     title.setText(app == null ? "Select an app" : app.name());
     History.AppFigures figures =
-        app == null ? null : viewModel.history().app(app.name()).orElse(null);
+        app == null ? null : viewModel.history().app(app.historyKey()).orElse(null);
     empty.setText(
         figures == null
             ? app == null ? "" : "No samples yet: the charts fill while the app runs."

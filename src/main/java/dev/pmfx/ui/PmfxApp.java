@@ -28,6 +28,7 @@ public final class PmfxApp extends Application {
 
   private Engine engine;
   private EngineBridge bridge;
+  private MainWindowViewModel shown;
 
   /**
    * Opens the window on {@code file}, or on the last file or the demo when null; returns when it
@@ -116,6 +117,7 @@ public final class PmfxApp extends Application {
     MainWindowViewModel viewModel =
         new MainWindowViewModel(
             EcosystemLoader.forThisMachine(), engine, Background.virtualThreads(), home);
+    shown = viewModel;
     theme(viewModel.darkTheme());
     MainWindow.Loaded window =
         MainWindow.loadWithController(
@@ -316,6 +318,9 @@ public final class PmfxApp extends Application {
   public void stop() {
     if (bridge != null) {
       bridge.close();
+    }
+    if (shown != null) {
+      shown.closeHosts(); // their daemons run on
     }
     if (engine != null) {
       engine.close();

@@ -21,18 +21,21 @@ final class Preferences {
 
   private final PmfxHome home;
   private final Engine engine;
+  private final Hosts hosts;
   private final WindowStatus status;
   private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
   private GuiState state;
 
-  Preferences(PmfxHome home, Engine engine, WindowStatus status) {
+  Preferences(PmfxHome home, Engine engine, Hosts hosts, WindowStatus status) {
     this.home = home;
     this.engine = engine;
+    this.hosts = hosts;
     this.status = status;
     this.state = GuiState.load(home);
     state.recentFiles().stream().map(Path::of).forEach(recentFiles::add);
     if (sampleSeconds() != 1) {
       engine.sampleEvery(Duration.ofSeconds(sampleSeconds()));
+      hosts.sampleEvery(Duration.ofSeconds(sampleSeconds()));
     }
   }
 
@@ -73,7 +76,19 @@ final class Preferences {
   /** Samples every {@code seconds} from now on, and remembers it for the next start. */
   void sampleSeconds(int seconds) {
     engine.sampleEvery(Duration.ofSeconds(seconds));
+    hosts.sampleEvery(Duration.ofSeconds(seconds));
     state = state.withSampleSeconds(seconds);
+    save();
+  }
+
+  /** The hosts of the Hosts list when the window last closed. */
+  List<GuiState.HostEntry> hosts() {
+    return state.hosts();
+  }
+
+  /** Remembers the Hosts list. */
+  void hosts(List<GuiState.HostEntry> list) {
+    state = state.withHosts(list);
     save();
   }
 

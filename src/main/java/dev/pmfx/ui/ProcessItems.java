@@ -42,10 +42,31 @@ public final class ProcessItems {
 
   /** What every row has: a name, its logs and its history, and whether an action runs on it. */
   public abstract static sealed class Row permits AppItem, WorkerItem {
+    private final String host;
+    private final BooleanProperty reachable = new SimpleBooleanProperty(true);
     private final ObservableList<LogEntry> logs = FXCollections.observableArrayList();
     private final ObservableList<HistoryEntry> history = FXCollections.observableArrayList();
     private final StringProperty action = new SimpleStringProperty("");
     private final StringProperty failure = new SimpleStringProperty("");
+
+    Row(String host) {
+      this.host = host;
+    }
+
+    /** The host whose daemon runs it, as the Hosts list names it; {@link Hosts#LOCAL} here. */
+    public String host() {
+      return host;
+    }
+
+    /** False while its host is not reached: the row shows its last state, greyed. */
+    public BooleanProperty reachableProperty() {
+      return reachable;
+    }
+
+    /** What tells it from every other row: its host and {@link #target()}. */
+    public String key() {
+      return host + "\u0000" + target();
+    }
 
     public ObservableList<LogEntry> logs() {
       return logs;
@@ -102,13 +123,19 @@ public final class ProcessItems {
         new javafx.beans.property.SimpleStringProperty("");
     boolean earlierLogsAsked;
 
-    AppItem(AppSpec spec) {
+    AppItem(String host, AppSpec spec) {
+      super(host);
       this.name = spec.name();
       this.spec.set(spec);
     }
 
     public String name() {
       return name;
+    }
+
+    /** How the charts' history knows it: its name, with {@code @host} on another host. */
+    public String historyKey() {
+      return Hosts.historyKey(host(), name);
     }
 
     public ObjectProperty<AppSpec> specProperty() {
@@ -184,7 +211,8 @@ public final class ProcessItems {
     private final ObjectProperty<EngineEvent.MetricsSample.WorkerProbes> probes =
         new SimpleObjectProperty<>();
 
-    WorkerItem(WorkerStatus status) {
+    WorkerItem(String host, WorkerStatus status) {
+      super(host);
       this.id = status.id();
       this.status.set(status);
     }
@@ -272,6 +300,72 @@ public final class ProcessItems {
         }
       }
       steps.add(new StepItem(event));
+    }
+  }
+
+  /**
+   * A reload of one app on every host that runs it, host after host (Reload on Every Host): where
+   * each host is.
+   */
+  public static final class FleetItem {
+
+    public enum Phase {
+      WAITING,
+      RELOADING,
+      DONE,
+      FAILED,
+      SKIPPED
+    }
+
+    /** One host of it, and how its reload went. */
+    public static final class HostStep {
+      private final String host;
+      private final ObjectProperty<Phase> phase = new SimpleObjectProperty<>(Phase.WAITING);
+      private final StringProperty detail = new SimpleStringProperty("");
+
+      HostStep(String host) {
+        this.host = host;
+      }
+
+      public String host() {
+        return host;
+      }
+
+      public ObjectProperty<Phase> phaseProperty() {
+        return phase;
+      }
+
+      /** Why its reload failed, or why it was not reloaded. */
+      public StringProperty detailProperty() {
+        return detail;
+      }
+
+      void to(Phase next, String why) {
+        detail.set(why);
+        phase.set(next);
+      }
+    }
+
+    private final String app;
+    private final ObservableList<HostStep> hosts = FXCollections.observableArrayList();
+
+    FleetItem(String app, List<String> hosts) {
+      this.app = app;
+      hosts.forEach(h -> this.hosts.add(new HostStep(h)));
+    }
+
+    public String app() {
+      return app;
+    }
+
+    /** In the order they are reloaded. */
+    public ObservableList<HostStep> hosts() {
+      return hosts;
+    }
+
+    public boolean over() {
+      return hosts.stream()
+          .noneMatch(h -> h.phase.get() == Phase.WAITING || h.phase.get() == Phase.RELOADING);
     }
   }
 

@@ -31,6 +31,7 @@ final class ProcessTableView {
 
   @FXML private TreeTableView<Row> processTable;
   @FXML private TreeTableColumn<Row, String> nameColumn;
+  @FXML private TreeTableColumn<Row, String> hostColumn;
   @FXML private TreeTableColumn<Row, String> idColumn;
   @FXML private TreeTableColumn<Row, String> namespaceColumn;
   @FXML private TreeTableColumn<Row, String> modeColumn;
@@ -68,6 +69,9 @@ final class ProcessTableView {
   private void initialize() {
     columns();
     processTable.setRoot(tableRoot);
+    processTable.setRowFactory(table -> new HostRow(ticks));
+    viewModel.hosts().addListener((ListChangeListener<Hosts.HostItem>) change -> hostColumn());
+    hostColumn();
     viewModel.visibleApps().addListener((ListChangeListener<AppItem>) change -> rebuild());
     Label noMatch = new Label();
     noMatch
@@ -142,6 +146,34 @@ final class ProcessTableView {
     }
   }
 
+  /** The Host column shows while the Hosts list has a host. */
+  private void hostColumn() {
+    hostColumn.setVisible(!viewModel.hosts().isEmpty());
+  }
+
+  /** A row greyed while its host is not reached ({@code :unreachable}). */
+  private static final class HostRow extends javafx.scene.control.TreeTableRow<Row> {
+    private static final javafx.css.PseudoClass UNREACHABLE =
+        javafx.css.PseudoClass.getPseudoClass("unreachable");
+    private final javafx.beans.InvalidationListener redraw = ticks -> mark();
+
+    HostRow(LongProperty ticks) {
+      ticks.addListener(new javafx.beans.WeakInvalidationListener(redraw));
+    }
+
+    @Override
+    protected void updateItem(Row row, boolean empty) {
+      super.updateItem(row, empty);
+      mark();
+    }
+
+    private void mark() {
+      Row row = getItem();
+      pseudoClassStateChanged(
+          UNREACHABLE, !isEmpty() && row != null && !row.reachableProperty().get());
+    }
+  }
+
   /** The Health column shows while a shown app has a health check. */
   private void healthColumn() {
     boolean checked =
@@ -167,15 +199,15 @@ final class ProcessTableView {
         .map(TreeItem::getValue);
   }
 
-  /** Selects the app or worker that commands call {@code target}, if it is shown. */
-  void select(String target) {
+  /** Selects the app or worker whose {@link Row#key()} this is, if it is shown. */
+  void select(String key) {
     for (TreeItem<Row> app : tableRoot.getChildren()) {
-      if (app.getValue().target().equals(target)) {
+      if (app.getValue().key().equals(key)) {
         processTable.getSelectionModel().select(app);
         return;
       }
       for (TreeItem<Row> worker : app.getChildren()) {
-        if (worker.getValue().target().equals(target)) {
+        if (worker.getValue().key().equals(key)) {
           processTable.getSelectionModel().select(worker);
           return;
         }
@@ -185,6 +217,7 @@ final class ProcessTableView {
 
   private void columns() {
     column(nameColumn, RowFormat::name);
+    column(hostColumn, RowFormat::host);
     column(idColumn, RowFormat::id);
     column(namespaceColumn, RowFormat::namespace);
     column(modeColumn, RowFormat::mode);
@@ -228,7 +261,7 @@ final class ProcessTableView {
 
   /** Rebuilds the tree from the view model, keeping what was selected and expanded. */
   private void rebuild() {
-    Optional<String> selected = selectedRow().map(Row::target);
+    Optional<String> selected = selectedRow().map(Row::key);
     tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
     customColumns(true);
     healthColumn();
@@ -247,7 +280,7 @@ final class ProcessTableView {
         .addListener(
             (ListChangeListener<WorkerItem>)
                 change -> {
-                  Optional<String> selected = selectedRow().map(Row::target);
+                  Optional<String> selected = selectedRow().map(Row::key);
                   workers.run();
                   selected.ifPresent(this::select);
                   processTable.refresh();

@@ -46,6 +46,10 @@ final class RolloutPane extends VBox {
       new SpinnerValueFactory.IntegerSpinnerValueFactory(
           1, dev.pmfx.config.AppSpec.MAX_INSTANCES, 1);
   private final Label state = new Label("No reload or scale yet.");
+
+  /** The hosts of the last Reload on Every Host of the app shown, and how each went. */
+  private final VBox fleetBox = new VBox(2);
+
   private final ListView<StepItem> steps = new ListView<>();
   private final Timeline ticker =
       new Timeline(new KeyFrame(javafx.util.Duration.millis(250), e -> tick()));
@@ -104,7 +108,10 @@ final class RolloutPane extends VBox {
     steps.setPlaceholder(
         new Label("Reload (Ctrl+R) or move the slider: each worker's steps show here."));
     VBox.setVgrow(steps, Priority.ALWAYS);
-    getChildren().addAll(bar, state, steps);
+    fleetBox.setId("fleetHosts");
+    fleetBox.setPadding(new Insets(2, 8, 2, 8));
+    getChildren().addAll(bar, fleetBox, state, steps);
+    viewModel.fleetProperty().addListener((o, was, now) -> watchFleet(now));
 
     slider
         .valueProperty()
@@ -144,6 +151,63 @@ final class RolloutPane extends VBox {
     show(null);
   }
 
+  private void watchFleet(ProcessItems.FleetItem fleet) {
+    if (fleet != null) {
+      fleet.hosts().forEach(h -> h.phaseProperty().addListener((o, was, now) -> fleet()));
+    }
+    fleet();
+  }
+
+  /** A line per host of the app's last reload on every host: where it is, or how it ended. */
+  private void fleet() {
+    ProcessItems.FleetItem fleet = viewModel.fleetProperty().get();
+    boolean shown = fleet != null && app != null && fleet.app().equals(app.name());
+    fleetBox.setVisible(shown);
+    fleetBox.setManaged(shown);
+    if (!shown) {
+      fleetBox.getChildren().clear();
+      return;
+    }
+    java.util.List<javafx.scene.Node> lines = new java.util.ArrayList<>();
+    Label heading = new Label("Reload on every host, one after the other");
+    heading.getStyleClass().add("rollout-step");
+    lines.add(heading);
+    for (ProcessItems.FleetItem.HostStep host : fleet.hosts()) {
+      ProcessItems.FleetItem.Phase phase = host.phaseProperty().get();
+      FontIcon icon =
+          new FontIcon(
+              switch (phase) {
+                case WAITING -> "fth-clock";
+                case RELOADING -> "fth-loader";
+                case DONE -> "fth-check-circle";
+                case FAILED -> "fth-x-circle";
+                case SKIPPED -> "fth-minus-circle";
+              });
+      String words =
+          Commands.hostLabel(host.host())
+              + " — "
+              + switch (phase) {
+                case WAITING -> "waits its turn";
+                case RELOADING -> "reloading";
+                case DONE -> "reloaded";
+                case FAILED -> "failed: " + host.detailProperty().get();
+                case SKIPPED -> host.detailProperty().get();
+              };
+      Label line = new Label(words, icon);
+      line.getStyleClass()
+          .add(
+              switch (phase) {
+                case WAITING, SKIPPED -> "rollout-time";
+                case RELOADING -> "rollout-running";
+                case DONE -> "rollout-done";
+                case FAILED -> "rollout-failed";
+              });
+      line.setWrapText(true);
+      lines.add(line);
+    }
+    fleetBox.getChildren().setAll(lines);
+  }
+
   /** The count the controls show: the workers a running scale has so far, else the spec's. */
   private int instancesNow() {
     if (app == null) {
@@ -181,6 +245,7 @@ final class RolloutPane extends VBox {
       app.knownProperty().addListener(appChanged);
       app.workers().addListener(workersChanged);
     }
+    fleet();
     sync();
   }
 

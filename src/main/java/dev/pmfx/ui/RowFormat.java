@@ -34,6 +34,15 @@ final class RowFormat {
     return row instanceof AppItem a ? a.name() + ": all workers" : name(row);
   }
 
+  /** The app's host ({@code this machine} for this one's), and whether it is reached. */
+  static String host(Row row) {
+    if (!(row instanceof AppItem)) {
+      return "";
+    }
+    String host = row.host().equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : row.host();
+    return row.reachableProperty().get() ? host : host + " · unreachable";
+  }
+
   static String id(Row row) {
     return row instanceof WorkerItem w ? String.valueOf(w.id()) : "";
   }

@@ -41,6 +41,8 @@ final class TableProjection {
 
   private final ObservableList<AppItem> apps = FXCollections.observableArrayList();
   private final StringProperty filter = new SimpleStringProperty("");
+  private final javafx.beans.property.ObjectProperty<String> hostFilter =
+      new javafx.beans.property.SimpleObjectProperty<>();
   private final FilteredList<AppItem> visibleApps = new FilteredList<>(apps);
   private final History history = new History();
   private final ReadOnlyLongWrapper samples = new ReadOnlyLongWrapper();
@@ -48,8 +50,11 @@ final class TableProjection {
   private final WindowStatus status;
   private final Function<String, Optional<AppSpec>> declared;
 
-  /** The time of the last event applied: history older than that was seen already. */
-  private long seenUntil = Long.MIN_VALUE;
+  /**
+   * Per host, the time of the last event applied: history older than that was seen already (the
+   * hosts' clocks differ, so each has its own).
+   */
+  private final Map<String, Long> seenUntil = new HashMap<>();
 
   /**
    * @param declared the app as an open file declares it, if one does: an app the engine forgets
@@ -58,7 +63,20 @@ final class TableProjection {
   TableProjection(WindowStatus status, Function<String, Optional<AppSpec>> declared) {
     this.status = status;
     this.declared = declared;
-    filter.addListener((o, was, now) -> visibleApps.setPredicate(app -> matches(app, now)));
+    filter.addListener((o, was, now) -> filtered());
+    hostFilter.addListener((o, was, now) -> filtered());
+  }
+
+  private void filtered() {
+    String text = filter.get();
+    String host = hostFilter.get();
+    visibleApps.setPredicate(
+        app -> (host == null || app.host().equals(host)) && matches(app, text));
+  }
+
+  /** The one host whose apps show; null for every host's. */
+  javafx.beans.property.ObjectProperty<String> hostFilterProperty() {
+    return hostFilter;
   }
 
   ObservableList<AppItem> apps() {
@@ -90,7 +108,7 @@ final class TableProjection {
     revision.set(revision.get() + 1);
   }
 
-  /** Whether the app's name, namespace, script or a worker's name contain the filter. */
+  /** Whether the app's name, namespace, script, host or a worker's name contain the filter. */
   static boolean matches(AppItem app, String filter) {
     String wanted = filter == null ? "" : filter.strip().toLowerCase(Locale.ROOT);
     if (wanted.isEmpty()) {
@@ -98,23 +116,39 @@ final class TableProjection {
     }
     AppSpec spec = app.specProperty().get();
     return Stream.concat(
-            Stream.of(app.name(), spec.namespace(), spec.script()),
+            Stream.of(app.name(), spec.namespace(), spec.script(), app.host()),
             app.workers().stream().map(w -> w.status().label()))
         .anyMatch(text -> text.toLowerCase(Locale.ROOT).contains(wanted));
   }
 
+  /** The app of this machine called {@code name}. */
   Optional<AppItem> item(String name) {
-    return apps.stream().filter(a -> a.name().equals(name)).findFirst();
+    return item(Hosts.LOCAL, name);
   }
 
-  /** Workers with a process, or crashed and about to get one again. */
+  Optional<AppItem> item(String host, String name) {
+    return apps.stream().filter(a -> a.name().equals(name) && a.host().equals(host)).findFirst();
+  }
+
+  /** The apps of {@code host}. */
+  Stream<AppItem> appsOf(String host) {
+    return apps.stream().filter(a -> a.host().equals(host));
+  }
+
+  /**
+   * This machine's workers with a process, or crashed and about to get one again: those closing the
+   * window leaves running, or stops. Other hosts' workers are their daemons' alone.
+   */
   Stream<WorkerItem> runningWorkers() {
-    return apps.stream()
+    return appsOf(Hosts.LOCAL)
         .flatMap(a -> a.workers().stream())
         .filter(w -> w.status().state().running() || w.status().state() == WorkerState.CRASHED);
   }
 
-  /** Orders the table: each open file's apps in file order, then apps only the engine knows. */
+  /**
+   * Orders the table: each open file's apps in file order, then apps only this machine's engine
+   * knows, then each other host's apps, host after host.
+   */
   void arrange(List<Ecosystem> files) {
     List<AppItem> ordered = new ArrayList<>();
     Set<String> placed = new HashSet<>();
@@ -123,17 +157,59 @@ final class TableProjection {
         if (!placed.add(spec.name())) {
           continue;
         }
-        AppItem item = item(spec.name()).orElseGet(() -> new AppItem(spec));
+        AppItem item = item(spec.name()).orElseGet(() -> new AppItem(Hosts.LOCAL, spec));
         if (!item.knownProperty().get()) {
           item.specProperty().set(spec);
         }
         ordered.add(item);
       }
     }
-    apps.stream()
+    appsOf(Hosts.LOCAL)
         .filter(a -> a.knownProperty().get() && !placed.contains(a.name()))
         .forEach(ordered::add);
+    apps.stream().filter(a -> !a.host().equals(Hosts.LOCAL)).forEach(ordered::add);
     apps.setAll(ordered);
+  }
+
+  /** Adds an app after the last of its host's, so that each host's apps stay together. */
+  private void add(AppItem app) {
+    int last = -1;
+    for (int i = 0; i < apps.size(); i++) {
+      if (apps.get(i).host().equals(app.host())) {
+        last = i;
+      }
+    }
+    if (last < 0 || app.host().equals(Hosts.LOCAL)) {
+      if (app.host().equals(Hosts.LOCAL)) {
+        // this machine's come first
+        int firstOther = 0;
+        while (firstOther < apps.size() && apps.get(firstOther).host().equals(Hosts.LOCAL)) {
+          firstOther++;
+        }
+        apps.add(firstOther, app);
+      } else {
+        apps.add(app);
+      }
+    } else {
+      apps.add(last + 1, app);
+    }
+  }
+
+  /** Greys the host's rows while it is not reached, and shows them again once it is. */
+  void reachable(String host, boolean reached) {
+    appsOf(host)
+        .forEach(
+            app -> {
+              app.reachableProperty().set(reached);
+              app.workers().forEach(w -> w.reachableProperty().set(reached));
+            });
+  }
+
+  /** Takes a host's apps out of the table: it was removed from the Hosts list. */
+  void forget(String host) {
+    appsOf(host).toList().forEach(app -> history.forget(app.historyKey()));
+    apps.removeIf(a -> a.host().equals(host));
+    seenUntil.remove(host);
   }
 
   /** How many apps, how many workers online, how many warnings, for the status bar. */
@@ -153,65 +229,74 @@ final class TableProjection {
         + (warnings > 0 ? " · " + warnings + (warnings == 1 ? " warning" : " warnings") : "");
   }
 
-  /** Applies what the engine reported since the last batch; true when anything changed. */
+  /** Applies what this machine's engine reported since the last batch. */
   boolean apply(EngineBridge.Batch batch) {
+    return apply(Hosts.LOCAL, batch);
+  }
+
+  /**
+   * Applies what {@code host}'s engine reported since the last batch; true when anything changed.
+   */
+  boolean apply(String host, EngineBridge.Batch batch) {
     if (batch.snapshot() != null) {
       Set<String> names = new HashSet<>();
       for (AppStatus app : batch.snapshot()) {
         names.add(app.name());
-        known(app);
+        known(host, app);
       }
       // A snapshot is all the engine knows: a new daemon's, after the window lost the old one.
-      apps.stream()
+      appsOf(host)
           .filter(a -> a.knownProperty().get() && !names.contains(a.name()))
           .map(AppItem::name)
           .toList()
-          .forEach(this::removed);
+          .forEach(name -> removed(host, name));
     }
+    long seen = seenUntil.getOrDefault(host, Long.MIN_VALUE);
     for (EngineEvent event : batch.past()) {
       // Only what this window has not seen yet: it may have seen some, before a reconnection.
-      if (event.at().toEpochMilli() <= seenUntil) {
+      if (event.at().toEpochMilli() <= seen) {
         continue;
       }
       switch (event) {
-        case MetricsSample sample -> chart(sample);
-        case EngineEvent.WorkerChanged changed -> remember(changed);
+        case MetricsSample sample -> chart(host, sample);
+        case EngineEvent.WorkerChanged changed -> remember(host, changed);
         default -> {}
       }
     }
     Map<Row, List<LogEntry>> lines = new LinkedHashMap<>();
     for (EngineEvent event : batch.events()) {
       switch (event) {
-        case EngineEvent.AppAdded added -> known(added.app());
-        case EngineEvent.AppRemoved removed -> removed(removed.app());
-        case EngineEvent.WorkerChanged changed -> changed(changed);
-        case MetricsSample sample -> measured(sample);
+        case EngineEvent.AppAdded added -> known(host, added.app());
+        case EngineEvent.AppRemoved removed -> removed(host, removed.app());
+        case EngineEvent.WorkerChanged changed -> changed(host, changed);
+        case MetricsSample sample -> measured(host, sample);
         case EngineEvent.AppUpdated updated -> {
-          known(updated.app());
-          troubleBegun(updated.app());
+          known(host, updated.app());
+          troubleBegun(host, updated.app());
         }
         case EngineEvent.WorkerRemoved gone ->
-            item(gone.app())
+            item(host, gone.app())
                 .ifPresent(app -> app.workers().removeIf(w -> w.id() == gone.workerId()));
-        case EngineEvent.RolloutChanged rollout -> rollout(rollout);
+        case EngineEvent.RolloutChanged rollout -> rollout(host, rollout);
         case EngineEvent.RolloutStep step ->
-            item(step.app())
+            item(host, step.app())
                 .map(app -> app.rolloutProperty().get())
                 .filter(r -> r.id() == step.rollout())
                 .ifPresent(r -> r.step(step));
-        case EngineEvent.LogLine line -> logged(line, lines);
-        case EngineEvent.HealthChecked checked -> checked(checked);
+        case EngineEvent.LogLine line -> logged(host, line, lines);
+        case EngineEvent.HealthChecked checked -> checked(host, checked);
       }
     }
     lines.forEach(Row::addLogs);
     for (EngineEvent event : batch.events()) {
-      seenUntil = Math.max(seenUntil, event.at().toEpochMilli());
+      seen = Math.max(seen, event.at().toEpochMilli());
     }
+    seenUntil.put(host, seen);
     return !batch.events().isEmpty() || batch.snapshot() != null;
   }
 
-  private void logged(EngineEvent.LogLine line, Map<Row, List<LogEntry>> lines) {
-    AppItem app = item(line.app()).orElse(null);
+  private void logged(String host, EngineEvent.LogLine line, Map<Row, List<LogEntry>> lines) {
+    AppItem app = item(host, line.app()).orElse(null);
     if (app != null) {
       LogEntry entry = ProcessItems.entry(line);
       lines.computeIfAbsent(app, k -> new ArrayList<>()).add(entry);
@@ -222,13 +307,13 @@ final class TableProjection {
     }
   }
 
-  private void known(AppStatus status) {
+  private void known(String host, AppStatus status) {
     AppItem item =
-        item(status.name())
+        item(host, status.name())
             .orElseGet(
                 () -> {
-                  AppItem created = new AppItem(status.spec());
-                  apps.add(created);
+                  AppItem created = new AppItem(host, status.spec());
+                  add(created);
                   return created;
                 });
     item.knownProperty().set(true);
@@ -240,7 +325,7 @@ final class TableProjection {
     for (WorkerStatus worker : status.workers()) {
       WorkerItem existing = item.worker(worker.id());
       if (existing == null) {
-        join(item, new WorkerItem(worker));
+        join(item, new WorkerItem(host, worker));
       } else {
         existing.statusProperty().set(worker);
       }
@@ -248,26 +333,27 @@ final class TableProjection {
   }
 
   /** Tells the window once when an app's logs begin to be dropped (a full disk). */
-  private void troubleBegun(AppStatus app) {
-    item(app.name())
+  private void troubleBegun(String host, AppStatus app) {
+    item(host, app.name())
         .ifPresent(
             shown -> {
               if (shown.logTroubleProperty().get().isEmpty() && !app.logTrouble().isEmpty()) {
-                status.tell(app.name() + ": " + app.logTrouble().getFirst());
+                status.tell(Hosts.on(host, app.name()) + ": " + app.logTrouble().getFirst());
               }
               shown.logTroubleProperty().set(app.logTrouble());
             });
   }
 
-  private void removed(String name) {
-    history.forget(name);
-    item(name)
+  private void removed(String host, String name) {
+    history.forget(Hosts.historyKey(host, name));
+    item(host, name)
         .ifPresent(
             item -> {
               item.workers().clear();
               item.knownProperty().set(false);
               item.startNoteProperty().set("");
-              Optional<AppSpec> inFile = declared.apply(name);
+              Optional<AppSpec> inFile =
+                  host.equals(Hosts.LOCAL) ? declared.apply(name) : Optional.empty();
               if (inFile.isPresent()) {
                 item.specProperty().set(inFile.get());
               } else {
@@ -276,14 +362,14 @@ final class TableProjection {
             });
   }
 
-  private void measured(MetricsSample sample) {
+  private void measured(String host, MetricsSample sample) {
     for (MetricsSample.WorkerRequests requests : sample.requests()) {
-      item(requests.app())
+      item(host, requests.app())
           .map(app -> app.worker(requests.workerId()))
           .ifPresent(worker -> worker.requestsProperty().set(requests));
     }
     for (MetricsSample.WorkerUsage usage : sample.workers()) {
-      item(usage.app())
+      item(host, usage.app())
           .map(app -> app.worker(usage.workerId()))
           .ifPresent(
               worker -> {
@@ -291,28 +377,34 @@ final class TableProjection {
                 worker.probesProperty().set(sample.probesOf(usage.workerId()).orElse(null));
               });
     }
-    chart(sample);
+    chart(host, sample);
     samples.set(samples.get() + 1);
   }
 
   /** Adds the sample to the charts' history: figures, and the workers' own metrics. */
-  private void chart(MetricsSample sample) {
+  private void chart(String host, MetricsSample sample) {
     long at = sample.at().toEpochMilli();
-    history.add(at, readings(sample));
+    history.add(at, readings(host, sample));
     for (MetricsSample.WorkerProbes probes : sample.probes()) {
       for (MetricsSample.CustomMetric metric : probes.metrics()) {
         if (metric.custom()) {
           metric
               .numeric()
               .ifPresent(
-                  v -> history.addCustom(at, probes.app(), probes.workerId(), metric.name(), v));
+                  v ->
+                      history.addCustom(
+                          at,
+                          Hosts.historyKey(host, probes.app()),
+                          probes.workerId(),
+                          metric.name(),
+                          v));
         }
       }
     }
   }
 
   /** A sample as the charts' history keeps it. */
-  private static List<History.Reading> readings(MetricsSample sample) {
+  private static List<History.Reading> readings(String host, MetricsSample sample) {
     Map<Integer, MetricsSample.WorkerRequests> counted = new HashMap<>();
     sample.requests().forEach(r -> counted.put(r.workerId(), r));
     List<History.Reading> readings = new ArrayList<>();
@@ -320,7 +412,7 @@ final class TableProjection {
       MetricsSample.WorkerRequests r = counted.get(usage.workerId());
       readings.add(
           new History.Reading(
-              usage.app(),
+              Hosts.historyKey(host, usage.app()),
               usage.workerId(),
               usage.instance(),
               usage.cpuPercent(),
@@ -348,8 +440,8 @@ final class TableProjection {
     app.workers().add(at, worker);
   }
 
-  private void rollout(EngineEvent.RolloutChanged changed) {
-    AppItem app = item(changed.app()).orElse(null);
+  private void rollout(String host, EngineEvent.RolloutChanged changed) {
+    AppItem app = item(host, changed.app()).orElse(null);
     if (app == null) {
       return;
     }
@@ -364,7 +456,7 @@ final class TableProjection {
     }
     String what = changed.kind().name().toLowerCase(Locale.ROOT);
     if (changed.phase() == EngineEvent.RolloutChanged.Phase.FAILED) {
-      status.tell(changed.app() + " " + what + " failed: " + changed.detail());
+      status.tell(Hosts.on(host, changed.app()) + " " + what + " failed: " + changed.detail());
     }
   }
 
@@ -372,13 +464,13 @@ final class TableProjection {
    * Adds a state change to its app's and worker's history (the Events tab), without touching their
    * state; returns the worker's name.
    */
-  private String remember(EngineEvent.WorkerChanged changed) {
+  private String remember(String host, EngineEvent.WorkerChanged changed) {
     WorkerStatus worker = changed.worker();
     String source = worker.label();
     HistoryEntry entry =
         new HistoryEntry(
             changed.at(), source, changed.from().label(), worker.state().label(), changed.reason());
-    item(worker.name())
+    item(host, worker.name())
         .ifPresent(
             app -> {
               app.addHistory(entry);
@@ -391,9 +483,9 @@ final class TableProjection {
   }
 
   /** A worker's health changed, or a check failed: its row, and the Events tab. */
-  private void checked(EngineEvent.HealthChecked checked) {
+  private void checked(String host, EngineEvent.HealthChecked checked) {
     WorkerStatus worker = checked.worker();
-    AppItem app = item(worker.name()).orElse(null);
+    AppItem app = item(host, worker.name()).orElse(null);
     WorkerItem row = app == null ? null : app.worker(worker.id());
     if (row == null) {
       return;
@@ -417,15 +509,15 @@ final class TableProjection {
     row.addHistory(entry);
   }
 
-  private void changed(EngineEvent.WorkerChanged changed) {
+  private void changed(String host, EngineEvent.WorkerChanged changed) {
     WorkerStatus worker = changed.worker();
-    AppItem app = item(worker.name()).orElse(null);
+    AppItem app = item(host, worker.name()).orElse(null);
     if (app == null) {
       return;
     }
     WorkerItem row = app.worker(worker.id());
     if (row == null) {
-      row = new WorkerItem(worker);
+      row = new WorkerItem(host, worker);
       join(app, row);
     } else {
       row.statusProperty().set(worker);
@@ -434,9 +526,9 @@ final class TableProjection {
       row.usageProperty().set(null);
       row.requestsProperty().set(null); // its counts start again when it rejoins
     }
-    String source = remember(changed);
+    String source = remember(host, changed);
     if (worker.state() == WorkerState.ERRORED || worker.state() == WorkerState.CRASHED) {
-      status.tell(source + " " + worker.state().label() + ": " + changed.reason());
+      status.tell(Hosts.on(host, source) + " " + worker.state().label() + ": " + changed.reason());
     }
   }
 }

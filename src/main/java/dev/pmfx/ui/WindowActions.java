@@ -44,6 +44,9 @@ final class WindowActions implements RowCommands {
   @FXML private MenuItem restartItem;
   @FXML private MenuItem reloadItem;
   @FXML private MenuItem deleteItem;
+  @FXML private MenuItem reloadEverywhereItem;
+  @FXML private Menu hostsMenu;
+  @FXML private javafx.scene.control.ComboBox<String> hostFilter;
   @FXML private CheckMenuItem dashboardItem;
   @FXML private Menu sampleMenu;
   @FXML private CheckMenuItem darkItem;
@@ -89,6 +92,118 @@ final class WindowActions implements RowCommands {
     toolBar.disableProperty().bind(viewModel.quittingProperty());
     viewModel.recentFiles().addListener((ListChangeListener<Path>) change -> fillRecentMenu());
     fillRecentMenu();
+    hostsMenu.setOnShowing(e -> fillHostsMenu());
+    fillHostsMenu();
+    viewModel.hosts().addListener((ListChangeListener<Hosts.HostItem>) change -> hostFilter());
+    hostFilter.setOnAction(e -> filterHost());
+    hostFilter();
+  }
+
+  /** "All hosts" in the host filter; each host by its name, this machine as {@code LOCAL_LABEL}. */
+  static final String ALL_HOSTS = "All hosts";
+
+  /** The host filter lists the hosts, and shows while there is one besides this machine. */
+  private void hostFilter() {
+    List<String> choices = new java.util.ArrayList<>();
+    choices.add(ALL_HOSTS);
+    choices.add(Hosts.LOCAL_LABEL);
+    choices.addAll(viewModel.hostNames());
+    String shown = viewModel.hostFilterProperty().get();
+    hostFilter.getItems().setAll(choices);
+    hostFilter.setValue(
+        shown == null ? ALL_HOSTS : shown.equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : shown);
+    boolean hosts = !viewModel.hosts().isEmpty();
+    hostFilter.setVisible(hosts);
+    hostFilter.setManaged(hosts);
+  }
+
+  private void filterHost() {
+    String chosen = hostFilter.getValue();
+    viewModel
+        .hostFilterProperty()
+        .set(
+            chosen == null || chosen.equals(ALL_HOSTS)
+                ? null
+                : chosen.equals(Hosts.LOCAL_LABEL) ? Hosts.LOCAL : chosen);
+  }
+
+  /** Add Host…, then each host with where its connection is: show it alone, reconnect, remove. */
+  private void fillHostsMenu() {
+    hostsMenu.getItems().remove(1, hostsMenu.getItems().size());
+    if (viewModel.hosts().isEmpty()) {
+      return;
+    }
+    hostsMenu.getItems().add(new javafx.scene.control.SeparatorMenuItem());
+    for (Hosts.HostItem host : viewModel.hosts()) {
+      Menu item = new Menu(host.describe());
+      String state =
+          host.stateProperty().get() == null
+              ? "connecting"
+              : host.stateProperty().get().kind().name().toLowerCase(java.util.Locale.ROOT);
+      FontIcon icon = new FontIcon("fth-server");
+      item.setGraphic(icon);
+      item.getStyleClass().add("host-" + state);
+      MenuItem only = new MenuItem("Show Only This Host");
+      only.setOnAction(e -> showOnly(host.name()));
+      MenuItem reconnect = new MenuItem("Reconnect Now");
+      reconnect.setDisable(host.online());
+      reconnect.setOnAction(e -> viewModel.reconnect(host.name()));
+      MenuItem remove = new MenuItem("Remove from the List");
+      remove.setOnAction(e -> viewModel.removeHost(host.name()));
+      item.getItems().addAll(only, reconnect, remove);
+      hostsMenu.getItems().add(item);
+    }
+  }
+
+  private void showOnly(String host) {
+    viewModel.hostFilterProperty().set(host);
+    hostFilter();
+  }
+
+  @FXML
+  private void onAddHost() {
+    javafx.scene.control.Dialog<javafx.scene.control.ButtonType> dialog =
+        new javafx.scene.control.Dialog<>();
+    dialog.initOwner(owner());
+    dialog.setTitle("Add Host");
+    dialog.setHeaderText(
+        "Its daemon is reached over your ssh, as 'pmfx --host' reaches it: your keys, agent and"
+            + " ~/.ssh/config apply.");
+    TextField destination = new TextField();
+    destination.setId("hostDestination");
+    destination.setPromptText("user@server, an alias of ~/.ssh/config, ssh://user@server:2222");
+    destination.setPrefColumnCount(32);
+    TextField remote = new TextField();
+    remote.setId("hostRemotePmfx");
+    remote.setPromptText("pmfx (on the host's PATH)");
+    javafx.scene.layout.GridPane form = new javafx.scene.layout.GridPane();
+    form.setHgap(8);
+    form.setVgap(8);
+    form.addRow(0, new javafx.scene.control.Label("Host:"), destination);
+    form.addRow(1, new javafx.scene.control.Label("pmfx there:"), remote);
+    dialog.getDialogPane().setContent(form);
+    javafx.scene.control.ButtonType add =
+        new javafx.scene.control.ButtonType(
+            "Add", javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+    dialog.getDialogPane().getButtonTypes().setAll(add, javafx.scene.control.ButtonType.CANCEL);
+    dialog
+        .getDialogPane()
+        .lookupButton(add)
+        .disableProperty()
+        .bind(destination.textProperty().map(String::isBlank));
+    javafx.application.Platform.runLater(destination::requestFocus);
+    if (dialog.showAndWait().filter(add::equals).isEmpty()) {
+      return;
+    }
+    try {
+      viewModel.addHost(
+          destination.getText(), Optional.of(remote.getText().strip()).filter(r -> !r.isEmpty()));
+    } catch (IllegalArgumentException refused) {
+      Alert alert = new Alert(Alert.AlertType.ERROR, refused.getMessage());
+      alert.initOwner(owner());
+      alert.setHeaderText("Cannot add " + destination.getText().strip());
+      alert.show();
+    }
   }
 
   /** The window whose selection the commands act on, and whose views they change. */
@@ -108,6 +223,12 @@ final class WindowActions implements RowCommands {
       buttons.get(i).setDisable(!on.get(i));
       items.get(i).setDisable(!on.get(i));
     }
+    reloadEverywhereItem.setDisable(
+        !actions.reload()
+            || window
+                .selectedRow()
+                .filter(r -> r instanceof AppItem a && viewModel.hostsRunning(a.name()) > 1)
+                .isEmpty());
   }
 
   void focusFilter() {
@@ -143,7 +264,7 @@ final class WindowActions implements RowCommands {
 
   @Override
   public void reload(Row row) {
-    window.select(row.target());
+    window.select(row.key());
     window.details().showProgress();
     act(row, viewModel::reload);
   }
@@ -176,6 +297,38 @@ final class WindowActions implements RowCommands {
   @FXML
   private void onReload() {
     window.selectedRow().ifPresent(this::reload);
+  }
+
+  @FXML
+  private void onReloadEverywhere() {
+    window
+        .selectedRow()
+        .filter(AppItem.class::isInstance)
+        .ifPresent(
+            row -> {
+              window.details().showProgress();
+              String app = ((AppItem) row).name();
+              viewModel.reloadEverywhere(app);
+              // the table follows the host reloading, so that the Progress tab shows its steps
+              viewModel
+                  .fleetProperty()
+                  .get()
+                  .hosts()
+                  .forEach(
+                      host ->
+                          host.phaseProperty()
+                              .addListener(
+                                  (o, was, now) -> {
+                                    if (now == ProcessItems.FleetItem.Phase.RELOADING) {
+                                      window.select(host.host() + "\u0000" + app);
+                                    }
+                                  }));
+              viewModel.fleetProperty().get().hosts().stream()
+                  .filter(h -> h.phaseProperty().get() == ProcessItems.FleetItem.Phase.RELOADING)
+                  .findFirst()
+                  .ifPresent(h -> window.select(h.host() + "\u0000" + app));
+              window.refresh();
+            });
   }
 
   @FXML

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * and a client key of its own, the client's in its authorized keys, nothing outside {@code dir}.
  * {@link #sshCommand()} is the ssh command with a config that reaches it ({@code PMFX_SSH}).
  */
-final class Sshd implements AutoCloseable {
+public final class Sshd implements AutoCloseable {
 
   static final Path SSHD = Path.of("/usr/sbin/sshd");
 
@@ -33,7 +33,7 @@ final class Sshd implements AutoCloseable {
   }
 
   /** Starts one in {@code dir}; the test is skipped, saying why, where there is no sshd. */
-  static Sshd start(Path dir) throws IOException, InterruptedException {
+  public static Sshd start(Path dir) throws IOException, InterruptedException {
     assumeTrue(
         Files.isExecutable(SSHD),
         SSHD + " is not installed (Debian: apt install openssh-server): the ssh tests need it");
@@ -94,12 +94,12 @@ final class Sshd implements AutoCloseable {
   }
 
   /** The ssh command with this server's client config: what PMFX_SSH names. */
-  String sshCommand() {
+  public String sshCommand() {
     return "ssh -F " + dir.resolve("ssh_config");
   }
 
   /** The destination of this server's user. */
-  String destination() {
+  public String destination() {
     return user + "@127.0.0.1";
   }
 
