@@ -9,7 +9,6 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-15}
-[ -x /usr/sbin/sshd ] || { echo "$0 needs /usr/sbin/sshd (apt install openssh-server)" >&2; exit 1; }
 command -v farm-bench >/dev/null || { echo "$0 needs farm-bench" >&2; exit 1; }
 "$root/bin/pmfx" --version >/dev/null # builds when needed
 export PMFX_SKIP_BUILD=1
@@ -24,35 +23,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ssh-keygen -q -t ed25519 -N "" -f "$work/host_key"
-ssh-keygen -q -t ed25519 -N "" -f "$work/client_key"
-cp "$work/client_key.pub" "$work/authorized_keys"
-cat > "$work/sshd_config" <<CONF
-ListenAddress 127.0.0.1
-Port $port
-HostKey $work/host_key
-AuthorizedKeysFile $work/authorized_keys
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-PidFile $work/sshd.pid
-CONF
-cat > "$work/ssh_config" <<CONF
-Host *
-  HostName 127.0.0.1
-  Port $port
-  IdentityFile $work/client_key
-  IdentitiesOnly yes
-  UserKnownHostsFile $work/known_hosts
-  StrictHostKeyChecking accept-new
-  LogLevel ERROR
-CONF
-[ "$(id -u)" -ne 0 ] || mkdir -p /run/sshd
-/usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" &
-sshd=$!
-sleep 1
+. "$root/bench/sshd.sh"
 
 cat > "$work/apps.yaml" <<YAML
 apps:

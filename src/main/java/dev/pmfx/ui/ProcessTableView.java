@@ -70,7 +70,15 @@ final class ProcessTableView {
     columns();
     processTable.setRoot(tableRoot);
     processTable.setRowFactory(table -> new HostRow(ticks));
-    viewModel.hosts().addListener((ListChangeListener<Hosts.HostItem>) change -> hostColumn());
+    viewModel
+        .hosts()
+        .addListener(
+            (ListChangeListener<Hosts.HostItem>)
+                change -> {
+                  hostColumn();
+                  rebuild();
+                });
+    viewModel.hostFilterProperty().addListener((o, was, now) -> rebuild());
     hostColumn();
     viewModel.visibleApps().addListener((ListChangeListener<AppItem>) change -> rebuild());
     Label noMatch = new Label();
@@ -148,8 +156,15 @@ final class ProcessTableView {
 
   /** The Host column shows while the Hosts list has a host. */
   private void hostColumn() {
-    hostColumn.setVisible(!viewModel.hosts().isEmpty());
+    boolean hosts = !viewModel.hosts().isEmpty();
+    hostColumn.setVisible(hosts);
+    if (hosts && nameColumn.getPrefWidth() < HEADING_WIDTH) {
+      nameColumn.setPrefWidth(HEADING_WIDTH); // the hosts' headings are in it
+    }
   }
+
+  /** The Name column's width while hosts' headings show in it. */
+  private static final double HEADING_WIDTH = 230;
 
   /** A row greyed while its host is not reached ({@code :unreachable}). */
   private static final class HostRow extends javafx.scene.control.TreeTableRow<Row> {
@@ -201,28 +216,82 @@ final class ProcessTableView {
 
   /** Selects the app or worker whose {@link Row#key()} this is, if it is shown. */
   void select(String key) {
-    for (TreeItem<Row> app : tableRoot.getChildren()) {
-      if (app.getValue().key().equals(key)) {
-        processTable.getSelectionModel().select(app);
-        return;
+    find(tableRoot, key).ifPresent(item -> processTable.getSelectionModel().select(item));
+  }
+
+  private static Optional<TreeItem<Row>> find(TreeItem<Row> under, String key) {
+    for (TreeItem<Row> child : under.getChildren()) {
+      if (child.getValue() != null && child.getValue().key().equals(key)) {
+        return Optional.of(child);
       }
-      for (TreeItem<Row> worker : app.getChildren()) {
-        if (worker.getValue().key().equals(key)) {
-          processTable.getSelectionModel().select(worker);
-          return;
-        }
+      Optional<TreeItem<Row>> below = find(child, key);
+      if (below.isPresent()) {
+        return below;
       }
     }
+    return Optional.empty();
+  }
+
+  /**
+   * A host's heading, above its apps, while the Hosts list has a host: its name and where its
+   * connection is. It has no row of its own (its value is null): selecting it selects nothing.
+   */
+  static final class HostHeading extends TreeItem<Row> {
+    private final String host;
+
+    HostHeading(String host) {
+      this.host = host;
+      setExpanded(true);
+    }
+
+    String host() {
+      return host;
+    }
+  }
+
+  private Optional<Hosts.HostItem> hostItem(String host) {
+    return viewModel.hosts().stream().filter(h -> h.name().equals(host)).findFirst();
+  }
+
+  /** What a host's heading says: this machine, or the host. */
+  private static String heading(String host) {
+    return host.equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : host;
+  }
+
+  /** Where a host's connection is, as its heading's badge shows it. */
+  private String hostState(String host) {
+    if (host.equals(Hosts.LOCAL)) {
+      return "";
+    }
+    return hostItem(host)
+        .map(
+            h ->
+                h.stateProperty().get() == null
+                        || h.stateProperty().get().kind()
+                            == dev.pmfx.daemon.HostEngine.State.Kind.CONNECTING
+                    ? "connecting…"
+                    : h.online() ? "reached" : "unreachable")
+        .orElse("");
   }
 
   private void columns() {
     column(nameColumn, RowFormat::name);
+    nameColumn.setCellFactory(c -> new NameCell());
     column(hostColumn, RowFormat::host);
     column(idColumn, RowFormat::id);
     column(namespaceColumn, RowFormat::namespace);
     column(modeColumn, RowFormat::mode);
     column(pidColumn, RowFormat::pid);
     column(statusColumn, RowFormat::status);
+    // a host's heading: where its connection is, as a badge
+    statusColumn.setCellValueFactory(
+        cell ->
+            new ReadOnlyStringWrapper(
+                cell.getValue() instanceof HostHeading h
+                    ? hostState(h.host())
+                    : cell.getValue() == null || cell.getValue().getValue() == null
+                        ? ""
+                        : RowFormat.status(cell.getValue().getValue())));
     column(healthColumn, RowFormat::health);
     healthColumn.setCellFactory(c -> new TableCells.HealthBadge(ticks));
     column(uptimeColumn, row -> RowFormat.uptime(row, Instant.now()));
@@ -243,6 +312,38 @@ final class ProcessTableView {
     actionsColumn.setSortable(false);
   }
 
+  /** The Name column: an app's or worker's name, or a host's heading. */
+  private final class NameCell extends TableCells.Live {
+    private final FontIcon server = new FontIcon("fth-server");
+    private final javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+
+    NameCell() {
+      super(ticks);
+    }
+
+    @Override
+    protected void updateItem(String text, boolean empty) {
+      super.updateItem(text, empty);
+      if (!empty && getTableRow() != null && getTableRow().getTreeItem() instanceof HostHeading h) {
+        setText(heading(h.host()));
+        setGraphic(server);
+        if (!getStyleClass().contains("host-heading")) {
+          getStyleClass().add("host-heading");
+        }
+        String words = hostItem(h.host()).map(Hosts.HostItem::describe).orElse(Hosts.LOCAL_LABEL);
+        if (tip.getText() == null || !tip.getText().equals(words)) {
+          tip.setText(words);
+        }
+        setTooltip(tip);
+      } else {
+        setText(empty ? null : text);
+        setGraphic(null);
+        setTooltip(null);
+        getStyleClass().remove("host-heading");
+      }
+    }
+  }
+
   private void column(TreeTableColumn<Row, String> column, Function<Row, String> value) {
     column.setCellFactory(c -> new TableCells.Text(ticks));
     column.setCellValueFactory(
@@ -259,10 +360,33 @@ final class ProcessTableView {
     }
   }
 
-  /** Rebuilds the tree from the view model, keeping what was selected and expanded. */
+  /**
+   * Rebuilds the tree from the view model, keeping what was selected and expanded: the apps, or
+   * while the Hosts list has a host, each host's apps under its heading (every listed host has one,
+   * reached or not, unless the host filter shows another).
+   */
   private void rebuild() {
     Optional<String> selected = selectedRow().map(Row::key);
-    tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
+    if (viewModel.hosts().isEmpty()) {
+      tableRoot.getChildren().setAll(viewModel.visibleApps().stream().map(this::appItem).toList());
+    } else {
+      List<String> hosts = new ArrayList<>();
+      hosts.add(Hosts.LOCAL);
+      hosts.addAll(viewModel.hostNames());
+      String only = viewModel.hostFilterProperty().get();
+      List<TreeItem<Row>> headings = new ArrayList<>();
+      for (String host : hosts) {
+        List<AppItem> apps =
+            viewModel.visibleApps().stream().filter(a -> a.host().equals(host)).toList();
+        if ((only != null && !only.equals(host)) || (apps.isEmpty() && host.equals(Hosts.LOCAL))) {
+          continue;
+        }
+        HostHeading heading = new HostHeading(host);
+        heading.getChildren().setAll(apps.stream().map(this::appItem).toList());
+        headings.add(heading);
+      }
+      tableRoot.getChildren().setAll(headings);
+    }
     customColumns(true);
     healthColumn();
     selected.ifPresent(this::select);

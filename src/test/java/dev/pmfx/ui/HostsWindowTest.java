@@ -241,17 +241,42 @@ class HostsWindowTest {
     return onFx(
         () -> {
           TreeTableView<Row> table = table(robot);
-          TreeItem<Row> item =
-              table.getRoot().getChildren().stream()
-                  .filter(i -> i.getValue() == row)
-                  .findFirst()
-                  .orElseThrow();
+          TreeItem<Row> item = find(table.getRoot(), row);
           return table.getColumns().stream()
               .filter(c -> c.getText().equals(title))
               .findFirst()
               .map(c -> String.valueOf(c.getCellData(item)))
               .orElseThrow();
         });
+  }
+
+  /** What the Status column shows on the host's heading. */
+  private static String headingState(FxRobot robot, String host) {
+    TreeTableView<Row> table = table(robot);
+    TreeItem<Row> heading =
+        table.getRoot().getChildren().stream()
+            .filter(i -> i instanceof ProcessTableView.HostHeading h && h.host().equals(host))
+            .findFirst()
+            .orElseThrow();
+    return table.getColumns().stream()
+        .filter(c -> c.getText().equals("Status"))
+        .findFirst()
+        .map(c -> String.valueOf(c.getCellData(heading)))
+        .orElseThrow();
+  }
+
+  /** The tree's item of {@code row}: under its host's heading. */
+  private static TreeItem<Row> find(TreeItem<Row> under, Row row) {
+    for (TreeItem<Row> child : under.getChildren()) {
+      if (child.getValue() == row) {
+        return child;
+      }
+      TreeItem<Row> below = find(child, row);
+      if (below != null) {
+        return below;
+      }
+    }
+    return null;
   }
 
   @Test
@@ -267,16 +292,21 @@ class HostsWindowTest {
             () ->
                 table(robot).getColumns().stream()
                     .anyMatch(c -> c.getText().equals("Host") && c.isVisible())));
+    assertEquals(
+        List.of("alpha", "beta"),
+        onFx(
+            () ->
+                table(robot).getRoot().getChildren().stream()
+                    .map(i -> ((ProcessTableView.HostHeading) i).host())
+                    .toList()),
+        "each host's apps under its heading");
     List<Long> betaPids = pids("beta");
     long alphaPid = pids("alpha").getFirst();
 
     onFx(
         () -> {
           TreeTableView<Row> table = table(robot);
-          table.getRoot().getChildren().stream()
-              .filter(i -> i.getValue() == alpha)
-              .findFirst()
-              .ifPresent(i -> table.getSelectionModel().select(i));
+          table.getSelectionModel().select(find(table.getRoot(), alpha));
         });
     robot.clickOn("#reloadButton");
     waitFor(
@@ -315,6 +345,7 @@ class HostsWindowTest {
 
     waitFor(() -> !web.reachableProperty().get());
     assertTrue(cell(robot, "Host", web).endsWith("unreachable"), cell(robot, "Host", web));
+    waitFor(() -> "unreachable".equals(headingState(robot, "alpha")));
     assertEquals(1, online("alpha", "web"), "its last state is kept");
     waitFor(
         () ->
@@ -322,6 +353,7 @@ class HostsWindowTest {
                     == HostEngine.State.Kind.ONLINE
                 && web.reachableProperty().get());
     assertEquals("alpha", cell(robot, "Host", web));
+    assertEquals("reached", onFx(() -> headingState(robot, "alpha")));
     assertEquals(List.of(pid), pids("alpha"), "the same worker, seen again");
   }
 
