@@ -35,7 +35,18 @@ public final class HostOptions {
           "get",
           "conf");
 
+  /**
+   * The commands that never end on their own (they follow): one host at a time, not host after
+   * host; and {@code jlist}, whose one JSON array a second would break.
+   */
+  static final Set<String> ONE_HOST_ONLY = Set.of("logs", "events", "monit", "jlist", "prettylist");
+
+  /** Every {@code --host} given, in order ({@code --host a,b} is two). */
+  private static volatile List<String> hosts = List.of();
+
+  /** The host the command now talks to: the one given, or each in turn ({@link #eachHost}). */
   private static volatile Optional<String> host = Optional.empty();
+
   private static volatile Optional<String> remotePmfx = Optional.empty();
 
   /** Whether the command works on this machine's files, which PMFX_HOST does not move. */
@@ -66,7 +77,14 @@ public final class HostOptions {
 
   private static void set(String option, String value) {
     if (option.equals("--host")) {
-      host = Optional.of(value);
+      List<String> more = new ArrayList<>(hosts);
+      for (String one : value.split(",")) {
+        if (!one.isBlank()) {
+          more.add(one.strip());
+        }
+      }
+      hosts = List.copyOf(more);
+      host = hosts.isEmpty() ? Optional.of(value) : Optional.of(hosts.getFirst());
     } else {
       remotePmfx = Optional.of(value);
     }
@@ -75,8 +93,86 @@ public final class HostOptions {
   /** Forgets what {@link #take} kept: for tests that run several command lines in one JVM. */
   static void reset() {
     host = Optional.empty();
+    hosts = List.of();
     remotePmfx = Optional.empty();
     localOnly = false;
+  }
+
+  /**
+   * The hosts the command runs on, host after host: every {@code --host}, else {@code PMFX_HOST}
+   * split at commas; one or none for most command lines.
+   */
+  public static List<String> hosts() {
+    return hosts(System.getenv());
+  }
+
+  static List<String> hosts(Map<String, String> env) {
+    if (localOnly) {
+      return List.of();
+    }
+    if (!hosts.isEmpty()) {
+      return hosts;
+    }
+    String named = env.get("PMFX_HOST");
+    if (named == null || named.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(named.split(","))
+        .map(String::strip)
+        .filter(h -> !h.isEmpty())
+        .toList();
+  }
+
+  /**
+   * Runs the command line on each host in turn, under a heading naming it, as {@code run} runs it
+   * on one; stops at the first host where it fails, and says which hosts it left alone. A reload on
+   * every host is this: host after host, each as zero-downtime as alone, the hosts after a failed
+   * one still on the version they run.
+   *
+   * @return the exit code: the first failure's, else 0
+   */
+  public static int eachHost(
+      String[] args,
+      List<String> all,
+      java.util.function.ToIntFunction<String[]> run,
+      java.io.PrintStream out,
+      java.io.PrintStream err) {
+    if (args.length > 0 && ONE_HOST_ONLY.contains(args[0])) {
+      err.println(
+          "pmfx: '"
+              + args[0]
+              + "' takes one host; "
+              + String.join(", ", all)
+              + " are "
+              + all.size()
+              + " (run it once for each)");
+      return Client.USAGE;
+    }
+    for (int i = 0; i < all.size(); i++) {
+      host = Optional.of(all.get(i));
+      out.println((i == 0 ? "" : "\n") + "── " + all.get(i) + " ──");
+      out.flush();
+      int code = run.applyAsInt(args);
+      out.flush();
+      if (code != 0) {
+        List<String> left = all.subList(i + 1, all.size());
+        err.println(
+            "pmfx: stopped at "
+                + all.get(i)
+                + " (exit code "
+                + code
+                + ")"
+                + (left.isEmpty()
+                    ? ""
+                    : "; "
+                        + String.join(", ", left)
+                        + (left.size() == 1 ? " was" : " were")
+                        + " left as "
+                        + (left.size() == 1 ? "it was" : "they were")));
+        return code;
+      }
+    }
+    return 0;
   }
 
   /** Whether {@code --host} was given on the command line (not by {@code PMFX_HOST}). */

@@ -191,7 +191,7 @@ final class WindowActions implements RowCommands {
         .lookupButton(add)
         .disableProperty()
         .bind(destination.textProperty().map(String::isBlank));
-    javafx.application.Platform.runLater(destination::requestFocus);
+    dialog.setOnShown(e -> destination.requestFocus());
     if (dialog.showAndWait().filter(add::equals).isEmpty()) {
       return;
     }

@@ -191,6 +191,112 @@ class HostsTest {
     assertTrue(reload.out().contains("sleeper reload done: replaced 1 of 1 workers"), reload.out());
   }
 
+  /**
+   * Hosts named as in an ssh_config of one's own, each with its own pmfx home there ({@code SetEnv
+   * PMFX_HOME}, which the test server accepts): the ssh command that reaches them.
+   */
+  private String sshTo(String... hosts) throws IOException {
+    StringBuilder config = new StringBuilder();
+    for (String host : hosts) {
+      homes.add(dir.resolve(host));
+      config
+          .append("Host ")
+          .append(host)
+          .append("\n  SetEnv PMFX_HOME=")
+          .append(dir.resolve(host))
+          .append("\n");
+    }
+    config.append(Files.readString(sshd.dir.resolve("ssh_config")));
+    Path file = Files.writeString(dir.resolve("fleet_ssh_config"), config);
+    return "ssh -F " + file;
+  }
+
+  /**
+   * One cluster worker of versioned.js on {@code port}, booting as BOOT says, in the host's home.
+   */
+  private Path web(String host, int port, String boot) throws IOException {
+    Files.createDirectories(dir.resolve(host));
+    return Files.writeString(
+        dir.resolve(host).resolve("web.yaml"),
+        """
+        apps:
+          - name: web
+            script: %s/versioned.js
+            exec_mode: cluster
+            instances: 1
+            wait_ready: true
+            listen_timeout: 3000
+            env: { PORT: %d, STYLE: pm2, BOOT: '%s' }
+        """
+            .formatted(WORKERS, port, boot));
+  }
+
+  private static String get(int port) throws Exception {
+    java.net.http.HttpClient client =
+        java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2))
+            .build();
+    return client
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                .timeout(java.time.Duration.ofSeconds(5))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
+  void aReloadOnSeveralHostsGoesHostAfterHostAndStopsAtTheFirstThatFails() throws Exception {
+    // given web on three hosts, and a version on beta that cannot boot
+    ssh = sshTo("alpha", "beta", "gamma");
+    String remote = "env PMFX_SKIP_BUILD=1 " + BIN_PMFX;
+    java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+    for (String host : List.of("alpha", "beta", "gamma")) {
+      ports.put(host, Sshd.freePort());
+      Ran start =
+          pmfx(
+              "start",
+              web(host, ports.get(host), "").toString(),
+              "--host",
+              host,
+              "--remote-pmfx",
+              remote);
+      assertEquals(0, start.code(), start.err());
+    }
+    java.util.Map<String, String> before = new java.util.HashMap<>();
+    for (String host : ports.keySet()) {
+      before.put(host, get(ports.get(host)));
+    }
+    web("beta", ports.get("beta"), "crash");
+
+    // when
+    Ran reload =
+        pmfx("reload", "web", "--host", "alpha,beta", "--host", "gamma", "--remote-pmfx", remote);
+
+    // then alpha runs the new version, beta the old one, and gamma was not asked
+    assertEquals(1, reload.code(), reload.out() + reload.err());
+    assertTrue(
+        reload.out().contains("── alpha ──") && reload.out().contains("── beta ──"), reload.out());
+    assertFalse(reload.out().contains("── gamma ──"), reload.out());
+    assertTrue(reload.out().contains("web reload done: replaced 1 of 1 workers"), reload.out());
+    assertTrue(
+        reload.err().contains("pmfx: stopped at beta (exit code 1); gamma was left as it was"),
+        reload.err());
+    assertTrue(reload.err().contains("exited with code 3"), reload.err());
+    assertFalse(before.get("alpha").equals(get(ports.get("alpha"))), "alpha's worker is new");
+    assertEquals(before.get("beta"), get(ports.get("beta")), "beta's old worker serves on");
+    assertEquals(before.get("gamma"), get(ports.get("gamma")), "gamma is untouched");
+
+    // and list shows each host under its name; a command that follows takes one host
+    Ran list = pmfx("list", "--host", "alpha,gamma", "--remote-pmfx", remote);
+    assertEquals(0, list.code(), list.err());
+    assertTrue(list.out().indexOf("── alpha ──") < list.out().indexOf("── gamma ──"), list.out());
+    Ran events = pmfx("events", "--host", "alpha,gamma", "--remote-pmfx", remote);
+    assertEquals(2, events.code(), events.out());
+    assertTrue(events.err().contains("'events' takes one host"), events.err());
+  }
+
   @Test
   void killEndsTheHostsDaemonAndItsWorkers() throws Exception {
     // given

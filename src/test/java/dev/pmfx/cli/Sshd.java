@@ -54,6 +54,8 @@ public final class Sshd implements AutoCloseable {
             "PasswordAuthentication no",
             "KbdInteractiveAuthentication no",
             "UsePAM no",
+            // what a client's ssh_config may set for pmfx on the host (SetEnv PMFX_HOME=…)
+            "AcceptEnv PMFX_HOME",
             "PidFile " + dir.resolve("sshd.pid"),
             ""));
     Files.writeString(
