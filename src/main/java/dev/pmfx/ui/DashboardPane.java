@@ -94,7 +94,7 @@ final class DashboardPane extends ScrollPane {
     }
 
     void update(boolean figuresToo) {
-      name.setText(app.name());
+      name.setText(app.host().equals(Hosts.LOCAL) ? app.name() : app.name() + " · " + app.host());
       states.setText(states(app));
       if (!figuresToo) {
         return;

@@ -327,6 +327,32 @@ class HostsWindowTest {
   }
 
   @Test
+  void aHostAddedFromTheHostsMenuIsRememberedAndRemovedFromIt(FxRobot robot) throws Exception {
+    homes.add(dir.resolve("delta"));
+    robot.clickOn("Hosts").clickOn("Add Host…");
+    robot.clickOn("#hostDestination").write("delta");
+    robot.clickOn("Add");
+    waitFor(() -> viewModel.hostNames().equals(List.of("delta")));
+    waitFor(() -> viewModel.hosts().getFirst().online());
+    assertEquals(
+        List.of(new GuiState.HostEntry("delta", null)),
+        GuiState.load(new PmfxHome(dir.resolve("local"))).hosts(),
+        "remembered for the next start");
+    assertTrue(
+        onFx(() -> robot.lookup("#hostFilter").query().isVisible()), "the host filter shows");
+
+    robot.clickOn("Hosts");
+    robot.clickOn(
+        (javafx.scene.Node n) ->
+            n instanceof javafx.scene.control.Labeled l
+                && l.getText() != null
+                && l.getText().startsWith("delta: online"));
+    robot.clickOn("Remove from the List");
+    waitFor(() -> viewModel.hosts().isEmpty());
+    assertEquals(List.of(), GuiState.load(new PmfxHome(dir.resolve("local"))).hosts());
+  }
+
+  @Test
   void aHostWhoseConnectionIsCutIsGreyedThenReachedAgain(FxRobot robot) throws Exception {
     hostWithWeb("alpha");
     AppItem web = app("alpha", "web").orElseThrow();
