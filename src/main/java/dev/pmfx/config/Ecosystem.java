@@ -7,12 +7,27 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A loaded ecosystem file: its apps, in file order, and the warnings it earned. */
-public record Ecosystem(Path file, List<AppSpec> apps, List<Diagnostic> warnings) {
+/**
+ * A loaded ecosystem file: its apps, in file order, the environments of its {@code deploy} section
+ * (by name, in file order; empty when it has none), and the warnings it earned.
+ */
+public record Ecosystem(
+    Path file, List<AppSpec> apps, Map<String, DeployTarget> deploy, List<Diagnostic> warnings) {
 
   public Ecosystem {
     apps = List.copyOf(apps);
+    deploy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(deploy));
     warnings = List.copyOf(warnings);
+  }
+
+  /** An ecosystem without a deploy section. */
+  public Ecosystem(Path file, List<AppSpec> apps, List<Diagnostic> warnings) {
+    this(file, apps, Map.of(), warnings);
+  }
+
+  /** The deploy section's environment named {@code name} ({@code production}). */
+  public Optional<DeployTarget> deployTarget(String name) {
+    return Optional.ofNullable(deploy.get(name));
   }
 
   public Optional<AppSpec> app(String name) {
