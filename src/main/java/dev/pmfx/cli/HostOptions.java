@@ -34,7 +34,8 @@ public final class HostOptions {
           "set",
           "unset",
           "get",
-          "conf");
+          "conf",
+          "deploy");
 
   private static volatile Optional<String> host = Optional.empty();
   private static volatile Optional<String> remotePmfx = Optional.empty();
@@ -98,6 +99,11 @@ public final class HostOptions {
     if (!given() || rest.length == 0 || !LOCAL_ONLY.contains(rest[0])) {
       return Optional.empty();
     }
+    if (rest[0].equals("deploy")) {
+      return Optional.of(
+          "pmfx: 'deploy' reaches the hosts its file's deploy section names, over ssh; it takes no"
+              + " --host");
+    }
     return Optional.of(
         "pmfx: '"
             + rest[0]
@@ -118,11 +124,18 @@ public final class HostOptions {
     }
     String remote =
         remotePmfx.or(() -> nonBlank(env.get("PMFX_REMOTE_PMFX"))).orElse("pmfx").strip();
-    List<String> ssh =
+    return Optional.of(new SshHost(dest.get().strip(), remote, ssh(env)));
+  }
+
+  /**
+   * The ssh command and its own options: {@code PMFX_SSH} split at spaces (no quoting), or {@code
+   * ssh}. Every command that runs ssh (a host's daemon, {@code deploy}) runs this one.
+   */
+  static List<String> ssh(Map<String, String> env) {
+    return List.copyOf(
         nonBlank(env.get("PMFX_SSH"))
             .map(s -> Arrays.asList(s.strip().split("\\s+")))
-            .orElse(List.of("ssh"));
-    return Optional.of(new SshHost(dest.get().strip(), remote, List.copyOf(ssh)));
+            .orElse(List.of("ssh")));
   }
 
   private static Optional<String> nonBlank(String value) {
