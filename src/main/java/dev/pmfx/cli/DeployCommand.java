@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -46,6 +47,12 @@ final class DeployCommand implements Callable<Integer> {
       paramLabel = "[FILE] ENV [COMMAND [ARG]]",
       description = "the ecosystem file (optional), the environment, and one of: " + COMMANDS)
   List<String> words = new ArrayList<>();
+
+  @Option(
+      names = "--force",
+      description =
+          "Deploy even when this checkout has changes not committed or not pushed (PM2's --force).")
+  boolean force;
 
   @Spec CommandSpec spec;
 
@@ -121,12 +128,14 @@ final class DeployCommand implements Callable<Integer> {
         }
         case "update" -> {
           noMore(rest, command);
+          checkout(ecosystem.file().getParent());
           deploy.update(Optional.empty());
         }
         case "ref" -> {
           if (rest.size() != 1) {
             throw new Usage("'ref' takes what to deploy: pmfx deploy " + envName + " ref v1.2.0");
           }
+          checkout(ecosystem.file().getParent());
           deploy.update(Optional.of(rest.getFirst()));
         }
         case "revert" -> {
@@ -171,6 +180,20 @@ final class DeployCommand implements Callable<Integer> {
       return FAILED;
     }
     return 0;
+  }
+
+  /**
+   * Refuses a deploy from a checkout with changes not committed or pushed, as PM2 does, unless
+   * {@code --force}: what the hosts get is the repository's, not this folder's.
+   */
+  private void checkout(Path folder) throws DeployRun.StepFailed {
+    if (!force) {
+      Optional<String> why = DeployRun.localChanges(folder);
+      if (why.isPresent()) {
+        throw new DeployRun.StepFailed(
+            folder + ": " + why.get() + " (or deploy anyway with --force)");
+      }
+    }
   }
 
   /** Whether the first word names the ecosystem file, as {@code pm2 deploy FILE ENV} takes it. */

@@ -72,6 +72,51 @@ final class DeployRun {
     return target.hosts().stream().filter(h -> h.startsWith("-")).findFirst();
   }
 
+  /**
+   * Why the checkout in {@code folder} should not be deployed from, as PM2 checks before a deploy:
+   * changes not committed, or commits not pushed (the hosts clone the repository, not this folder).
+   * Empty when it is clean, or when it is no git checkout at all.
+   */
+  static Optional<String> localChanges(Path folder) {
+    try {
+      if (git(folder, "rev-parse", "--is-inside-work-tree").code() != 0) {
+        return Optional.empty();
+      }
+      if (git(folder, "diff", "--exit-code", "--quiet").code() != 0) {
+        return Optional.of("commit or stash your changes before deploying");
+      }
+      if (git(folder, "diff", "--cached", "--exit-code", "--quiet").code() != 0) {
+        return Optional.of("commit your staged changes before deploying");
+      }
+      if (!git(folder, "rev-list", "@{upstream}..", "-n", "1").out().isBlank()) {
+        return Optional.of("push your changes before deploying");
+      }
+      return Optional.empty();
+    } catch (IOException noGit) {
+      return Optional.empty();
+    }
+  }
+
+  private record Git(int code, String out) {}
+
+  private static Git git(Path folder, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("git", "--no-pager"));
+    command.addAll(List.of(args));
+    Process git =
+        new ProcessBuilder(command)
+            .directory(folder.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(devNull()))
+            .start();
+    String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      return new Git(git.waitFor(), out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
   // Commands
 
   void setup() throws StepFailed {

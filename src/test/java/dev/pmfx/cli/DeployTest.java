@@ -234,6 +234,28 @@ class DeployTest {
   }
 
   @Test
+  void aCheckoutWithChangesNotCommittedIsDeployedOnlyWithForce() throws Exception {
+    // given a host set up, and a change here that is not committed
+    push("v1", ecosystem("127.0.0.1", MARK));
+    assertEquals(0, pmfx("deploy", "production", "setup").code());
+    Files.writeString(work.resolve("app.js"), "console.log('not committed')\n");
+
+    // when
+    Ran refused = pmfx("deploy", "production");
+
+    // then nothing reached the host
+    assertEquals(1, refused.code(), refused.both());
+    assertTrue(
+        refused.err().contains("commit or stash your changes before deploying"), refused.err());
+    assertFalse(Files.exists(target.resolve(".deploys")));
+
+    // when forced, the pushed commit is deployed, as PM2's --force does
+    Ran forced = pmfx("deploy", "production", "--force");
+    assertEquals(0, forced.code(), forced.both());
+    assertEquals("console.log('v1')\n", Files.readString(target.resolve("current/app.js")));
+  }
+
+  @Test
   void configAndUsageErrorsExitWithTwo() throws Exception {
     // given
     push("v1", ecosystem("127.0.0.1", MARK));
