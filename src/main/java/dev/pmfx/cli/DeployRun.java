@@ -129,7 +129,7 @@ final class DeployRun {
         Optional<Path> script = localScript(preSetup.get());
         if (script.isPresent()) {
           // PM2's way: a local script (its first word a file here) runs on the host through bash -s
-          step(host, "pre-setup", sshCommand(host, "bash -s"), script, this::show);
+          step(host, "pre-setup", sshCommand(host, scripts.inHome("bash -s")), script, this::show);
         } else {
           remote(host, "pre-setup", scripts.inHome(preSetup.get()));
         }

@@ -108,6 +108,12 @@ class DeployTest {
   private String push(String version, String ecosystem) throws Exception {
     Files.writeString(work.resolve("app.js"), "console.log('" + version + "')\n");
     Files.writeString(work.resolve("ecosystem.yaml"), ecosystem);
+    // pre-setup's script, which setup sends to the host's bash
+    Files.writeString(
+        work.resolve("prepare.sh"),
+        "echo \"prepared $GREETING\" > "
+            + DeployScripts.quote(dir.resolve("prepared").toString())
+            + "\n");
     git(work, "add", "-A");
     git(work, "commit", "-q", "-m", version);
     git(work, "push", "-q", "origin", "main");
@@ -126,6 +132,8 @@ class DeployTest {
             ref: origin/main
             repo: "%s"
             path: "%s"
+            pre-setup: ./prepare.sh --quick
+            post-setup: echo "it's set up in $(pwd)" > "$SHARED/setup-marker"
             post-deploy: '%s'
             env:
               GREETING: "it's me"
@@ -163,6 +171,11 @@ class DeployTest {
     assertTrue(Files.isDirectory(target.resolve("source/.git")), setup.both());
     assertTrue(Files.isDirectory(target.resolve("shared/logs")));
     assertTrue(Files.isDirectory(target.resolve("shared/pids")));
+    assertEquals("prepared it's me\n", Files.readString(dir.resolve("prepared")), "pre-setup ran");
+    assertEquals(
+        "it's set up in " + target.resolve("current") + "\n",
+        Files.readString(target.resolve("shared/setup-marker")),
+        "post-setup ran in current");
 
     // when it is deployed, the file found in the current folder as pm2 finds it
     Ran update = pmfx("deploy", "production");
