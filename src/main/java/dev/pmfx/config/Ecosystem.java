@@ -1,5 +1,6 @@
 package dev.pmfx.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +13,19 @@ import java.util.TreeMap;
  * (by name, in file order; empty when it has none), and the warnings it earned.
  */
 public record Ecosystem(
-    Path file, List<AppSpec> apps, Map<String, DeployTarget> deploy, List<Diagnostic> warnings) {
+    Path file,
+    List<AppSpec> apps,
+    // pmfx deploy's alone: not sent to the daemon, which runs apps (and has no use for the
+    // hosts' ssh settings and hook variables)
+    @JsonIgnore Map<String, DeployTarget> deploy,
+    List<Diagnostic> warnings) {
 
   public Ecosystem {
     apps = List.copyOf(apps);
-    deploy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(deploy));
+    deploy =
+        deploy == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(deploy));
     warnings = List.copyOf(warnings);
   }
 
