@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * folder, the host is this machine, and the target's path has a space and a single quote in it.
  */
 class DeployTest {
+
+  private static final Path BIN_PMFX = Path.of("bin/pmfx").toAbsolutePath();
 
   @TempDir static Path serverDir;
   private static Sshd sshd;
@@ -40,6 +43,28 @@ class DeployTest {
   @BeforeAll
   static void startSshd() throws Exception {
     sshd = Sshd.start(serverDir.resolve("sshd"));
+    // bin/pmfx makes its jar on its first command after a build: done here, as HostsTest does, so
+    // that the post-deploy that runs it on the host (PMFX_SKIP_BUILD) finds it made
+    Process warm =
+        new ProcessBuilder(BIN_PMFX.toString(), "--version")
+            .redirectErrorStream(true)
+            .redirectOutput(serverDir.resolve("warm.log").toFile())
+            .start();
+    warm.getOutputStream().close();
+    assertTrue(warm.waitFor(120, TimeUnit.SECONDS), "bin/pmfx --version did not end");
+  }
+
+  /** The daemon a post-deploy started on the host, ended there as its user would. */
+  @AfterEach
+  void killHostDaemon() throws Exception {
+    Path home = dir.resolve("host-home");
+    if (Files.exists(home)) {
+      ProcessBuilder kill = new ProcessBuilder(BIN_PMFX.toString(), "kill");
+      kill.environment().put("PMFX_HOME", home.toString());
+      kill.environment().put("PMFX_SKIP_BUILD", "1");
+      kill.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      kill.start().waitFor(60, TimeUnit.SECONDS);
+    }
   }
 
   @AfterAll
@@ -106,7 +131,11 @@ class DeployTest {
 
   /** Commits the app at {@code version} with {@code ecosystem} and pushes it; its short hash. */
   private String push(String version, String ecosystem) throws Exception {
-    Files.writeString(work.resolve("app.js"), "console.log('" + version + "')\n");
+    return push(version, ecosystem, "console.log('" + version + "')\n");
+  }
+
+  private String push(String version, String ecosystem, String app) throws Exception {
+    Files.writeString(work.resolve("app.js"), app);
     Files.writeString(work.resolve("ecosystem.yaml"), ecosystem);
     // pre-setup's script, which setup sends to the host's bash
     Files.writeString(
@@ -223,6 +252,52 @@ class DeployTest {
     assertEquals(0, exec.code(), exec.both());
     assertTrue(exec.out().contains("console.log('v1')"), exec.out());
     assertTrue(exec.out().contains("it's me"), exec.out());
+  }
+
+  @Test
+  void aPostDeployStartsTheAppsWithPmfxAndTheNextDeployReloadsThem() throws Exception {
+    // given a post-deploy that runs this checkout's pmfx on the host, in a home of its own, and an
+    // app that says which version it is and what the deploy's env gave it
+    String pmfxOnHost =
+        "env PMFX_SKIP_BUILD=1 PMFX_HOME="
+            + DeployScripts.quote(dir.resolve("host-home").toString())
+            + " "
+            + BIN_PMFX;
+    String postDeploy = pmfxOnHost + " startOrReload ecosystem.yaml --env production";
+    Path said = target.resolve("shared/said");
+    String app =
+        "require('fs').writeFileSync(process.env.SHARED + '/said', '%s ' + process.env.GREETING)\n"
+            + "setInterval(() => {}, 60000)\n";
+    push("v1", ecosystem("127.0.0.1", postDeploy), app.formatted("v1"));
+    assertEquals(0, pmfx("deploy", "production", "setup").code());
+
+    // when it is deployed
+    Ran first = pmfx("deploy", "production");
+
+    // then the app runs on the host, from current, with the deploy's env
+    assertEquals(0, first.code(), first.both());
+    awaitContent(said, "v1 it's me");
+
+    // when the next version is deployed
+    push("v2", ecosystem("127.0.0.1", postDeploy), app.formatted("v2"));
+    Ran second = pmfx("deploy", "production");
+
+    // then the running app was reloaded onto it
+    assertEquals(0, second.code(), second.both());
+    awaitContent(said, "v2 it's me");
+  }
+
+  private static void awaitContent(Path file, String expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String seen = "";
+    while (System.nanoTime() < deadline) {
+      seen = Files.exists(file) ? Files.readString(file) : "";
+      if (seen.equals(expected)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals(expected, seen, file.toString());
   }
 
   @Test
