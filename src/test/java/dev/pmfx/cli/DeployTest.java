@@ -162,6 +162,8 @@ class DeployTest {
             repo: "%s"
             path: "%s"
             pre-setup: ./prepare.sh --quick
+            pre-deploy-local: echo "local in $(pwd)" >> deploy-local.log
+            pre-deploy: git rev-parse --short HEAD >> "$SHARED/before"
             post-setup: echo "it's set up in $(pwd)" > "$SHARED/setup-marker"
             post-deploy: '%s'
             env:
@@ -218,6 +220,8 @@ class DeployTest {
     assertEquals(target.resolve("source"), Files.readSymbolicLink(target.resolve("current")));
     assertEquals("console.log('v1')\n", Files.readString(target.resolve("current/app.js")));
     assertEquals(List.of(first), lines(target.resolve(".deploys")));
+    assertEquals(List.of("local in " + work), lines(work.resolve("deploy-local.log")));
+    assertEquals(List.of(first), lines(target.resolve("shared/before")), "pre-deploy ran first");
     assertEquals(
         List.of("deployed " + first + " for it's me"), lines(target.resolve("shared/logs/marker")));
 
@@ -341,6 +345,25 @@ class DeployTest {
     Ran forced = pmfx("deploy", "production", "--force");
     assertEquals(0, forced.code(), forced.both());
     assertEquals("console.log('v1')\n", Files.readString(target.resolve("current/app.js")));
+  }
+
+  @Test
+  void checkShowsTheDeployEnvironmentsAsDeployReadsThem() throws Exception {
+    // given
+    push("v1", ecosystem("[a, b]", MARK));
+
+    // when
+    Ran check = pmfx("check", "ecosystem.yaml");
+
+    // then
+    assertEquals(0, check.code(), check.both());
+    assertTrue(
+        check
+            .out()
+            .contains(
+                "  deploy production: origin/main of " + origin + " into " + target + " on a, b\n"),
+        check.out());
+    assertTrue(check.out().contains("  deploy single: "), check.out());
   }
 
   @Test
