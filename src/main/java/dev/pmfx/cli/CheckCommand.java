@@ -148,6 +148,16 @@ final class CheckCommand implements Callable<Integer> {
             AppOption.DEPENDS_ON.shown(app).orElseThrow());
       }
     }
+    // the deploy section's environments, as pmfx deploy reads them
+    for (dev.pmfx.config.DeployTarget target : loaded.ecosystem().deploy().values()) {
+      out.printf(
+          "  deploy %s: %s of %s into %s on %s%n",
+          target.name(),
+          target.ref(),
+          target.repo(),
+          target.path(),
+          String.join(", ", target.hosts()));
+    }
   }
 
   /** A warning when --env names a block no app of the file has; none otherwise. */

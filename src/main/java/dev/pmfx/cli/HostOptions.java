@@ -33,7 +33,8 @@ public final class HostOptions {
           "set",
           "unset",
           "get",
-          "conf");
+          "conf",
+          "deploy");
 
   /**
    * The commands that never end on their own (they follow): one host at a time, not host after
@@ -193,6 +194,11 @@ public final class HostOptions {
     if (!given() || rest.length == 0 || !LOCAL_ONLY.contains(rest[0])) {
       return Optional.empty();
     }
+    if (rest[0].equals("deploy")) {
+      return Optional.of(
+          "pmfx: 'deploy' reaches the hosts its file's deploy section names, over ssh; it takes no"
+              + " --host");
+    }
     return Optional.of(
         "pmfx: '"
             + rest[0]
@@ -212,6 +218,14 @@ public final class HostOptions {
       return Optional.empty();
     }
     return Optional.of(SshHost.of(dest.get(), remotePmfx, env));
+  }
+
+  /**
+   * The ssh command and its own options: {@code PMFX_SSH} split at spaces (no quoting), or {@code
+   * ssh}. Every command that runs ssh (a host's daemon, {@code deploy}) runs this one.
+   */
+  static List<String> ssh(Map<String, String> env) {
+    return SshHost.sshCommand(env);
   }
 
   private static Optional<String> nonBlank(String value) {

@@ -64,6 +64,7 @@ import picocli.CommandLine.Command;
       InfoCommands.Kill.class,
       InfoCommands.Daemon.class,
       InfoCommands.BridgeToDaemon.class,
+      DeployCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PmfxCommand implements Callable<Integer> {

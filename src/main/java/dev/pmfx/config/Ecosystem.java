@@ -1,5 +1,6 @@
 package dev.pmfx.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,12 +8,35 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A loaded ecosystem file: its apps, in file order, and the warnings it earned. */
-public record Ecosystem(Path file, List<AppSpec> apps, List<Diagnostic> warnings) {
+/**
+ * A loaded ecosystem file: its apps, in file order, the environments of its {@code deploy} section
+ * (by name, in file order; empty when it has none), and the warnings it earned.
+ */
+public record Ecosystem(
+    Path file,
+    List<AppSpec> apps,
+    // pmfx deploy's alone: not sent to the daemon, which runs apps (and has no use for the
+    // hosts' ssh settings and hook variables)
+    @JsonIgnore Map<String, DeployTarget> deploy,
+    List<Diagnostic> warnings) {
 
   public Ecosystem {
     apps = List.copyOf(apps);
+    deploy =
+        deploy == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(deploy));
     warnings = List.copyOf(warnings);
+  }
+
+  /** An ecosystem without a deploy section. */
+  public Ecosystem(Path file, List<AppSpec> apps, List<Diagnostic> warnings) {
+    this(file, apps, Map.of(), warnings);
+  }
+
+  /** The deploy section's environment named {@code name} ({@code production}). */
+  public Optional<DeployTarget> deployTarget(String name) {
+    return Optional.ofNullable(deploy.get(name));
   }
 
   public Optional<AppSpec> app(String name) {

@@ -231,7 +231,7 @@ public final class EcosystemLoader {
     if (all.stream().anyMatch(Diagnostic::isError)) {
       return new LoadResult.Failed(source.file(), all);
     }
-    return new LoadResult.Loaded(new Ecosystem(source.file(), read.apps(), all));
+    return new LoadResult.Loaded(new Ecosystem(source.file(), read.apps(), read.deploy(), all));
   }
 
   /**

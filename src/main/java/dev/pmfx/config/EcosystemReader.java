@@ -16,15 +16,18 @@ import java.util.Optional;
  * Turns a config tree into {@link AppSpec}s: finds the {@code apps} list, reads each app with an
  * {@link AppReader} (every key's type and value checked by its {@link AppOption}, PM2's defaults
  * filled in), and reports each problem at its line, with what is allowed. Reads all apps before
- * giving up, so one run of {@code pmfx check} shows every error in the file.
+ * giving up, so one run of {@code pmfx check} shows every error in the file. The {@code deploy}
+ * section goes to a {@link DeployReader}.
  */
 final class EcosystemReader {
 
-  record Result(List<AppSpec> apps, List<Diagnostic> diagnostics) {}
+  record Result(
+      List<AppSpec> apps, Map<String, DeployTarget> deploy, List<Diagnostic> diagnostics) {}
 
   private final Report report;
   private final Path baseDir;
   private final int cores;
+  private Map<String, DeployTarget> deploy = Map.of();
 
   private EcosystemReader(SourceText source, int cores) {
     this.report = new Report(source);
@@ -35,7 +38,7 @@ final class EcosystemReader {
   static Result read(ConfigNode root, SourceText source, int cores) {
     EcosystemReader reader = new EcosystemReader(source, cores);
     List<AppSpec> apps = reader.apps(root);
-    return new Result(apps, reader.report.diagnostics());
+    return new Result(apps, reader.deploy, reader.report.diagnostics());
   }
 
   private List<AppSpec> apps(ConfigNode root) {
@@ -45,10 +48,7 @@ final class EcosystemReader {
       case ObjectNode object when object.member("apps").isPresent() -> {
         for (Member m : object.members()) {
           if (m.key().equals("deploy")) {
-            report.warn(
-                m.keyLocation(),
-                "deploy",
-                "'deploy' (PM2's deploy tool) is not something pmfx does; ignored");
+            deploy = DeployReader.read(m, report); // for pmfx deploy; the apps do not need it
           } else if (!m.key().equals("apps") && !m.key().startsWith("x-")) {
             // x-... keys hold YAML anchors for apps to share, as in Compose files
             report.unknownKey(m, "", "", List.of("apps", "deploy"));

@@ -44,12 +44,15 @@ public record SshHost(String destination, String remotePmfx, List<String> ssh) {
             .or(() -> Optional.ofNullable(env.get("PMFX_REMOTE_PMFX")).filter(r -> !r.isBlank()))
             .orElse("pmfx")
             .strip();
-    List<String> ssh =
-        Optional.ofNullable(env.get("PMFX_SSH"))
-            .filter(s -> !s.isBlank())
-            .map(s -> List.of(s.strip().split("\\s+")))
-            .orElse(List.of("ssh"));
-    return new SshHost(destination.strip(), remote, ssh);
+    return new SshHost(destination.strip(), remote, sshCommand(env));
+  }
+
+  /** The ssh command and its own options: {@code PMFX_SSH} split at spaces, or {@code ssh}. */
+  public static List<String> sshCommand(java.util.Map<String, String> env) {
+    return Optional.ofNullable(env.get("PMFX_SSH"))
+        .filter(s -> !s.isBlank())
+        .map(s -> List.of(s.strip().split("\\s+")))
+        .orElse(List.of("ssh"));
   }
 
   /** {@code ssh -T -o BatchMode=yes [-p PORT] DEST REMOTE_PMFX bridge [--running]}. */

@@ -1,6 +1,7 @@
 package dev.pmfx.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pmfx.config.Ecosystem;
@@ -96,6 +97,46 @@ class WireTest {
       assertEquals(-1, line.indexOf('\n'), "one line a message");
       assertEquals(message, Wire.JSON.readValue(line, Wire.Message.class));
     }
+  }
+
+  @Test
+  void anEcosystemsDeploySectionStaysOnThisSideOfTheSocket() throws Exception {
+    // given a file whose deploy section has a hook variable the daemon has no use for
+    Files.writeString(dir.resolve("server.js"), "");
+    Path file =
+        Files.writeString(
+            dir.resolve("ecosystem.yaml"),
+            """
+            apps:
+              - name: api
+                script: server.js
+            deploy:
+              production:
+                host: web1
+                ref: origin/main
+                repo: git@example.com:me/api.git
+                path: /srv/api
+                env: { DEPLOY_TOKEN: s3cret }
+            """);
+    Ecosystem ecosystem =
+        ((LoadResult.Loaded) EcosystemLoader.forThisMachine().load(file)).ecosystem();
+    assertTrue(ecosystem.deployTarget("production").isPresent());
+
+    // when the apps are sent to the daemon
+    String line =
+        Wire.JSON.writeValueAsString(
+            Wire.Message.call(
+                1,
+                new Wire.Call.Run(
+                    new Command.Start(ecosystem, Optional.empty(), Set.of(), Map.of()))));
+
+    // then the apps go, the deploy section does not, and the daemon reads the apps back
+    assertFalse(line.contains("s3cret"), line);
+    assertFalse(line.contains("\"deploy\""), line);
+    Wire.Call.Run read = (Wire.Call.Run) Wire.JSON.readValue(line, Wire.Message.class).call();
+    Ecosystem received = ((Command.Start) read.command()).ecosystem();
+    assertEquals(ecosystem.apps(), received.apps());
+    assertEquals(Map.of(), received.deploy());
   }
 
   @Test
