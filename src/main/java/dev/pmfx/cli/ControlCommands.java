@@ -299,6 +299,55 @@ final class ControlCommands {
     }
 
     /**
+     * The {@code --env} of a command that starts the apps an ecosystem file given as a target has
+     * and the daemon does not know yet, as pm2 restart and reload do with a file (a first deploy's
+     * {@code pmfx reload ecosystem.config.js --env production}); empty for the others, which leave
+     * such apps alone.
+     */
+    Optional<Optional<String>> startsNewApps() {
+      return Optional.empty();
+    }
+
+    /**
+     * Starts the apps of the files given as targets that the daemon does not know, with {@code
+     * env}; returns those left to act on, and the exit code so far.
+     */
+    private List<Named> startNew(
+        RemoteEngine engine, List<Named> all, Optional<String> env, PrintWriter out, int[] code) {
+      Set<String> known =
+          engine.snapshot().stream()
+              .map(AppStatus::name)
+              .collect(java.util.stream.Collectors.toSet());
+      java.util.Map<Path, Set<String>> fresh = new java.util.LinkedHashMap<>();
+      for (Named named : all) {
+        if (named.file().isPresent() && !known.contains(named.target())) {
+          fresh
+              .computeIfAbsent(named.file().get(), f -> new java.util.LinkedHashSet<>())
+              .add(named.target());
+        }
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      fresh.forEach(
+          (file, names) -> {
+            if (EcosystemLoader.forThisMachine().load(file) instanceof LoadResult.Loaded loaded) {
+              EventPrinter.say(
+                  out, String.join(", ", names) + " not running yet: starting from " + file);
+              code[0] =
+                  Math.max(
+                      code[0],
+                      Client.report(
+                          err, Client.await(engine.start(loaded.ecosystem(), env, names))));
+            }
+          });
+      return all.stream()
+          .filter(
+              n ->
+                  !(n.file().isPresent()
+                      && fresh.getOrDefault(n.file().get(), Set.of()).contains(n.target())))
+          .toList();
+    }
+
+    /**
      * The apps in the order a stop takes them, as one stop of them all does ({@link
      * dev.pmfx.config.Dependency#stopOrder}): an app another target depends on comes after it (web
      * before db); the rest as given.
@@ -337,7 +386,14 @@ final class ControlCommands {
                   + " file (pmfx reload ecosystem.config.js --only api)");
           return Client.USAGE;
         }
-        for (Named named : stops() ? dependentsFirst(all, engine.snapshot()) : all) {
+        Optional<Optional<String>> starting = startsNewApps();
+        List<Named> acted = all;
+        if (starting.isPresent()) {
+          int[] started = {code};
+          acted = startNew(engine, all, starting.get(), out, started);
+          code = started[0];
+        }
+        for (Named named : stops() ? dependentsFirst(acted, engine.snapshot()) : acted) {
           String target = named.target();
           if (printsSteps()) {
             code =
@@ -437,6 +493,11 @@ final class ControlCommands {
     CompletableFuture<CommandResult> act(Engine engine, String target) {
       return engine.restart(target, env.update());
     }
+
+    @Override
+    Optional<Optional<String>> startsNewApps() {
+      return Optional.of(Optional.ofNullable(env.envName));
+    }
   }
 
   @Command(
@@ -452,6 +513,11 @@ final class ControlCommands {
     @Override
     CompletableFuture<CommandResult> act(Engine engine, String target) {
       return engine.reload(target, env.update());
+    }
+
+    @Override
+    Optional<Optional<String>> startsNewApps() {
+      return Optional.of(Optional.ofNullable(env.envName));
     }
 
     /** An app named by a file given in its place is read from that file from now on. */

@@ -975,6 +975,25 @@ class DaemonCliTest {
   }
 
   @Test
+  void reloadAndRestartOfAFileStartItsAppsNotRunningYetAsPm2Does() throws Exception {
+    // a first deploy's post-deploy: pmfx reload ecosystem.yaml, with nothing started yet
+    Run first = pmfx.pmfx("reload", apps().toString(), "--only", "ticker");
+    assertEquals(0, first.code(), first.toString());
+    assertTrue(first.out().contains("ticker not running yet: starting from "), first.out());
+    awaitOnline("ticker", 1);
+    long pid = workers("ticker").getFirst().pid().orElseThrow();
+
+    // the next deploy's reload replaces it, and starts web, which the file has and nothing runs
+    Run next = pmfx.pmfx("restart", apps().toString());
+    assertEquals(0, next.code(), next.toString());
+    assertTrue(next.out().contains("web not running yet: starting from "), next.out());
+    assertFalse(next.out().contains("ticker not running yet"), next.out());
+    awaitOnline("web", 2);
+    awaitOnline("ticker", 1);
+    assertNotEquals(pid, workers("ticker").getFirst().pid().orElseThrow());
+  }
+
+  @Test
   void saveLeavesADumpAloneWhenNothingRuns() throws Exception {
     assertEquals(0, pmfx.pmfx("start", apps().toString(), "--only", "ticker").code());
     assertEquals(0, pmfx.pmfx("save").code());
