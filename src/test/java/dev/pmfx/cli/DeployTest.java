@@ -267,7 +267,7 @@ class DeployTest {
             + DeployScripts.quote(dir.resolve("host-home").toString())
             + " "
             + BIN_PMFX;
-    String postDeploy = pmfxOnHost + " startOrReload ecosystem.yaml --env production";
+    String postDeploy = pmfxOnHost + " reload ecosystem.yaml --env production";
     Path said = target.resolve("shared/said");
     String app =
         "require('fs').writeFileSync(process.env.SHARED + '/said', '%s ' + process.env.GREETING)\n"
