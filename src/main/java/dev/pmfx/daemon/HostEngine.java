@@ -19,9 +19,10 @@ import java.util.function.Consumer;
 /**
  * A host's daemon as the window keeps it: reached over {@link SshHost} in the background, and
  * reached again whenever the connection drops (the network, ssh, the host's bridge or daemon), with
- * a growing pause between attempts up to {@link #MOST_PAUSE}. Listeners stay subscribed across
- * connections: each new one gives them the host's snapshot and history again. While the host is not
- * reached, commands fail at once with what ssh said, and the listeners keep what they had.
+ * a growing pause between attempts up to {@link #MOST_PAUSE}; a daemon ended on purpose ({@code
+ * pmfx kill}) waits for {@link #reconnect}, which starts a new one. Listeners stay subscribed
+ * across connections: each new one gives them the host's snapshot and history again. While the host
+ * is not reached, commands fail at once with what ssh said, and the listeners keep what they had.
  */
 public final class HostEngine implements Engine {
 
@@ -124,11 +125,18 @@ public final class HostEngine implements Engine {
       if (closed) {
         return;
       }
-      to(
-          State.Kind.UNREACHABLE,
-          engine.endedOnPurpose()
-              ? "its daemon was ended (pmfx kill); reaching it starts a new one"
-              : "the connection was lost");
+      if (engine.endedOnPurpose()) {
+        // as this machine's window does: a daemon ended on purpose is not started again unasked
+        to(State.Kind.UNREACHABLE, "its daemon was ended (pmfx kill); Reconnect starts a new one");
+        try {
+          wake.acquire();
+          wake.drainPermits();
+        } catch (InterruptedException closing) {
+          return;
+        }
+        continue;
+      }
+      to(State.Kind.UNREACHABLE, "the connection was lost");
       if (!sleep(FIRST_PAUSE)) {
         return;
       }

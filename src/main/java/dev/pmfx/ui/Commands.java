@@ -162,12 +162,18 @@ final class Commands {
   /**
    * Reloads the app on every host that runs it, one host after the other, each host's reload as
    * zero-downtime as one alone; the first host whose reload fails ends it, and the hosts after it
-   * keep the version they run. {@code fleet} shows where it is.
+   * keep the version they run: this machine first, then the hosts in {@code hostOrder}'s order.
+   * {@code fleet} shows where it is.
    */
   void reloadEverywhere(
-      String app, javafx.beans.property.ObjectProperty<ProcessItems.FleetItem> fleet) {
+      String app,
+      List<String> hostOrder,
+      javafx.beans.property.ObjectProperty<ProcessItems.FleetItem> fleet) {
     List<AppItem> running =
-        table.apps().stream().filter(a -> a.name().equals(app) && a.knownProperty().get()).toList();
+        table.apps().stream()
+            .filter(a -> a.name().equals(app) && a.knownProperty().get())
+            .sorted(java.util.Comparator.comparingInt(a -> hostOrder.indexOf(a.host())))
+            .toList();
     ProcessItems.FleetItem item =
         new ProcessItems.FleetItem(app, running.stream().map(Row::host).toList());
     fleet.set(item);

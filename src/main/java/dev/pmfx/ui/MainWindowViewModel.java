@@ -145,7 +145,7 @@ public final class MainWindowViewModel {
    * reload fails.
    */
   public void reloadEverywhere(String app) {
-    commands.reloadEverywhere(app, fleet);
+    commands.reloadEverywhere(app, hosts.names(), fleet);
   }
 
   /** How many hosts run the app: Reload on Every Host is offered from two. */

@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * A pmfx home in a temporary folder, its CLI run in this JVM as {@code bin/pmfx} runs it, and the
  * real daemon the first command starts; closing kills the daemon and whatever it left.
  */
-final class DaemonHarness implements AutoCloseable {
+public final class DaemonHarness implements AutoCloseable {
 
   static final Duration PATIENCE = Duration.ofSeconds(30);
   static final Path WORKERS = Path.of("src/test/resources/workers").toAbsolutePath();
@@ -92,7 +92,8 @@ final class DaemonHarness implements AutoCloseable {
             });
   }
 
-  static String get(int port) throws IOException, InterruptedException {
+  /** The body of an HTTP GET of / on the loopback port. */
+  public static String get(int port) throws IOException, InterruptedException {
     try (HttpClient client =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
       return client

@@ -43,15 +43,7 @@ class DeployTest {
   @BeforeAll
   static void startSshd() throws Exception {
     sshd = Sshd.start(serverDir.resolve("sshd"));
-    // bin/pmfx makes its jar on its first command after a build: done here, as HostsTest does, so
-    // that the post-deploy that runs it on the host (PMFX_SKIP_BUILD) finds it made
-    Process warm =
-        new ProcessBuilder(BIN_PMFX.toString(), "--version")
-            .redirectErrorStream(true)
-            .redirectOutput(serverDir.resolve("warm.log").toFile())
-            .start();
-    warm.getOutputStream().close();
-    assertTrue(warm.waitFor(120, TimeUnit.SECONDS), "bin/pmfx --version did not end");
+    Sshd.warmBinPmfx(serverDir.resolve("warm.log"));
   }
 
   /** The daemon a post-deploy started on the host, ended there as its user would. */

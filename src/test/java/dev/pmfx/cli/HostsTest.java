@@ -39,15 +39,7 @@ class HostsTest {
   @BeforeAll
   static void startSshd() throws Exception {
     sshd = Sshd.start(serverDir.resolve("sshd"));
-    // bin/pmfx makes its jar and class cache on its first command after a build: done here, so
-    // that no test's first call over ssh waits for it
-    Process warm =
-        new ProcessBuilder(BIN_PMFX.toString(), "--version")
-            .redirectErrorStream(true)
-            .redirectOutput(serverDir.resolve("warm.log").toFile())
-            .start();
-    warm.getOutputStream().close();
-    assertTrue(warm.waitFor(120, TimeUnit.SECONDS), "bin/pmfx --version did not end");
+    Sshd.warmBinPmfx(serverDir.resolve("warm.log"));
   }
 
   @AfterAll
@@ -231,21 +223,6 @@ class HostsTest {
             .formatted(WORKERS, port, boot));
   }
 
-  private static String get(int port) throws Exception {
-    java.net.http.HttpClient client =
-        java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(2))
-            .build();
-    return client
-        .send(
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + port + "/"))
-                .timeout(java.time.Duration.ofSeconds(5))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
   @Test
   void aReloadOnSeveralHostsGoesHostAfterHostAndStopsAtTheFirstThatFails() throws Exception {
     // given web on three hosts, and a version on beta that cannot boot
@@ -266,7 +243,7 @@ class HostsTest {
     }
     java.util.Map<String, String> before = new java.util.HashMap<>();
     for (String host : ports.keySet()) {
-      before.put(host, get(ports.get(host)));
+      before.put(host, DaemonHarness.get(ports.get(host)));
     }
     web("beta", ports.get("beta"), "crash");
 
@@ -284,9 +261,11 @@ class HostsTest {
         reload.err().contains("pmfx: stopped at beta (exit code 1); gamma was left as it was"),
         reload.err());
     assertTrue(reload.err().contains("exited with code 3"), reload.err());
-    assertFalse(before.get("alpha").equals(get(ports.get("alpha"))), "alpha's worker is new");
-    assertEquals(before.get("beta"), get(ports.get("beta")), "beta's old worker serves on");
-    assertEquals(before.get("gamma"), get(ports.get("gamma")), "gamma is untouched");
+    assertFalse(
+        before.get("alpha").equals(DaemonHarness.get(ports.get("alpha"))), "alpha's worker is new");
+    assertEquals(
+        before.get("beta"), DaemonHarness.get(ports.get("beta")), "beta's old worker serves on");
+    assertEquals(before.get("gamma"), DaemonHarness.get(ports.get("gamma")), "gamma is untouched");
 
     // and list shows each host under its name; a command that follows takes one host
     Ran list = pmfx("list", "--host", "alpha,gamma", "--remote-pmfx", remote);

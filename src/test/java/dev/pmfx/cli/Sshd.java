@@ -95,6 +95,27 @@ public final class Sshd implements AutoCloseable {
     return sshd;
   }
 
+  /** This checkout's {@code bin/pmfx}, which the tests run on their hosts. */
+  public static final Path BIN_PMFX = Path.of("bin/pmfx").toAbsolutePath();
+
+  /**
+   * Runs {@code bin/pmfx --version} once, its output to {@code log}: it makes its jar and class
+   * cache on its first command after a build, so that no test's first call over ssh (with
+   * PMFX_SKIP_BUILD) waits for it, or finds it missing.
+   */
+  public static void warmBinPmfx(Path log) throws IOException, InterruptedException {
+    Process warm =
+        new ProcessBuilder(BIN_PMFX.toString(), "--version")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    warm.getOutputStream().close();
+    if (!warm.waitFor(120, TimeUnit.SECONDS)) {
+      warm.destroyForcibly();
+      throw new IllegalStateException("bin/pmfx --version did not end: " + Files.readString(log));
+    }
+  }
+
   /** The ssh command with this server's client config: what PMFX_SSH names. */
   public String sshCommand() {
     return "ssh -F " + dir.resolve("ssh_config");

@@ -16,14 +16,9 @@ import dev.pmfx.ui.ProcessItems.AppItem;
 import dev.pmfx.ui.ProcessItems.FleetItem;
 import dev.pmfx.ui.ProcessItems.Row;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,14 +63,7 @@ class HostsWindowTest {
   @BeforeAll
   static void startSshd() throws Exception {
     sshd = Sshd.start(serverDir.resolve("sshd"));
-    // bin/pmfx makes its jar and class cache on its first command after a build: done here
-    Process warm =
-        new ProcessBuilder(BIN_PMFX.toString(), "--version")
-            .redirectErrorStream(true)
-            .redirectOutput(serverDir.resolve("warm.log").toFile())
-            .start();
-    warm.getOutputStream().close();
-    assertTrue(warm.waitFor(120, TimeUnit.SECONDS), "bin/pmfx --version did not end");
+    Sshd.warmBinPmfx(serverDir.resolve("warm.log"));
   }
 
   @AfterAll
@@ -202,17 +190,6 @@ class HostsWindowTest {
                 .flatMap(a -> a.workers().stream())
                 .map(w -> w.status().pid().orElse(-1))
                 .toList());
-  }
-
-  private static String get(int port) throws Exception {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    return client
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 
   private static void waitFor(Callable<Boolean> condition) throws Exception {
@@ -384,6 +361,22 @@ class HostsWindowTest {
   }
 
   @Test
+  void aHostsDaemonEndedOnPurposeIsStartedAgainOnlyWhenAsked(FxRobot robot) throws Exception {
+    hostWithWeb("alpha");
+    onHost(dir.resolve("alpha"), "kill");
+    waitFor(
+        () -> viewModel.hosts().getFirst().stateProperty().get().detail().contains("pmfx kill"));
+    Thread.sleep(2_500); // past the pause after which a lost connection is tried again (1 s)
+    assertFalse(onFx(() -> viewModel.hosts().getFirst().online()), "no daemon started unasked");
+    assertFalse(
+        Files.exists(dir.resolve("alpha").resolve("pmfx.sock")), "the host has no daemon again");
+
+    onFx(() -> viewModel.reconnect("alpha"));
+    waitFor(() -> viewModel.hosts().getFirst().online());
+    waitFor(() -> app("alpha", "web").isEmpty());
+  }
+
+  @Test
   void aReloadOnEveryHostStopsAtTheHostWhoseNewVersionFails(FxRobot robot) throws Exception {
     hostWithWeb("alpha");
     int betaPort = hostWithWeb("beta");
@@ -406,7 +399,7 @@ class HostsWindowTest {
     assertTrue(why.contains("exited with code 3"), why);
     waitFor(() -> online("alpha", "web") == 1 && pids("alpha").getFirst() != alphaPid);
     assertEquals(List.of(betaPid), pids("beta"), "beta's old version runs on");
-    assertEquals(String.valueOf(betaPid), get(betaPort), "and serves");
+    assertEquals(String.valueOf(betaPid), dev.pmfx.cli.DaemonHarness.get(betaPort), "and serves");
     assertEquals(List.of(gammaPid), pids("gamma"), "gamma is not touched");
   }
 }
