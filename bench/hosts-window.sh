@@ -6,7 +6,7 @@
 #           `sleep`), alternating, REPS times each (default 9): the time from the command on the
 #           FX thread to the reload's first step listed in the Progress tab; medians and ratio.
 #   idle:   the window's JVM with 0 hosts and with HOSTS idle hosts (default 20, each an app of 2
-#           workers), alternating, ROUNDS times (default 1): resident memory and CPU over IDLE s
+#           workers), alternating, IDLE_ROUNDS times (default 1): resident memory and CPU over IDLE s
 #           (default 60), and the hosts' bridge JVMs' and the window's ssh children's.
 #   pulse:  the window with HOSTS hosts of 10 workers each (200 remote workers), its frame gaps over
 #           20 s as bench/ui.sh measures them, against bench/BarePulse.java (201 rows), alternating,
@@ -109,7 +109,7 @@ for step in $what; do
     scale 2
     echo "== An idle window: 0 hosts against $hosts idle hosts (2 workers each), ${IDLE:-60} s each, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     i=0
-    while [ "$i" -lt "${ROUNDS:-1}" ]; do
+    while [ "$i" -lt "${IDLE_ROUNDS:-1}" ]; do
       run idle-0 "$window" "$root/bench/HostsPulse.java" -Dmode=idle -Dhosts=0 -Dseconds="$idle"
       run "idle-$hosts" "$window" "$root/bench/HostsPulse.java" -Dmode=idle -Dhosts="$hosts" \
         -Dworkers=2 -Dseconds="$idle"
