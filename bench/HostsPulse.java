@@ -13,6 +13,7 @@
 // Hosts are h1..hN; host hN's home is -Dhosts.dir=/hN, reached as
 // `ssh -F CONFIG hN 'env PMFX_SKIP_BUILD=1 PMFX_HOME=DIR/hN BIN/pmfx bridge'` (-Dssh=, -Dpmfx=).
 // -Dlocal=FILE opens an ecosystem file on this machine's engine and starts it.
+// -Dscratch=DIR is where the window's own home goes (a folder in it).
 // -Dworkers= is how many workers each host's app has (they are waited for).
 // Needs a display: bench/hosts-window.sh runs it under Xvfb.
 
@@ -72,7 +73,7 @@ public class HostsPulse extends Application {
   @Override
   public void start(Stage stage) throws Exception {
     Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
-    Path dir = Files.createTempDirectory("pmfx-bench-hosts-window");
+    Path dir = Files.createTempDirectory(Path.of(System.getProperty("scratch", System.getProperty("java.io.tmpdir"))), "window");
     PmfxHome home = new PmfxHome(dir.resolve("home"));
     engine = Supervisor.create(home, EcosystemLoader::loadOnThisMachine);
     viewModel =

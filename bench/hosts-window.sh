@@ -90,7 +90,7 @@ run() { # LABEL JVM-OPTIONS SOURCE-FILE PROPERTIES...
   # shellcheck disable=SC2086
   "$jdk/bin/java" $options --module-path="$(cat "$root/target/pmfx.modulepath")" \
     --add-modules=javafx.controls,javafx.fxml --enable-native-access=javafx.graphics,ALL-UNNAMED \
-    -Dhosts.dir="$work/hosts" -Dssh="ssh -F $work/ssh_config" -Dpmfx="$root/bin/pmfx" "$@" \
+    -Dscratch="$work" -Dhosts.dir="$work/hosts" -Dssh="ssh -F $work/ssh_config" -Dpmfx="$root/bin/pmfx" "$@" \
     -cp "$root/target/classes:$(cat "$root/target/pmfx.classpath")" "$source" 2>&1 |
     grep --line-buffered -v -e WARNING -e '^\s*at ' | sed "s/^/$label: /" | tee -a "$out" || true
 }
