@@ -195,7 +195,9 @@ public class HostsPulse extends Application {
               && app.workers().stream().filter(w -> w.status().state() == WorkerState.ONLINE).count() == WORKERS)) {
         Thread.sleep(100);
       }
-      Thread.sleep(1000);
+      // and a random pause more, so that the command falls anywhere between two of the views'
+      // batches (EngineBridge.PERIOD) rather than at one phase of them every time
+      Thread.sleep(1000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(300));
     }
     double ml = median(local);
     double mr = median(remote);
