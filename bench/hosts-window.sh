@@ -30,10 +30,16 @@ window=$(sed -e 's/#.*//' "$root/src/main/resources/dev/pmfx/ui/window.jvm-optio
 work=$(mktemp -d)
 sshd=
 cleanup() {
+  pids=
   for home in "$work"/hosts/h*; do
     [ -d "$home" ] || continue
-    PMFX_HOME="$home" "$root/bin/pmfx" kill >/dev/null 2>&1 || true
+    PMFX_HOME="$home" "$root/bin/pmfx" kill >/dev/null 2>&1 &
+    pids="$pids $!"
+    # shellcheck disable=SC2086
+    [ "$(echo "$pids" | wc -w)" -lt 4 ] || { wait $pids || true; pids=; }
   done
+  # shellcheck disable=SC2086
+  [ -z "$pids" ] || wait $pids || true
   [ -z "$sshd" ] || kill "$sshd" 2>/dev/null || true
   rm -rf "$work"
 }
