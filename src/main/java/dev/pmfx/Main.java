@@ -18,7 +18,7 @@ public final class Main {
       System.exit(2);
     }
     java.util.List<String> hosts = HostOptions.hosts();
-    if (hosts.size() > 1) {
+    if (hosts.size() > 1 && args.length > 0 && !args[0].startsWith("-")) {
       // host after host, stopping at the first that fails
       System.exit(HostOptions.eachHost(args, hosts, Main::once, System.out, System.err));
     }

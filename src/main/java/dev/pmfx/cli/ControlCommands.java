@@ -329,7 +329,8 @@ final class ControlCommands {
       PrintWriter err = spec.commandLine().getErr();
       fresh.forEach(
           (file, names) -> {
-            if (EcosystemLoader.forThisMachine().load(file) instanceof LoadResult.Loaded loaded) {
+            LoadResult again = EcosystemLoader.forThisMachine().load(file);
+            if (again instanceof LoadResult.Loaded loaded) {
               EventPrinter.say(
                   out, String.join(", ", names) + " not running yet: starting from " + file);
               code[0] =
@@ -337,6 +338,15 @@ final class ControlCommands {
                       code[0],
                       Client.report(
                           err, Client.await(engine.start(loaded.ecosystem(), env, names))));
+            } else { // it loaded a moment ago: a .js file that reads what changed since
+              again.diagnostics().forEach(d -> err.println(d.format()));
+              err.println(
+                  "pmfx: "
+                      + file
+                      + ": "
+                      + String.join(", ", names)
+                      + " not started; fix the errors above");
+              code[0] = Client.FAILED;
             }
           });
       return all.stream()

@@ -213,7 +213,8 @@ public final class HostOptions {
   }
 
   static Optional<SshHost> host(Map<String, String> env) {
-    Optional<String> dest = host.or(() -> nonBlank(env.get("PMFX_HOST")));
+    Optional<String> dest =
+        host.or(() -> hosts(env).stream().findFirst()).or(() -> nonBlank(env.get("PMFX_HOST")));
     if (localOnly || dest.isEmpty() || dest.get().isBlank()) {
       return Optional.empty();
     }

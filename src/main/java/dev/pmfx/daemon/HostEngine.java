@@ -31,6 +31,9 @@ public final class HostEngine implements Engine {
 
   static final Duration MOST_PAUSE = Duration.ofSeconds(10);
 
+  /** How long a connection holds before its loss starts the pauses over from the first. */
+  static final Duration STEADY = Duration.ofSeconds(30);
+
   /**
    * Where the connection is.
    *
@@ -97,31 +100,52 @@ public final class HostEngine implements Engine {
         if (!sleep(pause)) {
           return;
         }
-        pause =
-            pause.multipliedBy(2).compareTo(MOST_PAUSE) > 0 ? MOST_PAUSE : pause.multipliedBy(2);
+        pause = longer(pause);
         continue;
       }
-      pause = FIRST_PAUSE;
-      Duration asked = sampling;
-      if (asked != null) {
-        engine.sampleEvery(asked);
+      Instant reached = Instant.now();
+      try {
+        Duration asked = sampling;
+        if (asked != null) {
+          engine.sampleEvery(asked);
+        }
+        synchronized (listeners) {
+          if (closed) { // removed while it connected
+            engine.close();
+            return;
+          }
+          current = engine;
+          listeners.replaceAll((listener, old) -> engine.subscribe(listener));
+        }
+      } catch (RuntimeException lostAtOnce) {
+        // the link dropped between the ping and the subscriptions: try again, as after any loss
+        synchronized (listeners) {
+          current = null;
+        }
+        engine.close();
+        to(State.Kind.UNREACHABLE, lostAtOnce.getMessage());
+        if (!sleep(pause)) {
+          return;
+        }
+        pause = longer(pause);
+        continue;
       }
-      synchronized (listeners) {
-        current = engine;
-        listeners.replaceAll((listener, old) -> engine.subscribe(listener));
-      }
+      wake.drainPermits(); // a Reconnect asked during the attempt is answered by it
       DaemonInfo daemon = engine.daemon();
       to(
           State.Kind.ONLINE,
           daemon == null ? "" : "pmfx " + daemon.version() + ", daemon pid " + daemon.pid());
       try {
         engine.disconnected().get();
-      } catch (InterruptedException asked2) {
+      } catch (InterruptedException closing) {
+        engine.close();
         return;
       } catch (java.util.concurrent.ExecutionException ended) {
         // ended all the same
       }
-      current = null;
+      synchronized (listeners) {
+        current = null;
+      }
       if (closed) {
         return;
       }
@@ -129,18 +153,30 @@ public final class HostEngine implements Engine {
         // as this machine's window does: a daemon ended on purpose is not started again unasked
         to(State.Kind.UNREACHABLE, "its daemon was ended (pmfx kill); Reconnect starts a new one");
         try {
+          wake.drainPermits();
           wake.acquire();
           wake.drainPermits();
         } catch (InterruptedException closing) {
           return;
         }
+        pause = FIRST_PAUSE;
         continue;
       }
       to(State.Kind.UNREACHABLE, "the connection was lost");
-      if (!sleep(FIRST_PAUSE)) {
+      // a connection that held steadily starts the pauses over; one that dropped at once does not
+      if (Duration.between(reached, Instant.now()).compareTo(STEADY) >= 0) {
+        pause = FIRST_PAUSE;
+      }
+      if (!sleep(pause)) {
         return;
       }
+      pause = longer(pause);
     }
+  }
+
+  private static Duration longer(Duration pause) {
+    Duration twice = pause.multipliedBy(2);
+    return twice.compareTo(MOST_PAUSE) > 0 ? MOST_PAUSE : twice;
   }
 
   /** Waits {@code pause}, or less when asked to reconnect; false once closed. */
@@ -201,10 +237,21 @@ public final class HostEngine implements Engine {
   public Subscription subscribe(EngineListener listener) {
     synchronized (listeners) {
       RemoteEngine engine = current;
-      listeners.put(listener, engine == null ? () -> {} : engine.subscribe(listener));
+      Subscription now = () -> {};
+      if (engine != null) {
+        try {
+          now = engine.subscribe(listener);
+        } catch (RuntimeException lost) {
+          // the connection is going: the next one subscribes it
+        }
+      }
+      listeners.put(listener, now);
     }
     return () -> {
-      Subscription subscription = listeners.remove(listener);
+      Subscription subscription;
+      synchronized (listeners) {
+        subscription = listeners.remove(listener);
+      }
       if (subscription != null) {
         subscription.close();
       }
@@ -214,9 +261,12 @@ public final class HostEngine implements Engine {
   /** Disconnects and stops reaching the host; its daemon and workers go on. */
   @Override
   public void close() {
-    closed = true;
+    RemoteEngine engine;
+    synchronized (listeners) {
+      closed = true;
+      engine = current;
+    }
     keeper.interrupt();
-    RemoteEngine engine = current;
     if (engine != null) {
       engine.close();
     }

@@ -66,7 +66,7 @@ final class ActionsPane extends VBox {
       return;
     }
     shown = actions;
-    title.setText(row == null ? "Select an app" : row.target());
+    title.setText(row == null ? "Select an app" : Hosts.on(row.host(), row.target()));
     empty.setText(
         row == null || !actions.isEmpty()
             ? ""

@@ -132,7 +132,7 @@ final class Commands {
    */
   void startAll(String host) {
     if (!host.equals(Hosts.LOCAL)) {
-      command("start all on " + host, () -> engine(host).start("all"));
+      command(host, Hosts.on(host, "start all"), () -> engine(host).start("all"));
       return;
     }
     Map<Path, Set<String>> fresh = new LinkedHashMap<>();
@@ -152,11 +152,11 @@ final class Commands {
   }
 
   void stopAll(String host) {
-    command(Hosts.on(host, "stop all"), () -> engine(host).stop("all"));
+    command(host, Hosts.on(host, "stop all"), () -> engine(host).stop("all"));
   }
 
   void restartAll(String host) {
-    command(Hosts.on(host, "restart all"), () -> engine(host).restart("all"));
+    command(host, Hosts.on(host, "restart all"), () -> engine(host).restart("all"));
   }
 
   /**
@@ -169,6 +169,13 @@ final class Commands {
       String app,
       List<String> hostOrder,
       javafx.beans.property.ObjectProperty<ProcessItems.FleetItem> fleet) {
+    if (fleet.get() != null && !fleet.get().over()) {
+      status.tell(
+          "A reload on every host of "
+              + fleet.get().app()
+              + " runs: the next one waits for its end");
+      return;
+    }
     List<AppItem> running =
         table.apps().stream()
             .filter(a -> a.name().equals(app) && a.knownProperty().get())
@@ -191,7 +198,7 @@ final class Commands {
             (result, error) ->
                 background.later(
                     () -> {
-                      String failed = failure("reloading", result, error);
+                      String failed = failure(app.host(), "reloading", result, error);
                       if (failed.isEmpty()) {
                         fleet.hosts().get(next).to(ProcessItems.FleetItem.Phase.DONE, "");
                         reloadFrom(fleet, hosts, next + 1);
@@ -211,7 +218,9 @@ final class Commands {
                             app.name()
                                 + ": the reload on every host stopped at "
                                 + hostLabel(app.host())
-                                + "; the hosts after it keep the running version");
+                                + (next + 1 < hosts.size()
+                                    ? "; the hosts after it keep the version they run"
+                                    : ", the last host"));
                       }
                     }));
   }
@@ -257,27 +266,33 @@ final class Commands {
       Row row, String doing, Supplier<CompletableFuture<CommandResult>> command) {
     row.actionProperty().set(doing + "…");
     row.failureProperty().set("");
-    return command(doing + " " + Hosts.on(row.host(), row.target()), command)
+    return command(row.host(), doing + " " + Hosts.on(row.host(), row.target()), command)
         .whenComplete(
             (result, error) ->
                 background.later(
                     () -> {
                       row.actionProperty().set("");
-                      row.failureProperty().set(failure(doing, result, error));
+                      row.failureProperty().set(failure(row.host(), doing, result, error));
                     }));
   }
 
-  /** Why a command failed, in words; empty when it did not. */
-  private static String failure(String doing, CommandResult result, Throwable error) {
+  /** Why a command on {@code host} failed, in words, naming the host; empty when it did not. */
+  private static String failure(String host, String doing, CommandResult result, Throwable error) {
     if (error != null) {
       return doing + " failed: " + error.getMessage();
     }
     return String.join(
-        "\n", result.problems().stream().map(p -> p.app() + ": " + p.message()).toList());
+        "\n",
+        result.problems().stream().map(p -> Hosts.on(host, p.app()) + ": " + p.message()).toList());
   }
 
   private CompletableFuture<CommandResult> command(
       String what, Supplier<CompletableFuture<CommandResult>> command) {
+    return command(Hosts.LOCAL, what, command);
+  }
+
+  private CompletableFuture<CommandResult> command(
+      String host, String what, Supplier<CompletableFuture<CommandResult>> command) {
     CompletableFuture<CommandResult> sent;
     try {
       sent = command.get();
@@ -288,7 +303,7 @@ final class Commands {
         (result, error) ->
             background.later(
                 () -> {
-                  String failed = failure(what, result, error);
+                  String failed = failure(host, what, result, error);
                   if (!failed.isEmpty()) {
                     status.tell(failed);
                   }

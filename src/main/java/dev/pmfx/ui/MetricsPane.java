@@ -97,7 +97,7 @@ final class MetricsPane extends VBox {
     if (!shown.getAsBoolean() || getScene() == null) {
       return;
     }
-    title.setText(app == null ? "Select an app" : app.name());
+    title.setText(app == null ? "Select an app" : Hosts.on(app.host(), app.name()));
     History.AppFigures figures =
         app == null ? null : viewModel.history().app(app.historyKey()).orElse(null);
     empty.setText(

@@ -393,22 +393,33 @@ final class ProcessTableView {
     processTable.refresh(); // rows moved: cells anew, laid out at their rows' depth
   }
 
+  /**
+   * An app's row, its workers' rows below it following its worker list: through a weak listener,
+   * which goes with the row when a rebuild replaces it.
+   */
+  private static final class AppRow extends TreeItem<Row> {
+    private ListChangeListener<WorkerItem> onWorkers;
+
+    AppRow(AppItem app) {
+      super(app);
+      setExpanded(true);
+    }
+  }
+
   private TreeItem<Row> appItem(AppItem app) {
-    TreeItem<Row> item = new TreeItem<>(app);
-    item.setExpanded(true);
+    AppRow item = new AppRow(app);
     Runnable workers =
         () ->
             item.getChildren()
                 .setAll(app.workers().stream().map(w -> new TreeItem<Row>(w)).toList());
-    app.workers()
-        .addListener(
-            (ListChangeListener<WorkerItem>)
-                change -> {
-                  Optional<String> selected = selectedRow().map(Row::key);
-                  workers.run();
-                  selected.ifPresent(this::select);
-                  processTable.refresh();
-                });
+    item.onWorkers =
+        change -> {
+          Optional<String> selected = selectedRow().map(Row::key);
+          workers.run();
+          selected.ifPresent(this::select);
+          processTable.refresh();
+        };
+    app.workers().addListener(new javafx.collections.WeakListChangeListener<>(item.onWorkers));
     workers.run();
     return item;
   }

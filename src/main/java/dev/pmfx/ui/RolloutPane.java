@@ -267,7 +267,7 @@ final class RolloutPane extends VBox {
       counts.setValue(instances);
     }
     syncing = false;
-    title.setText(app == null ? "Select an app" : app.name());
+    title.setText(app == null ? "Select an app" : Hosts.on(app.host(), app.name()));
     RolloutItem rollout = app == null ? null : app.rolloutProperty().get();
     if (rollout == null) {
       if (watched != null) {

@@ -115,6 +115,21 @@ final class WindowActions implements RowCommands {
     boolean hosts = !viewModel.hosts().isEmpty();
     hostFilter.setVisible(hosts);
     hostFilter.setManaged(hosts);
+    allTooltips();
+  }
+
+  /** What Start All and Stop All act on: this machine, or the one host the table shows. */
+  private void allTooltips() {
+    String shown = viewModel.hostFilterProperty().get();
+    String where =
+        viewModel.hosts().isEmpty()
+            ? ""
+            : " on "
+                + (shown == null || shown.equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : shown)
+                + " (the host filter picks the host)";
+    startAllButton.setTooltip(
+        new javafx.scene.control.Tooltip("Starts every app and stopped worker" + where));
+    stopAllButton.setTooltip(new javafx.scene.control.Tooltip("Stops every worker" + where));
   }
 
   private void filterHost() {
@@ -125,6 +140,7 @@ final class WindowActions implements RowCommands {
             chosen == null || chosen.equals(ALL_HOSTS)
                 ? null
                 : chosen.equals(Hosts.LOCAL_LABEL) ? Hosts.LOCAL : chosen);
+    allTooltips();
   }
 
   /** Add Host…, then each host with where its connection is: show it alone, reconnect, remove. */
@@ -223,8 +239,10 @@ final class WindowActions implements RowCommands {
       buttons.get(i).setDisable(!on.get(i));
       items.get(i).setDisable(!on.get(i));
     }
+    ProcessItems.FleetItem fleet = viewModel.fleetProperty().get();
     reloadEverywhereItem.setDisable(
         !actions.reload()
+            || (fleet != null && !fleet.over())
             || window
                 .selectedRow()
                 .filter(r -> r instanceof AppItem a && viewModel.hostsRunning(a.name()) > 1)
@@ -450,6 +468,7 @@ final class WindowActions implements RowCommands {
     }
     return window
         .selectedRow()
+        .filter(row -> row.host().equals(Hosts.LOCAL)) // another host's apps are in its files
         .map(row -> row instanceof WorkerItem w ? w.status().name() : ((AppItem) row).name())
         .flatMap(viewModel::fileOf);
   }

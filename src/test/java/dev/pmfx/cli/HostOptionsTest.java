@@ -44,6 +44,53 @@ class HostOptionsTest {
   }
 
   @Test
+  void severalHostsAreEveryHostGivenInOrder() {
+    // when
+    HostOptions.take(new String[] {"reload", "api", "--host", "web1,web2", "--host=web3"});
+
+    // then
+    assertEquals(List.of("web1", "web2", "web3"), HostOptions.hosts(Map.of("PMFX_HOST", "x")));
+    assertEquals("web1", HostOptions.host(Map.of()).orElseThrow().destination());
+  }
+
+  @Test
+  void pmfxHostMayListHostsAndAStrayCommaIsNoHost() {
+    // given
+    HostOptions.take(new String[] {"list"});
+
+    // then
+    assertEquals(List.of("web1", "web2"), HostOptions.hosts(Map.of("PMFX_HOST", "web1, web2")));
+    assertEquals(List.of("web1"), HostOptions.hosts(Map.of("PMFX_HOST", "web1,")));
+    assertEquals(
+        "web1", HostOptions.host(Map.of("PMFX_HOST", "web1,")).orElseThrow().destination());
+  }
+
+  @Test
+  void aCommandThatFollowsIsRefusedOnSeveralHostsBeforeAnyIsAsked() {
+    // given
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    List<String> asked = new java.util.ArrayList<>();
+
+    // when
+    int code =
+        HostOptions.eachHost(
+            new String[] {"logs", "api"},
+            List.of("web1", "web2"),
+            args -> {
+              asked.add("ran");
+              return 0;
+            },
+            new java.io.PrintStream(out),
+            new java.io.PrintStream(err));
+
+    // then
+    assertEquals(2, code);
+    assertEquals(List.of(), asked);
+    assertTrue(err.toString().contains("'logs' takes one host"), err.toString());
+  }
+
+  @Test
   void anSshUrlGivesItsPortToSsh() {
     // given
     HostOptions.take(new String[] {"list", "--host", "ssh://deploy@server:2222"});
