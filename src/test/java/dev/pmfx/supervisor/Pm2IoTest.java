@@ -192,21 +192,26 @@ class Pm2IoTest {
   void whereNoChannelCanBePassedTheShimCarriesPm2IoBothWays() throws Exception {
     // given: a worker started by Java's ProcessBuilder, speaking over the shim's socket
     Path modules = NodeVersions.nodeModules("@pm2/io", "6.1.0");
+    // for the whole test: a worker restarted under load is launched the same way
     System.setProperty("pmfx.launch", "java");
     try {
-      pmfx.start(
-          """
-          apps:
-            - name: io-shim
-              script: pm2io.js
-              cwd: ${workers}
-              env: { NODE_PATH: '%s' }
-          """
-              .formatted(modules));
-      pmfx.awaitOnline("io-shim", 1);
+      shimCarriesPm2Io(modules);
     } finally {
       System.clearProperty("pmfx.launch");
     }
+  }
+
+  private void shimCarriesPm2Io(Path modules) throws Exception {
+    pmfx.start(
+        """
+        apps:
+          - name: io-shim
+            script: pm2io.js
+            cwd: ${workers}
+            env: { NODE_PATH: '%s' }
+        """
+            .formatted(modules));
+    pmfx.awaitOnline("io-shim", 1);
     long pid = pmfx.workers("io-shim").getFirst().pid().orElseThrow();
     assertTrue(EngineHarness.environmentOf(pid).containsKey("PMFX_IPC"), "the shim's socket");
     pmfx.events.await(
