@@ -198,7 +198,14 @@ final class Commands {
             (result, error) ->
                 background.later(
                     () -> {
-                      String failed = failure(app.host(), "reloading", result, error);
+                      String failed =
+                          error != null
+                              ? "reload failed: " + error.getMessage()
+                              : String.join(
+                                  "; ",
+                                  result.problems().stream()
+                                      .map(CommandResult.Problem::message)
+                                      .toList());
                       if (failed.isEmpty()) {
                         fleet.hosts().get(next).to(ProcessItems.FleetItem.Phase.DONE, "");
                         reloadFrom(fleet, hosts, next + 1);

@@ -173,8 +173,9 @@ public final class MainWindow {
     return processTableController.selectedRow();
   }
 
-  void select(String target) {
-    processTableController.select(target);
+  /** Selects the row whose {@link Row#key()} this is, scrolled into view. */
+  void select(String key) {
+    processTableController.reveal(key);
   }
 
   DetailTabs details() {

@@ -219,6 +219,23 @@ final class ProcessTableView {
     find(tableRoot, key).ifPresent(item -> processTable.getSelectionModel().select(item));
   }
 
+  /** Selects the row, as {@link #select}, and scrolls it into view when it is out of sight. */
+  void reveal(String key) {
+    select(key);
+    int index = processTable.getSelectionModel().getSelectedIndex();
+    if (index < 0
+        || !(processTable.lookup(".virtual-flow")
+            instanceof javafx.scene.control.skin.VirtualFlow<?> flow)
+        || flow.getFirstVisibleCell() == null
+        || flow.getLastVisibleCell() == null) {
+      return;
+    }
+    if (index <= flow.getFirstVisibleCell().getIndex()
+        || index >= flow.getLastVisibleCell().getIndex()) {
+      processTable.scrollTo(Math.max(0, index - 1));
+    }
+  }
+
   private static Optional<TreeItem<Row>> find(TreeItem<Row> under, String key) {
     for (TreeItem<Row> child : under.getChildren()) {
       if (child.getValue() != null && child.getValue().key().equals(key)) {

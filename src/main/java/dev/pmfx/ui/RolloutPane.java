@@ -190,7 +190,7 @@ final class RolloutPane extends VBox {
                 case WAITING -> "waits its turn";
                 case RELOADING -> "reloading";
                 case DONE -> "reloaded";
-                case FAILED -> "failed: " + host.detailProperty().get();
+                case FAILED -> host.detailProperty().get(); // "reload failed: …"
                 case SKIPPED -> host.detailProperty().get();
               };
       Label line = new Label(words, icon);

@@ -396,7 +396,7 @@ class HostsWindowTest {
         List.of(FleetItem.Phase.DONE, FleetItem.Phase.FAILED, FleetItem.Phase.SKIPPED),
         onFx(() -> fleet.hosts().stream().map(h -> h.phaseProperty().get()).toList()));
     String why = onFx(() -> fleet.hosts().get(1).detailProperty().get());
-    assertTrue(why.contains("exited with code 3"), why);
+    assertTrue(why.startsWith("reload failed: worker ") && why.contains("exited with code 3"), why);
     waitFor(() -> online("alpha", "web") == 1 && pids("alpha").getFirst() != alphaPid);
     assertEquals(List.of(betaPid), pids("beta"), "beta's old version runs on");
     assertEquals(String.valueOf(betaPid), dev.pmfx.cli.DaemonHarness.get(betaPort), "and serves");
