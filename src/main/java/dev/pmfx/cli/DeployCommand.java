@@ -176,7 +176,13 @@ final class DeployCommand implements Callable<Integer> {
       return USAGE;
     } catch (DeployRun.StepFailed failed) {
       out.flush();
-      err.println("pmfx deploy: " + envName + ": " + failed.getMessage());
+      String where = deploy.whereItStopped();
+      err.println(
+          "pmfx deploy: "
+              + envName
+              + ": "
+              + failed.getMessage()
+              + (where.isEmpty() ? "" : "; " + where));
       return FAILED;
     }
     return 0;

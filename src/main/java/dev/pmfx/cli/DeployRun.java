@@ -33,6 +33,9 @@ final class DeployRun {
   /** What ssh exits with when it could not connect or authenticate (its own failures). */
   private static final int SSH_FAILED = 255;
 
+  /** What a POSIX shell exits with for a command it cannot find. */
+  private static final int NOT_FOUND = 127;
+
   private final DeployTarget target;
   private final DeployScripts scripts;
   private final List<String> ssh;
@@ -317,6 +320,10 @@ final class DeployRun {
               + (code == SSH_FAILED && overSsh(command)
                   ? ": ssh's own, the host could not be reached or refused the key"
                   : "")
+              + (code == NOT_FOUND && overSsh(command)
+                  ? ": a command was not found on the host; an ssh session's PATH is short, so"
+                      + " name it in full (/opt/pmfx/bin/pmfx, ~/.nvm/versions/node/…/bin/npm)"
+                  : "")
               + ")");
     }
   }
@@ -349,8 +356,33 @@ final class DeployRun {
   }
 
   private void onHost(String host) {
+    hostsDone.add(host); // taken back off by the step that fails on it
     out.println("--> on host " + host);
     out.flush();
+  }
+
+  /** The hosts a run went to, in order; the last is the one it is on. */
+  private final List<String> hostsDone = new ArrayList<>();
+
+  /**
+   * Where a run that failed on a host left the others, in words: which hosts it went through, and
+   * which it left alone; empty for a run of one host.
+   */
+  String whereItStopped() {
+    List<String> hosts = target.hosts();
+    if (hosts.size() < 2 || hostsDone.isEmpty()) {
+      return "";
+    }
+    List<String> before = hostsDone.subList(0, hostsDone.size() - 1);
+    List<String> after = hosts.subList(Math.min(hosts.size(), hostsDone.size()), hosts.size());
+    List<String> said = new ArrayList<>();
+    if (!before.isEmpty()) {
+      said.add(String.join(", ", before) + " went through");
+    }
+    if (!after.isEmpty()) {
+      said.add(String.join(", ", after) + (after.size() == 1 ? " was" : " were") + " left alone");
+    }
+    return String.join("; ", said);
   }
 
   private void log(String what) {

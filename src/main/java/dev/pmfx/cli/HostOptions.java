@@ -42,6 +42,25 @@ public final class HostOptions {
    */
   static final Set<String> ONE_HOST_ONLY = Set.of("logs", "events", "monit", "jlist", "prettylist");
 
+  /**
+   * The commands that only look: on several hosts they go on past a host that fails (one host down
+   * hides none of the others), and exit with the worst code at the end.
+   */
+  static final Set<String> LOOKS_ONLY =
+      Set.of(
+          "list",
+          "ls",
+          "l",
+          "status",
+          "describe",
+          "desc",
+          "show",
+          "info",
+          "ping",
+          "pid",
+          "id",
+          "env");
+
   /** Every {@code --host} given, in order ({@code --host a,b} is two). */
   private static volatile List<String> hosts = List.of();
 
@@ -149,12 +168,20 @@ public final class HostOptions {
               + " (run it once for each)");
       return Client.USAGE;
     }
+    boolean looksOnly = args.length > 0 && LOOKS_ONLY.contains(args[0]);
+    int worst = 0;
+    List<String> failed = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       host = Optional.of(all.get(i));
       out.println((i == 0 ? "" : "\n") + "── " + all.get(i) + " ──");
       out.flush();
       int code = run.applyAsInt(args);
       out.flush();
+      if (code != 0 && looksOnly) {
+        worst = Math.max(worst, code);
+        failed.add(all.get(i));
+        continue;
+      }
       if (code != 0) {
         List<String> left = all.subList(i + 1, all.size());
         err.println(
@@ -173,7 +200,15 @@ public final class HostOptions {
         return code;
       }
     }
-    return 0;
+    if (!failed.isEmpty()) {
+      err.println(
+          "pmfx: "
+              + String.join(", ", failed)
+              + " failed (exit code "
+              + worst
+              + "); the others answered");
+    }
+    return worst;
   }
 
   /** Whether {@code --host} was given on the command line (not by {@code PMFX_HOST}). */

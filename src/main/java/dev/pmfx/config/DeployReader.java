@@ -109,8 +109,22 @@ final class DeployReader {
       String k = m.key();
       switch (k) {
         case "user" -> user = text(m, at, who);
-        case "host" ->
-            hosts = texts(m, at, who, "a host ('web1', 'deploy@web1') or a list of hosts");
+        case "host" -> {
+          hosts = texts(m, at, who, "a host ('web1', 'deploy@web1') or a list of hosts");
+          for (String host : hosts) {
+            if (host.isBlank()
+                || host.strip().chars().anyMatch(c -> c == ',' || Character.isWhitespace(c))) {
+              report.error(
+                  m.value().location(),
+                  at + "host",
+                  who
+                      + "'"
+                      + host
+                      + "' is no host: a host has no commas or spaces; several hosts are a list",
+                  "host: ['web1', 'web2']");
+            }
+          }
+        }
         case "port" -> port = port(m, at, who);
         case "ref" -> ref = text(m, at, who).orElse(null);
         case "repo" -> repo = text(m, at, who).orElse(null);

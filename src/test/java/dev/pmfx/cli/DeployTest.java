@@ -310,7 +310,8 @@ class DeployTest {
     // then the first host's step is named, its output shown, and the second host left alone
     assertEquals(1, update.code(), update.both());
     assertTrue(
-        update.err().contains("production: a: post-deploy failed (exit code 3)"), update.err());
+        update.err().contains("production: a: post-deploy failed (exit code 3); b was left alone"),
+        update.err());
     assertTrue(update.out().contains("broken"), update.out());
     assertTrue(update.out().contains("--> on host a"), update.out());
     assertFalse(update.out().contains("--> on host b"), update.out());

@@ -91,6 +91,32 @@ class HostOptionsTest {
   }
 
   @Test
+  void aLookOnSeveralHostsGoesOnPastAHostThatFails() {
+    // given
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+    List<Integer> codes = new java.util.ArrayList<>(List.of(3, 0));
+
+    // when the first host cannot be reached (exit code 3) and the second answers
+    int code =
+        HostOptions.eachHost(
+            new String[] {"list"},
+            List.of("web9", "web1"),
+            args -> codes.removeFirst(),
+            new java.io.PrintStream(out),
+            new java.io.PrintStream(err));
+
+    // then both were asked, and the exit code says one failed
+    assertEquals(3, code);
+    assertEquals(List.of(), codes);
+    assertTrue(out.toString().contains("── web9 ──") && out.toString().contains("── web1 ──"));
+    assertTrue(
+        err.toString().contains("pmfx: web9 failed (exit code 3); the others answered"),
+        err.toString());
+  }
+
+  @Test
   void anSshUrlGivesItsPortToSsh() {
     // given
     HostOptions.take(new String[] {"list", "--host", "ssh://deploy@server:2222"});

@@ -170,6 +170,37 @@ class DeployConfigTest {
   }
 
   @Test
+  void severalHostsInOneStringAreAnErrorSayingToListThem() throws IOException {
+    // given
+    Path file =
+        write(
+            "ecosystem.yaml",
+            """
+            apps:
+              - name: api
+                script: server.js
+            deploy:
+              production:
+                host: 'web1, web2'
+                ref: origin/main
+                repo: /srv/git/api.git
+                path: /srv/api
+            """);
+
+    // when
+    LoadResult.Failed failure = failed(loader.load(file));
+
+    // then
+    assertEquals(
+        List.of(
+            "6:11 deploy.production.host: deploy 'production': 'web1, web2' is no host: a host has"
+                + " no commas or spaces; several hosts are a list"),
+        failure.errors().stream()
+            .map(d -> d.location() + " " + d.key() + ": " + d.message())
+            .toList());
+  }
+
+  @Test
   void anUnknownKeyIsAnErrorWithTheNearestKnownOne() throws IOException {
     // given post_deploy written with an underscore, where PM2's key has a dash
     Path file =
