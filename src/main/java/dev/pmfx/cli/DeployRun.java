@@ -356,13 +356,13 @@ final class DeployRun {
   }
 
   private void onHost(String host) {
-    hostsDone.add(host); // taken back off by the step that fails on it
+    hostsReached.add(host);
     out.println("--> on host " + host);
     out.flush();
   }
 
-  /** The hosts a run went to, in order; the last is the one it is on. */
-  private final List<String> hostsDone = new ArrayList<>();
+  /** The hosts a run went to, in order; the last is the one it is on, or failed on. */
+  private final List<String> hostsReached = new ArrayList<>();
 
   /**
    * Where a run that failed on a host left the others, in words: which hosts it went through, and
@@ -370,11 +370,11 @@ final class DeployRun {
    */
   String whereItStopped() {
     List<String> hosts = target.hosts();
-    if (hosts.size() < 2 || hostsDone.isEmpty()) {
+    if (hosts.size() < 2 || hostsReached.isEmpty()) {
       return "";
     }
-    List<String> before = hostsDone.subList(0, hostsDone.size() - 1);
-    List<String> after = hosts.subList(Math.min(hosts.size(), hostsDone.size()), hosts.size());
+    List<String> before = hostsReached.subList(0, hostsReached.size() - 1);
+    List<String> after = hosts.subList(Math.min(hosts.size(), hostsReached.size()), hosts.size());
     List<String> said = new ArrayList<>();
     if (!before.isEmpty()) {
       said.add(String.join(", ", before) + " went through");

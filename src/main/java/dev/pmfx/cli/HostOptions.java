@@ -98,11 +98,7 @@ public final class HostOptions {
   private static void set(String option, String value) {
     if (option.equals("--host")) {
       List<String> more = new ArrayList<>(hosts);
-      for (String one : value.split(",")) {
-        if (!one.isBlank()) {
-          more.add(one.strip());
-        }
-      }
+      more.addAll(split(value));
       hosts = List.copyOf(more);
       host = hosts.isEmpty() ? Optional.of(value) : Optional.of(hosts.getFirst());
     } else {
@@ -137,7 +133,12 @@ public final class HostOptions {
     if (named == null || named.isBlank()) {
       return List.of();
     }
-    return java.util.Arrays.stream(named.split(","))
+    return split(named);
+  }
+
+  /** The hosts a {@code --host} or {@code PMFX_HOST} value names: split at commas, trimmed. */
+  private static List<String> split(String value) {
+    return java.util.Arrays.stream(value.split(","))
         .map(String::strip)
         .filter(h -> !h.isEmpty())
         .toList();

@@ -177,8 +177,8 @@ final class Commands {
       return;
     }
     List<AppItem> running =
-        table.apps().stream()
-            .filter(a -> a.name().equals(app) && a.knownProperty().get())
+        table
+            .running(app)
             .sorted(java.util.Comparator.comparingInt(a -> hostOrder.indexOf(a.host())))
             .toList();
     ProcessItems.FleetItem item =
@@ -218,22 +218,18 @@ final class Commands {
                               .to(
                                   ProcessItems.FleetItem.Phase.SKIPPED,
                                   "not reloaded: the reload on "
-                                      + hostLabel(app.host())
+                                      + Hosts.label(app.host())
                                       + " failed");
                         }
                         status.tell(
                             app.name()
                                 + ": the reload on every host stopped at "
-                                + hostLabel(app.host())
+                                + Hosts.label(app.host())
                                 + (next + 1 < hosts.size()
                                     ? "; the hosts after it keep the version they run"
                                     : ", the last host"));
                       }
                     }));
-  }
-
-  static String hostLabel(String host) {
-    return host.equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : host;
   }
 
   /**

@@ -25,6 +25,11 @@ final class Hosts {
   /** How the window names this machine where hosts are listed. */
   static final String LOCAL_LABEL = "this machine";
 
+  /** How the window names a host: its destination, or {@link #LOCAL_LABEL} for this machine. */
+  static String label(String host) {
+    return host.equals(LOCAL) ? LOCAL_LABEL : host;
+  }
+
   /** How the charts' history keeps an app: its name here, {@code name@host} on another host. */
   static String historyKey(String host, String app) {
     return host.equals(LOCAL) ? app : app + "@" + host;
@@ -68,12 +73,21 @@ final class Hosts {
       engine.reconnect();
     }
 
+    private boolean connecting() {
+      return state.get() == null || state.get().kind() == HostEngine.State.Kind.CONNECTING;
+    }
+
+    /** Where its connection is, as its heading's badge says it. */
+    String badge() {
+      return connecting() ? "connecting…" : online() ? "reached" : "unreachable";
+    }
+
     /** How the Hosts list describes it: its name, and where its connection is. */
     String describe() {
-      HostEngine.State now = state.get();
-      if (now == null || now.kind() == HostEngine.State.Kind.CONNECTING) {
+      if (connecting()) {
         return name() + ": connecting…";
       }
+      HostEngine.State now = state.get();
       return name()
           + (now.online() ? ": online" : ": unreachable")
           + (now.detail().isEmpty() ? "" : " (" + now.detail() + ")");

@@ -150,9 +150,7 @@ public final class MainWindowViewModel {
 
   /** How many hosts run the app: Reload on Every Host is offered from two. */
   public long hostsRunning(String app) {
-    return table.apps().stream()
-        .filter(a -> a.name().equals(app) && a.knownProperty().get())
-        .count();
+    return table.running(app).count();
   }
 
   /** Disconnects from every host; their daemons run on. */

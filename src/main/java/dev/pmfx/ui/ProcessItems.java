@@ -65,7 +65,12 @@ public final class ProcessItems {
 
     /** What tells it from every other row: its host and {@link #target()}. */
     public String key() {
-      return host + "\u0000" + target();
+      return key(host, target());
+    }
+
+    /** The {@link #key()} of the row of {@code target} (an app name, a worker id) on the host. */
+    public static String key(String host, String target) {
+      return host + "\u0000" + target;
     }
 
     public ObservableList<LogEntry> logs() {

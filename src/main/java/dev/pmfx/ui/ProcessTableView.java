@@ -270,25 +270,12 @@ final class ProcessTableView {
     return viewModel.hosts().stream().filter(h -> h.name().equals(host)).findFirst();
   }
 
-  /** What a host's heading says: this machine, or the host. */
-  private static String heading(String host) {
-    return host.equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : host;
-  }
-
   /** Where a host's connection is, as its heading's badge shows it. */
   private String hostState(String host) {
     if (host.equals(Hosts.LOCAL)) {
       return "";
     }
-    return hostItem(host)
-        .map(
-            h ->
-                h.stateProperty().get() == null
-                        || h.stateProperty().get().kind()
-                            == dev.pmfx.daemon.HostEngine.State.Kind.CONNECTING
-                    ? "connecting…"
-                    : h.online() ? "reached" : "unreachable")
-        .orElse("");
+    return hostItem(host).map(Hosts.HostItem::badge).orElse("");
   }
 
   private void columns() {
@@ -342,7 +329,7 @@ final class ProcessTableView {
     protected void updateItem(String text, boolean empty) {
       super.updateItem(text, empty);
       if (!empty && getTableRow() != null && getTableRow().getTreeItem() instanceof HostHeading h) {
-        setText(heading(h.host()));
+        setText(Hosts.label(h.host()));
         setGraphic(server);
         if (!getStyleClass().contains("host-heading")) {
           getStyleClass().add("host-heading");

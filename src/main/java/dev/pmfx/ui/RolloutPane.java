@@ -184,7 +184,7 @@ final class RolloutPane extends VBox {
                 case SKIPPED -> "fth-minus-circle";
               });
       String words =
-          Commands.hostLabel(host.host())
+          Hosts.label(host.host())
               + " — "
               + switch (phase) {
                 case WAITING -> "waits its turn";

@@ -39,7 +39,7 @@ final class RowFormat {
     if (!(row instanceof AppItem)) {
       return "";
     }
-    String host = row.host().equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : row.host();
+    String host = Hosts.label(row.host());
     return row.reachableProperty().get() ? host : host + " · unreachable";
   }
 

@@ -130,6 +130,11 @@ final class TableProjection {
     return apps.stream().filter(a -> a.name().equals(name) && a.host().equals(host)).findFirst();
   }
 
+  /** The app {@code name} on each host whose engine knows it, in the table's order. */
+  Stream<AppItem> running(String name) {
+    return apps.stream().filter(a -> a.name().equals(name) && a.knownProperty().get());
+  }
+
   /** The apps of {@code host}. */
   Stream<AppItem> appsOf(String host) {
     return apps.stream().filter(a -> a.host().equals(host));
@@ -171,28 +176,25 @@ final class TableProjection {
     apps.setAll(ordered);
   }
 
-  /** Adds an app after the last of its host's, so that each host's apps stay together. */
+  /**
+   * Adds an app after the last of its host's, so that each host's apps stay together: this
+   * machine's before every other host's, a new host's at the end.
+   */
   private void add(AppItem app) {
-    int last = -1;
-    for (int i = 0; i < apps.size(); i++) {
-      if (apps.get(i).host().equals(app.host())) {
-        last = i;
-      }
-    }
-    if (last < 0 || app.host().equals(Hosts.LOCAL)) {
-      if (app.host().equals(Hosts.LOCAL)) {
-        // this machine's come first
-        int firstOther = 0;
-        while (firstOther < apps.size() && apps.get(firstOther).host().equals(Hosts.LOCAL)) {
-          firstOther++;
-        }
-        apps.add(firstOther, app);
-      } else {
-        apps.add(app);
+    int at = apps.size();
+    if (app.host().equals(Hosts.LOCAL)) {
+      at = 0;
+      while (at < apps.size() && apps.get(at).host().equals(Hosts.LOCAL)) {
+        at++;
       }
     } else {
-      apps.add(last + 1, app);
+      for (int i = 0; i < apps.size(); i++) {
+        if (apps.get(i).host().equals(app.host())) {
+          at = i + 1;
+        }
+      }
     }
+    apps.add(at, app);
   }
 
   /** Greys the host's rows while it is not reached, and shows them again once it is. */

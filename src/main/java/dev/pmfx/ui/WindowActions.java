@@ -110,8 +110,7 @@ final class WindowActions implements RowCommands {
     choices.addAll(viewModel.hostNames());
     String shown = viewModel.hostFilterProperty().get();
     hostFilter.getItems().setAll(choices);
-    hostFilter.setValue(
-        shown == null ? ALL_HOSTS : shown.equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : shown);
+    hostFilter.setValue(shown == null ? ALL_HOSTS : Hosts.label(shown));
     boolean hosts = !viewModel.hosts().isEmpty();
     hostFilter.setVisible(hosts);
     hostFilter.setManaged(hosts);
@@ -125,7 +124,7 @@ final class WindowActions implements RowCommands {
         viewModel.hosts().isEmpty()
             ? ""
             : " on "
-                + (shown == null || shown.equals(Hosts.LOCAL) ? Hosts.LOCAL_LABEL : shown)
+                + Hosts.label(shown == null ? Hosts.LOCAL : shown)
                 + " (the host filter picks the host)";
     startAllButton.setTooltip(
         new javafx.scene.control.Tooltip("Starts every app and stopped worker" + where));
@@ -338,13 +337,13 @@ final class WindowActions implements RowCommands {
                               .addListener(
                                   (o, was, now) -> {
                                     if (now == ProcessItems.FleetItem.Phase.RELOADING) {
-                                      window.select(host.host() + "\u0000" + app);
+                                      window.select(ProcessItems.Row.key(host.host(), app));
                                     }
                                   }));
               viewModel.fleetProperty().get().hosts().stream()
                   .filter(h -> h.phaseProperty().get() == ProcessItems.FleetItem.Phase.RELOADING)
                   .findFirst()
-                  .ifPresent(h -> window.select(h.host() + "\u0000" + app));
+                  .ifPresent(h -> window.select(ProcessItems.Row.key(h.host(), app)));
               window.refresh();
             });
   }
