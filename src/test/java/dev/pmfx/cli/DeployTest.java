@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,38 +74,9 @@ class DeployTest {
     git(work, "remote", "add", "origin", origin.toString());
   }
 
-  record Ran(int code, String out, String err) {
-    String both() {
-      return out + err;
-    }
-  }
-
   /** This checkout's CLI, run in the work clone, with the test server's ssh. */
-  private Ran pmfx(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pmfx.Main"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
-    builder.environment().put("PMFX_HOME", dir.resolve("home").toString());
-    builder.environment().put("PMFX_SSH", sshd.sshCommand());
-    builder.environment().remove("PMFX_HOST");
-    Process process = builder.start();
-    process.getOutputStream().close();
-    CompletableFuture<String> err =
-        CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-    String out = read(process.getInputStream());
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "pmfx " + String.join(" ", args));
-    return new Ran(process.exitValue(), out, err.join());
-  }
-
-  private static String read(java.io.InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
+  private Sshd.Ran pmfx(String... args) throws IOException, InterruptedException {
+    return Sshd.pmfx(work, dir.resolve("home"), sshd.sshCommand(), args);
   }
 
   private static String git(Path in, String... args) throws IOException, InterruptedException {
@@ -116,7 +85,7 @@ class DeployTest {
     command.addAll(List.of(args));
     Process git =
         new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
-    String said = read(git.getInputStream());
+    String said = Sshd.read(git.getInputStream());
     assertEquals(0, git.waitFor(), "git " + String.join(" ", args) + ": " + said);
     return said.strip();
   }
@@ -189,7 +158,7 @@ class DeployTest {
   void setupUpdateListAndRevertKeepPm2sLayout() throws Exception {
     // given a first commit, set up on the host
     String first = push("v1", ecosystem("127.0.0.1", MARK));
-    Ran setup = pmfx("deploy", "ecosystem.yaml", "production", "setup");
+    Sshd.Ran setup = pmfx("deploy", "ecosystem.yaml", "production", "setup");
     assertEquals(0, setup.code(), setup.both());
     assertTrue(Files.isDirectory(target.resolve("source/.git")), setup.both());
     assertTrue(Files.isDirectory(target.resolve("shared/logs")));
@@ -201,7 +170,7 @@ class DeployTest {
         "post-setup ran in current");
 
     // when it is deployed, the file found in the current folder as pm2 finds it
-    Ran update = pmfx("deploy", "production");
+    Sshd.Ran update = pmfx("deploy", "production");
 
     // then source is the clone at the commit, current links to it, and the deploy is logged
     assertEquals(0, update.code(), update.both());
@@ -219,17 +188,17 @@ class DeployTest {
 
     // when a second commit is deployed
     String second = push("v2", ecosystem("127.0.0.1", MARK));
-    Ran again = pmfx("deploy", "production", "update");
+    Sshd.Ran again = pmfx("deploy", "production", "update");
     assertEquals(0, again.code(), again.both());
     assertEquals("console.log('v2')\n", Files.readString(target.resolve("current/app.js")));
 
     // then list shows both, the latest first, numbered as revert counts
-    Ran list = pmfx("deploy", "production", "list");
+    Sshd.Ran list = pmfx("deploy", "production", "list");
     assertEquals(0, list.code(), list.both());
     assertTrue(list.out().contains("0\t" + second + "\n1\t" + first + "\n"), list.out());
 
     // when it reverts one deploy
-    Ran revert = pmfx("deploy", "production", "revert", "1");
+    Sshd.Ran revert = pmfx("deploy", "production", "revert", "1");
 
     // then the host is back at the first commit, and post-deploy ran for it
     assertEquals(0, revert.code(), revert.both());
@@ -239,12 +208,12 @@ class DeployTest {
     assertEquals(
         "deployed " + first + " for it's me",
         lines(target.resolve("shared/logs/marker")).getLast());
-    Ran curr = pmfx("deploy", "production", "curr");
+    Sshd.Ran curr = pmfx("deploy", "production", "curr");
     assertEquals(0, curr.code(), curr.both());
     assertTrue(curr.out().contains(first), curr.out());
-    Ran prev = pmfx("deploy", "production", "prev");
+    Sshd.Ran prev = pmfx("deploy", "production", "prev");
     assertTrue(prev.out().contains(second), prev.out());
-    Ran exec = pmfx("deploy", "production", "exec", "cat app.js; echo \"$GREETING\"");
+    Sshd.Ran exec = pmfx("deploy", "production", "exec", "cat app.js; echo \"$GREETING\"");
     assertEquals(0, exec.code(), exec.both());
     assertTrue(exec.out().contains("console.log('v1')"), exec.out());
     assertTrue(exec.out().contains("it's me"), exec.out());
@@ -268,7 +237,7 @@ class DeployTest {
     assertEquals(0, pmfx("deploy", "production", "setup").code());
 
     // when it is deployed
-    Ran first = pmfx("deploy", "production");
+    Sshd.Ran first = pmfx("deploy", "production");
 
     // then the app runs on the host, from current, with the deploy's env
     assertEquals(0, first.code(), first.both());
@@ -276,7 +245,7 @@ class DeployTest {
 
     // when the next version is deployed
     push("v2", ecosystem("127.0.0.1", postDeploy), app.formatted("v2"));
-    Ran second = pmfx("deploy", "production");
+    Sshd.Ran second = pmfx("deploy", "production");
 
     // then the running app was reloaded onto it
     assertEquals(0, second.code(), second.both());
@@ -301,11 +270,11 @@ class DeployTest {
     // given two hosts (both this machine, by two names) and a post-deploy that fails
     String failing = "echo ran on the host >> \"$SHARED/../../runs.log\"; echo broken; exit 3";
     push("v1", ecosystem("[a, b]", failing));
-    Ran setup = pmfx("deploy", "ecosystem.yaml", "single", "setup");
+    Sshd.Ran setup = pmfx("deploy", "ecosystem.yaml", "single", "setup");
     assertEquals(0, setup.code(), setup.both());
 
     // when
-    Ran update = pmfx("deploy", "ecosystem.yaml", "production");
+    Sshd.Ran update = pmfx("deploy", "ecosystem.yaml", "production");
 
     // then the first host's step is named, its output shown, and the second host left alone
     assertEquals(1, update.code(), update.both());
@@ -326,7 +295,7 @@ class DeployTest {
     Files.writeString(work.resolve("app.js"), "console.log('not committed')\n");
 
     // when
-    Ran refused = pmfx("deploy", "production");
+    Sshd.Ran refused = pmfx("deploy", "production");
 
     // then nothing reached the host
     assertEquals(1, refused.code(), refused.both());
@@ -335,7 +304,7 @@ class DeployTest {
     assertFalse(Files.exists(target.resolve(".deploys")));
 
     // when forced, the pushed commit is deployed, as PM2's --force does
-    Ran forced = pmfx("deploy", "production", "--force");
+    Sshd.Ran forced = pmfx("deploy", "production", "--force");
     assertEquals(0, forced.code(), forced.both());
     assertEquals("console.log('v1')\n", Files.readString(target.resolve("current/app.js")));
   }
@@ -346,7 +315,7 @@ class DeployTest {
     push("v1", ecosystem("[a, b]", MARK));
 
     // when
-    Ran check = pmfx("check", "ecosystem.yaml");
+    Sshd.Ran check = pmfx("check", "ecosystem.yaml");
 
     // then
     assertEquals(0, check.code(), check.both());
@@ -365,19 +334,19 @@ class DeployTest {
     push("v1", ecosystem("127.0.0.1", MARK));
 
     // when / then: an environment the file does not have
-    Ran unknown = pmfx("deploy", "staging");
+    Sshd.Ran unknown = pmfx("deploy", "staging");
     assertEquals(2, unknown.code(), unknown.both());
     assertTrue(
         unknown.err().contains("has no deploy environment 'staging'; it has production, single"),
         unknown.err());
 
     // an unknown command
-    Ran command = pmfx("deploy", "production", "rollback");
+    Sshd.Ran command = pmfx("deploy", "production", "rollback");
     assertEquals(2, command.code(), command.both());
     assertTrue(command.err().contains("'rollback' is no deploy command"), command.err());
 
     // --host, which deploy does not take
-    Ran host = pmfx("deploy", "production", "--host", "web1");
+    Sshd.Ran host = pmfx("deploy", "production", "--host", "web1");
     assertEquals(2, host.code(), host.both());
     assertTrue(host.err().contains("'deploy'"), host.err());
 
@@ -385,7 +354,7 @@ class DeployTest {
     Files.writeString(
         work.resolve("ecosystem.yaml"),
         "apps:\n  - script: app.js\ndeploy:\n  production:\n    host: a\n    ref: origin/main\n");
-    Ran config = pmfx("deploy", "production");
+    Sshd.Ran config = pmfx("deploy", "production");
     assertEquals(2, config.code(), config.both());
     assertTrue(config.err().contains("ecosystem.yaml:4:3: error:"), config.err());
     assertTrue(config.err().contains("no 'repo'"), config.err());
@@ -402,7 +371,7 @@ class DeployTest {
               .start();
 
       // then
-      assertEquals(text, read(sh.getInputStream()));
+      assertEquals(text, Sshd.read(sh.getInputStream()));
       assertEquals(0, sh.waitFor());
     }
   }

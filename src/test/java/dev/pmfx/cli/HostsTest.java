@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -68,35 +66,13 @@ class HostsTest {
     return "env PMFX_SKIP_BUILD=1 PMFX_HOME=" + home + " " + BIN_PMFX;
   }
 
-  record Ran(int code, String out, String err) {}
-
   /** This checkout's CLI on this machine, in a home of its own, with the test server's ssh. */
-  private Ran pmfx(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pmfx.Main"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("PMFX_HOME", dir.resolve("local").toString());
-    builder.environment().put("PMFX_SSH", ssh != null ? ssh : sshd.sshCommand());
-    builder.environment().remove("PMFX_HOST");
-    builder.environment().remove("PMFX_REMOTE_PMFX");
-    Process process = builder.start();
-    process.getOutputStream().close();
-    CompletableFuture<String> err =
-        CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-    String out = read(process.getInputStream());
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "pmfx " + String.join(" ", args));
-    return new Ran(process.exitValue(), out, err.join());
-  }
-
-  private static String read(java.io.InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
+  private Sshd.Ran pmfx(String... args) throws IOException, InterruptedException {
+    return Sshd.pmfx(
+        Path.of("").toAbsolutePath(),
+        dir.resolve("local"),
+        ssh != null ? ssh : sshd.sshCommand(),
+        args);
   }
 
   private Path ecosystem() throws IOException {
@@ -115,7 +91,8 @@ class HostsTest {
   @Test
   void pingAnswersFromTheHostsDaemon() throws Exception {
     // when
-    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", remotePmfx("hostA"));
+    Sshd.Ran ping =
+        pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", remotePmfx("hostA"));
 
     // then the daemon that answered is the host's, and nothing ran here
     assertEquals(0, ping.code(), ping.err());
@@ -131,12 +108,12 @@ class HostsTest {
     String dest = sshd.destination();
 
     // when
-    Ran start = pmfx("start", ecosystem().toString(), "--host", dest, "--remote-pmfx", hostA);
+    Sshd.Ran start = pmfx("start", ecosystem().toString(), "--host", dest, "--remote-pmfx", hostA);
 
     // then
     assertEquals(0, start.code(), start.err());
-    Ran listA = pmfx("list", "--host", dest, "--remote-pmfx", hostA);
-    Ran listB = pmfx("--host=" + dest, "--remote-pmfx=" + hostB, "list");
+    Sshd.Ran listA = pmfx("list", "--host", dest, "--remote-pmfx", hostA);
+    Sshd.Ran listB = pmfx("--host=" + dest, "--remote-pmfx=" + hostB, "list");
     assertTrue(listA.out().contains("sleeper") && listA.out().contains("online"), listA.out());
     assertEquals(0, listB.code(), listB.err());
     assertFalse(listB.out().contains("sleeper"), listB.out());
@@ -146,7 +123,7 @@ class HostsTest {
   void theQuickViewsAreDrawnByTheHostsDaemon() throws Exception {
     // given an app on host A
     String hostA = remotePmfx("hostA");
-    Ran start =
+    Sshd.Ran start =
         pmfx("start", ecosystem().toString(), "--host", sshd.destination(), "--remote-pmfx", hostA);
     assertEquals(0, start.code(), start.err());
     java.util.List<String> sshCommand = java.util.Arrays.asList(sshd.sshCommand().split(" "));
@@ -175,7 +152,7 @@ class HostsTest {
         0, pmfx("start", ecosystem().toString(), "--host", dest, "--remote-pmfx", hostA).code());
 
     // when
-    Ran reload = pmfx("reload", "sleeper", "--host", dest, "--remote-pmfx", hostA);
+    Sshd.Ran reload = pmfx("reload", "sleeper", "--host", dest, "--remote-pmfx", hostA);
 
     // then
     assertEquals(0, reload.code(), reload.err());
@@ -231,7 +208,7 @@ class HostsTest {
     java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
     for (String host : List.of("alpha", "beta", "gamma")) {
       ports.put(host, Sshd.freePort());
-      Ran start =
+      Sshd.Ran start =
           pmfx(
               "start",
               web(host, ports.get(host), "").toString(),
@@ -248,7 +225,7 @@ class HostsTest {
     web("beta", ports.get("beta"), "crash");
 
     // when
-    Ran reload =
+    Sshd.Ran reload =
         pmfx("reload", "web", "--host", "alpha,beta", "--host", "gamma", "--remote-pmfx", remote);
 
     // then alpha runs the new version, beta the old one, and gamma was not asked
@@ -268,10 +245,10 @@ class HostsTest {
     assertEquals(before.get("gamma"), DaemonHarness.get(ports.get("gamma")), "gamma is untouched");
 
     // and list shows each host under its name; a command that follows takes one host
-    Ran list = pmfx("list", "--host", "alpha,gamma", "--remote-pmfx", remote);
+    Sshd.Ran list = pmfx("list", "--host", "alpha,gamma", "--remote-pmfx", remote);
     assertEquals(0, list.code(), list.err());
     assertTrue(list.out().indexOf("── alpha ──") < list.out().indexOf("── gamma ──"), list.out());
-    Ran events = pmfx("events", "--host", "alpha,gamma", "--remote-pmfx", remote);
+    Sshd.Ran events = pmfx("events", "--host", "alpha,gamma", "--remote-pmfx", remote);
     assertEquals(2, events.code(), events.out());
     assertTrue(events.err().contains("'events' takes one host"), events.err());
   }
@@ -285,12 +262,12 @@ class HostsTest {
         0, pmfx("start", ecosystem().toString(), "--host", dest, "--remote-pmfx", hostA).code());
 
     // when
-    Ran kill = pmfx("kill", "--host", dest, "--remote-pmfx", hostA);
+    Sshd.Ran kill = pmfx("kill", "--host", dest, "--remote-pmfx", hostA);
 
     // then
     assertEquals(0, kill.code(), kill.err());
     assertTrue(kill.out().contains("stopped 1 worker and the daemon"), kill.out());
-    Ran again = pmfx("kill", "--host", dest, "--remote-pmfx", hostA);
+    Sshd.Ran again = pmfx("kill", "--host", dest, "--remote-pmfx", hostA);
     assertTrue(again.out().contains("no daemon runs on " + dest), again.out());
   }
 
@@ -300,7 +277,7 @@ class HostsTest {
     String closed = "ssh://" + sshd.user + "@127.0.0.1:" + Sshd.freePort();
 
     // when
-    Ran ping = pmfx("ping", "--host", closed, "--remote-pmfx", remotePmfx("hostA"));
+    Sshd.Ran ping = pmfx("ping", "--host", closed, "--remote-pmfx", remotePmfx("hostA"));
 
     // then
     assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
@@ -313,7 +290,8 @@ class HostsTest {
     ssh = dir.resolve("no-such-ssh").toString();
 
     // when
-    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", remotePmfx("hostA"));
+    Sshd.Ran ping =
+        pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", remotePmfx("hostA"));
 
     // then
     assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
@@ -324,7 +302,7 @@ class HostsTest {
   @Test
   void aHostWithoutPmfxGetsTheInstallHint() throws Exception {
     // when
-    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", "no-such-pmfx");
+    Sshd.Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", "no-such-pmfx");
 
     // then
     assertEquals(Client.UNREACHABLE, ping.code(), ping.err());
@@ -351,7 +329,7 @@ class HostsTest {
     other.toFile().setExecutable(true);
 
     // when
-    Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", other.toString());
+    Sshd.Ran ping = pmfx("ping", "--host", sshd.destination(), "--remote-pmfx", other.toString());
 
     // then
     assertEquals(Client.UNREACHABLE, ping.code(), ping.err());

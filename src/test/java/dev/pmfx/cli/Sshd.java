@@ -116,6 +116,51 @@ public final class Sshd implements AutoCloseable {
     }
   }
 
+  /** How a pmfx command line ended, and what it printed. */
+  public record Ran(int code, String out, String err) {
+    public String both() {
+      return out + err;
+    }
+  }
+
+  /**
+   * This checkout's CLI, run as bin/pmfx runs it, in {@code directory}, with its own {@code home}
+   * and {@code ssh} as PMFX_SSH; no PMFX_HOST or PMFX_REMOTE_PMFX from the environment of the
+   * tests.
+   */
+  public static Ran pmfx(Path directory, Path home, String ssh, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pmfx.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+    builder.environment().put("PMFX_HOME", home.toString());
+    builder.environment().put("PMFX_SSH", ssh);
+    builder.environment().remove("PMFX_HOST");
+    builder.environment().remove("PMFX_REMOTE_PMFX");
+    Process process = builder.start();
+    process.getOutputStream().close();
+    java.util.concurrent.CompletableFuture<String> err =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+    String out = read(process.getInputStream());
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("pmfx " + String.join(" ", args) + " did not end");
+    }
+    return new Ran(process.exitValue(), out, err.join());
+  }
+
+  /** What the stream holds to its end, as UTF-8; empty when it cannot be read. */
+  public static String read(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** The ssh command with this server's client config: what PMFX_SSH names. */
   public String sshCommand() {
     return "ssh -F " + dir.resolve("ssh_config");
